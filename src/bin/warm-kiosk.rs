@@ -1,0 +1,34 @@
+//! `warm-kiosk`: the touchscreen terminal. With no arguments it runs on built-in defaults: the
+//! demo catalog, a store in the user's data folder, and a printer that writes each job to a file.
+
+use anyhow::Context as _;
+use clap::Parser;
+use std::path::PathBuf;
+use warm_market::config::Config;
+use warm_market::kiosk;
+
+#[derive(Parser)]
+#[command(name = "warm-kiosk", version, about = "Warm Market (暖心市集) ordering kiosk for seniors")]
+struct Args {
+    /// Configuration file (TOML); see config/kiosk.toml. Without it, built-in defaults are used.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Folder for the order store and printed jobs (overrides the config's data_dir).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,wgpu=warn,naga=warn".into()))
+        .init();
+    let args = Args::parse();
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let data_dir = config.data_dir(args.data.as_deref());
+    let ctx = kiosk::context(config, &data_dir).with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
+    tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
+    kiosk::run(ctx).context("the kiosk window could not be opened")
+}

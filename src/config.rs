@@ -1,0 +1,198 @@
+//! The kiosk's typed configuration. Every key has an embedded default, so the kiosk runs with no
+//! file at all; a file that names an unknown key or gives a wrong type is refused with the key named.
+
+use crate::domain::{Lang, SlotPolicy};
+use crate::receipt::PaperProfile;
+use jiff::civil::Time;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Short id printed on slips and part of every order number; unique within the cooperative.
+    pub terminal_id: String,
+    /// The language the screen starts in (and returns to after each order).
+    pub language: Lang,
+    /// IANA zone in which times are shown; stored times are always UTC.
+    pub time_zone: String,
+    /// A catalog TOML file; empty means the built-in demo catalog.
+    pub catalog: Option<PathBuf>,
+    /// Where the store and printed jobs go; `--data` overrides it.
+    pub data_dir: Option<PathBuf>,
+    /// Multiplies every size on screen, for panels other than the 1920×1080 reference.
+    pub scale: f32,
+    pub slots: SlotsConfig,
+    pub idle: IdleConfig,
+    /// The printer's paper and abilities; the transport (serial, network) joins it later.
+    pub printer: PaperProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlotsConfig {
+    pub minutes: u32,
+    pub orders_per_slot: u32,
+    pub opens: Time,
+    pub closes: Time,
+    pub lead_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdleConfig {
+    /// Seconds without a touch, with something in the basket, before asking "还在吗？".
+    pub ask_after_seconds: u64,
+    /// Further seconds without an answer before the basket is cleared.
+    pub clear_after_seconds: u64,
+    /// Seconds the done screen stays before returning home.
+    pub done_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            terminal_id: "K1".into(),
+            language: Lang::Zh,
+            time_zone: "Asia/Shanghai".into(),
+            catalog: None,
+            data_dir: None,
+            scale: 1.0,
+            slots: SlotsConfig::default(),
+            idle: IdleConfig::default(),
+            printer: PaperProfile::default(),
+        }
+    }
+}
+
+impl Default for SlotsConfig {
+    fn default() -> Self {
+        SlotsConfig {
+            minutes: 30,
+            orders_per_slot: 20,
+            opens: Time::constant(8, 0, 0, 0),
+            closes: Time::constant(18, 0, 0, 0),
+            lead_minutes: 15,
+        }
+    }
+}
+
+impl Default for IdleConfig {
+    fn default() -> Self {
+        IdleConfig { ask_after_seconds: 90, clear_after_seconds: 60, done_seconds: 30 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+    }
+
+    /// Parses and checks a config text; the message names the line and key at fault.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.terminal_id.is_empty() || !self.terminal_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(format!("terminal_id = {:?}: use letters, digits and '-' only", self.terminal_id));
+        }
+        self.time_zone()?;
+        if !(0.5..=3.0).contains(&self.scale) {
+            return Err(format!("scale = {}: must be between 0.5 and 3.0", self.scale));
+        }
+        let s = &self.slots;
+        if s.minutes == 0 || s.orders_per_slot == 0 {
+            return Err("slots.minutes and slots.orders_per_slot must be at least 1".into());
+        }
+        if s.opens >= s.closes {
+            return Err(format!("slots.opens ({}) must be before slots.closes ({})", s.opens, s.closes));
+        }
+        if self.idle.ask_after_seconds == 0 || self.idle.clear_after_seconds == 0 {
+            return Err("idle.ask_after_seconds and idle.clear_after_seconds must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, String> {
+        jiff::tz::TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone = {:?}: {e}", self.time_zone))
+    }
+
+    pub fn slot_policy(&self) -> SlotPolicy {
+        let s = &self.slots;
+        SlotPolicy {
+            minutes: s.minutes,
+            orders_per_slot: s.orders_per_slot,
+            opens: s.opens,
+            closes: s.closes,
+            lead_minutes: s.lead_minutes,
+        }
+    }
+
+    /// `--data` first, then the config's `data_dir`, then the user's data folder, then `./data`.
+    pub fn data_dir(&self, from_command_line: Option<&Path>) -> PathBuf {
+        from_command_line
+            .map(Path::to_owned)
+            .or_else(|| self.data_dir.clone())
+            .or_else(|| dirs::data_dir().map(|d| d.join("warm-market")))
+            .unwrap_or_else(|| PathBuf::from("data"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_example_is_the_default() {
+        let text = include_str!("../config/kiosk.toml");
+        assert_eq!(Config::parse(text).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Config::parse("terminal_id = \"K2\"\nprinter_speed = 3\n").unwrap_err();
+        assert!(err.contains("printer_speed"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        let err = Config::parse("[slots]\nminuets = 30\n").unwrap_err();
+        assert!(err.contains("minuets"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let err = Config::parse("[slots]\norders_per_slot = \"many\"\n").unwrap_err();
+        assert!(err.contains("orders_per_slot"), "{err}");
+        let err = Config::parse("[idle]\nask_after_seconds = -5\n").unwrap_err();
+        assert!(err.contains("ask_after_seconds"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        assert!(Config::parse("time_zone = \"Mars/Olympus\"").unwrap_err().contains("time_zone"));
+        assert!(Config::parse("[slots]\nopens = \"19:00\"").unwrap_err().contains("slots.opens"));
+        assert!(Config::parse("terminal_id = \"K 1\"").unwrap_err().contains("terminal_id"));
+        assert!(Config::parse("scale = 9.0").unwrap_err().contains("scale"));
+    }
+
+    #[test]
+    fn a_missing_file_names_the_path() {
+        let err = Config::load(Path::new("/no/such/kiosk.toml")).unwrap_err().to_string();
+        assert!(err.contains("/no/such/kiosk.toml"), "{err}");
+    }
+}

@@ -1,0 +1,76 @@
+//! What the market sells: categories and products, in the order the screen shows them.
+
+use super::{Money, Text};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CategoryId(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProductId(pub String);
+
+impl ProductId {
+    pub fn new(id: impl Into<String>) -> Self {
+        ProductId(id.into())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: Text,
+    /// Path of the picture, relative to the catalog's folder.
+    pub picture: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: ProductId,
+    pub category: CategoryId,
+    pub name: Text,
+    /// 规格, e.g. 5公斤/袋.
+    pub spec: Text,
+    pub unit: Text,
+    pub price: Money,
+    pub ean13: String,
+    /// How many one household may buy per day; `None` for no limit.
+    pub limit_per_household: Option<u32>,
+    pub picture: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub market_name: Text,
+    pub categories: Vec<Category>,
+    pub products: Vec<Product>,
+    by_id: HashMap<ProductId, usize>,
+    by_ean: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// Builds the lookups; callers have already checked ids and codes are unique.
+    pub fn new(market_name: Text, categories: Vec<Category>, products: Vec<Product>) -> Self {
+        let by_id = products.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let by_ean = products.iter().enumerate().map(|(i, p)| (p.ean13.clone(), i)).collect();
+        Catalog { market_name, categories, products, by_id, by_ean }
+    }
+
+    pub fn product(&self, id: &ProductId) -> Option<&Product> {
+        self.by_id.get(id).map(|&i| &self.products[i])
+    }
+
+    pub fn by_ean(&self, code: &str) -> Option<&Product> {
+        self.by_ean.get(code).map(|&i| &self.products[i])
+    }
+
+    pub fn category(&self, id: &CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| &c.id == id)
+    }
+
+    pub fn in_category<'a>(&'a self, id: &'a CategoryId) -> impl Iterator<Item = &'a Product> + 'a {
+        self.products.iter().filter(move |p| &p.category == id)
+    }
+}

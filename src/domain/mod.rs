@@ -1,0 +1,16 @@
+//! Pure types and rules of the market: no I/O here, so every rule is testable on its own.
+
+pub mod barcode;
+pub mod cart;
+pub mod catalog;
+pub mod money;
+pub mod order;
+pub mod slot;
+pub mod text;
+
+pub use cart::Cart;
+pub use catalog::{Catalog, Category, CategoryId, Product, ProductId};
+pub use money::Money;
+pub use order::{Order, OrderLine, OrderNumber};
+pub use slot::{PickupSlot, SlotPolicy};
+pub use text::{Lang, Text};

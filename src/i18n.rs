@@ -1,0 +1,132 @@
+//! Every word a person sees or a printer prints, in zh-CN and English. Views and layouts name a
+//! `Msg`; nothing user-visible is written as a literal anywhere else.
+
+use crate::domain::{Lang, PickupSlot};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+macro_rules! messages {
+    ($($key:ident: $zh:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppTitle: "暖心市集", "Warm Market";
+    SwitchLanguage: "English", "中文";
+    ChooseCategory: "请点选您要买的东西", "Tap what you would like to buy";
+    Back: "← 返回", "← Back";
+    PreviousPage: "上一页", "Previous";
+    NextPage: "下一页", "Next";
+    PageOf: "第 {page}/{pages} 页", "Page {page} of {pages}";
+    Basket: "购物篮", "Basket";
+    BasketEmpty: "购物篮是空的，点图片就能加入", "Your basket is empty. Tap a picture to add it.";
+    ItemCount: "共 {n} 件", "{n} items";
+    Total: "合计", "Total";
+    PlaceOrder: "下单", "Place order";
+    EmptyBasket: "清空", "Empty";
+    ConfirmEmptyTitle: "要清空购物篮吗？", "Empty the basket?";
+    ConfirmEmptyYes: "是，清空", "Yes, empty it";
+    ConfirmEmptyNo: "不，保留", "No, keep it";
+    InBasket: "已加入 {n}", "In basket: {n}";
+    TapToAdd: "点一下加入", "Tap to add";
+    Added: "已加入：{name}", "Added: {name}";
+    ConfirmTitle: "请核对您的订单", "Please check your order";
+    Confirm: "确认", "Confirm";
+    Change: "← 返回修改", "← Change";
+    DoneTitle: "下单成功", "Order placed";
+    YourNumber: "您的取货号", "Your pickup number";
+    PickupAt: "请于 {slot} 取货", "Please collect at {slot}";
+    TakeSlip: "请拿好取货单，到取货处付款取货", "Take your slip to the counter to pay and collect";
+    BackHome: "回到首页", "Back to start";
+    StillThere: "还在吗？", "Are you still there?";
+    StillThereBody: "没人回答的话，购物篮将在 {s} 秒后清空", "If nobody answers, the basket will be emptied in {s} seconds";
+    ImHere: "我还在", "I'm still here";
+    StartOver: "清空重来", "Start over";
+    BasketCleared: "刚才的购物篮已清空", "The previous basket was emptied";
+    OrderFailed: "暂时无法下单，请找志愿者", "Cannot place the order right now. Please ask a volunteer.";
+    BasketKept: "您的购物篮已保留", "Your basket has been kept.";
+    PrintFailed: "取货单没有打印出来，请找志愿者", "The pickup slip did not print. Please ask a volunteer.";
+    PicturePlaceholder: "暂无图片", "No picture";
+    Tomorrow: "明天", "Tomorrow";
+    SlipPreview: "取货单", "Pickup slip";
+    SlipTitle: "取货单", "PICKUP SLIP";
+    SlipNumber: "取货号", "Pickup number";
+    SlipSlot: "取货时间", "Pickup time";
+    SlipOrdered: "下单时间", "Ordered";
+    SlipTerminal: "终端", "Terminal";
+    SlipItems: "共{n}件", "{n} items";
+    SlipTotal: "合计", "TOTAL";
+    SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
+    Reprint: "重印", "REPRINT";
+    Unavailable: "（已下架）", "(no longer sold)";
+}
+
+/// Fills `{name}` placeholders of a message.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+/// `Msg` with its placeholders filled.
+pub fn tr(msg: Msg, lang: Lang, args: &[(&str, &str)]) -> String {
+    fill(msg.text(lang), args)
+}
+
+/// A slot as a senior reads it in local time: `10:30–11:00`, `明天 08:00–08:30`, or with the
+/// date when it is further away.
+pub fn slot_range(slot: &PickupSlot, now: Timestamp, tz: &TimeZone, lang: Lang) -> String {
+    let start = slot.start.to_zoned(tz.clone());
+    let end = slot.end.to_zoned(tz.clone());
+    let hours = format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M"));
+    let today = now.to_zoned(tz.clone()).date();
+    let days = (start.date() - today).get_days();
+    match (days, lang) {
+        (0, _) => hours,
+        (1, _) => format!("{} {hours}", Msg::Tomorrow.text(lang)),
+        (_, Lang::Zh) => format!("{}月{}日 {hours}", start.month(), start.day()),
+        (_, Lang::En) => format!("{} {hours}", start.strftime("%-d %b")),
+    }
+}
+
+/// A moment in local time, e.g. `2022-05-06 10:21`.
+pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_matching_placeholders() {
+        for msg in Msg::ALL {
+            let (zh, en) = (msg.text(Lang::Zh), msg.text(Lang::En));
+            assert!(!zh.is_empty() && !en.is_empty(), "{msg:?}");
+            let holes = |s: &str| s.matches('{').count();
+            assert_eq!(holes(zh), holes(en), "{msg:?} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn slots_read_in_shanghai_time() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let ts = |s: &str| s.parse::<jiff::civil::DateTime>().unwrap().to_zoned(tz.clone()).unwrap().timestamp();
+        let slot = PickupSlot { start: ts("2022-05-06T10:30"), end: ts("2022-05-06T11:00") };
+        assert_eq!(slot_range(&slot, ts("2022-05-06T10:10"), &tz, Lang::Zh), "10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-05T17:10"), &tz, Lang::Zh), "明天 10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-01T17:10"), &tz, Lang::Zh), "5月6日 10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-01T17:10"), &tz, Lang::En), "6 May 10:30–11:00");
+        assert_eq!(tr(Msg::PickupAt, Lang::Zh, &[("slot", "10:30–11:00")]), "请于 10:30–11:00 取货");
+    }
+}

@@ -1,0 +1,89 @@
+//! Schema migrations, tracked in `PRAGMA user_version`. A shipped migration is never edited:
+//! a change is a new entry at the end.
+
+use super::{Result, StoreError};
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: orders with their lines, the stock ledger, the print queue and the sync outbox.
+    "CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE orders (
+        id           TEXT PRIMARY KEY,      -- UUIDv7
+        terminal_id  TEXT NOT NULL,
+        seq          INTEGER NOT NULL,      -- the terminal's order sequence: the pickup number
+        household_id TEXT,                  -- purchase limits and building-leader orders
+        status       TEXT NOT NULL,
+        lang         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,         -- UTC
+        slot_start   TEXT NOT NULL,
+        slot_end     TEXT NOT NULL,
+        total_fen    INTEGER NOT NULL,
+        item_count   INTEGER NOT NULL,
+        UNIQUE (terminal_id, seq)
+    ) STRICT;
+    CREATE INDEX orders_by_slot ON orders (slot_start);
+
+    CREATE TABLE order_lines (
+        order_id       TEXT NOT NULL REFERENCES orders (id),
+        line_no        INTEGER NOT NULL,
+        product_id     TEXT NOT NULL,
+        name_zh        TEXT NOT NULL,
+        name_en        TEXT NOT NULL,
+        spec_zh        TEXT NOT NULL,
+        spec_en        TEXT NOT NULL,
+        unit_price_fen INTEGER NOT NULL,
+        qty            INTEGER NOT NULL CHECK (qty > 0),
+        PRIMARY KEY (order_id, line_no)
+    ) STRICT;
+
+    -- Stock is the sum of its movements; offline sales may drive it negative and are flagged, not refused.
+    CREATE TABLE stock_movements (
+        id         TEXT PRIMARY KEY,
+        product_id TEXT NOT NULL,
+        delta      INTEGER NOT NULL,
+        reason     TEXT NOT NULL,           -- sale, delivery, count, ...
+        ref_id     TEXT,
+        at         TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX stock_by_product ON stock_movements (product_id);
+
+    CREATE TABLE print_jobs (
+        id         TEXT PRIMARY KEY,
+        order_id   TEXT REFERENCES orders (id),
+        kind       TEXT NOT NULL,           -- pickup_slip, receipt, ...
+        bytes      BLOB NOT NULL,           -- ESC/POS, exactly what goes to the printer
+        created_at TEXT NOT NULL,
+        printed_at TEXT,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    ) STRICT;
+    CREATE INDEX print_jobs_pending ON print_jobs (created_at) WHERE printed_at IS NULL;
+
+    -- Events for the cooperative, written in the same transaction as the change they describe.
+    CREATE TABLE outbox (
+        seq        INTEGER PRIMARY KEY,     -- the terminal's event sequence, from counters
+        id         TEXT NOT NULL UNIQUE,    -- UUIDv7
+        kind       TEXT NOT NULL,
+        payload    TEXT NOT NULL,           -- JSON
+        created_at TEXT NOT NULL
+    ) STRICT;",
+];
+
+pub(super) fn run(conn: &mut Connection) -> Result<()> {
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > known {
+        return Err(StoreError::TooNew { found: current, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

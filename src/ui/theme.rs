@@ -1,0 +1,176 @@
+//! Sizes and colours in one place, at the 1920×1080 reference (the config's `scale` multiplies
+//! them all). The numbers come from ENGINEERING.md §6: targets ≥ 96 px (≥ 16 mm on a 21.5" panel),
+//! body text ≥ 32 px, prices ≥ 48 px, contrast ≥ 7:1.
+
+use iced::widget::{button, container};
+use iced::{Background, Border, Color, Font, Shadow, Theme, font};
+
+pub const FONT: Font = Font::with_name(crate::fonts::FAMILY);
+pub const BOLD: Font = Font { weight: font::Weight::Bold, ..FONT };
+
+// Text sizes, px.
+pub const BODY: f32 = 34.0;
+pub const BUTTON: f32 = 40.0;
+pub const TITLE: f32 = 46.0;
+pub const PRICE: f32 = 52.0;
+pub const TOTAL: f32 = 64.0;
+pub const BANNER: f32 = 56.0;
+pub const ORDER_NUMBER: f32 = 220.0;
+
+// Touch targets and spacing, px.
+pub const TARGET: f32 = 96.0;
+pub const BIG_TARGET: f32 = 120.0;
+pub const GAP: f32 = 16.0;
+pub const PAD: f32 = 24.0;
+pub const BASKET_WIDTH: f32 = 660.0;
+pub const TILE_PICTURE: f32 = 160.0;
+pub const LINE_PICTURE: f32 = 96.0;
+pub const CATEGORY_PICTURE: f32 = 220.0;
+pub const RADIUS: f32 = 18.0;
+pub const BORDER: f32 = 3.0;
+
+// Colours.
+pub const BACKGROUND: Color = rgb(0xFF, 0xF8, 0xEC);
+pub const SURFACE: Color = rgb(0xFF, 0xFF, 0xFF);
+pub const INK: Color = rgb(0x1A, 0x1A, 0x1A);
+pub const PRICE_INK: Color = rgb(0x9B, 0x00, 0x00);
+pub const PRIMARY: Color = rgb(0x1B, 0x5E, 0x20);
+pub const ON_PRIMARY: Color = rgb(0xFF, 0xFF, 0xFF);
+pub const ADDED: Color = rgb(0xD8, 0xEF, 0xD8);
+pub const ON_ADDED: Color = rgb(0x0B, 0x33, 0x0E);
+pub const WARNING: Color = rgb(0xFF, 0xE9, 0xA8);
+pub const ON_WARNING: Color = rgb(0x3D, 0x1F, 0x00);
+pub const PRESSED: Color = rgb(0xE4, 0xDC, 0xCC);
+pub const BACKDROP: Color = Color { r: 0.0, g: 0.0, b: 0.0, a: 0.62 };
+
+const fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color { r: r as f32 / 255.0, g: g as f32 / 255.0, b: b as f32 / 255.0, a: 1.0 }
+}
+
+/// Every text/background pair the styles below use, for the contrast test.
+pub const TEXT_PAIRS: &[(&str, Color, Color)] = &[
+    ("body on background", INK, BACKGROUND),
+    ("body on tile", INK, SURFACE),
+    ("price on tile", PRICE_INK, SURFACE),
+    ("price on background", PRICE_INK, BACKGROUND),
+    ("primary button", ON_PRIMARY, PRIMARY),
+    ("pressed button", INK, PRESSED),
+    ("added badge", ON_ADDED, ADDED),
+    ("warning banner", ON_WARNING, WARNING),
+];
+
+/// WCAG 2 contrast ratio of two opaque colours.
+pub fn contrast(a: Color, b: Color) -> f32 {
+    fn luminance(c: Color) -> f32 {
+        let lin = |v: f32| if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
+        0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+pub fn theme() -> Theme {
+    Theme::custom(
+        "Warm Market",
+        iced::theme::Palette {
+            background: BACKGROUND,
+            text: INK,
+            primary: PRIMARY,
+            success: PRIMARY,
+            warning: WARNING,
+            danger: PRICE_INK,
+        },
+    )
+}
+
+/// How a tappable target looks. Pressed and hovered states change the fill; the words on the
+/// button never change meaning by colour alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tap {
+    /// The one main action of a screen (下单, 确认).
+    Primary,
+    /// Everything else: back, −, +, language.
+    Secondary,
+    /// A product or category tile.
+    Tile,
+    /// A tile whose product is already in the basket.
+    TileAdded,
+}
+
+pub fn tap_style(kind: Tap, status: button::Status) -> button::Style {
+    let pressed = matches!(status, button::Status::Pressed);
+    let (background, text_color, border_color) = match kind {
+        Tap::Primary if pressed => (PRESSED, INK, INK),
+        Tap::Primary => (PRIMARY, ON_PRIMARY, PRIMARY),
+        _ if pressed => (PRESSED, INK, INK),
+        Tap::Secondary | Tap::Tile => (SURFACE, INK, INK),
+        Tap::TileAdded => (SURFACE, INK, PRIMARY),
+    };
+    let width = if kind == Tap::TileAdded { BORDER * 2.0 } else { BORDER };
+    button::Style {
+        background: Some(Background::Color(background)),
+        text_color,
+        border: Border { color: border_color, width, radius: RADIUS.into() },
+        shadow: Shadow::default(),
+        snap: true,
+    }
+}
+
+pub fn panel(_: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(SURFACE)),
+        border: Border { color: INK, width: BORDER, radius: RADIUS.into() },
+        text_color: Some(INK),
+        ..container::Style::default()
+    }
+}
+
+pub fn badge(_: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(ADDED)),
+        border: Border { radius: (RADIUS / 2.0).into(), ..Border::default() },
+        text_color: Some(ON_ADDED),
+        ..container::Style::default()
+    }
+}
+
+pub fn warning(_: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(WARNING)),
+        border: Border { color: ON_WARNING, width: BORDER, radius: RADIUS.into() },
+        text_color: Some(ON_WARNING),
+        ..container::Style::default()
+    }
+}
+
+pub fn backdrop(_: &Theme) -> container::Style {
+    container::Style { background: Some(Background::Color(BACKDROP)), ..container::Style::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_pair_reaches_aaa_contrast() {
+        for (name, fg, bg) in TEXT_PAIRS {
+            let ratio = contrast(*fg, *bg);
+            assert!(ratio >= 7.0, "{name}: contrast {ratio:.2} < 7");
+        }
+    }
+
+    #[test]
+    fn contrast_matches_known_values() {
+        assert!((contrast(Color::BLACK, Color::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color::WHITE, Color::WHITE) - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn targets_are_16_mm_on_a_small_1080p_panel() {
+        // A 15.6" 1920×1080 panel is the smallest kiosk screen we expect: 141 px per inch.
+        let px_per_mm = (1920f32.hypot(1080.0) / 15.6) / 25.4;
+        assert!(TARGET / px_per_mm >= 16.0, "{} mm", TARGET / px_per_mm);
+        assert!(GAP >= 12.0);
+        assert!(BODY >= 32.0 && PRICE >= 48.0);
+    }
+}

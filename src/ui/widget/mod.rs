@@ -1,0 +1,28 @@
+//! Building blocks shared by the screens.
+
+mod basket;
+mod pager;
+mod tap;
+mod tile;
+
+pub use basket::basket;
+pub use pager::{Pager, pager};
+pub use tap::{TAP_ID, tap};
+pub use tile::{category_tile, picture, product_tile};
+
+use super::theme;
+use iced::widget::text;
+
+/// Body text in the bundled font; `size` comes from `theme`.
+pub fn label<'a>(content: impl text::IntoFragment<'a>, size: f32) -> iced::widget::Text<'a> {
+    text(content).size(size).font(theme::FONT).line_height(1.3)
+}
+
+pub fn bold<'a>(content: impl text::IntoFragment<'a>, size: f32) -> iced::widget::Text<'a> {
+    label(content, size).font(theme::BOLD)
+}
+
+/// A price: bold, large and in the price colour, always with its ￥ sign so it reads without colour.
+pub fn price<'a>(money: crate::domain::Money, size: f32) -> iced::widget::Text<'a> {
+    bold(money.to_string(), size).color(theme::PRICE_INK)
+}

@@ -1,0 +1,86 @@
+//! Paging with two big buttons instead of scrolling: seniors tap, they do not drag.
+
+use super::{label, tap};
+use crate::domain::Lang;
+use crate::i18n::{Msg, tr};
+use crate::ui::theme::{self, Tap};
+use crate::ui::{Element, Message};
+use iced::widget::{row, space};
+use iced::{Alignment, Length};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pager {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Pager {
+    pub fn new(per_page: usize) -> Self {
+        Pager { page: 0, per_page: per_page.max(1) }
+    }
+
+    pub fn pages(&self, len: usize) -> usize {
+        len.div_ceil(self.per_page).max(1)
+    }
+
+    /// The range of items on the current page, with the page clamped to what exists.
+    pub fn range(&self, len: usize) -> std::ops::Range<usize> {
+        let page = self.page.min(self.pages(len) - 1);
+        let start = page * self.per_page;
+        start..(start + self.per_page).min(len)
+    }
+
+    pub fn turned(self, forward: bool, len: usize) -> Pager {
+        let last = self.pages(len) - 1;
+        let page = self.page.min(last);
+        let page = if forward { (page + 1).min(last) } else { page.saturating_sub(1) };
+        Pager { page, ..self }
+    }
+
+    /// The page showing item `index`.
+    pub fn showing(self, index: usize) -> Pager {
+        Pager { page: index / self.per_page, ..self }
+    }
+}
+
+/// `上一页  2 / 3  下一页`, or nothing when everything fits on one page.
+pub fn pager<'a>(pager: Pager, len: usize, lang: Lang, on_turn: fn(bool) -> Message) -> Option<Element<'a>> {
+    let pages = pager.pages(len);
+    if pages <= 1 {
+        return None;
+    }
+    let page = pager.page.min(pages - 1) + 1;
+    let position = tr(Msg::PageOf, lang, &[("page", &page.to_string()), ("pages", &pages.to_string())]);
+    Some(
+        row![
+            tap(label(Msg::PreviousPage.text(lang), theme::BUTTON), on_turn(false), Tap::Secondary, 220, theme::TARGET),
+            space::horizontal(),
+            label(position, theme::BODY),
+            space::horizontal(),
+            tap(label(Msg::NextPage.text(lang), theme::BUTTON), on_turn(true), Tap::Secondary, 220, theme::TARGET),
+        ]
+        .spacing(theme::GAP)
+        .align_y(Alignment::Center)
+        .width(Length::Fill)
+        .into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_clamp() {
+        let p = Pager::new(8);
+        assert_eq!(p.pages(0), 1);
+        assert_eq!(p.pages(17), 3);
+        assert_eq!(p.range(17), 0..8);
+        let last = p.turned(true, 17).turned(true, 17).turned(true, 17);
+        assert_eq!(last.page, 2);
+        assert_eq!(last.range(17), 16..17);
+        assert_eq!(last.range(5), 0..5, "a shrunk list shows its last page");
+        assert_eq!(p.turned(false, 17).page, 0);
+        assert_eq!(p.showing(9).page, 1);
+    }
+}

@@ -1,0 +1,60 @@
+//! Big picture tiles: one tap adds a product or opens a category.
+
+use super::{bold, label, price, tap};
+use crate::domain::{Category, Lang, Product};
+use crate::i18n::{Msg, tr};
+use crate::ui::picture::Pictures;
+use crate::ui::theme::{self, Tap};
+use crate::ui::{Element, Message};
+use iced::widget::{column, container, image};
+use iced::{Alignment, Length};
+
+/// A picture, or when it is missing a framed placeholder that still says what the thing is.
+pub fn picture<'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a> {
+    match pictures.get(path) {
+        Some(handle) => image(handle.clone()).width(side).height(side).into(),
+        None => container(
+            column![label(name.to_owned(), theme::BODY), label(Msg::PicturePlaceholder.text(lang), theme::BODY)]
+                .align_x(Alignment::Center),
+        )
+        .center(side)
+        .style(theme::panel)
+        .into(),
+    }
+}
+
+pub fn category_tile<'a>(category: &'a Category, pictures: &Pictures, lang: Lang) -> Element<'a> {
+    let name = category.name.get(lang);
+    let content = column![
+        picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang),
+        bold(name, theme::TITLE),
+    ]
+    .spacing(theme::GAP)
+    .align_x(Alignment::Center);
+    tap(content, Message::OpenCategory(category.id.clone()), Tap::Tile, Length::Fill, Length::Fill)
+}
+
+/// The tile says in words how many are already in the basket, so the feedback of a tap never
+/// rests on colour alone.
+pub fn product_tile<'a>(product: &'a Product, in_basket: u32, pictures: &Pictures, lang: Lang) -> Element<'a> {
+    let name = product.name.get(lang);
+    let status: Element<'a> = if in_basket > 0 {
+        container(bold(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY))
+            .padding([0.0, theme::GAP])
+            .style(theme::badge)
+            .into()
+    } else {
+        label(Msg::TapToAdd.text(lang), theme::BODY).into()
+    };
+    let content = column![
+        picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
+        bold(name, theme::BODY),
+        label(product.spec.get(lang), theme::BODY),
+        price(product.price, theme::PRICE),
+        status,
+    ]
+    .spacing(2)
+    .align_x(Alignment::Center);
+    let kind = if in_basket > 0 { Tap::TileAdded } else { Tap::Tile };
+    tap(content, Message::Add(product.id.clone()), kind, Length::Fill, Length::Fill)
+}
