@@ -56,7 +56,8 @@ pub fn demo() -> Result<LoadedCatalog, CatalogError> {
 
 pub fn load(path: &Path) -> Result<LoadedCatalog, CatalogError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CatalogError { file: file.clone(), message: e.to_string() })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CatalogError { file: file.clone(), message: e.to_string() })?;
     let folder = path.parent().map(Path::to_owned).unwrap_or_default();
     Ok(LoadedCatalog { catalog: parse(&text, &file)?, pictures: PictureSource::Folder(folder) })
 }
@@ -113,7 +114,11 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         if !category_ids.insert(c.id.get_ref().clone()) {
             return Err(at(c.id.span(), "id", format!("category {:?} appears twice", c.id.get_ref())));
         }
-        categories.push(Category { id: CategoryId(c.id.into_inner()), name: Text::new(c.name_zh, c.name_en), picture: c.picture });
+        categories.push(Category {
+            id: CategoryId(c.id.into_inner()),
+            name: Text::new(c.name_zh, c.name_en),
+            picture: c.picture,
+        });
     }
 
     let (mut ids, mut codes) = (HashSet::new(), HashSet::new());
@@ -129,7 +134,11 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
             return Err(at(p.price_fen.span(), "price_fen", "a price cannot be negative".into()));
         }
         if !valid_ean13(p.ean13.get_ref()) {
-            return Err(at(p.ean13.span(), "ean13", format!("{:?} is not a valid EAN-13 (13 digits, last one the check digit)", p.ean13.get_ref())));
+            return Err(at(
+                p.ean13.span(),
+                "ean13",
+                format!("{:?} is not a valid EAN-13 (13 digits, last one the check digit)", p.ean13.get_ref()),
+            ));
         }
         if !codes.insert(p.ean13.get_ref().clone()) {
             return Err(at(p.ean13.span(), "ean13", format!("{:?} is used by two products", p.ean13.get_ref())));

@@ -47,7 +47,7 @@ messages! {
     Change: "← 返回修改", "← Change";
     DoneTitle: "下单成功", "Order placed";
     YourNumber: "您的取货号", "Your pickup number";
-    PickupAt: "请于 {slot} 取货", "Please collect at {slot}";
+    PickupAt: "请于 {slot} 取货", "Please collect: {slot}";
     TakeSlip: "请拿好取货单，到取货处付款取货", "Take your slip to the counter to pay and collect";
     BackHome: "回到首页", "Back to start";
     StillThere: "还在吗？", "Are you still there?";

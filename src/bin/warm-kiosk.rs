@@ -2,8 +2,9 @@
 //! demo catalog, a store in the user's data folder, and a printer that writes each job to a file.
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use warm_market::config::Config;
 use warm_market::kiosk;
 
@@ -16,19 +17,46 @@ struct Args {
     /// Folder for the order store and printed jobs (overrides the config's data_dir).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
 }
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum Command {
+    /// Open the kiosk window (what happens with no command).
+    Run,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line (with its causes), not a backtrace: this is read by a volunteer.
+            eprintln!("warm-kiosk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,wgpu=warn,naga=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,wgpu=warn,naga=warn".into()),
+        )
         .init();
-    let args = Args::parse();
     let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
     let data_dir = config.data_dir(args.data.as_deref());
-    let ctx = kiosk::context(config, &data_dir).with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
+    match args.command.unwrap_or(Command::Run) {
+        Command::Run => run_kiosk(config, &data_dir),
+    }
+}
+
+fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let ctx = kiosk::context(config, data_dir)
+        .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
     kiosk::run(ctx).context("the kiosk window could not be opened")
 }

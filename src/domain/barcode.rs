@@ -3,19 +3,12 @@
 /// The GS1 mod-10 check digit for the given data digits (all but the last).
 fn gs1_check_digit(data: &[u8]) -> u8 {
     // Weights 3,1,3,1,... counted from the rightmost data digit.
-    let sum: u32 = data
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
+    let sum: u32 = data.iter().rev().enumerate().map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 3 } else { 1 }).sum();
     ((10 - sum % 10) % 10) as u8
 }
 
 fn digits(code: &str) -> Option<Vec<u8>> {
-    code.bytes()
-        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
-        .collect()
+    code.bytes().map(|b| b.is_ascii_digit().then(|| b - b'0')).collect()
 }
 
 /// True when `code` is all digits of the given length and its last digit is the right check digit.

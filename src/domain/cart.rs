@@ -63,10 +63,7 @@ impl Cart {
     }
 
     pub fn total(&self, catalog: &Catalog) -> Money {
-        self.lines
-            .iter()
-            .filter_map(|l| catalog.product(&l.product).map(|p| p.price * l.qty))
-            .sum()
+        self.lines.iter().filter_map(|l| catalog.product(&l.product).map(|p| p.price * l.qty)).sum()
     }
 }
 

@@ -26,8 +26,7 @@ pub struct SlotPolicy {
 const SEARCH_DAYS: i64 = 7;
 
 impl SlotPolicy {
-    /// The earliest slot that is not over, starts after the lead time has begun, and still has
-    /// room. `taken(start)` tells how many orders a slot already has. When every slot of the
+    /// The earliest slot that starts once the lead time is over and still has room. `taken(start)` tells how many orders a slot already has. When every slot of the
     /// coming week is full the first open one is returned anyway: an order is never refused for
     /// lack of a slot, and the manager sees the crowding.
     pub fn choose(&self, now: Timestamp, tz: &TimeZone, mut taken: impl FnMut(Timestamp) -> u32) -> PickupSlot {
@@ -35,7 +34,7 @@ impl SlotPolicy {
         let mut first_open = None;
         for day in 0..SEARCH_DAYS {
             for slot in self.slots_of_day(&now.to_zoned(tz.clone()), day) {
-                if slot.end <= earliest {
+                if slot.start < earliest {
                     continue;
                 }
                 first_open.get_or_insert(slot);
@@ -71,7 +70,13 @@ mod tests {
     use jiff::civil::time;
 
     fn policy() -> SlotPolicy {
-        SlotPolicy { minutes: 30, orders_per_slot: 2, opens: time(8, 0, 0, 0), closes: time(18, 0, 0, 0), lead_minutes: 15 }
+        SlotPolicy {
+            minutes: 30,
+            orders_per_slot: 2,
+            opens: time(8, 0, 0, 0),
+            closes: time(18, 0, 0, 0),
+            lead_minutes: 15,
+        }
     }
 
     fn shanghai() -> TimeZone {
@@ -84,15 +89,17 @@ mod tests {
 
     #[test]
     fn picks_the_slot_after_the_lead_time() {
-        let slot = policy().choose(at("2022-05-06T10:20"), &shanghai(), |_| 0);
+        let slot = policy().choose(at("2022-05-06T10:10"), &shanghai(), |_| 0);
         assert_eq!(slot.start, at("2022-05-06T10:30"));
         assert_eq!(slot.end, at("2022-05-06T11:00"));
+        let slot = policy().choose(at("2022-05-06T10:20"), &shanghai(), |_| 0);
+        assert_eq!(slot.start, at("2022-05-06T11:00"), "10:35 is too late for the 10:30 slot");
     }
 
     #[test]
     fn full_slots_push_to_the_next() {
         let full = at("2022-05-06T10:30");
-        let slot = policy().choose(at("2022-05-06T10:20"), &shanghai(), |s| if s == full { 2 } else { 1 });
+        let slot = policy().choose(at("2022-05-06T10:10"), &shanghai(), |s| if s == full { 2 } else { 1 });
         assert_eq!(slot.start, at("2022-05-06T11:00"));
     }
 
@@ -106,7 +113,7 @@ mod tests {
 
     #[test]
     fn never_refuses_when_everything_is_full() {
-        let slot = policy().choose(at("2022-05-06T10:20"), &shanghai(), |_| 99);
+        let slot = policy().choose(at("2022-05-06T10:10"), &shanghai(), |_| 99);
         assert_eq!(slot.start, at("2022-05-06T10:30"));
     }
 }

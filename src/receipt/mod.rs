@@ -1,5 +1,9 @@
-// TEMP STUB until the encoder lands
+//! Printed layouts (pickup slip, ...) as ESC/POS bytes: pure functions of domain values.
+
+pub mod escpos;
+pub mod paper;
+pub mod qr;
 pub mod slip;
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PaperProfile { pub paper: String, pub chinese_mode: bool, pub native_qr: bool, pub cut_feed: u8 }
+pub mod width;
+
+pub use paper::{Paper, PaperProfile};

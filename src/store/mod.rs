@@ -112,7 +112,12 @@ fn time_from_sql(text: &str) -> Result<Timestamp> {
 }
 
 /// Appends an event to the outbox that sync pushes to the cooperative, in the caller's transaction.
-fn append_event(tx: &rusqlite::Transaction<'_>, kind: &str, payload: &impl serde::Serialize, at: Timestamp) -> Result<u64> {
+fn append_event(
+    tx: &rusqlite::Transaction<'_>,
+    kind: &str,
+    payload: &impl serde::Serialize,
+    at: Timestamp,
+) -> Result<u64> {
     let seq = next_in_sequence(tx, "event_seq")?;
     let payload = serde_json::to_string(payload).map_err(|e| StoreError::Other(e.to_string()))?;
     tx.execute(

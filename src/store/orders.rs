@@ -47,9 +47,10 @@ impl Store {
         let seq = next_in_sequence(&tx, &format!("order_seq:{}", new.terminal))?;
         let mut count_error = None;
         let slot = slots.choose(now, tz, |start| {
-            let counted = tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
-                r.get::<_, u32>(0)
-            });
+            let counted =
+                tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
+                    r.get::<_, u32>(0)
+                });
             counted.unwrap_or_else(|e| {
                 count_error = Some(e);
                 u32::MAX
@@ -128,7 +129,8 @@ impl Store {
             id,
             number: OrderNumber { terminal, seq: u64::try_from(seq).map_err(|e| StoreError::Decode(e.to_string()))? },
             household,
-            status: OrderStatus::parse(&status).ok_or_else(|| StoreError::Decode(format!("order status {status:?}")))?,
+            status: OrderStatus::parse(&status)
+                .ok_or_else(|| StoreError::Decode(format!("order status {status:?}")))?,
             created_at: time_from_sql(&created)?,
             slot: PickupSlot { start: time_from_sql(&start)?, end: time_from_sql(&end)? },
             lang: if lang == "en" { Lang::En } else { Lang::Zh },

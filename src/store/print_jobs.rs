@@ -19,7 +19,7 @@ pub struct PrintJob {
 
 const COLUMNS: &str = "id, order_id, kind, bytes, created_at, printed_at, attempts";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Option<String>, String, Vec<u8>, String, Option<String>, u32)> {
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawJob> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 

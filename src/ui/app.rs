@@ -23,7 +23,7 @@ use uuid::Uuid;
 /// Products per page of a category's grid (3 columns × 2 rows) and lines per page elsewhere.
 pub const GRID_PAGE: usize = 6;
 pub const BASKET_PAGE: usize = 3;
-pub const REVIEW_PAGE: usize = 5;
+pub const REVIEW_PAGE: usize = 4;
 
 /// Everything the kiosk needs from outside, made once by `main` (or a test). Cheap to clone.
 #[derive(Clone)]
@@ -69,6 +69,8 @@ pub enum Message {
     Review,
     BackToShopping,
     PlaceOrder,
+    /// From the done screen: ready for the next senior, in the default language.
+    NextSenior,
     StillHere,
     StartOver,
     /// A finger or mouse touched the screen anywhere.
@@ -204,6 +206,7 @@ impl App {
             Message::Review => {}
             Message::BackToShopping => self.screen = Screen::Home,
             Message::PlaceOrder => self.place_order(),
+            Message::NextSenior => self.go_home_for_next_senior(),
             Message::Touched => {}
             Message::Tick(now) => self.tick(now),
         }
@@ -265,7 +268,13 @@ impl App {
             return;
         }
         let config = &self.ctx.config;
-        let new = NewOrder { id: (self.ctx.ids)(), terminal: config.terminal_id.clone(), lang: self.lang, household: None, lines };
+        let new = NewOrder {
+            id: (self.ctx.ids)(),
+            terminal: config.terminal_id.clone(),
+            lang: self.lang,
+            household: None,
+            lines,
+        };
         let (market, profile, tz) = (&self.ctx.catalog.market_name, &config.printer, &self.ctx.time_zone);
         let placed = self.ctx.store().place_order(new, (self.ctx.clock)(), &config.slot_policy(), tz, |order| {
             pickup_slip(order, market, profile, tz)
@@ -296,7 +305,13 @@ impl App {
         let lang = self.lang;
         let title: Element<'_> = match &self.screen {
             Screen::Category { id, .. } => row![
-                tap(label(Msg::Back.text(lang), theme::BUTTON), Message::Home, theme::Tap::Secondary, 220, theme::TARGET),
+                tap(
+                    label(Msg::Back.text(lang), theme::BUTTON),
+                    Message::Home,
+                    theme::Tap::Secondary,
+                    220,
+                    theme::TARGET
+                ),
                 bold(self.ctx.catalog.category(id).map(|c| c.name.get(lang)).unwrap_or_default(), theme::TITLE),
             ]
             .spacing(theme::PAD)
@@ -313,7 +328,13 @@ impl App {
         let top = row![
             title,
             space::horizontal(),
-            tap(label(Msg::SwitchLanguage.text(lang), theme::BUTTON), Message::SwitchLanguage, theme::Tap::Secondary, 240, theme::TARGET),
+            tap(
+                label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
+                Message::SwitchLanguage,
+                theme::Tap::Secondary,
+                240,
+                theme::TARGET
+            ),
         ]
         .align_y(Alignment::Center);
 
@@ -338,7 +359,9 @@ impl App {
 /// Any press on the screen counts as somebody being there.
 fn touched(event: Event, _status: event::Status, _window: window::Id) -> Option<Message> {
     match event {
-        Event::Mouse(mouse::Event::ButtonPressed(_)) | Event::Touch(touch::Event::FingerPressed { .. }) => Some(Message::Touched),
+        Event::Mouse(mouse::Event::ButtonPressed(_)) | Event::Touch(touch::Event::FingerPressed { .. }) => {
+            Some(Message::Touched)
+        }
         _ => None,
     }
 }

@@ -5,8 +5,8 @@ use crate::ui::app::Message;
 use crate::ui::theme;
 use crate::ui::widget::{Pager, basket, pager, product_tile};
 use crate::ui::{App, Element};
-use iced::widget::{Column, Row, column, row, space};
 use iced::Length;
+use iced::widget::{Column, Row, column, row, space};
 
 const COLUMNS: usize = 3;
 

@@ -23,17 +23,24 @@ pub fn view<'a>(app: &'a App, done: &'a Done) -> Element<'a> {
     ]
     .spacing(theme::GAP);
     if done.print_error.is_some() {
-        info = info.push(container(bold(Msg::PrintFailed.text(lang), theme::TITLE)).padding(theme::PAD).style(theme::warning));
+        info = info
+            .push(container(bold(Msg::PrintFailed.text(lang), theme::TITLE)).padding(theme::PAD).style(theme::warning));
     }
-    info = info
-        .push(space::vertical())
-        .push(tap(bold(Msg::BackHome.text(lang), theme::TITLE), Message::Home, Tap::Primary, 480, theme::BIG_TARGET));
+    info = info.push(space::vertical()).push(tap(
+        bold(Msg::BackHome.text(lang), theme::TITLE),
+        Message::NextSenior,
+        Tap::Primary,
+        480,
+        theme::BIG_TARGET,
+    ));
 
     let slip: Element<'a> = match &done.slip {
-        Some(handle) => column![label(Msg::SlipPreview.text(lang), theme::BODY), image(handle.clone()).height(Length::Fill)]
-            .spacing(theme::GAP)
-            .align_x(Alignment::Center)
-            .into(),
+        Some(handle) => {
+            column![label(Msg::SlipPreview.text(lang), theme::BODY), image(handle.clone()).height(Length::Fill)]
+                .spacing(theme::GAP)
+                .align_x(Alignment::Center)
+                .into()
+        }
         None => space::horizontal().width(0).into(),
     };
     row![info.width(Length::Fill), slip].spacing(theme::PAD).into()

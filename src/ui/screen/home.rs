@@ -4,8 +4,8 @@ use crate::i18n::Msg;
 use crate::ui::theme;
 use crate::ui::widget::{basket, category_tile, label};
 use crate::ui::{App, Element};
-use iced::widget::{Column, Row, column, container, row};
 use iced::Length;
+use iced::widget::{Column, Row, column, container, row};
 
 const COLUMNS: usize = 3;
 
@@ -20,7 +20,9 @@ pub fn view(app: &App) -> Element<'_> {
         grid = grid.push(tiles);
     }
     let prompt: Element<'_> = match app.notice {
-        Some(notice) => container(label(notice.text(lang), theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning).into(),
+        Some(notice) => {
+            container(label(notice.text(lang), theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning).into()
+        }
         None => label(Msg::ChooseCategory.text(lang), theme::BODY).into(),
     };
     row![

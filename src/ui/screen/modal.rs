@@ -5,9 +5,12 @@ use crate::ui::app::{Message, Modal};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{bold, label, tap};
 use crate::ui::{App, Element};
-use iced::widget::{center, column, container, row};
 use iced::Alignment;
+use iced::widget::{center, column, container, row};
 use std::time::Instant;
+
+/// Id of the question's card: only the targets inside it can be tapped while it is up.
+pub const MODAL_ID: &str = "modal";
 
 pub fn view(app: &App, modal: Modal) -> Element<'_> {
     let lang = app.lang;
@@ -37,5 +40,5 @@ pub fn view(app: &App, modal: Modal) -> Element<'_> {
         )
         .spacing(theme::PAD * 1.5)
         .align_x(Alignment::Center);
-    center(container(card).padding(theme::PAD * 2.0).style(theme::panel)).style(theme::backdrop).into()
+    center(container(card).id(MODAL_ID).padding(theme::PAD * 2.0).style(theme::panel)).style(theme::backdrop).into()
 }

@@ -20,7 +20,7 @@ pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
                 row![
                     picture(&app.ctx.pictures, &product.picture, name, theme::LINE_PICTURE, lang),
                     column![bold(name, theme::BODY), label(product.spec.get(lang), theme::BODY)].width(Length::Fill),
-                    label(format!("{} × {}", product.price, line.qty), theme::BODY),
+                    bold(format!("× {}", line.qty), theme::TITLE),
                     price(product.price * line.qty, theme::PRICE).width(300).align_x(Alignment::End),
                 ]
                 .spacing(theme::PAD)
@@ -44,7 +44,13 @@ pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
 
     let count = crate::i18n::tr(Msg::ItemCount, lang, &[("n", &app.cart.item_count().to_string())]);
     let footer = row![
-        tap(label(Msg::Change.text(lang), theme::BUTTON), Message::BackToShopping, Tap::Secondary, 320, theme::BIG_TARGET),
+        tap(
+            label(Msg::Change.text(lang), theme::BUTTON),
+            Message::BackToShopping,
+            Tap::Secondary,
+            320,
+            theme::BIG_TARGET
+        ),
         space::horizontal(),
         label(count, theme::TITLE),
         bold(Msg::Total.text(lang), theme::TITLE),
@@ -54,8 +60,12 @@ pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
     .spacing(theme::PAD)
     .align_y(Alignment::Center);
 
-    column![bold(Msg::ConfirmTitle.text(lang), theme::TITLE)]
-        .push(problem)
+    // A problem takes the title's place, so the page never grows past the screen.
+    let heading: Element<'a> = match problem {
+        Some(problem) => problem.into(),
+        None => bold(Msg::ConfirmTitle.text(lang), theme::TITLE).into(),
+    };
+    column![heading]
         .push(list)
         .push(pager(page, lines.len(), lang, Message::TurnReviewPage))
         .push(space::vertical())

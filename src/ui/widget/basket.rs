@@ -23,9 +23,21 @@ pub fn basket<'a>(cart: &'a Cart, catalog: &'a Catalog, pictures: &Pictures, pag
             let Some(product) = catalog.product(&line.product) else { continue };
             let name = product.name.get(lang);
             let controls = row![
-                tap(bold("−", theme::TITLE), Message::Decrease(line.product.clone()), Tap::Secondary, theme::TARGET, theme::TARGET),
+                tap(
+                    bold("−", theme::TITLE),
+                    Message::Decrease(line.product.clone()),
+                    Tap::Secondary,
+                    theme::TARGET,
+                    theme::TARGET
+                ),
                 bold(line.qty.to_string(), theme::TITLE).width(56).center(),
-                tap(bold("+", theme::TITLE), Message::Increase(line.product.clone()), Tap::Secondary, theme::TARGET, theme::TARGET),
+                tap(
+                    bold("+", theme::TITLE),
+                    Message::Increase(line.product.clone()),
+                    Tap::Secondary,
+                    theme::TARGET,
+                    theme::TARGET
+                ),
                 space::horizontal(),
                 price(product.price * line.qty, theme::PRICE),
             ]
@@ -43,12 +55,25 @@ pub fn basket<'a>(cart: &'a Cart, catalog: &'a Catalog, pictures: &Pictures, pag
         list.into()
     };
 
-    let total = row![bold(Msg::Total.text(lang), theme::TITLE), space::horizontal(), price(cart.total(catalog), theme::TOTAL)]
-        .align_y(Alignment::Center);
+    let total =
+        row![bold(Msg::Total.text(lang), theme::TITLE), space::horizontal(), price(cart.total(catalog), theme::TOTAL)]
+            .align_y(Alignment::Center);
     let actions = (!cart.is_empty()).then(|| {
         row![
-            tap(label(Msg::EmptyBasket.text(lang), theme::BUTTON), Message::AskEmpty, Tap::Secondary, 200, theme::BIG_TARGET),
-            tap(bold(Msg::PlaceOrder.text(lang), theme::TITLE), Message::Review, Tap::Primary, Length::Fill, theme::BIG_TARGET),
+            tap(
+                label(Msg::EmptyBasket.text(lang), theme::BUTTON),
+                Message::AskEmpty,
+                Tap::Secondary,
+                200,
+                theme::BIG_TARGET
+            ),
+            tap(
+                bold(Msg::PlaceOrder.text(lang), theme::TITLE),
+                Message::Review,
+                Tap::Primary,
+                Length::Fill,
+                theme::BIG_TARGET
+            ),
         ]
         .spacing(theme::GAP)
     });

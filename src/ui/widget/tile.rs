@@ -25,12 +25,10 @@ pub fn picture<'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang:
 
 pub fn category_tile<'a>(category: &'a Category, pictures: &Pictures, lang: Lang) -> Element<'a> {
     let name = category.name.get(lang);
-    let content = column![
-        picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang),
-        bold(name, theme::TITLE),
-    ]
-    .spacing(theme::GAP)
-    .align_x(Alignment::Center);
+    let content =
+        column![picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang), bold(name, theme::TITLE),]
+            .spacing(theme::GAP)
+            .align_x(Alignment::Center);
     tap(content, Message::OpenCategory(category.id.clone()), Tap::Tile, Length::Fill, Length::Fill)
 }
 

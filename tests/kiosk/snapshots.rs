@@ -1,0 +1,26 @@
+//! Pictures of the four screens at the 1920×1080 reference, rendered by tiny-skia and compared
+//! pixel for pixel with the committed PNGs under tests/snapshots/ (delete one to re-record it).
+
+use crate::support::{Kiosk, kiosk, simulator};
+use warm_market::ui::theme;
+
+fn assert_snapshot(k: &Kiosk, name: &str) {
+    let path = format!("{}/tests/snapshots/{name}.png", env!("CARGO_MANIFEST_DIR"));
+    let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
+    assert!(snapshot.matches_image(&path).unwrap(), "{name} differs from {path}");
+}
+
+#[test]
+fn screens_match_their_snapshots() {
+    let mut k = kiosk();
+    assert_snapshot(&k, "home");
+    k.tap("粮油");
+    k.tap("东北大米");
+    k.tap("东北大米");
+    k.tap("挂面");
+    assert_snapshot(&k, "category");
+    k.tap("下单");
+    assert_snapshot(&k, "review");
+    k.tap("确认");
+    assert_snapshot(&k, "done");
+}

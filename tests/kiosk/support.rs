@@ -1,0 +1,108 @@
+//! A kiosk on a temporary data folder with a fixed clock and deterministic ids, and helpers to
+//! drive its real views through iced_test.
+
+use iced_test::Simulator;
+use iced_test::selector::{Bounded, Candidate, Selector};
+use jiff::Timestamp;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Once};
+use tempfile::TempDir;
+use warm_market::config::Config;
+use warm_market::kiosk;
+use warm_market::ui::{App, Context, Message, REFERENCE_SIZE};
+
+/// 2022-05-06 10:10 in Shanghai, the morning of the seed report.
+pub const NOW: &str = "2022-05-06T02:10:00Z";
+
+pub struct Kiosk {
+    pub app: App,
+    pub ctx: Context,
+    pub dir: TempDir,
+}
+
+pub fn config() -> Config {
+    Config::default()
+}
+
+pub fn kiosk() -> Kiosk {
+    kiosk_with(config())
+}
+
+pub fn kiosk_with(config: Config) -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = kiosk::context(config, dir.path()).unwrap();
+    let now: Timestamp = NOW.parse().unwrap();
+    ctx.clock = Arc::new(move || now);
+    let counter = Arc::new(AtomicU64::new(1));
+    ctx.ids = Arc::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        let mut random = [0u8; 10];
+        random[2..].copy_from_slice(&n.to_be_bytes());
+        uuid::Builder::from_unix_timestamp_millis(now.as_millisecond() as u64, &random).into_uuid()
+    });
+    Kiosk { app: App::new(ctx.clone()), ctx, dir }
+}
+
+/// Snapshots and the emulator must use the software renderer, whatever the machine has.
+fn pin_backend() {
+    static ONCE: Once = Once::new();
+    // SAFETY: runs once, before any simulator (the only reader of this variable) exists.
+    ONCE.call_once(|| unsafe { std::env::set_var("ICED_TEST_BACKEND", "tiny-skia") });
+}
+
+pub fn simulator(app: &App) -> Simulator<'_, Message> {
+    pin_backend();
+    Simulator::with_size(kiosk::settings(), REFERENCE_SIZE, app.view())
+}
+
+impl Kiosk {
+    /// Taps what the selector finds, like a finger, and feeds the resulting messages to the app.
+    pub fn tap<S>(&mut self, selector: S)
+    where
+        S: Selector + Send,
+        S::Output: Bounded + Clone + Send + Sync + 'static,
+    {
+        let description = selector.description();
+        let mut ui = simulator(&self.app);
+        if let Err(e) = ui.click(selector) {
+            panic!("cannot tap {description}: {e}");
+        }
+        let messages: Vec<Message> = ui.into_messages().collect();
+        for message in messages {
+            self.app.update(message);
+        }
+    }
+
+    pub fn shows(&self, text: &str) -> bool {
+        simulator(&self.app).find(text).is_ok()
+    }
+
+    /// Every text on screen, in tree order.
+    pub fn texts(&self) -> Vec<(String, iced::Rectangle)> {
+        let mut found = Vec::new();
+        let mut ui = simulator(&self.app);
+        let _ = ui.find(|c: Candidate<'_>| {
+            if let Candidate::Text { content, bounds, .. } = c {
+                found.push((content.to_owned(), bounds));
+            }
+            None::<()>
+        });
+        found
+    }
+}
+
+/// The payload of the first native QR code (`GS ( k … 31 50 30`) in ESC/POS bytes.
+pub fn qr_payload(bytes: &[u8]) -> Option<String> {
+    let at = bytes.windows(3).enumerate().find_map(|(i, w)| {
+        (w == [0x1d, 0x28, 0x6b] && bytes.get(i + 5..i + 8) == Some(&[0x31, 0x50, 0x30][..])).then_some(i)
+    })?;
+    let len = usize::from(bytes[at + 3]) + usize::from(bytes[at + 4]) * 256 - 3;
+    String::from_utf8(bytes.get(at + 8..at + 8 + len)?.to_vec()).ok()
+}
+
+/// The printable text of ESC/POS bytes, decoded from GB18030 (commands dropped roughly, enough to
+/// search for words).
+pub fn slip_text(bytes: &[u8]) -> String {
+    let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+    text.into_owned()
+}

@@ -1,0 +1,119 @@
+//! The real kiosk binary in a real X window (Xvfb), tapped with xdotool like a finger. Where to
+//! tap is read from the same views laid out by iced_test, so the test follows the layout.
+//! Needs Debian's xvfb, xauth, xdotool and imagemagick (installed by .ci/run). With
+//! WARM_SCREENSHOTS=DIR set it also writes the README's screenshots there.
+
+use crate::support::kiosk;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills the child when the test ends, however it ends.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn tool(name: &str) -> Command {
+    Command::new(name)
+}
+
+fn start_xvfb() -> (Guard, String) {
+    let mut xvfb = tool("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is needed for the real-window test: apt-get install xvfb xauth xdotool imagemagick");
+    let mut line = String::new();
+    BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (Guard(xvfb), format!(":{}", line.trim()))
+}
+
+fn screenshot(display: &str, path: &Path) {
+    let status =
+        tool("import").args(["-display", display, "-window", "root", path.to_str().unwrap()]).status().unwrap();
+    assert!(status.success(), "screenshot {path:?} failed");
+}
+
+fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_senior_orders_in_the_real_window() {
+    let (_xvfb, display) = start_xvfb();
+    let data = tempfile::tempdir().unwrap();
+    let shots: PathBuf =
+        std::env::var_os("WARM_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| data.path().join("screens"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let _kiosk = Guard(
+        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+            .args(["--data", data.path().to_str().unwrap()])
+            .env("DISPLAY", &display)
+            .env("ICED_BACKEND", "tiny-skia")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // The display is ours alone, so any visible window is the kiosk.
+    wait_for("the kiosk window", || {
+        let out =
+            tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", &display).output().ok()?;
+        (out.status.success() && !out.stdout.is_empty()).then_some(())
+    });
+    std::thread::sleep(Duration::from_secs(2)); // first frame
+
+    // A model of the same kiosk tells where each label is on the 1920×1080 screen.
+    let mut model = kiosk();
+    let mut tap = |label: &str, shot: Option<&str>| {
+        let bounds = crate::support::simulator(&model.app).find(label).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let center = iced_test::selector::Bounded::visible_bounds(&bounds).unwrap().center();
+        model.tap(label);
+        let status = tool("xdotool")
+            .args(["mousemove", &format!("{}", center.x as i32), &format!("{}", center.y as i32), "click", "1"])
+            .env("DISPLAY", &display)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(800));
+        if let Some(name) = shot {
+            screenshot(&display, &shots.join(format!("{name}.png")));
+        }
+    };
+    screenshot(&display, &shots.join("home.png"));
+    tap("粮油", None);
+    tap("东北大米", None);
+    tap("东北大米", None);
+    tap("挂面", Some("category"));
+    tap("下单", Some("review"));
+    tap("确认", Some("done"));
+
+    let store_path = warm_market::kiosk::store_path(data.path());
+    let order = wait_for("the order in the store", || {
+        let store = warm_market::store::Store::open(&store_path).ok()?;
+        let ids = store.order_ids().ok()?;
+        store.order(*ids.first()?).ok()?
+    });
+    assert_eq!(order.lines.len(), 2);
+    assert_eq!(order.total().as_fen(), 2 * 3990 + 890);
+    let prints = warm_market::kiosk::prints_dir(data.path());
+    wait_for("the printed slip", || (std::fs::read_dir(&prints).ok()?.count() == 1).then_some(()));
+    for name in ["home", "category", "review", "done"] {
+        let size = std::fs::metadata(shots.join(format!("{name}.png"))).unwrap().len();
+        assert!(size > 10_000, "{name}.png is suspiciously small ({size} bytes): a blank window?");
+    }
+}
