@@ -5,6 +5,7 @@ pub mod cart;
 pub mod catalog;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod slot;
 pub mod text;
 
@@ -12,5 +13,6 @@ pub use cart::Cart;
 pub use catalog::{Catalog, Category, CategoryId, Product, ProductId};
 pub use money::Money;
 pub use order::{Order, OrderLine, OrderNumber};
+pub use payment::{Payment, PaymentMethod};
 pub use slot::{PickupSlot, SlotPolicy};
 pub use text::{Lang, Text};
