@@ -36,7 +36,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         None => catalog_file::demo()?,
     };
     let time_zone = config.time_zone().map_err(StartError::Config)?;
-    let pictures = Pictures::load(&catalog, &pictures);
+    let pictures = Pictures::load(&catalog, &pictures, config.scale);
     let store = Store::open(&store_path(data_dir))?;
     Ok(Context {
         config: Arc::new(config),

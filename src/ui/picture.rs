@@ -1,15 +1,19 @@
 //! Product and category pictures, decoded and scaled once at start-up (never in `view()`), and
 //! shared by content hash so two products with the same picture cost one decode.
 
+use super::theme;
 use crate::catalog_file::PictureSource;
 use crate::domain::Catalog;
 use iced::widget::image::Handle;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// Pictures are scaled so their longer side is at most this many pixels: enough for the biggest
-/// tile at the reference size, small enough that a thousand of them stay light.
-pub const MAX_SIDE: u32 = 256;
+/// Pictures are scaled once to the largest size the screen shows them at (category tiles are
+/// bigger than product tiles), so a thousand products stay light in memory.
+pub fn max_side(scale: f32) -> (u32, u32) {
+    let px = |side: f32| (side * scale).ceil() as u32;
+    (px(theme::CATEGORY_PICTURE), px(theme::TILE_PICTURE))
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Pictures {
@@ -19,21 +23,27 @@ pub struct Pictures {
 }
 
 impl Pictures {
-    pub fn load(catalog: &Catalog, source: &PictureSource) -> Pictures {
-        let mut by_hash: HashMap<[u8; 32], Handle> = HashMap::new();
+    /// Loads every picture of the catalog; `scale` is the config's screen scale factor.
+    pub fn load(catalog: &Catalog, source: &PictureSource, scale: f32) -> Pictures {
+        let (category_side, product_side) = max_side(scale);
+        let mut by_hash: HashMap<([u8; 32], u32), Handle> = HashMap::new();
         let mut pictures = Pictures::default();
-        let paths = catalog.categories.iter().map(|c| &c.picture).chain(catalog.products.iter().map(|p| &p.picture));
-        for path in paths {
+        let paths = catalog
+            .categories
+            .iter()
+            .map(|c| (&c.picture, category_side))
+            .chain(catalog.products.iter().map(|p| (&p.picture, product_side)));
+        for (path, side) in paths {
             if pictures.by_path.contains_key(path) {
                 continue;
             }
             let loaded = source.read(path).and_then(|bytes| {
-                let hash: [u8; 32] = Sha256::digest(&bytes).into();
-                if let Some(handle) = by_hash.get(&hash) {
+                let key = (Sha256::digest(&bytes).into(), side);
+                if let Some(handle) = by_hash.get(&key) {
                     return Ok(handle.clone());
                 }
-                let handle = decode(&bytes)?;
-                by_hash.insert(hash, handle.clone());
+                let handle = decode(&bytes, side)?;
+                by_hash.insert(key, handle.clone());
                 Ok(handle)
             });
             match loaded {
@@ -62,10 +72,10 @@ impl Pictures {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<Handle, String> {
+fn decode(bytes: &[u8], side: u32) -> Result<Handle, String> {
     let image = image::load_from_memory(bytes).map_err(|e| format!("cannot decode: {e}"))?;
-    let image = if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
-        image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+    let image = if image.width() > side || image.height() > side {
+        image.resize(side, side, image::imageops::FilterType::Triangle)
     } else {
         image
     };
@@ -81,7 +91,7 @@ mod tests {
     #[test]
     fn the_demo_pictures_all_load() {
         let loaded = catalog_file::demo().unwrap();
-        let pictures = Pictures::load(&loaded.catalog, &loaded.pictures);
+        let pictures = Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
         assert!(pictures.missing.is_empty(), "{:?}", pictures.missing);
         for p in &loaded.catalog.products {
             assert!(pictures.get(&p.picture).is_some(), "{}", p.picture);
@@ -97,7 +107,7 @@ mod tests {
         catalog.categories.truncate(1);
         catalog.categories[0].picture = "bad.png".into();
         catalog.products[0].picture = "none.png".into();
-        let pictures = Pictures::load(&catalog, &PictureSource::Folder(dir.path().to_owned()));
+        let pictures = Pictures::load(&catalog, &PictureSource::Folder(dir.path().to_owned()), 1.0);
         let reasons: Vec<_> = pictures.missing.iter().map(|(p, r)| format!("{p}: {r}")).collect();
         assert!(reasons.iter().any(|r| r.starts_with("bad.png: cannot decode")), "{reasons:?}");
         assert!(reasons.iter().any(|r| r.starts_with("none.png:")), "{reasons:?}");

@@ -51,13 +51,21 @@ pub fn pager<'a>(pager: Pager, len: usize, lang: Lang, on_turn: fn(bool) -> Mess
     }
     let page = pager.page.min(pages - 1) + 1;
     let position = tr(Msg::PageOf, lang, &[("page", &page.to_string()), ("pages", &pages.to_string())]);
+    // At either end the button that would do nothing is left out, so every button on screen works.
+    let turn = |forward: bool, msg: Msg, show: bool| -> Element<'a> {
+        if show {
+            tap(label(msg.text(lang), theme::BUTTON), on_turn(forward), Tap::Secondary, 220, theme::TARGET)
+        } else {
+            space::horizontal().width(220).into()
+        }
+    };
     Some(
         row![
-            tap(label(Msg::PreviousPage.text(lang), theme::BUTTON), on_turn(false), Tap::Secondary, 220, theme::TARGET),
+            turn(false, Msg::PreviousPage, page > 1),
             space::horizontal(),
             label(position, theme::BODY),
             space::horizontal(),
-            tap(label(Msg::NextPage.text(lang), theme::BUTTON), on_turn(true), Tap::Secondary, 220, theme::TARGET),
+            turn(true, Msg::NextPage, page < pages),
         ]
         .spacing(theme::GAP)
         .align_y(Alignment::Center)
