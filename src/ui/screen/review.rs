@@ -31,8 +31,8 @@ pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
         );
     }
 
-    let problem = error.map(|detail| {
-        tracing::debug!("review shows store error: {detail}");
+    // The technical detail went to the log when the commit failed; the senior gets words.
+    let problem = error.map(|_| {
         container(
             column![bold(Msg::OrderFailed.text(lang), theme::TITLE), label(Msg::BasketKept.text(lang), theme::BODY)]
                 .spacing(4),
