@@ -3,7 +3,10 @@
 pub mod escpos;
 pub mod paper;
 pub mod qr;
+pub mod receipt;
+pub mod reprint;
 pub mod slip;
+pub mod test_page;
 pub mod width;
 
 pub use paper::{Paper, PaperProfile};
