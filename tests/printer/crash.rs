@@ -73,8 +73,9 @@ fn child(data: &std::path::Path, port: &std::path::Path) -> (std::process::Child
 fn committed(rx: &std::sync::mpsc::Receiver<String>) -> String {
     loop {
         let line = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the child never committed");
-        if let Some(id) = line.strip_prefix("COMMITTED ") {
-            return id.to_owned();
+        // The harness may print the test's name on the same line first.
+        if let Some((_, id)) = line.split_once("COMMITTED ") {
+            return id.trim().to_owned();
         }
     }
 }

@@ -261,7 +261,9 @@ fn engine(state: Arc<Mutex<State>>, stop: Arc<AtomicBool>, setup: Setup) {
             while taken < cap && !s.paper_out && !s.cover_open {
                 let Some(b) = s.buffer.pop_front() else {
                     // Idle time is not saved up for later.
-                    taken = cap;
+                    if setup.print_per_s.is_some() {
+                        taken = cap;
+                    }
                     break;
                 };
                 s.printed.push(b);

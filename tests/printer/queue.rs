@@ -67,7 +67,7 @@ fn unplugged_mid_job_says_so_and_reprints_marked_after_reconnect() {
     assert_eq!(Problem::NoAnswer.text(warm_market::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
     // The screen heard about it through the subscription's stream.
     let mut heard = Vec::new();
-    while let Ok(Some(s)) = updates.try_next() {
+    while let Ok(s) = updates.try_recv() {
         heard.push(s);
     }
     assert!(heard.iter().any(|s| s.problem == Some(Problem::NoAnswer)), "{heard:?}");
