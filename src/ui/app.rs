@@ -351,10 +351,9 @@ impl App {
             Screen::Review { pager, error } => screen::review::view(self, *pager, error.as_deref()),
             Screen::Done(done) => screen::done::view(self, done),
         };
-        let page = container(column![top, screen::printer::banner(self), body].spacing(theme::GAP))
-            .padding(theme::PAD)
-            .width(Length::Fill)
-            .height(Length::Fill);
+        // The printer's problem, when it has one, above every screen.
+        let content = column![top].push(screen::printer::banner(self)).push(body).spacing(theme::GAP);
+        let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
         match self.modal {
             None => page.into(),

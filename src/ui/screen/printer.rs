@@ -6,19 +6,19 @@ use crate::ui::theme;
 use crate::ui::widget::{bold, label};
 use crate::ui::{App, Element};
 use iced::Length;
-use iced::widget::{Column, column, container};
+use iced::widget::{column, container};
 
-pub fn banner(app: &App) -> Element<'_> {
+pub fn banner(app: &App) -> Option<Element<'_>> {
     let lang = app.lang;
     let state = &app.printer;
     let words = match state.problem {
         Some(problem) => problem.text(lang),
         None if state.paper_near_end => Msg::PrinterNearEnd.text(lang),
-        None => return Column::new().into(),
+        None => return None,
     };
     let mut text = column![bold(words, theme::TITLE)].spacing(theme::GAP / 2.0);
     if state.pending > 0 {
         text = text.push(label(tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]), theme::BODY));
     }
-    container(text).padding(theme::PAD).width(Length::Fill).style(theme::warning).into()
+    Some(container(text).padding(theme::PAD).width(Length::Fill).style(theme::warning).into())
 }
