@@ -163,6 +163,23 @@ mod tests {
         assert!(bytes == want, "{name} differs from the golden file ({} vs {} bytes)", bytes.len(), want.len());
     }
 
+    /// PNGs of the receipts in target/slip-samples, to look at after a layout change.
+    #[test]
+    #[ignore]
+    fn write_receipt_pngs() {
+        use crate::device::printer::preview::render_png;
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/slip-samples");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (paper, tag) in [(Paper::Mm58, "58"), (Paper::Mm80, "80")] {
+            let bytes = reprint_receipt(&order(Lang::Zh), &cash(), &market(), &profile(paper), &shanghai());
+            std::fs::write(
+                dir.join(format!("receipt_reprint_zh_{tag}.png")),
+                render_png(&bytes, &profile(paper)).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+
     #[test]
     fn golden_receipts_at_both_widths() {
         for (paper, tag) in [(Paper::Mm58, "58"), (Paper::Mm80, "80")] {

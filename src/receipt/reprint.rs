@@ -57,4 +57,23 @@ mod tests {
         assert!(mark_reprint(&[0x1B, 0x40, b'x']).starts_with(&[0x1B, 0x40, 0x1B, 0x61, 1]));
         assert!(mark_reprint(b"x").ends_with(b"x"));
     }
+
+    /// The pickup slip as the queue resends it after an interruption or a volunteer's reprint.
+    #[test]
+    fn golden_reprinted_slips() {
+        use crate::domain::Lang;
+        use crate::receipt::slip::fixture::{market, order, shanghai};
+        use crate::receipt::slip::pickup_slip;
+        use crate::receipt::{Paper, PaperProfile};
+        for (paper, tag) in [(Paper::Mm58, "58"), (Paper::Mm80, "80")] {
+            let profile = PaperProfile { paper, ..PaperProfile::default() };
+            let bytes = mark_reprint(&pickup_slip(&order(Lang::Zh), &market(), &profile, &shanghai()));
+            let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/golden/slip_reprint_zh_{tag}.bin"));
+            if std::env::var_os("WRITE_GOLDEN").is_some() {
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            assert!(bytes == std::fs::read(&path).unwrap(), "{} differs", path.display());
+        }
+    }
 }

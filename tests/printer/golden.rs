@@ -26,6 +26,8 @@ fn golden_bytes_reach_the_printer_unchanged() {
         "receipt_zh_80.bin",
         "receipt_reprint_zh_58.bin",
         "receipt_reprint_zh_80.bin",
+        "slip_reprint_zh_58.bin",
+        "slip_reprint_zh_80.bin",
     ];
     for name in names {
         store.add_print_job(None, "golden", &golden(name), jiff::Timestamp::now()).unwrap();

@@ -3,6 +3,7 @@
 //! One test binary on purpose: each binary links the whole GUI stack.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
+mod cli;
 mod crash;
 mod emulator;
 mod flow;

@@ -33,9 +33,9 @@ pub enum PrinterCommand {
 pub enum CliError {
     #[error("{words} ({cause})")]
     Printer { words: String, cause: PrintError },
-    #[error("{0}")]
+    #[error(transparent)]
     Queue(#[from] QueueError),
-    #[error("order store: {0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -60,7 +60,7 @@ pub fn describe(config: &PrinterConfig, status: &PrinterStatus, lang: Lang) -> S
     if status.paper_near_end {
         words = format!("{words}; {}", crate::i18n::Msg::PrinterNearEnd.text(lang));
     }
-    format!("{target}: {words} {status:?}")
+    format!("{target}: {words}")
 }
 
 pub fn run(
