@@ -73,3 +73,60 @@ fn status_is_read_in_words() {
     let e = printer.status().unwrap_err();
     assert_eq!(e.problem().text(warm_market::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
 }
+
+/// A network printer on raw TCP: the same bytes arrive, status is asked on the same connection,
+/// and a printer that is switched off is a clear error.
+#[test]
+fn tcp_9100_printer_gets_the_golden_bytes() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let printer_side = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut dle = 0;
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            for &b in &buf[..n] {
+                got.push(b);
+                dle = match (dle, b) {
+                    (0, 0x10) => 1,
+                    (1, 0x04) => 2,
+                    (2, _) => {
+                        conn.write_all(&[0x12]).unwrap();
+                        0
+                    }
+                    _ => 0,
+                };
+            }
+        }
+        got
+    });
+    let config = warm_market::device::printer::PrinterConfig {
+        kind: warm_market::device::printer::PrinterKind::Tcp,
+        host: "127.0.0.1".into(),
+        tcp_port: port,
+        timeout_ms: 1000,
+        ..Default::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    store.add_print_job(None, "golden", &golden("slip_zh_80.bin"), jiff::Timestamp::now()).unwrap();
+    let mut printer = warm_market::device::printer::serial::TcpTransport::new(config.clone());
+    assert_eq!(print_pending(&store, &mut printer).unwrap().len(), 1);
+    drop(printer);
+    let got = printer_side.join().unwrap();
+    let query = [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4];
+    let mut want = query.to_vec();
+    want.extend_from_slice(&golden("slip_zh_80.bin"));
+    want.extend_from_slice(&query);
+    want.extend_from_slice(&query);
+    assert!(got == want, "{} bytes, wanted {}", got.len(), want.len());
+
+    // Nobody listening any more.
+    let mut printer = warm_market::device::printer::serial::TcpTransport::new(config);
+    assert!(matches!(printer.status(), Err(warm_market::device::printer::transport::PrintError::Unreachable(_))));
+}
