@@ -352,7 +352,9 @@ impl App {
             Screen::Done(done) => screen::done::view(self, done),
         };
         // The printer's problem, when it has one, above every screen.
-        let content = column![top].push(screen::printer::banner(self)).push(body).spacing(theme::GAP);
+        // (The done screen says it in its own warning, next to the slip that did not print.)
+        let banner = if matches!(self.screen, Screen::Done(_)) { None } else { screen::printer::banner(self) };
+        let content = column![top].push(banner).push(body).spacing(theme::GAP);
         let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
         match self.modal {
