@@ -334,7 +334,8 @@ impl App {
         };
         let top = row![
             title,
-            space::horizontal(),
+            // The printer's problem, when it has one, in the top bar of every screen.
+            screen::printer::banner(self).unwrap_or_else(|| space::horizontal().into()),
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
@@ -343,6 +344,7 @@ impl App {
                 theme::TARGET
             ),
         ]
+        .spacing(theme::PAD)
         .align_y(Alignment::Center);
 
         let body = match &self.screen {
@@ -351,10 +353,7 @@ impl App {
             Screen::Review { pager, error } => screen::review::view(self, *pager, error.as_deref()),
             Screen::Done(done) => screen::done::view(self, done),
         };
-        // The printer's problem, when it has one, above every screen.
-        // (The done screen says it in its own warning, next to the slip that did not print.)
-        let banner = if matches!(self.screen, Screen::Done(_)) { None } else { screen::printer::banner(self) };
-        let content = column![top].push(banner).push(body).spacing(theme::GAP);
+        let content = column![top, body].spacing(theme::GAP);
         let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
         match self.modal {

@@ -23,12 +23,8 @@ pub fn view<'a>(app: &'a App, done: &'a Done) -> Element<'a> {
     ]
     .spacing(theme::GAP);
     if done.print_error.is_some() {
-        // For the senior: ask a volunteer; for the volunteer: what is wrong with the printer.
-        let mut warning = column![bold(Msg::PrintFailed.text(lang), theme::TITLE)];
-        if let Some(problem) = app.printer.problem {
-            warning = warning.push(label(problem.text(lang), theme::BODY));
-        }
-        info = info.push(container(warning).padding(theme::PAD).style(theme::warning));
+        info = info
+            .push(container(bold(Msg::PrintFailed.text(lang), theme::TITLE)).padding(theme::PAD).style(theme::warning));
     }
     info = info.push(space::vertical()).push(tap(
         bold(Msg::BackHome.text(lang), theme::TITLE),

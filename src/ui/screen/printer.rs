@@ -1,12 +1,13 @@
-//! The printer banner above every screen while the printer has a problem: what is wrong and
-//! what to do, in words (never only a colour), and how many slips are waiting.
+//! The printer banner in the top bar of every screen while the printer has a problem: what is
+//! wrong and what to do, in words (never only a colour), and how many slips are waiting. It
+//! takes the room between the title and the language button, so no screen loses any height.
 
 use crate::i18n::{Msg, tr};
 use crate::ui::theme;
-use crate::ui::widget::{bold, label};
+use crate::ui::widget::bold;
 use crate::ui::{App, Element};
-use iced::Length;
-use iced::widget::{column, container};
+use iced::widget::container;
+use iced::{Length, alignment};
 
 pub fn banner(app: &App) -> Option<Element<'_>> {
     let lang = app.lang;
@@ -16,9 +17,18 @@ pub fn banner(app: &App) -> Option<Element<'_>> {
         None if state.paper_near_end => Msg::PrinterNearEnd.text(lang),
         None => return None,
     };
-    let mut text = column![bold(words, theme::TITLE)].spacing(theme::GAP / 2.0);
-    if state.pending > 0 {
-        text = text.push(label(tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]), theme::BODY));
-    }
-    Some(container(text).padding(theme::PAD).width(Length::Fill).style(theme::warning).into())
+    let text = if state.pending > 0 {
+        format!("{words} {}", tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]))
+    } else {
+        words.to_owned()
+    };
+    Some(
+        container(bold(text, theme::BODY))
+            .padding([0.0, theme::GAP])
+            .width(Length::Fill)
+            .height(theme::TARGET)
+            .align_y(alignment::Vertical::Center)
+            .style(theme::warning)
+            .into(),
+    )
 }
