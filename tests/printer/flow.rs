@@ -49,3 +49,34 @@ fn without_flow_control_the_small_buffer_overflows() {
     wait_for("the line to go quiet", || emu.state().received.len() >= job.len());
     assert!(emu.state().lost > 0, "a 45-byte buffer printing 800 B/s cannot keep up with 960 B/s");
 }
+
+/// The paper runs out in the middle of a slip: the printer holds XOFF, the kiosk asks why and
+/// says "缺纸"; after a new roll the slip is printed again, whole, marked 重印.
+#[test]
+fn paper_out_mid_job_is_told_in_words_and_the_slip_reprinted_marked() {
+    use warm_market::device::printer::Problem;
+    use warm_market::device::printer::worker::Printer;
+    let dir = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(dir.path(), Setup { print_per_s: Some(4000), ..small_printer() });
+    emu.state().paper_out_after_bytes = Some(600);
+    let job = big_job(1500);
+    let store = std::sync::Arc::new(std::sync::Mutex::new(store(dir.path())));
+    store.lock().unwrap().add_print_job(None, "pickup_slip", &job, jiff::Timestamp::now()).unwrap();
+    let printer =
+        Printer::spawn(store.clone(), Box::new(SerialTransport::new(serial(&emu.link, 115_200, FlowControl::XonXoff))))
+            .unwrap();
+    let state = printer.drain();
+    assert_eq!(state.problem, Some(Problem::PaperOut), "{state:?}");
+    assert_eq!(state.pending, 1);
+    assert_eq!(Problem::PaperOut.text(warm_market::domain::Lang::Zh), "打印机缺纸，请换纸");
+    let torn = emu.state().printed.len();
+    assert_eq!(torn, 600);
+
+    emu.state().paper_out = false;
+    let state = printer.drain();
+    assert_eq!((state.problem, state.pending), (None, 0), "{state:?}");
+    wait_for("the reprint", || emu.state().printed.ends_with(&job[2..]));
+    let s = emu.state();
+    assert_eq!(s.lost, 0);
+    assert!(contains(&s.printed[torn..], &gb("重印 REPRINT")));
+}

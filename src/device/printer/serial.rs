@@ -73,6 +73,7 @@ impl SerialTransport {
                 io: port,
                 set_wait: |p, d| p.set_timeout(d).map_err(io::Error::from),
                 drain: |p| io::Write::flush(p),
+                write_wait: c.timeout(),
             });
         }
         self.line.as_mut().ok_or_else(|| PrintError::Unreachable("serial port".into()))
@@ -127,6 +128,7 @@ impl TcpTransport {
                 io: stream,
                 set_wait: |s, d| s.set_read_timeout(Some(d)),
                 drain: |s| io::Write::flush(s),
+                write_wait: c.timeout(),
             });
         }
         self.line.as_mut().ok_or_else(|| PrintError::Unreachable("network printer".into()))

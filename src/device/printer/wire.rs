@@ -175,10 +175,15 @@ pub struct IoLine<T> {
     pub io: T,
     pub set_wait: fn(&mut T, Duration) -> io::Result<()>,
     pub drain: fn(&mut T) -> io::Result<()>,
+    /// How long one write may wait (hardware flow control holding it back) before the
+    /// printer is asked why. A serial port has one timeout for reads and writes, so it is set
+    /// again before each write.
+    pub write_wait: Duration,
 }
 
 impl<T: Read + Write> Line for IoLine<T> {
     fn write_some(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        (self.set_wait)(&mut self.io, self.write_wait)?;
         self.io.write(bytes)
     }
 

@@ -151,11 +151,15 @@ impl Worker {
                 state.last_error = None;
             }
             Err(e) => {
-                if let QueueError::Print(p) = &e {
-                    state.problem = Some(p.problem());
-                } else {
-                    state.problem = Some(Problem::NoAnswer);
-                }
+                state.problem = Some(match &e {
+                    QueueError::Print(PrintError::NotReady(p)) => *p,
+                    // A job cut off: ask why, so the words say what to do (paper, cover, ...).
+                    QueueError::Print(_) => match self.transport.status() {
+                        Ok(s) => s.problem().unwrap_or(Problem::NoAnswer),
+                        Err(_) => Problem::NoAnswer,
+                    },
+                    _ => Problem::NoAnswer,
+                });
                 if !matches!(e, QueueError::Print(PrintError::NotReady(_))) || self.state.last_error.is_none() {
                     tracing::warn!("printing stopped: {e}");
                 }
