@@ -1,8 +1,8 @@
 //! The kiosk's typed configuration. Every key has an embedded default, so the kiosk runs with no
 //! file at all; a file that names an unknown key or gives a wrong type is refused with the key named.
 
+use crate::device::printer::PrinterConfig;
 use crate::domain::{Lang, SlotPolicy};
-use crate::receipt::PaperProfile;
 use jiff::civil::Time;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -24,8 +24,8 @@ pub struct Config {
     pub scale: f32,
     pub slots: SlotsConfig,
     pub idle: IdleConfig,
-    /// The printer's paper and abilities; the transport (serial, network) joins it later.
-    pub printer: PaperProfile,
+    /// The receipt printer: where its bytes go (file, serial port, network) and its paper.
+    pub printer: PrinterConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -60,7 +60,7 @@ impl Default for Config {
             scale: 1.0,
             slots: SlotsConfig::default(),
             idle: IdleConfig::default(),
-            printer: PaperProfile::default(),
+            printer: PrinterConfig::default(),
         }
     }
 }
@@ -120,6 +120,7 @@ impl Config {
         if s.opens >= s.closes {
             return Err(format!("slots.opens ({}) must be before slots.closes ({})", s.opens, s.closes));
         }
+        self.printer.check()?;
         if self.idle.ask_after_seconds == 0 || self.idle.clear_after_seconds == 0 {
             return Err("idle.ask_after_seconds and idle.clear_after_seconds must be at least 1".into());
         }
@@ -181,6 +182,20 @@ mod tests {
         assert!(err.contains("orders_per_slot"), "{err}");
         let err = Config::parse("[idle]\nask_after_seconds = -5\n").unwrap_err();
         assert!(err.contains("ask_after_seconds"), "{err}");
+    }
+
+    #[test]
+    fn printer_keys_are_named() {
+        let err = Config::parse("[printer]\nbaud_rate = 9600\n").unwrap_err();
+        assert!(err.contains("baud_rate"), "{err}");
+        let err = Config::parse("[printer]\nbaud = \"fast\"\n").unwrap_err();
+        assert!(err.contains("baud"), "{err}");
+        let err = Config::parse("[printer]\nflow_control = \"dtr\"\n").unwrap_err();
+        assert!(err.contains("flow_control") || err.contains("dtr"), "{err}");
+        let err = Config::parse("[printer]\nkind = \"serial\"\nport = \"\"\n").unwrap_err();
+        assert!(err.contains("printer.port"), "{err}");
+        let c = Config::parse("[printer]\nkind = \"tcp\"\nhost = \"10.0.0.9\"\npaper = \"58mm\"\n").unwrap();
+        assert_eq!(c.printer.profile().paper, crate::receipt::Paper::Mm58);
     }
 
     #[test]

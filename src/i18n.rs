@@ -71,6 +71,29 @@ messages! {
     SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
     Reprint: "重印", "REPRINT";
     Unavailable: "（已下架）", "(no longer sold)";
+    PrinterPaperOut: "打印机缺纸，请换纸", "The printer is out of paper. Please load a new roll.";
+    PrinterCoverOpen: "打印机盖子开着，请盖好", "The printer cover is open. Please close it.";
+    PrinterError: "打印机出错了，请关掉打印机再打开", "The printer has an error. Please switch it off and on again.";
+    PrinterOffline: "打印机暂停了，请检查打印机", "The printer is paused. Please check the printer.";
+    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "The printer does not answer. Please check its power and cable.";
+    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "The paper is running low. Please have a new roll ready.";
+    PrinterWaiting: "还有 {n} 张单据等待打印", "{n} slips waiting to print";
+    ReceiptTitle: "收据", "RECEIPT";
+    ReceiptNumber: "收据号", "Receipt no.";
+    ReceiptOrder: "取货号", "Order";
+    ReceiptPaidAt: "付款时间", "Paid";
+    ReceiptPayment: "付款方式", "Payment";
+    ReceiptTendered: "实收", "Tendered";
+    ReceiptChange: "找零", "Change";
+    ReceiptReference: "流水号", "Reference";
+    ReceiptFooter: "谢谢惠顾，欢迎再来", "Thank you. See you again.";
+    PayCash: "现金", "Cash";
+    PayWechat: "微信支付", "WeChat Pay";
+    PayAlipay: "支付宝", "Alipay";
+    PayOnAccount: "记账", "On account";
+    TestPageTitle: "打印机测试页", "PRINTER TEST PAGE";
+    TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
+    TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
 }
 
 /// Fills `{name}` placeholders of a message.

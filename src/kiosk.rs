@@ -3,7 +3,8 @@
 
 use crate::catalog_file::{self, CatalogError, LoadedCatalog};
 use crate::config::Config;
-use crate::device::printer::transport::FileTransport;
+use crate::device::printer::serial;
+use crate::device::printer::worker::Printer;
 use crate::fonts;
 use crate::store::{Store, StoreError};
 use crate::ui::picture::Pictures;
@@ -19,6 +20,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("config: {0}")]
     Config(String),
+    #[error("the print worker thread could not start: {0}")]
+    Printer(String),
 }
 
 /// Paths inside the data folder.
@@ -37,13 +40,16 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
     };
     let time_zone = config.time_zone().map_err(StartError::Config)?;
     let pictures = Pictures::load(&catalog, &pictures, config.scale);
-    let store = Store::open(&store_path(data_dir))?;
+    let store = Arc::new(Mutex::new(Store::open(&store_path(data_dir))?));
+    // Slips committed before a crash or a printer fault print now, in order, on the worker.
+    let transport = serial::from_config(&config.printer, prints_dir(data_dir));
+    let printer = Printer::spawn(store.clone(), transport).map_err(|e| StartError::Printer(e.to_string()))?;
     Ok(Context {
         config: Arc::new(config),
         catalog: Arc::new(catalog),
         pictures: Arc::new(pictures),
-        store: Arc::new(Mutex::new(store)),
-        printer: Arc::new(Mutex::new(Box::new(FileTransport::new(prints_dir(data_dir))))),
+        store,
+        printer,
         time_zone,
         clock: Arc::new(jiff::Timestamp::now),
         ids: Arc::new(uuid::Uuid::now_v7),

@@ -25,6 +25,9 @@ struct Args {
 enum Command {
     /// Open the kiosk window (what happens with no command).
     Run,
+    /// The receipt printer: status, test page, reprint.
+    #[command(subcommand)]
+    Printer(warm_market::device::printer::cli::PrinterCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,17 @@ fn run(args: Args) -> anyhow::Result<()> {
     let data_dir = config.data_dir(args.data.as_deref());
     match args.command.unwrap_or(Command::Run) {
         Command::Run => run_kiosk(config, &data_dir),
+        Command::Printer(command) => {
+            let report = warm_market::device::printer::cli::run(
+                &command,
+                &config.printer,
+                config.language,
+                &config.terminal_id,
+                &data_dir,
+            )?;
+            println!("{report}");
+            Ok(())
+        }
     }
 }
 

@@ -71,6 +71,11 @@ const MIGRATIONS: &[&str] = &[
         payload    TEXT NOT NULL,           -- JSON
         created_at TEXT NOT NULL
     ) STRICT;",
+    // 2: the print queue remembers a send in progress (a crash or an unplugged printer mid-job
+    // leaves a torn slip, reprinted marked 重印) and which job a volunteer's reprint copies.
+    "ALTER TABLE print_jobs ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE print_jobs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE print_jobs ADD COLUMN reprint_of TEXT REFERENCES print_jobs (id);",
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<()> {

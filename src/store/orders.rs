@@ -86,6 +86,19 @@ impl Store {
         Ok(Placed { order, print_job })
     }
 
+    /// The order with a printed number such as `K1-0042` (terminal, then sequence).
+    pub fn order_id_by_number(&self, terminal: &str, seq: u64) -> Result<Option<Uuid>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM orders WHERE terminal_id = ?1 AND seq = ?2",
+                params![terminal, i64::try_from(seq).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(|s| Uuid::parse_str(&s).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
+    }
+
     pub fn order(&self, id: Uuid) -> Result<Option<Order>> {
         let row = self
             .conn

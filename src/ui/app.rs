@@ -7,8 +7,7 @@ use super::widget::{Pager, bold, label, tap};
 use super::{Element, theme};
 use crate::config::Config;
 use crate::device::printer::preview;
-use crate::device::printer::queue::print_pending;
-use crate::device::printer::transport::Transport;
+use crate::device::printer::worker::{Printer, PrinterState};
 use crate::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine, ProductId};
 use crate::i18n::Msg;
 use crate::receipt::slip::pickup_slip;
@@ -32,7 +31,8 @@ pub struct Context {
     pub catalog: Arc<Catalog>,
     pub pictures: Arc<Pictures>,
     pub store: Arc<Mutex<Store>>,
-    pub printer: Arc<Mutex<Box<dyn Transport>>>,
+    /// The print worker (owns the printer on its own thread).
+    pub printer: Printer,
     pub time_zone: jiff::tz::TimeZone,
     /// The wall clock; tests fix it so slots and slips are reproducible.
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
@@ -45,10 +45,6 @@ impl Context {
         // A poisoned lock only means another thread panicked mid-call; SQLite's own
         // transaction kept the file consistent, so carry on with it.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn printer(&self) -> MutexGuard<'_, Box<dyn Transport>> {
-        self.printer.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -76,6 +72,8 @@ pub enum Message {
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
+    /// News from the print worker: status, queue length.
+    Printer(PrinterState),
 }
 
 pub enum Screen {
@@ -108,16 +106,15 @@ pub struct App {
     pub(crate) modal: Option<Modal>,
     /// Shown on the home screen after the idle timer cleared a basket, until the next touch.
     pub(crate) notice: Option<Msg>,
+    /// The printer as last reported by its worker; a problem shows on every screen.
+    pub(crate) printer: PrinterState,
     last_touch: Instant,
 }
 
 impl App {
     pub fn new(ctx: Context) -> App {
-        // Slips committed before a crash or a printer fault print now, in order.
-        if let Err(e) = print_pending(&ctx.store(), ctx.printer().as_mut()) {
-            tracing::error!("print queue not drained at start-up: {e}");
-        }
         App {
+            printer: ctx.printer.state(),
             lang: ctx.config.language,
             ctx,
             cart: Cart::default(),
@@ -158,11 +155,15 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        Subscription::batch([iced::time::every(Duration::from_secs(1)).map(Message::Tick), event::listen_with(touched)])
+        Subscription::batch([
+            iced::time::every(Duration::from_secs(1)).map(Message::Tick),
+            event::listen_with(touched),
+            Subscription::run_with(self.ctx.printer.clone(), Printer::updates).map(Message::Printer),
+        ])
     }
 
     pub fn update(&mut self, message: Message) {
-        if !matches!(message, Message::Tick(_)) {
+        if !matches!(message, Message::Tick(_) | Message::Printer(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
@@ -209,6 +210,12 @@ impl App {
             Message::NextSenior => self.go_home_for_next_senior(),
             Message::Touched => {}
             Message::Tick(now) => self.tick(now),
+            Message::Printer(state) => {
+                if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
+                    done.print_error = Some(problem.text(self.lang).to_owned());
+                }
+                self.printer = state;
+            }
         }
     }
 
@@ -275,7 +282,8 @@ impl App {
             household: None,
             lines,
         };
-        let (market, profile, tz) = (&self.ctx.catalog.market_name, &config.printer, &self.ctx.time_zone);
+        let profile = &config.printer.profile();
+        let (market, tz) = (&self.ctx.catalog.market_name, &self.ctx.time_zone);
         let placed = self.ctx.store().place_order(new, (self.ctx.clock)(), &config.slot_policy(), tz, |order| {
             pickup_slip(order, market, profile, tz)
         });
@@ -288,11 +296,10 @@ impl App {
             }
         };
         self.cart.clear();
+        // Printed by the worker, after COMMIT returned; a problem comes back as Message::Printer.
+        self.ctx.printer.wake();
+        let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
         let store = self.ctx.store();
-        let print_error = print_pending(&store, self.ctx.printer().as_mut()).err().map(|e| {
-            tracing::error!("slip of order {} not printed: {e}", placed.order.number);
-            e.to_string()
-        });
         let slip = match store.print_job(placed.print_job) {
             Ok(Some(job)) => slip_picture(&job.bytes, profile),
             _ => None,
@@ -327,7 +334,8 @@ impl App {
         };
         let top = row![
             title,
-            space::horizontal(),
+            // The printer's problem, when it has one, in the top bar of every screen.
+            screen::printer::banner(self).unwrap_or_else(|| space::horizontal().into()),
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
@@ -336,6 +344,7 @@ impl App {
                 theme::TARGET
             ),
         ]
+        .spacing(theme::PAD)
         .align_y(Alignment::Center);
 
         let body = match &self.screen {
@@ -344,10 +353,8 @@ impl App {
             Screen::Review { pager, error } => screen::review::view(self, *pager, error.as_deref()),
             Screen::Done(done) => screen::done::view(self, done),
         };
-        let page = container(column![top, body].spacing(theme::GAP))
-            .padding(theme::PAD)
-            .width(Length::Fill)
-            .height(Length::Fill);
+        let content = column![top, body].spacing(theme::GAP);
+        let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
         match self.modal {
             None => page.into(),

@@ -70,16 +70,29 @@ fn a_broken_printer_keeps_the_slip_queued_and_prints_it_at_the_next_start() {
     let mut k = kiosk();
     let blocker = k.dir.path().join("not-a-folder");
     std::fs::write(&blocker, b"x").unwrap();
-    *k.ctx.printer.lock().unwrap() = Box::new(FileTransport::new(blocker.join("prints")));
+    k.ctx.printer.replace_transport(Box::new(FileTransport::new(blocker.join("prints"))));
     place(&mut k);
+    // The worker's report reaches the app as its subscription would deliver it.
+    let state = k.ctx.printer.drain();
+    assert!(state.problem.is_some());
+    k.app.update(warm_market::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("the order is placed even if the printer fails") };
     assert!(done.print_error.is_some());
     assert!(k.shows("取货单没有打印出来，请找志愿者"));
+    assert!(k.shows("打印机没有响应，请检查电源和连接线 还有 1 张单据等待打印"), "the volunteer is told what to do");
+    // The banner is on every screen while the printer has the problem.
+    k.tap("回到首页");
+    assert!(k.shows("打印机没有响应，请检查电源和连接线 还有 1 张单据等待打印"));
+    k.tap("粮油");
+    assert!(k.shows("打印机没有响应，请检查电源和连接线 还有 1 张单据等待打印"));
     assert_eq!(k.ctx.store().pending_print_jobs().unwrap().len(), 1);
+    drop(k.app);
+    drop(k.ctx);
 
     // Restart with a working printer: the queued slip prints once.
     let ctx = warm_market::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
     let _app = warm_market::ui::App::new(ctx.clone());
+    assert!(ctx.printer.drain().problem.is_none());
     assert!(ctx.store().pending_print_jobs().unwrap().is_empty());
     assert_eq!(std::fs::read_dir(warm_market::kiosk::prints_dir(k.dir.path())).unwrap().count(), 1);
 }

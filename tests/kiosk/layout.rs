@@ -60,11 +60,18 @@ fn check(k: &Kiosk, screen: &str) {
 
 #[test]
 fn every_screen_meets_the_size_rules_in_both_languages() {
-    for english in [false, true] {
+    use warm_market::device::printer::Problem;
+    use warm_market::device::printer::worker::PrinterState;
+    // Also with the printer's banner up (out of paper, slips waiting), which takes room on every screen.
+    for (english, problem) in
+        [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
+    {
         let mut k = kiosk();
         if english {
             k.app.update(Message::SwitchLanguage);
         }
+        k.ctx.printer.drain();
+        k.app.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
         check(&k, "home, empty");
         k.app.update(Message::OpenCategory(k.ctx.catalog.categories[3].id.clone()));
         let products: Vec<_> =

@@ -24,3 +24,20 @@ fn screens_match_their_snapshots() {
     k.tap("确认");
     assert_snapshot(&k, "done");
 }
+
+/// The category screen with the printer's banner up, in target/printer-banner.png, to look at.
+#[test]
+#[ignore]
+fn write_printer_banner_picture() {
+    use warm_market::device::printer::Problem;
+    use warm_market::device::printer::worker::PrinterState;
+    let mut k = kiosk();
+    k.ctx.printer.drain();
+    let state = PrinterState { problem: Some(Problem::PaperOut), pending: 2, ..PrinterState::default() };
+    k.app.update(warm_market::ui::Message::Printer(state));
+    k.tap("粮油");
+    let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
+    let path = format!("{}/target/printer-banner.png", env!("CARGO_MANIFEST_DIR"));
+    let _ = std::fs::remove_file(&path);
+    let _ = snapshot.matches_image(&path); // records the picture when none exists
+}

@@ -24,6 +24,9 @@ fn a_senior_orders_two_products_and_gets_a_slip() {
     k.tap("下单");
     assert!(k.shows("请核对您的订单"));
     k.tap("确认");
+    let state = k.ctx.printer.drain();
+    assert_eq!(state.problem, None, "{:?}", state.last_error);
+    k.app.update(warm_market::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("not on the done screen") };
     let order = done.order.clone();
     assert!(done.print_error.is_none(), "{:?}", done.print_error);

@@ -4,17 +4,47 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::status::{PrinterStatus, Problem};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrintError {
     #[error("the printer cannot be reached: {0}")]
     Unreachable(String),
     #[error("the printer did not take the job: {0}")]
     Write(String),
+    /// Part of the job reached the printer: what is on paper may be a torn slip.
+    #[error("the printer stopped after {sent} of {total} bytes: {reason}")]
+    Interrupted { sent: usize, total: usize, reason: String },
+    #[error("the printer does not answer status queries")]
+    NoAnswer,
+    #[error("the printer cannot print: {0:?}")]
+    NotReady(Problem),
+}
+
+impl PrintError {
+    /// Whether some of the job's bytes may have been printed.
+    pub fn partly_sent(&self) -> bool {
+        matches!(self, PrintError::Interrupted { sent, .. } if *sent > 0)
+    }
+
+    /// What the volunteer is told to do about it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            PrintError::NotReady(p) => *p,
+            _ => Problem::NoAnswer,
+        }
+    }
 }
 
 pub trait Transport: Send {
-    /// Sends one whole job; `name` identifies it for transports that keep a record.
+    /// Sends one whole job; `name` identifies it for transports that keep a record. Returns only
+    /// once the transport took every byte; [`PrintError::Interrupted`] says how far it got.
     fn send(&mut self, name: &str, bytes: &[u8]) -> Result<(), PrintError>;
+
+    /// Real-time status (`DLE EOT 1, 2, 4`). A transport that cannot ask is always ready.
+    fn status(&mut self) -> Result<PrinterStatus, PrintError> {
+        Ok(PrinterStatus::READY)
+    }
 }
 
 /// The embedded default printer: each job becomes `<dir>/<name>.bin`, written to a temporary

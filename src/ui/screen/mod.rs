@@ -4,4 +4,5 @@ pub mod category;
 pub mod done;
 pub mod home;
 pub mod modal;
+pub mod printer;
 pub mod review;

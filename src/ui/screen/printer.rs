@@ -1,0 +1,34 @@
+//! The printer banner in the top bar of every screen while the printer has a problem: what is
+//! wrong and what to do, in words (never only a colour), and how many slips are waiting. It
+//! takes the room between the title and the language button, so no screen loses any height.
+
+use crate::i18n::{Msg, tr};
+use crate::ui::theme;
+use crate::ui::widget::bold;
+use crate::ui::{App, Element};
+use iced::widget::container;
+use iced::{Length, alignment};
+
+pub fn banner(app: &App) -> Option<Element<'_>> {
+    let lang = app.lang;
+    let state = &app.printer;
+    let words = match state.problem {
+        Some(problem) => problem.text(lang),
+        None if state.paper_near_end => Msg::PrinterNearEnd.text(lang),
+        None => return None,
+    };
+    let text = if state.pending > 0 {
+        format!("{words} {}", tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]))
+    } else {
+        words.to_owned()
+    };
+    Some(
+        container(bold(text, theme::BODY))
+            .padding([0.0, theme::GAP])
+            .width(Length::Fill)
+            .height(theme::TARGET)
+            .align_y(alignment::Vertical::Center)
+            .style(theme::warning)
+            .into(),
+    )
+}
