@@ -71,6 +71,12 @@ messages! {
     SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
     Reprint: "重印", "REPRINT";
     Unavailable: "（已下架）", "(no longer sold)";
+    SyncOnline: "● 已联网", "● Online";
+    SyncOffline: "○ 未联网", "○ Offline";
+    SyncStandalone: "单机使用", "Stand-alone";
+    SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
+    SyncLast: "上次同步 {time}", "Last sync {time}";
+    SyncNever: "尚未同步", "Not synced yet";
 }
 
 /// Fills `{name}` placeholders of a message.

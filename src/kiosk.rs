@@ -31,13 +31,17 @@ pub fn prints_dir(data_dir: &Path) -> PathBuf {
 }
 
 pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
-    let LoadedCatalog { catalog, pictures } = match &config.catalog {
-        Some(path) => catalog_file::load(path)?,
-        None => catalog_file::demo()?,
+    let store = Store::open(&store_path(data_dir))?;
+    // The catalog last pulled from the hub wins; without one, the file or the built-in demo.
+    let LoadedCatalog { catalog, pictures } = match crate::sync::synced_catalog(&store, data_dir)? {
+        Some((catalog, pictures)) => LoadedCatalog { catalog, pictures },
+        None => match &config.catalog {
+            Some(path) => catalog_file::load(path)?,
+            None => catalog_file::demo()?,
+        },
     };
     let time_zone = config.time_zone().map_err(StartError::Config)?;
     let pictures = Pictures::load(&catalog, &pictures);
-    let store = Store::open(&store_path(data_dir))?;
     Ok(Context {
         config: Arc::new(config),
         catalog: Arc::new(catalog),

@@ -71,6 +71,44 @@ const MIGRATIONS: &[&str] = &[
         payload    TEXT NOT NULL,           -- JSON
         created_at TEXT NOT NULL
     ) STRICT;",
+    // 2 (sync): the catalog as last pulled from the hub, and the sync cursor and times.
+    "CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,             -- catalog_cursor, last_ok_at, last_error
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_market (
+        id      TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_categories (
+        id       TEXT PRIMARY KEY,
+        name_zh  TEXT NOT NULL,
+        name_en  TEXT NOT NULL,
+        picture  TEXT NOT NULL,             -- sha256 hex; the file is in the picture cache
+        position INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_products (
+        id        TEXT PRIMARY KEY,
+        category  TEXT NOT NULL,
+        name_zh   TEXT NOT NULL,
+        name_en   TEXT NOT NULL,
+        spec_zh   TEXT NOT NULL,
+        spec_en   TEXT NOT NULL,
+        unit_zh   TEXT NOT NULL,
+        unit_en   TEXT NOT NULL,
+        price_fen INTEGER NOT NULL,
+        ean13     TEXT NOT NULL,
+        limit_per_household INTEGER,
+        picture   TEXT NOT NULL,
+        position  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_assortment (        -- this market's own terms; no row = sold at the cooperative price
+        product   TEXT PRIMARY KEY,
+        listed    INTEGER NOT NULL,
+        price_fen INTEGER,
+        limit_per_household INTEGER
+    ) STRICT;",
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<()> {

@@ -76,6 +76,8 @@ pub enum Message {
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
+    /// From the background sync loop: its status, or a new catalog from the hub.
+    Sync(super::sync_status::SyncMsg),
 }
 
 pub enum Screen {
@@ -109,6 +111,9 @@ pub struct App {
     /// Shown on the home screen after the idle timer cleared a basket, until the next touch.
     pub(crate) notice: Option<Msg>,
     last_touch: Instant,
+    /// The sync corner: online, events waiting, last successful sync.
+    pub(crate) sync: crate::sync::SyncStatus,
+    pub(crate) sync_ticks: u32,
 }
 
 impl App {
@@ -117,6 +122,7 @@ impl App {
         if let Err(e) = print_pending(&ctx.store(), ctx.printer().as_mut()) {
             tracing::error!("print queue not drained at start-up: {e}");
         }
+        let sync = super::sync_status::initial(&ctx);
         App {
             lang: ctx.config.language,
             ctx,
@@ -126,6 +132,8 @@ impl App {
             modal: None,
             notice: None,
             last_touch: Instant::now(),
+            sync,
+            sync_ticks: 0,
         }
     }
 
@@ -139,6 +147,11 @@ impl App {
 
     pub fn scale_factor(&self) -> f32 {
         self.ctx.config.scale
+    }
+
+    /// The catalog on screen now (replaced when the hub's catalog changes).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.ctx.catalog
     }
 
     pub fn cart(&self) -> &Cart {
@@ -158,11 +171,15 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        Subscription::batch([iced::time::every(Duration::from_secs(1)).map(Message::Tick), event::listen_with(touched)])
+        Subscription::batch([
+            iced::time::every(Duration::from_secs(1)).map(Message::Tick),
+            event::listen_with(touched),
+            super::sync_status::subscription(self),
+        ])
     }
 
     pub fn update(&mut self, message: Message) {
-        if !matches!(message, Message::Tick(_)) {
+        if !matches!(message, Message::Tick(_) | Message::Sync(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
@@ -208,7 +225,11 @@ impl App {
             Message::PlaceOrder => self.place_order(),
             Message::NextSenior => self.go_home_for_next_senior(),
             Message::Touched => {}
-            Message::Tick(now) => self.tick(now),
+            Message::Tick(now) => {
+                self.tick(now);
+                super::sync_status::on_tick(self);
+            }
+            Message::Sync(msg) => super::sync_status::apply(self, msg),
         }
     }
 
@@ -328,6 +349,7 @@ impl App {
         let top = row![
             title,
             space::horizontal(),
+            super::sync_status::view(self),
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
@@ -336,6 +358,7 @@ impl App {
                 theme::TARGET
             ),
         ]
+        .spacing(theme::GAP)
         .align_y(Alignment::Center);
 
         let body = match &self.screen {
