@@ -77,6 +77,7 @@ messages! {
     SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
     SyncLast: "上次同步 {time}", "Last sync {time}";
     SyncNever: "尚未同步", "Not synced yet";
+    SyncNeedsHelp: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
 }
 
 /// Fills `{name}` placeholders of a message.

@@ -32,23 +32,26 @@ pub fn render(d: &Dashboard, tz: &TimeZone, now: Timestamp) -> String {
 <style>body{{font:20px/1.4 sans-serif;margin:24px;color:#111;background:#fff}}table{{border-collapse:collapse;margin-bottom:24px}}
 td,th{{border:1px solid #444;padding:6px 12px;text-align:left}}th{{background:#eee}}.alarm{{background:#fff3f3;border:3px solid #a00;padding:12px}}
 .num{{text-align:right}}</style></head><body>
-<h1>暖心市集 合作社总台 · Warm Market hub</h1><p id="now">{}</p>"#,
+<h1>暖心市集 合作社总台 · Warm Market hub</h1><p id="now">{}</p>
+<p>警报处理后清除 Clear an alarm once dealt with: <code>warm-hub alarm clear ID</code></p>"#,
         escape(&local(Some(&now.to_string()), tz))
     );
     let _ = write!(h, r#"<h2>警报 Alarms ({})</h2>"#, d.alarms.len());
     if d.alarms.is_empty() {
         h.push_str(r#"<p id="no-alarms">没有警报 No alarms</p>"#);
     } else {
-        h.push_str(r#"<table id="alarms"><tr><th>#</th><th>时间 Time</th><th>终端 Terminal</th><th>类型 Kind</th><th>内容 Message</th></tr>"#);
+        h.push_str(r#"<table id="alarms"><tr><th>#</th><th>时间 Time</th><th>终端 Terminal</th><th>类型 Kind</th><th>内容 Message</th><th>次数 Times</th><th>最近 Last</th></tr>"#);
         for a in &d.alarms {
             let _ = write!(
                 h,
-                r#"<tr class="alarm"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+                r#"<tr class="alarm"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
                 a.id,
                 escape(&local(Some(&a.at), tz)),
                 escape(a.terminal.as_deref().unwrap_or("-")),
                 escape(&a.kind),
-                escape(&a.message)
+                escape(&a.message),
+                a.repeats,
+                escape(&local(Some(&a.last_at), tz))
             );
         }
         h.push_str("</table>");

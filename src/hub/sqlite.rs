@@ -40,7 +40,9 @@ const SCHEMA: &[&str] = &[
     CREATE INDEX events_by_kind_time ON events (kind, created_at);
     CREATE TABLE alarms (
         id         INTEGER PRIMARY KEY,
-        at         TEXT NOT NULL,
+        at         TEXT NOT NULL,           -- first seen
+        last_at    TEXT NOT NULL,           -- last seen: a terminal retrying raises the same alarm again
+        repeats    INTEGER NOT NULL DEFAULT 1,
         terminal   TEXT,
         kind       TEXT NOT NULL,
         message    TEXT NOT NULL,
@@ -304,10 +306,20 @@ impl HubStore for SqliteHub {
     }
 
     fn raise_alarm(&self, terminal: Option<&str>, kind: &str, message: &str, now: Timestamp) -> Result<(), HubError> {
-        lock(&self.writer).execute(
-            "INSERT INTO alarms (at, terminal, kind, message) VALUES (?1, ?2, ?3, ?4)",
-            params![time_text(now), terminal, kind, message],
+        let conn = lock(&self.writer);
+        let at = time_text(now);
+        // The same open alarm again (a terminal retrying) is counted, not listed twice.
+        let again = conn.execute(
+            "UPDATE alarms SET repeats = repeats + 1, last_at = ?1
+             WHERE cleared_at IS NULL AND terminal IS ?2 AND kind = ?3 AND message = ?4",
+            params![at, terminal, kind, message],
         )?;
+        if again == 0 {
+            conn.execute(
+                "INSERT INTO alarms (at, last_at, terminal, kind, message) VALUES (?1, ?1, ?2, ?3, ?4)",
+                params![at, terminal, kind, message],
+            )?;
+        }
         Ok(())
     }
 
@@ -453,10 +465,19 @@ impl HubStore for SqliteHub {
                 out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
             out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
         }
-        let mut stmt =
-            conn.prepare("SELECT id, at, terminal, kind, message FROM alarms WHERE cleared_at IS NULL ORDER BY id")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",
+        )?;
         for row in stmt.query_map([], |r| {
-            Ok(Alarm { id: r.get(0)?, at: r.get(1)?, terminal: r.get(2)?, kind: r.get(3)?, message: r.get(4)? })
+            Ok(Alarm {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                terminal: r.get(2)?,
+                kind: r.get(3)?,
+                message: r.get(4)?,
+                repeats: r.get::<_, i64>(5)? as u64,
+                last_at: r.get(6)?,
+            })
         })? {
             out.alarms.push(row?);
         }

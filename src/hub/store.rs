@@ -117,6 +117,9 @@ pub struct Alarm {
     pub terminal: Option<String>,
     pub kind: String,
     pub message: String,
+    /// How often it was raised while open, and when last.
+    pub repeats: u64,
+    pub last_at: String,
 }
 
 pub trait HubStore: Send + Sync + 'static {

@@ -87,9 +87,13 @@ async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_sto
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["acked_upto"], 2);
     assert_eq!(h.state.store.event_count(None).unwrap(), 2, "event 3 of the refused batch must not be stored");
+    // The terminal retries: the same alarm is counted, not listed again.
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::CONFLICT);
     let d = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
     assert_eq!(d.alarms.len(), 1);
-    assert_eq!(d.alarms[0].kind, "conflict");
+    assert_eq!((d.alarms[0].kind.as_str(), d.alarms[0].repeats), ("conflict", 2));
+    h.state.store.clear_alarm(d.alarms[0].id, Timestamp::now()).unwrap();
+    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
 }
 
 #[tokio::test]

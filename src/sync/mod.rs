@@ -98,6 +98,8 @@ pub struct SyncStatus {
     pub waiting: u64,
     pub last_ok: Option<Timestamp>,
     pub problem: Option<String>,
+    /// The hub refused our data (conflict, gap, token): retrying alone will not help; a person must.
+    pub needs_help: bool,
 }
 
 pub struct Syncer {
@@ -212,6 +214,7 @@ impl Syncer {
             waiting: self.store.outbox_len().unwrap_or(0),
             last_ok: self.store.last_sync_ok().ok().flatten(),
             problem,
+            needs_help: false,
         }
     }
 }
@@ -325,7 +328,9 @@ pub fn run_loop(
             }
             Err(e) => {
                 tracing::warn!("sync: {e}");
-                on_update(Update::Status(syncer.status(false, Some(e.to_string()))));
+                let mut status = syncer.status(false, Some(e.to_string()));
+                status.needs_help = !e.is_transient() && !matches!(e, SyncError::Busy(_));
+                on_update(Update::Status(status));
                 sleep(if e.is_transient() { backoff.wait() } else { backoff.wait().max(interval) });
             }
         }

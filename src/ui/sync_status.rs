@@ -108,6 +108,7 @@ pub fn initial(ctx: &super::Context) -> SyncStatus {
         waiting: store.outbox_len().unwrap_or(0),
         last_ok: store.last_sync_ok().ok().flatten(),
         problem: None,
+        needs_help: false,
     }
 }
 
@@ -128,6 +129,8 @@ pub fn view(app: &App) -> Element<'_> {
     let s = &app.sync;
     let first = if app.ctx.config.sync.hub_url.is_empty() {
         Msg::SyncStandalone.text(lang)
+    } else if s.needs_help {
+        Msg::SyncNeedsHelp.text(lang)
     } else if s.online {
         Msg::SyncOnline.text(lang)
     } else {

@@ -131,3 +131,39 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     assert_eq!(app.cart().total(app.catalog()), Money(1999));
     assert!(app.catalog().product(&ProductId::new("millet-1kg")).is_some());
 }
+
+#[test]
+fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = warm_market::config::Config::default();
+    config.sync.hub_url = "http://127.0.0.1:9".into();
+    config.sync.token = "wmt_x".into();
+    let ctx = warm_market::kiosk::context(config, dir.path()).unwrap();
+    let mut app = App::new(ctx);
+    let status = |online, needs_help| sync::SyncStatus {
+        configured: true,
+        online,
+        waiting: 3,
+        last_ok: Some("2026-11-29T08:05:00Z".parse().unwrap()),
+        problem: None,
+        needs_help,
+    };
+    let sees = |app: &App, text: &str| {
+        let mut ui = iced_test::Simulator::with_size(
+            warm_market::kiosk::settings(),
+            warm_market::ui::REFERENCE_SIZE,
+            app.view(),
+        );
+        ui.find(text).is_ok()
+    };
+    app.update(Message::Sync(SyncMsg::Status(status(true, false))));
+    assert!(sees(&app, "● 已联网 · 待上传 3 条"));
+    assert!(sees(&app, "上次同步 11-29 16:05"), "08:05 UTC is 16:05 in Shanghai");
+    app.update(Message::Sync(SyncMsg::Status(status(false, false))));
+    assert!(sees(&app, "○ 未联网 · 待上传 3 条"));
+    app.update(Message::Sync(SyncMsg::Status(status(false, true))));
+    assert!(sees(&app, "！合作社拒收，请联系云小二 · 待上传 3 条"));
+    app.update(Message::SwitchLanguage);
+    assert!(sees(&app, "! Hub refused: call the co-op desk · 3 waiting to send"));
+    assert!(sees(&app, "Last sync 11-29 16:05"));
+}
