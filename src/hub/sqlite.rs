@@ -212,6 +212,12 @@ impl HubStore for SqliteHub {
     }
 
     fn push(&self, terminal: &Terminal, events: &[Event], now: Timestamp) -> Result<PushOutcome, HubError> {
+        // Everything that needs no database is done before taking the writer.
+        let mut prepared = Vec::with_capacity(events.len());
+        for ev in events {
+            let payload = serde_json::to_string(&ev.payload).map_err(|e| HubError::Invalid(e.to_string()))?;
+            prepared.push((ev.id.to_string(), payload, order_amount(&ev.kind, &ev.payload)));
+        }
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let start: i64 = tx.query_row("SELECT high_seq FROM terminals WHERE id = ?1", [&terminal.id], |r| r.get(0))?;
@@ -226,9 +232,7 @@ impl HubStore for SqliteHub {
                 "INSERT INTO events (id, terminal, seq, kind, created_at, payload, received_at, amount_fen)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?;
-            for ev in events {
-                let id = ev.id.to_string();
-                let payload = serde_json::to_string(&ev.payload).map_err(|e| HubError::Invalid(e.to_string()))?;
+            for (ev, (id, payload, amount)) in events.iter().zip(prepared) {
                 if ev.seq <= high {
                     let found: Option<(String, i64, String, String)> =
                         by_id.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
@@ -267,7 +271,6 @@ impl HubStore for SqliteHub {
                 if ev.seq != high + 1 {
                     return Ok(PushOutcome::Gap { acked_upto: start, first_new: ev.seq });
                 }
-                let amount = order_amount(&ev.kind, &ev.payload);
                 let n = insert.execute(params![
                     id,
                     terminal.id,

@@ -141,6 +141,15 @@ impl Store {
         Ok(())
     }
 
+    /// Every picture the synced catalog names (sha256 hex).
+    pub fn synced_picture_hashes(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT picture FROM synced_categories UNION SELECT picture FROM synced_products ORDER BY 1")?;
+        let hashes = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(hashes)
+    }
+
     /// The catalog as this market sells it, from the last pull; `None` if nothing was ever pulled.
     /// Pictures are named by their sha256 (hex), the file name in the picture cache.
     pub fn synced_catalog(&self) -> Result<Option<Catalog>> {

@@ -108,6 +108,8 @@ pub struct Syncer {
     pictures: PathBuf,
     batch: usize,
     page: u32,
+    /// Whether this process has checked that every synced picture is in the cache.
+    cache_checked: bool,
 }
 
 impl Syncer {
@@ -122,6 +124,7 @@ impl Syncer {
             pictures: pictures_dir(data_dir),
             batch: config.batch_events as usize,
             page: config.catalog_page,
+            cache_checked: false,
         })
     }
 
@@ -135,6 +138,15 @@ impl Syncer {
         let mut report = RoundReport::default();
         self.push_all(&mut report)?;
         self.pull_catalog(&mut report)?;
+        if !self.cache_checked {
+            // A picture cache emptied by hand (or a disk fault) is refilled once per start.
+            for hash in self.store.synced_picture_hashes()? {
+                if self.fetch_picture(&hash)? {
+                    report.pictures_fetched += 1;
+                }
+            }
+            self.cache_checked = true;
+        }
         self.store.set_last_sync_ok(now)?;
         Ok(report)
     }
@@ -317,7 +329,7 @@ pub fn run_loop(
                     tracing::info!(?report, "sync round");
                 }
                 on_update(Update::Status(syncer.status(true, None)));
-                if report.catalog_changes > 0 {
+                if report.catalog_changes > 0 || report.pictures_fetched > 0 {
                     match synced_catalog(syncer.store(), data_dir) {
                         Ok(Some((catalog, pictures))) => on_update(Update::Catalog(catalog, pictures)),
                         Ok(None) => {}

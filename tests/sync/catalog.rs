@@ -50,6 +50,12 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     }
     let cached = std::fs::read_dir(sync::pictures_dir(&kiosk.dir)).unwrap().count();
     assert!(cached > 0 && out.contains(&format!("{cached} pictures fetched")), "{out}");
+    // A picture lost from the cache comes back on the next start of sync.
+    let lost = std::fs::read_dir(sync::pictures_dir(&kiosk.dir)).unwrap().next().unwrap().unwrap().path();
+    std::fs::remove_file(&lost).unwrap();
+    let (ok, out) = kiosk.sync_once();
+    assert!(ok && out.contains("0 catalog changes, 1 pictures fetched"), "{out}");
+    assert!(lost.exists());
 
     // The kiosk started from this folder shows the synced catalog, with every picture.
     let ctx = warm_market::kiosk::context(kiosk.loaded_config(), &kiosk.dir).unwrap();
