@@ -154,16 +154,18 @@ impl SqliteHub {
         let mut writer = open_conn(path)?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
         let known = SCHEMA.len() as i64;
-        let current: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // IMMEDIATE, version read inside: `serve` and an operator command starting together must
+        // not both create the schema.
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > known {
             return Err(HubError::Db(format!("the hub database has schema {current}; this program knows {known}")));
         }
         for (i, sql) in SCHEMA.iter().enumerate().skip(current as usize) {
-            let tx = writer.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         let reader = open_conn(path)?;
         Ok(SqliteHub { writer: Mutex::new(writer), reader: Mutex::new(reader) })
     }

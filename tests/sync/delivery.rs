@@ -40,6 +40,12 @@ fn kill_9_of_the_hub_and_of_the_sync_at_random_moments_loses_and_duplicates_noth
     let proxy = Proxy::start(hub.addr, Faults::NONE, 7);
     let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &proxy.url(), &token, 40);
     let mut sync = kiosk.spawn_sync();
+    // Never two syncs of one terminal at once: while the loop runs, `sync once` is refused.
+    eventually(Duration::from_secs(30), "the loop holds the lock", || {
+        kiosk.sync_status().contains("sync loop running: yes")
+    });
+    let (ok, out) = kiosk.sync_once();
+    assert!(!ok && out.contains("another sync of this terminal is running"), "{out}");
     let mut rng = fastrand::Rng::with_seed(20221106);
     let mut total = 0;
     let mut orders = 0;

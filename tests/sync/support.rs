@@ -142,7 +142,7 @@ impl Kiosk {
 
     pub fn sync_status(&self) -> String {
         let out = self.command(&["sync", "status"]).output().unwrap();
-        assert!(out.status.success());
+        assert!(out.status.success(), "sync status: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
