@@ -113,7 +113,7 @@ fn raw_insert(path: &Path, events: &[Event]) -> Duration {
     .unwrap();
     let rows: Vec<(String, i64, String, String, String)> = events
         .iter()
-        .map(|e| (e.id.to_string(), e.seq as i64, e.kind.clone(), e.created_at.clone(), e.payload.to_string()))
+        .map(|e| (e.id.to_string(), e.seq as i64, e.kind.clone(), e.created_at.clone(), e.payload.get().to_owned()))
         .collect();
     let start = Instant::now();
     let tx = conn.transaction().unwrap();
@@ -184,7 +184,7 @@ fn main() {
                             seq: b * batch + k,
                             kind: "order.placed".into(),
                             created_at: "2026-11-29T08:00:00.000Z".into(),
-                            payload: template.clone(),
+                            payload: serde_json::value::to_raw_value(&template).unwrap(),
                         })
                         .collect();
                     serde_json::to_vec(&PushRequest { events }).unwrap()

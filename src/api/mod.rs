@@ -33,7 +33,7 @@ pub fn picture_path(hash: &str) -> String {
 }
 
 /// One outbox event as the terminal recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// UUIDv7 made when the event was recorded; unique across the cooperative.
@@ -44,12 +44,13 @@ pub struct Event {
     pub kind: String,
     /// When it happened (UTC, RFC 3339).
     pub created_at: String,
-    /// The event's body; its shape depends on `kind`.
-    pub payload: serde_json::Value,
+    /// The event's body (any JSON); its shape depends on `kind`. Carried as the exact text the
+    /// terminal stored, so a resend is byte-identical and the hub never re-encodes it.
+    pub payload: Box<serde_json::value::RawValue>,
 }
 
 /// The body of a push: events in ascending, consecutive `seq` order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     pub events: Vec<Event>,

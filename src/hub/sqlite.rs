@@ -129,21 +129,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+#[derive(serde::Deserialize)]
+struct PlacedOrder {
+    lines: Vec<PlacedLine>,
+}
+
+#[derive(serde::Deserialize)]
+struct PlacedLine {
+    unit_price: i64,
+    qty: i64,
+}
+
 /// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard.
-fn order_amount(kind: &str, payload: &serde_json::Value) -> Option<i64> {
+/// Other kinds, and payloads of another shape, are stored without one.
+fn order_amount(kind: &str, payload: &str) -> Option<i64> {
     if kind != "order.placed" {
         return None;
     }
-    let lines = payload.get("lines")?.as_array()?;
-    Some(
-        lines
-            .iter()
-            .map(|l| {
-                l.get("unit_price").and_then(|v| v.as_i64()).unwrap_or(0)
-                    * l.get("qty").and_then(|v| v.as_i64()).unwrap_or(0)
-            })
-            .sum(),
-    )
+    let order: PlacedOrder = serde_json::from_str(payload).ok()?;
+    Some(order.lines.iter().map(|l| l.unit_price.saturating_mul(l.qty)).sum())
 }
 
 impl SqliteHub {
@@ -217,8 +221,8 @@ impl HubStore for SqliteHub {
         // Everything that needs no database is done before taking the writer.
         let mut prepared = Vec::with_capacity(events.len());
         for ev in events {
-            let payload = serde_json::to_string(&ev.payload).map_err(|e| HubError::Invalid(e.to_string()))?;
-            prepared.push((ev.id.to_string(), payload, order_amount(&ev.kind, &ev.payload)));
+            let payload = ev.payload.get();
+            prepared.push((ev.id.to_string(), payload, order_amount(&ev.kind, payload)));
         }
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

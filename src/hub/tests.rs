@@ -32,7 +32,7 @@ fn event(seq: u64, total: i64) -> Event {
         seq,
         kind: "order.placed".into(),
         created_at: super::sqlite::time_text(Timestamp::now()),
-        payload: json!({"lines": [{"unit_price": total, "qty": 1}]}),
+        payload: serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": total, "qty": 1}]})).unwrap(),
     }
 }
 
@@ -81,7 +81,7 @@ async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_sto
     let (h, a, _) = hub();
     let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
     assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
-    events[1].payload = json!({"lines": [{"unit_price": 999, "qty": 1}]});
+    events[1].payload = serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": 999, "qty": 1}]})).unwrap();
     events.push(event(3, 5));
     let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");

@@ -24,7 +24,7 @@ impl Store {
                 seq: seq as u64,
                 kind,
                 created_at,
-                payload: serde_json::from_str(&payload)
+                payload: serde_json::value::RawValue::from_string(payload)
                     .map_err(|e| StoreError::Decode(format!("outbox #{seq} payload: {e}")))?,
             });
         }
