@@ -50,6 +50,14 @@ enum Command {
         /// Price in fen (1 yuan = 100 fen); `default` returns to the cooperative-wide price.
         fen: String,
     },
+    /// A market's own purchase limit per household for a product.
+    Limit {
+        #[arg(long)]
+        market: String,
+        product: String,
+        /// Most a household may buy per day; `default` returns to the cooperative-wide limit.
+        limit: String,
+    },
     /// Whether a market sells a product.
     Assortment {
         #[arg(long)]
@@ -162,6 +170,19 @@ fn run(args: Args) -> anyhow::Result<()> {
             println!(
                 "market {market}: {product} now {}",
                 price.map_or("the cooperative price".into(), |p| format!("{p} fen"))
+            );
+            Ok(())
+        }
+        Command::Limit { market, product, limit } => {
+            let limit = if limit == "default" {
+                None
+            } else {
+                Some(limit.parse::<u32>().map_err(|_| anyhow!("limit {limit:?}: a whole number, or `default`"))?)
+            };
+            store.set_limit(&market, &product, limit)?;
+            println!(
+                "market {market}: {product} limit {}",
+                limit.map_or("as the cooperative sets it".into(), |l| l.to_string())
             );
             Ok(())
         }

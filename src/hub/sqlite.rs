@@ -656,6 +656,10 @@ impl HubStore for SqliteHub {
         self.assortment_upsert(market, product, |row| row.1 = price_fen)
     }
 
+    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError> {
+        self.assortment_upsert(market, product, |row| row.2 = limit)
+    }
+
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
         self.assortment_upsert(market, product, |row| row.0 = listed)
     }

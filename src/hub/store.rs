@@ -146,6 +146,8 @@ pub trait HubStore: Send + Sync + 'static {
     fn import_catalog(&self, catalog: &CatalogImport) -> Result<ImportSummary, HubError>;
     /// A market's own price for a product (`None`: back to the cooperative-wide price).
     fn set_price(&self, market: &str, product: &str, price_fen: Option<i64>) -> Result<(), HubError>;
+    /// A market's own purchase limit per household (`None`: back to the cooperative-wide limit).
+    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError>;
     /// Whether a market sells a product.
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError>;
     /// Events stored for a terminal (all terminals with `None`).

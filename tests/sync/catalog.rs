@@ -88,6 +88,7 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     // On the hub: a market price, a new product, a product this market no longer sells.
     hub_cli(&hub_dir, &["price", "--market", "M1", &rice.0, "1999"]);
     hub_cli(&hub_dir, &["price", "--market", "M2", &rice.0, "1"]);
+    hub_cli(&hub_dir, &["limit", "--market", "M1", &rice.0, "1"]);
     let text = std::fs::read_to_string(assets.join("catalog.toml")).unwrap();
     let new_product = format!(
         "{text}\n[[product]]\nid = \"millet-1kg\"\ncategory = \"{}\"\nname_zh = \"小米\"\nname_en = \"Millet\"\n\
@@ -124,6 +125,7 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
         })
         .unwrap();
     assert_eq!(catalog.product(&rice).unwrap().price, Money(1999), "this market's price");
+    assert_eq!(catalog.product(&rice).unwrap().limit_per_household, Some(1), "this market's limit");
     assert_eq!(catalog.product(&ProductId::new("millet-1kg")).unwrap().price, Money(1250));
     assert!(catalog.product(&withdrawn).is_none());
     assert_eq!(catalog.products.len(), demo.products.len());
