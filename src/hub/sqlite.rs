@@ -37,7 +37,8 @@ const SCHEMA: &[&str] = &[
         amount_fen  INTEGER,                 -- order total for order.placed, for the dashboard
         UNIQUE (terminal, seq)
     ) STRICT;
-    CREATE INDEX events_by_kind_time ON events (kind, created_at);
+    -- Only orders (the rows with an amount) are indexed by time, for the dashboard's today.
+    CREATE INDEX orders_by_time ON events (created_at) WHERE amount_fen IS NOT NULL;
     CREATE TABLE alarms (
         id         INTEGER PRIMARY KEY,
         at         TEXT NOT NULL,           -- first seen
@@ -348,6 +349,8 @@ impl HubStore for SqliteHub {
         now: Timestamp,
     ) -> Result<CatalogPage, HubError> {
         let limit = i64::from(limit.max(1));
+        // Each table is asked for one row more than a page, so `more` is known exactly.
+        let fetch = limit + 1;
         let cursor_i = cursor as i64;
         let mut changes = Vec::new();
         {
@@ -355,7 +358,7 @@ impl HubStore for SqliteHub {
             let mut stmt = conn.prepare_cached(
                 "SELECT version, name_zh, name_en FROM market_names WHERE id = '*' AND version > ?1 ORDER BY version LIMIT ?2",
             )?;
-            for row in stmt.query_map(params![cursor_i, limit], |r| {
+            for row in stmt.query_map(params![cursor_i, fetch], |r| {
                 Ok(CatalogChange::Market {
                     version: r.get::<_, i64>(0)? as u64,
                     name_zh: r.get(1)?,
@@ -368,7 +371,7 @@ impl HubStore for SqliteHub {
                 "SELECT version, id, deleted, name_zh, name_en, picture, position FROM categories
                  WHERE version > ?1 ORDER BY version LIMIT ?2",
             )?;
-            for row in stmt.query_map(params![cursor_i, limit], |r| {
+            for row in stmt.query_map(params![cursor_i, fetch], |r| {
                 Ok(CatalogChange::Category {
                     version: r.get::<_, i64>(0)? as u64,
                     id: r.get(1)?,
@@ -386,7 +389,7 @@ impl HubStore for SqliteHub {
                         price_fen, ean13, limit_per_household, picture, position
                  FROM products WHERE version > ?1 ORDER BY version LIMIT ?2",
             )?;
-            for row in stmt.query_map(params![cursor_i, limit], |r| {
+            for row in stmt.query_map(params![cursor_i, fetch], |r| {
                 Ok(CatalogChange::Product {
                     version: r.get::<_, i64>(0)? as u64,
                     id: r.get(1)?,
@@ -411,7 +414,7 @@ impl HubStore for SqliteHub {
                 "SELECT version, product, listed, price_fen, limit_per_household FROM assortment
                  WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
             )?;
-            for row in stmt.query_map(params![cursor_i, limit, terminal.market], |r| {
+            for row in stmt.query_map(params![cursor_i, fetch, terminal.market], |r| {
                 Ok(CatalogChange::Assortment {
                     version: r.get::<_, i64>(0)? as u64,
                     product: r.get(1)?,
@@ -459,7 +462,7 @@ impl HubStore for SqliteHub {
         let mut stmt = conn.prepare(
             "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
              FROM events e JOIN terminals t ON t.id = e.terminal
-             WHERE e.kind = 'order.placed' AND e.created_at >= ?1 AND e.created_at < ?2
+             WHERE e.amount_fen IS NOT NULL AND e.created_at >= ?1 AND e.created_at < ?2
              GROUP BY t.market",
         )?;
         let sold: Vec<(String, i64, i64)> = stmt

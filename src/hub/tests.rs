@@ -160,13 +160,20 @@ async fn the_catalog_comes_in_pages_with_tombstones_and_market_terms() {
     assert_eq!(terms.len(), 1, "only this market's terms: {terms:?}");
     let versions: Vec<u64> = all.iter().map(|c| c.version()).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]));
+    // `more` is exact: a page that holds everything says so; one row short says there is more.
+    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+    let n = all.len() as u32;
+    assert!(!h.state.store.catalog_page(&terminal, 0, n, Timestamp::now()).unwrap().more);
+    assert!(h.state.store.catalog_page(&terminal, 0, n - 1, Timestamp::now()).unwrap().more);
+    let product_only = n - 1 - catalog.categories.len() as u32; // as many as the products alone
+    let page = h.state.store.catalog_page(&terminal, 0, product_only, Timestamp::now()).unwrap();
+    assert!(page.more && page.changes.len() == product_only as usize);
 
     // Re-importing without the first product withdraws it with a tombstone after the cursor.
     let mut smaller = catalog.clone();
     smaller.products.remove(0);
     let summary = h.state.store.import_catalog(&smaller).unwrap();
     assert_eq!(summary.withdrawn, 1);
-    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
     let page = h.state.store.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
     // (The others moved up one place, so they come again with their new position.)
     let tombstones: Vec<&str> = page
