@@ -26,6 +26,41 @@ pub struct Config {
     pub idle: IdleConfig,
     /// The receipt printer: where its bytes go (file, serial port, network) and its paper.
     pub printer: PrinterConfig,
+    /// Sync with the cooperative's hub; with no `hub_url` the kiosk works offline only.
+    pub sync: SyncConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// The hub's address, e.g. "http://hub.example:7878"; empty means no hub (offline only).
+    pub hub_url: String,
+    /// The token `warm-hub terminal add` printed for this terminal.
+    pub token: String,
+    /// Seconds between sync rounds while everything works.
+    pub interval_seconds: u64,
+    /// The longest wait between retries while the hub cannot be reached (backoff doubles up to it).
+    pub max_backoff_seconds: u64,
+    /// Seconds one request may take before it counts as failed.
+    pub timeout_seconds: u64,
+    /// Events per push.
+    pub batch_events: u32,
+    /// Catalog changes per page.
+    pub catalog_page: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            hub_url: String::new(),
+            token: String::new(),
+            interval_seconds: 15,
+            max_backoff_seconds: 300,
+            timeout_seconds: 30,
+            batch_events: 2000,
+            catalog_page: 500,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -61,6 +96,7 @@ impl Default for Config {
             slots: SlotsConfig::default(),
             idle: IdleConfig::default(),
             printer: PrinterConfig::default(),
+            sync: SyncConfig::default(),
         }
     }
 }
@@ -123,6 +159,25 @@ impl Config {
         self.printer.check()?;
         if self.idle.ask_after_seconds == 0 || self.idle.clear_after_seconds == 0 {
             return Err("idle.ask_after_seconds and idle.clear_after_seconds must be at least 1".into());
+        }
+        let y = &self.sync;
+        if !(y.hub_url.is_empty() || y.hub_url.starts_with("http://") || y.hub_url.starts_with("https://")) {
+            return Err(format!("sync.hub_url = {:?}: must start with http:// or https://", y.hub_url));
+        }
+        if !y.hub_url.is_empty() && y.token.is_empty() {
+            return Err("sync.token is empty: run `warm-hub terminal add` and put its token here".into());
+        }
+        if y.interval_seconds == 0 || y.timeout_seconds == 0 || y.batch_events == 0 || y.catalog_page == 0 {
+            return Err(
+                "sync.interval_seconds, timeout_seconds, batch_events and catalog_page must be at least 1".into()
+            );
+        }
+        if y.batch_events as usize > crate::api::MAX_BATCH_EVENTS || y.catalog_page > crate::api::MAX_PAGE {
+            return Err(format!(
+                "sync.batch_events is at most {} and sync.catalog_page at most {}",
+                crate::api::MAX_BATCH_EVENTS,
+                crate::api::MAX_PAGE
+            ));
         }
         Ok(())
     }

@@ -94,6 +94,13 @@ messages! {
     TestPageTitle: "打印机测试页", "PRINTER TEST PAGE";
     TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
     TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
+    SyncOnline: "● 已联网", "● Online";
+    SyncOffline: "○ 未联网", "○ Offline";
+    SyncStandalone: "单机使用", "Stand-alone";
+    SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
+    SyncLast: "上次同步 {time}", "Last sync {time}";
+    SyncNever: "尚未同步", "Not synced yet";
+    SyncNeedsHelp: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
 }
 
 /// Fills `{name}` placeholders of a message.

@@ -34,13 +34,18 @@ pub fn prints_dir(data_dir: &Path) -> PathBuf {
 }
 
 pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
-    let LoadedCatalog { catalog, pictures } = match &config.catalog {
-        Some(path) => catalog_file::load(path)?,
-        None => catalog_file::demo()?,
+    let store = Store::open(&store_path(data_dir))?;
+    // The catalog last pulled from the hub wins; without one, the file or the built-in demo.
+    let LoadedCatalog { catalog, pictures } = match crate::sync::synced_catalog(&store, data_dir)? {
+        Some((catalog, pictures)) => LoadedCatalog { catalog, pictures },
+        None => match &config.catalog {
+            Some(path) => catalog_file::load(path)?,
+            None => catalog_file::demo()?,
+        },
     };
     let time_zone = config.time_zone().map_err(StartError::Config)?;
     let pictures = Pictures::load(&catalog, &pictures, config.scale);
-    let store = Arc::new(Mutex::new(Store::open(&store_path(data_dir))?));
+    let store = Arc::new(Mutex::new(store));
     // Slips committed before a crash or a printer fault print now, in order, on the worker.
     let transport = serial::from_config(&config.printer, prints_dir(data_dir));
     let printer = Printer::spawn(store.clone(), transport).map_err(|e| StartError::Printer(e.to_string()))?;

@@ -28,6 +28,21 @@ enum Command {
     /// The receipt printer: status, test page, reprint.
     #[command(subcommand)]
     Printer(warm_market::device::printer::cli::PrinterCommand),
+    /// Sync with the cooperative's hub ([sync] in the config).
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Push everything waiting and pull the catalog, once; fails if the hub cannot be reached.
+    Once,
+    /// Show events waiting, last successful sync and whether a sync loop is running.
+    Status,
+    /// Run the background sync loop in the foreground (what the kiosk window runs on a thread).
+    Run,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +80,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Sync { command } => run_sync(&config, &data_dir, command),
     }
 }
 
@@ -73,4 +89,25 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
     kiosk::run(ctx).context("the kiosk window could not be opened")
+}
+
+fn run_sync(config: &Config, data_dir: &std::path::Path, command: SyncCommand) -> anyhow::Result<()> {
+    use warm_market::sync::cli;
+    let store = kiosk::store_path(data_dir);
+    match command {
+        SyncCommand::Once => {
+            let r = cli::once(config, &store, data_dir)?;
+            println!(
+                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched",
+                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched
+            );
+        }
+        SyncCommand::Status => {
+            for line in cli::status(config, &store, data_dir)? {
+                println!("{line}");
+            }
+        }
+        SyncCommand::Run => cli::run(config, &store, data_dir)?,
+    }
+    Ok(())
 }

@@ -76,19 +76,59 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE print_jobs ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE print_jobs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE print_jobs ADD COLUMN reprint_of TEXT REFERENCES print_jobs (id);",
+    // 3 (sync): the catalog as last pulled from the hub, and the sync cursor and times.
+    "CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,             -- catalog_cursor, last_ok_at, last_error
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_market (
+        id      TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_categories (
+        id       TEXT PRIMARY KEY,
+        name_zh  TEXT NOT NULL,
+        name_en  TEXT NOT NULL,
+        picture  TEXT NOT NULL,             -- sha256 hex; the file is in the picture cache
+        position INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_products (
+        id        TEXT PRIMARY KEY,
+        category  TEXT NOT NULL,
+        name_zh   TEXT NOT NULL,
+        name_en   TEXT NOT NULL,
+        spec_zh   TEXT NOT NULL,
+        spec_en   TEXT NOT NULL,
+        unit_zh   TEXT NOT NULL,
+        unit_en   TEXT NOT NULL,
+        price_fen INTEGER NOT NULL,
+        ean13     TEXT NOT NULL,
+        limit_per_household INTEGER,
+        picture   TEXT NOT NULL,
+        position  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE synced_assortment (        -- this market's own terms; no row = sold at the cooperative price
+        product   TEXT PRIMARY KEY,
+        listed    INTEGER NOT NULL,
+        price_fen INTEGER,
+        limit_per_household INTEGER
+    ) STRICT;",
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<()> {
     let known = MIGRATIONS.len() as i64;
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // IMMEDIATE, with the version read inside: two processes opening a new store at once (the
+    // kiosk and `warm-kiosk sync`) must not both migrate it.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > known {
         return Err(StoreError::TooNew { found: current, known });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }

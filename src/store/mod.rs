@@ -4,6 +4,7 @@
 mod migrations;
 pub mod orders;
 pub mod print_jobs;
+pub mod sync;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags};

@@ -74,6 +74,8 @@ pub enum Message {
     Tick(Instant),
     /// News from the print worker: status, queue length.
     Printer(PrinterState),
+    /// From the background sync loop: its status, or a new catalog from the hub.
+    Sync(super::sync_status::SyncMsg),
 }
 
 pub enum Screen {
@@ -109,10 +111,14 @@ pub struct App {
     /// The printer as last reported by its worker; a problem shows on every screen.
     pub(crate) printer: PrinterState,
     last_touch: Instant,
+    /// The sync corner: online, events waiting, last successful sync.
+    pub(crate) sync: crate::sync::SyncStatus,
+    pub(crate) sync_ticks: u32,
 }
 
 impl App {
     pub fn new(ctx: Context) -> App {
+        let sync = super::sync_status::initial(&ctx);
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -123,6 +129,8 @@ impl App {
             modal: None,
             notice: None,
             last_touch: Instant::now(),
+            sync,
+            sync_ticks: 0,
         }
     }
 
@@ -136,6 +144,11 @@ impl App {
 
     pub fn scale_factor(&self) -> f32 {
         self.ctx.config.scale
+    }
+
+    /// The catalog on screen now (replaced when the hub's catalog changes).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.ctx.catalog
     }
 
     pub fn cart(&self) -> &Cart {
@@ -159,11 +172,12 @@ impl App {
             iced::time::every(Duration::from_secs(1)).map(Message::Tick),
             event::listen_with(touched),
             Subscription::run_with(self.ctx.printer.clone(), Printer::updates).map(Message::Printer),
+            super::sync_status::subscription(self),
         ])
     }
 
     pub fn update(&mut self, message: Message) {
-        if !matches!(message, Message::Tick(_) | Message::Printer(_)) {
+        if !matches!(message, Message::Tick(_) | Message::Printer(_) | Message::Sync(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
@@ -209,7 +223,11 @@ impl App {
             Message::PlaceOrder => self.place_order(),
             Message::NextSenior => self.go_home_for_next_senior(),
             Message::Touched => {}
-            Message::Tick(now) => self.tick(now),
+            Message::Tick(now) => {
+                self.tick(now);
+                super::sync_status::on_tick(self);
+            }
+            Message::Sync(msg) => super::sync_status::apply(self, msg),
             Message::Printer(state) => {
                 if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
                     done.print_error = Some(problem.text(self.lang).to_owned());
@@ -336,6 +354,7 @@ impl App {
             title,
             // The printer's problem, when it has one, in the top bar of every screen.
             screen::printer::banner(self).unwrap_or_else(|| space::horizontal().into()),
+            super::sync_status::view(self),
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,

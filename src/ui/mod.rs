@@ -4,6 +4,7 @@
 pub mod app;
 pub mod picture;
 pub mod screen;
+pub mod sync_status;
 pub mod theme;
 pub mod widget;
 

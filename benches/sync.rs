@@ -1,0 +1,271 @@
+//! Sync benchmark (docs/BENCHMARKS.md, "Sync"): run with `cargo bench --bench sync`.
+//!
+//! 1. 10,000 orders (40,000 events: each order plus three more events as checkout and printing
+//!    add them) pushed from a kiosk database to a real `warm-hub` process over loopback, side by
+//!    side with a raw SQLite batch insert of the same rows on the same disk.
+//! 2. Hub ingest with 50 terminals pushing at once.
+//! 3. Catalog pull of 1,000 products with pictures (`BIG_CATALOG=/tmp/bigcat/catalog.toml`, made
+//!    by `python3 tools/assets/make_big_catalog.py /tmp/bigcat/catalog.toml`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use jiff::Timestamp;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use warm_market::api::{Event, PushRequest, PushResponse};
+use warm_market::catalog_file;
+use warm_market::config::{Config, SyncConfig};
+use warm_market::domain::{Lang, OrderLine};
+use warm_market::store::{NewOrder, Store};
+use warm_market::sync::Syncer;
+
+const HUB: &str = env!("CARGO_BIN_EXE_warm-hub");
+
+struct Hub(Child, String);
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn hub_cli(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(HUB).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn start_hub(dir: &Path) -> Hub {
+    let mut child = Command::new(HUB)
+        .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    Hub(child, url)
+}
+
+fn sync_config(url: &str, token: &str, batch: u32) -> SyncConfig {
+    SyncConfig { hub_url: url.into(), token: token.into(), batch_events: batch, ..SyncConfig::default() }
+}
+
+/// 10,000 orders, each followed by three more events, in a kiosk store.
+fn fill_kiosk(path: &Path, terminal: &str, orders: usize) {
+    let mut store = Store::open(path).unwrap();
+    store.connection().pragma_update(None, "synchronous", "OFF").unwrap();
+    let catalog = catalog_file::demo().unwrap().catalog;
+    let mut slots = Config::default().slot_policy();
+    slots.orders_per_slot = u32::MAX;
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    for i in 0..orders {
+        let lines: Vec<OrderLine> = (0..3)
+            .map(|k| {
+                let p = &catalog.products[(i + k * 7) % catalog.products.len()];
+                OrderLine {
+                    product: p.id.clone(),
+                    name: p.name.clone(),
+                    spec: p.spec.clone(),
+                    unit_price: p.price,
+                    qty: 1,
+                }
+            })
+            .collect();
+        let new =
+            NewOrder { id: uuid::Uuid::now_v7(), terminal: terminal.into(), lang: Lang::Zh, household: None, lines };
+        let placed = store.place_order(new, Timestamp::now(), &slots, &tz, |_| Vec::new()).unwrap();
+        let conn = store.connection();
+        for kind in ["payment.recorded", "print.done", "stock.moved"] {
+            let seq: i64 = conn
+                .query_row("UPDATE counters SET value = value + 1 WHERE name = 'event_seq' RETURNING value", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let payload = serde_json::json!({"order": placed.order.id, "kind": kind, "amount_fen": placed.order.total().as_fen(), "method": "cash"});
+            conn.execute(
+                "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    seq,
+                    uuid::Uuid::now_v7().to_string(),
+                    kind,
+                    payload.to_string(),
+                    "2026-11-29T08:00:00.000Z"
+                ],
+            )
+            .unwrap();
+        }
+    }
+}
+
+fn raw_insert(path: &Path, events: &[Event]) -> Duration {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE events (id TEXT PRIMARY KEY, terminal TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+         created_at TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL, amount_fen INTEGER,
+         UNIQUE (terminal, seq)) STRICT",
+    )
+    .unwrap();
+    let rows: Vec<(String, i64, String, String, String)> = events
+        .iter()
+        .map(|e| (e.id.to_string(), e.seq as i64, e.kind.clone(), e.created_at.clone(), e.payload.get().to_owned()))
+        .collect();
+    let start = Instant::now();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut stmt = tx
+            .prepare("INSERT INTO events (id, terminal, seq, kind, created_at, payload, received_at) VALUES (?1, 'K1', ?2, ?3, ?4, ?5, 'now')")
+            .unwrap();
+        for r in &rows {
+            stmt.execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    start.elapsed()
+}
+
+fn main() {
+    let scratch = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
+    println!("## Sync benchmark ({})", Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"));
+
+    // 1. 10,000 orders over loopback vs a raw batch insert.
+    for batch in [2000u32, 5000] {
+        let dir = scratch.path().join(format!("push-{batch}"));
+        let hub_dir = dir.join("hub");
+        let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
+        let hub = start_hub(&hub_dir);
+        let store_path = dir.join("kiosk/kiosk.sqlite");
+        fill_kiosk(&store_path, "K1", 10_000);
+        let events = Store::open(&store_path).unwrap().outbox_head(1_000_000).unwrap();
+        let raw = raw_insert(&dir.join("raw.sqlite"), &events);
+        // The kiosk's own share, on a copy: read the outbox in batches, encode, drop the rows.
+        let copy = dir.join("copy.sqlite");
+        Store::open(&store_path).unwrap().connection().execute("VACUUM INTO ?1", [copy.to_str().unwrap()]).unwrap();
+        let local = {
+            let store = Store::open(&copy).unwrap();
+            store.connection().pragma_update(None, "synchronous", "NORMAL").unwrap();
+            let start = Instant::now();
+            loop {
+                let head = store.outbox_head(batch as usize).unwrap();
+                let Some(last) = head.last().map(|e| e.seq) else { break };
+                let body = serde_json::to_vec(&PushRequest { events: head }).unwrap();
+                std::hint::black_box(body);
+                store.drop_acked(last).unwrap();
+            }
+            start.elapsed()
+        };
+        let mut syncer =
+            Syncer::new(&sync_config(&hub.1, &token, batch), "K1", &store_path, &dir.join("kiosk")).unwrap();
+        let start = Instant::now();
+        let report = syncer.round(Timestamp::now()).unwrap();
+        let push = start.elapsed();
+        assert_eq!(report.pushed, events.len() as u64);
+        println!(
+            "push 10,000 orders = {} events, batches of {batch}: {:.3} s ({:.0} events/s); raw SQLite insert of the same rows: {:.3} s; ratio {:.2}x (kiosk's local share: read + encode + drop {:.3} s)",
+            events.len(),
+            push.as_secs_f64(),
+            events.len() as f64 / push.as_secs_f64(),
+            raw.as_secs_f64(),
+            push.as_secs_f64() / raw.as_secs_f64(),
+            local.as_secs_f64()
+        );
+    }
+
+    // 2. 50 terminals pushing at once.
+    let dir = scratch.path().join("ingest");
+    let hub_dir = dir.join("hub");
+    let terminals: Vec<(String, String)> = (1..=50)
+        .map(|i| {
+            let id = format!("T{i}");
+            let token = hub_cli(&hub_dir, &["terminal", "add", &id, "--market", &format!("M{}", i % 7)]);
+            (id, token)
+        })
+        .collect();
+    let hub = start_hub(&hub_dir);
+    let per_terminal = 4_000u64;
+    let batch = 1_000u64;
+    let template = serde_json::json!({"order": uuid::Uuid::now_v7(), "lines": [{"product": "rice-5kg", "unit_price": 3280, "qty": 1}], "amount_fen": 3280});
+    let bodies: Vec<Vec<Vec<u8>>> = terminals
+        .iter()
+        .map(|_| {
+            (0..per_terminal / batch)
+                .map(|b| {
+                    let events: Vec<Event> = (1..=batch)
+                        .map(|k| Event {
+                            id: uuid::Uuid::now_v7(),
+                            seq: b * batch + k,
+                            kind: "order.placed".into(),
+                            created_at: "2026-11-29T08:00:00.000Z".into(),
+                            payload: serde_json::value::to_raw_value(&template).unwrap(),
+                        })
+                        .collect();
+                    serde_json::to_vec(&PushRequest { events }).unwrap()
+                })
+                .collect()
+        })
+        .collect();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for ((id, token), bodies) in terminals.iter().zip(&bodies) {
+            let url = format!("{}/v1/terminals/{id}/events", hub.1);
+            s.spawn(move || {
+                let agent =
+                    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+                for body in bodies {
+                    let mut resp = agent
+                        .post(&url)
+                        .header("authorization", &format!("Bearer {token}"))
+                        .header("content-type", "application/json")
+                        .send(&body[..])
+                        .unwrap();
+                    assert_eq!(resp.status().as_u16(), 200);
+                    let _: PushResponse = serde_json::from_slice(&resp.body_mut().read_to_vec().unwrap()).unwrap();
+                }
+            });
+        }
+    });
+    let took = start.elapsed();
+    let total = per_terminal * terminals.len() as u64;
+    println!(
+        "hub ingest, 50 terminals at once, {total} events in batches of {batch}: {:.3} s = {:.0} events/s",
+        took.as_secs_f64(),
+        total as f64 / took.as_secs_f64()
+    );
+    drop(hub);
+
+    // 3. Catalog pull of 1,000 products with pictures.
+    match std::env::var("BIG_CATALOG") {
+        Err(_) => {
+            println!("catalog pull: skipped (set BIG_CATALOG to a catalog made by tools/assets/make_big_catalog.py)")
+        }
+        Ok(path) => {
+            let dir = scratch.path().join("pull");
+            let hub_dir = dir.join("hub");
+            let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
+            println!("{}", hub_cli(&hub_dir, &["catalog", "import", &path]));
+            let hub = start_hub(&hub_dir);
+            let kiosk = dir.join("kiosk");
+            let mut syncer =
+                Syncer::new(&sync_config(&hub.1, &token, 2000), "K1", &kiosk.join("kiosk.sqlite"), &kiosk).unwrap();
+            let start = Instant::now();
+            let report = syncer.round(Timestamp::now()).unwrap();
+            let took = start.elapsed();
+            let bytes: u64 =
+                std::fs::read_dir(kiosk.join("pictures")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+            println!(
+                "catalog pull: {} changes, {} pictures ({:.1} MB) in {:.3} s",
+                report.catalog_changes,
+                report.pictures_fetched,
+                bytes as f64 / 1e6,
+                took.as_secs_f64()
+            );
+            let catalog = syncer.store().synced_catalog().unwrap().unwrap();
+            assert_eq!(catalog.products.len(), 1000);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The wire contract between a terminal and the cooperative's hub: JSON over HTTP under `/v1`,
+//! documented in `docs/API.md`. Shared by both sides so they cannot drift apart.
+//!
+//! Events are carried generically (`kind` + JSON `payload`): a new kind (payments, stock
+//! movements, settlements, ...) joins without any change to the hub, which stores every event and
+//! interprets only the kinds its dashboard knows.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The path prefix of this version of the API.
+pub const PREFIX: &str = "/v1";
+/// The largest body the hub accepts on a push; a terminal never builds a bigger batch.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// The most events the hub accepts in one push.
+pub const MAX_BATCH_EVENTS: usize = 5_000;
+/// The most catalog changes in one page.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// `POST /v1/terminals/{terminal}/events`
+pub fn events_path(terminal: &str) -> String {
+    format!("{PREFIX}/terminals/{terminal}/events")
+}
+
+/// `GET /v1/terminals/{terminal}/catalog?cursor=N&limit=M`
+pub fn catalog_path(terminal: &str, cursor: u64, limit: u32) -> String {
+    format!("{PREFIX}/terminals/{terminal}/catalog?cursor={cursor}&limit={limit}")
+}
+
+/// `GET /v1/pictures/{sha256 hex}`
+pub fn picture_path(hash: &str) -> String {
+    format!("{PREFIX}/pictures/{hash}")
+}
+
+/// One outbox event as the terminal recorded it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// UUIDv7 made when the event was recorded; unique across the cooperative.
+    pub id: Uuid,
+    /// The terminal's event sequence: 1, 2, 3, ... with no gaps.
+    pub seq: u64,
+    /// What happened, e.g. `order.placed`.
+    pub kind: String,
+    /// When it happened (UTC, RFC 3339).
+    pub created_at: String,
+    /// The event's body (any JSON); its shape depends on `kind`. Carried as the exact text the
+    /// terminal stored, so a resend is byte-identical and the hub never re-encodes it.
+    pub payload: Box<serde_json::value::RawValue>,
+}
+
+/// The body of a push: events in ascending, consecutive `seq` order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub events: Vec<Event>,
+}
+
+/// The answer to an accepted push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Every event of this terminal with `seq <= acked_upto` is durably stored at the hub: the
+    /// terminal may delete those outbox rows. It is the batch's last seq (the hub's high-water mark
+    /// for an empty push): never beyond what this push let the hub compare.
+    pub acked_upto: u64,
+    /// Events stored by this push.
+    pub stored: u64,
+    /// Events the hub already had (same id, seq and payload): acknowledged, not stored again.
+    pub duplicates: u64,
+}
+
+/// Every refusal carries a machine-readable `error` and a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// `unauthorized`, `forbidden`, `malformed`, `too_large`, `gap`, `conflict`, `not_found`, `internal`.
+    pub error: String,
+    pub message: String,
+    /// The hub's high-water mark for this terminal, where it is known (`gap`, `conflict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acked_upto: Option<u64>,
+}
+
+/// One page of catalog changes after a cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    /// The changes, in ascending `version` order.
+    pub changes: Vec<CatalogChange>,
+    /// Pass this as `cursor` next time; it equals the last change's version (or the cursor given).
+    pub next_cursor: u64,
+    /// True when more changes follow this page.
+    pub more: bool,
+}
+
+/// A versioned catalog row. `deleted` rows are tombstones: remove the row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CatalogChange {
+    /// The name the terminal's market shows in its title.
+    Market { version: u64, name_zh: String, name_en: String },
+    Category {
+        version: u64,
+        id: String,
+        deleted: bool,
+        name_zh: String,
+        name_en: String,
+        /// sha256 (hex) of the picture, fetched from `/v1/pictures/{hash}`.
+        picture: String,
+        position: i64,
+    },
+    Product {
+        version: u64,
+        id: String,
+        deleted: bool,
+        category: String,
+        name_zh: String,
+        name_en: String,
+        spec_zh: String,
+        spec_en: String,
+        unit_zh: String,
+        unit_en: String,
+        /// The cooperative-wide price in fen.
+        price_fen: i64,
+        ean13: String,
+        limit_per_household: Option<u32>,
+        picture: String,
+        position: i64,
+    },
+    /// This terminal's market's own terms for a product: whether it is sold here, and the
+    /// price and limit that replace the cooperative-wide ones (`None` keeps those).
+    Assortment { version: u64, product: String, listed: bool, price_fen: Option<i64>, limit_per_household: Option<u32> },
+}
+
+impl CatalogChange {
+    pub fn version(&self) -> u64 {
+        match self {
+            CatalogChange::Market { version, .. }
+            | CatalogChange::Category { version, .. }
+            | CatalogChange::Product { version, .. }
+            | CatalogChange::Assortment { version, .. } => *version,
+        }
+    }
+}
+
+/// `GET /v1/health`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub api: String,
+    pub version: String,
+}
+
+/// `Authorization: Bearer <token>` — the token printed once by `warm-hub terminal add`.
+pub fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}

@@ -1,0 +1,201 @@
+//! The hub's HTTP surface driven in-process with `tower::ServiceExt::oneshot`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::sqlite::SqliteHub;
+use super::*;
+use crate::api::{CatalogPage, PushResponse};
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::json;
+use tower::ServiceExt;
+
+struct Hub {
+    _dir: tempfile::TempDir,
+    state: HubState,
+}
+
+fn hub() -> (Hub, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteHub::open(&dir.path().join("hub.sqlite")).unwrap();
+    let (a, b) = (new_token().unwrap(), new_token().unwrap());
+    let now = Timestamp::now();
+    store.add_terminal("K1", "M1", &token_hash(&a), now).unwrap();
+    store.add_terminal("K2", "M1", &token_hash(&b), now).unwrap();
+    let state =
+        HubState::new(Arc::new(store), &HubConfig { max_body_bytes: 64 * 1024, ..HubConfig::default() }).unwrap();
+    (Hub { _dir: dir, state }, a, b)
+}
+
+fn event(seq: u64, total: i64) -> Event {
+    Event {
+        id: uuid::Uuid::now_v7(),
+        seq,
+        kind: "order.placed".into(),
+        created_at: super::sqlite::time_text(Timestamp::now()),
+        payload: serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": total, "qty": 1}]})).unwrap(),
+    }
+}
+
+async fn send(h: &Hub, token: Option<&str>, terminal: &str, body: Vec<u8>) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::post(api::events_path(terminal)).header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", api::bearer(t));
+    }
+    let resp = app(h.state.clone()).oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+fn push_body(events: &[Event]) -> Vec<u8> {
+    serde_json::to_vec(&PushRequest { events: events.to_vec() }).unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_is_stored_once_and_a_resend_is_acknowledged_as_duplicate() {
+    let (h, a, _) = hub();
+    let events: Vec<Event> = (1..=3).map(|s| event(s, 100)).collect();
+    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let r: PushResponse = serde_json::from_value(body).unwrap();
+    assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 3, 0));
+    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::OK);
+    let r: PushResponse = serde_json::from_value(body).unwrap();
+    assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 0, 3));
+    assert_eq!(h.state.store.event_count(None).unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_gap_is_refused_and_nothing_is_stored() {
+    let (h, a, _) = hub();
+    let events = vec![event(2, 1), event(3, 1)];
+    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"], "gap");
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_stored() {
+    let (h, a, _) = hub();
+    let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+    events[1].payload = serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": 999, "qty": 1}]})).unwrap();
+    events.push(event(3, 5));
+    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["acked_upto"], 2);
+    assert_eq!(h.state.store.event_count(None).unwrap(), 2, "event 3 of the refused batch must not be stored");
+    // The terminal retries: the same alarm is counted, not listed again.
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::CONFLICT);
+    let d = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
+    assert_eq!(d.alarms.len(), 1);
+    assert_eq!((d.alarms[0].kind.as_str(), d.alarms[0].repeats), ("conflict", 2));
+    h.state.store.clear_alarm(d.alarms[0].id, Timestamp::now()).unwrap();
+    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+}
+
+#[tokio::test]
+async fn an_id_reused_by_another_terminal_is_a_conflict() {
+    let (h, a, b) = hub();
+    let e = event(1, 100);
+    assert_eq!(send(&h, Some(&a), "K1", push_body(std::slice::from_ref(&e))).await.0, StatusCode::OK);
+    let (status, _) = send(&h, Some(&b), "K2", push_body(&[e])).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(h.state.store.event_count(Some("K2")).unwrap(), 0);
+}
+
+#[tokio::test]
+async fn tokens_are_checked_before_anything_is_stored() {
+    let (h, a, b) = hub();
+    let body = push_body(&[event(1, 1)]);
+    assert_eq!(send(&h, None, "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(send(&h, Some("wmt_nonsense"), "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
+    let (status, refusal) = send(&h, Some(&b), "K1", body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(refusal["message"].as_str().unwrap().contains("K2"), "{refusal}");
+    assert_eq!(send(&h, Some(&a), "K1", b"{not json".to_vec()).await.0, StatusCode::BAD_REQUEST);
+    let (status, refusal) = send(&h, Some(&a), "K1", vec![b' '; 100 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
+    assert_eq!(refusal["error"], "too_large");
+    let mut shuffled = vec![event(1, 1), event(3, 1)];
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled)).await.0, StatusCode::BAD_REQUEST);
+    shuffled[0].seq = 0;
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled[..1])).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_catalog_comes_in_pages_with_tombstones_and_market_terms() {
+    let (h, a, _) = hub();
+    let catalog =
+        import::from_toml(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog.toml"))).unwrap();
+    let n_products = catalog.products.len();
+    h.state.store.import_catalog(&catalog).unwrap();
+    let first = catalog.products[0].id.clone();
+    h.state.store.set_price("M1", &first, Some(1)).unwrap();
+    h.state.store.set_price("M2", &first, Some(2)).unwrap();
+    let mut cursor = 0;
+    let mut all = Vec::new();
+    loop {
+        let req = Request::get(api::catalog_path("K1", cursor, 7))
+            .header("authorization", api::bearer(&a))
+            .body(Body::empty())
+            .unwrap();
+        let resp = app(h.state.clone()).oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let page: CatalogPage =
+            serde_json::from_slice(&axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap()).unwrap();
+        assert!(page.changes.len() <= 7);
+        all.extend(page.changes);
+        cursor = page.next_cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let products = all.iter().filter(|c| matches!(c, crate::api::CatalogChange::Product { .. })).count();
+    assert_eq!(products, n_products);
+    let terms: Vec<_> = all.iter().filter(|c| matches!(c, crate::api::CatalogChange::Assortment { .. })).collect();
+    assert_eq!(terms.len(), 1, "only this market's terms: {terms:?}");
+    let versions: Vec<u64> = all.iter().map(|c| c.version()).collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]));
+    // `more` is exact: a page that holds everything says so; one row short says there is more.
+    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+    let n = all.len() as u32;
+    assert!(!h.state.store.catalog_page(&terminal, 0, n, Timestamp::now()).unwrap().more);
+    assert!(h.state.store.catalog_page(&terminal, 0, n - 1, Timestamp::now()).unwrap().more);
+    let product_only = n - 1 - catalog.categories.len() as u32; // as many as the products alone
+    let page = h.state.store.catalog_page(&terminal, 0, product_only, Timestamp::now()).unwrap();
+    assert!(page.more && page.changes.len() == product_only as usize);
+
+    // Re-importing without the first product withdraws it with a tombstone after the cursor.
+    let mut smaller = catalog.clone();
+    smaller.products.remove(0);
+    let summary = h.state.store.import_catalog(&smaller).unwrap();
+    assert_eq!(summary.withdrawn, 1);
+    let page = h.state.store.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
+    // (The others moved up one place, so they come again with their new position.)
+    let tombstones: Vec<&str> = page
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            crate::api::CatalogChange::Product { deleted: true, id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tombstones, [first.as_str()]);
+    assert!(page.changes.iter().all(|c| c.version() > cursor));
+}
+
+#[tokio::test]
+async fn health_and_dashboard_answer() {
+    let (h, a, _) = hub();
+    let resp = app(h.state.clone()).oneshot(Request::get("/v1/health").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    send(&h, Some(&a), "K1", push_body(&[event(1, 1234), event(2, 66)])).await;
+    let resp = app(h.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let html = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+    assert!(html.contains("￥13.00"), "{html}");
+    assert!(html.contains(r#"<td class="num orders">2</td>"#), "{html}");
+}

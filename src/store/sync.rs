@@ -1,0 +1,210 @@
+//! The terminal's side of sync in the store: reading and trimming the outbox, and keeping the
+//! catalog pulled from the hub (each page applied with its cursor in one transaction).
+
+use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
+use crate::api::{CatalogChange, Event};
+use crate::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::HashSet;
+
+impl Store {
+    /// The oldest `limit` outbox events, in seq order, as they go on the wire.
+    pub fn outbox_head(&self, limit: usize) -> Result<Vec<Event>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, id, kind, payload, created_at) = row?;
+            out.push(Event {
+                id: uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Decode(format!("outbox id {id}: {e}")))?,
+                seq: seq as u64,
+                kind,
+                created_at,
+                payload: serde_json::value::RawValue::from_string(payload)
+                    .map_err(|e| StoreError::Decode(format!("outbox #{seq} payload: {e}")))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Drops outbox rows the hub has acknowledged (`seq <= acked_upto`); returns how many.
+    pub fn drop_acked(&self, acked_upto: u64) -> Result<usize> {
+        Ok(self.conn.execute("DELETE FROM outbox WHERE seq <= ?1", [acked_upto as i64])?)
+    }
+
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// When the last sync round with the hub succeeded.
+    pub fn last_sync_ok(&self) -> Result<Option<Timestamp>> {
+        self.sync_value("last_ok_at")?.map(|t| time_from_sql(&t)).transpose()
+    }
+
+    pub fn set_last_sync_ok(&self, at: Timestamp) -> Result<()> {
+        self.set_sync_value("last_ok_at", &time_to_sql(at))
+    }
+
+    pub fn catalog_cursor(&self) -> Result<u64> {
+        Ok(self.sync_value("catalog_cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Applies one page of catalog changes and moves the cursor, in one transaction.
+    pub fn apply_catalog_page(&mut self, changes: &[CatalogChange], next_cursor: u64) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for change in changes {
+            match change {
+                CatalogChange::Market { name_zh, name_en, .. } => {
+                    tx.execute(
+                        "INSERT INTO synced_market (id, name_zh, name_en) VALUES ('*', ?1, ?2)
+                         ON CONFLICT (id) DO UPDATE SET name_zh = ?1, name_en = ?2",
+                        params![name_zh, name_en],
+                    )?;
+                }
+                CatalogChange::Category { id, deleted: true, .. } => {
+                    tx.execute("DELETE FROM synced_categories WHERE id = ?1", [id])?;
+                }
+                CatalogChange::Category { id, name_zh, name_en, picture, position, .. } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO synced_categories (id, name_zh, name_en, picture, position)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, name_zh, name_en, picture, position],
+                    )?;
+                }
+                CatalogChange::Product { id, deleted: true, .. } => {
+                    tx.execute("DELETE FROM synced_products WHERE id = ?1", [id])?;
+                }
+                CatalogChange::Product {
+                    id,
+                    category,
+                    name_zh,
+                    name_en,
+                    spec_zh,
+                    spec_en,
+                    unit_zh,
+                    unit_en,
+                    price_fen,
+                    ean13,
+                    limit_per_household,
+                    picture,
+                    position,
+                    ..
+                } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO synced_products (id, category, name_zh, name_en, spec_zh, spec_en,
+                            unit_zh, unit_en, price_fen, ean13, limit_per_household, picture, position)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        params![
+                            id,
+                            category,
+                            name_zh,
+                            name_en,
+                            spec_zh,
+                            spec_en,
+                            unit_zh,
+                            unit_en,
+                            price_fen,
+                            ean13,
+                            limit_per_household,
+                            picture,
+                            position
+                        ],
+                    )?;
+                }
+                CatalogChange::Assortment { product, listed, price_fen, limit_per_household, .. } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![product, listed, price_fen, limit_per_household],
+                    )?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO sync_state (key, value) VALUES ('catalog_cursor', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = ?1",
+            [next_cursor.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every picture the synced catalog names (sha256 hex).
+    pub fn synced_picture_hashes(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT picture FROM synced_categories UNION SELECT picture FROM synced_products ORDER BY 1")?;
+        let hashes = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(hashes)
+    }
+
+    /// The catalog as this market sells it, from the last pull; `None` if nothing was ever pulled.
+    /// Pictures are named by their sha256 (hex), the file name in the picture cache.
+    pub fn synced_catalog(&self) -> Result<Option<Catalog>> {
+        let products: i64 = self.conn.query_row("SELECT count(*) FROM synced_products", [], |r| r.get(0))?;
+        if products == 0 {
+            return Ok(None);
+        }
+        let name = self
+            .conn
+            .query_row("SELECT name_zh, name_en FROM synced_market WHERE id = '*'", [], |r| {
+                Ok(Text::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
+            .unwrap_or_default();
+        let mut stmt =
+            self.conn.prepare("SELECT id, name_zh, name_en, picture FROM synced_categories ORDER BY position, id")?;
+        let categories: Vec<Category> = stmt
+            .query_map([], |r| {
+                Ok(Category {
+                    id: CategoryId(r.get(0)?),
+                    name: Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                    picture: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let known: HashSet<&str> = categories.iter().map(|c| c.id.0.as_str()).collect();
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, p.category, p.name_zh, p.name_en, p.spec_zh, p.spec_en, p.unit_zh, p.unit_en,
+                    coalesce(a.price_fen, p.price_fen), p.ean13, coalesce(a.limit_per_household, p.limit_per_household),
+                    p.picture
+             FROM synced_products p LEFT JOIN synced_assortment a ON a.product = p.id
+             WHERE coalesce(a.listed, 1) = 1
+             ORDER BY p.position, p.id",
+        )?;
+        let rows: Vec<Product> = stmt
+            .query_map([], |r| {
+                Ok(Product {
+                    id: ProductId(r.get(0)?),
+                    category: CategoryId(r.get(1)?),
+                    name: Text::new(r.get::<_, String>(2)?, r.get::<_, String>(3)?),
+                    spec: Text::new(r.get::<_, String>(4)?, r.get::<_, String>(5)?),
+                    unit: Text::new(r.get::<_, String>(6)?, r.get::<_, String>(7)?),
+                    price: Money(r.get(8)?),
+                    ean13: r.get(9)?,
+                    limit_per_household: r.get(10)?,
+                    picture: r.get(11)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // A product whose category is gone, or whose barcode repeats, cannot be shown safely.
+        let mut codes = HashSet::new();
+        let products = rows
+            .into_iter()
+            .filter(|p| known.contains(p.category.0.as_str()) && codes.insert(p.ean13.clone()))
+            .collect();
+        Ok(Some(Catalog::new(name, categories, products)))
+    }
+}

@@ -1,0 +1,67 @@
+//! `warm-kiosk sync once | status | run`: sync from the command line, for a volunteer or a
+//! script (and for tests, which kill `sync run` at random moments).
+
+use super::{RoundReport, SyncError, SyncLock, Syncer, run_loop};
+use crate::config::Config;
+use crate::store::Store;
+use jiff::Timestamp;
+use std::path::Path;
+
+/// One round now: push everything waiting, pull the catalog. Refuses if a sync loop is running.
+pub fn once(config: &Config, store_path: &Path, data_dir: &Path) -> Result<RoundReport, SyncError> {
+    let _lock = SyncLock::try_acquire(data_dir)?;
+    let mut syncer = Syncer::new(&config.sync, &config.terminal_id, store_path, data_dir)?;
+    syncer.round(Timestamp::now())
+}
+
+/// Lines describing the sync state, in the kiosk's time zone.
+pub fn status(config: &Config, store_path: &Path, data_dir: &Path) -> Result<Vec<String>, SyncError> {
+    let store = Store::open(store_path)?;
+    let tz = config.time_zone().map_err(SyncError::Local)?;
+    let hub =
+        if config.sync.hub_url.is_empty() { "none (offline only)".to_owned() } else { config.sync.hub_url.clone() };
+    let last = match store.last_sync_ok()? {
+        Some(t) => t.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S %Z").to_string(),
+        None => "never".into(),
+    };
+    let running = match SyncLock::try_acquire(data_dir) {
+        Ok(_) => "no",
+        Err(SyncError::Busy(_)) => "yes",
+        Err(_) => "unknown",
+    };
+    Ok(vec![
+        format!("terminal:          {}", config.terminal_id),
+        format!("hub:               {hub}"),
+        format!("events waiting:    {}", store.outbox_len()?),
+        format!("last sync:         {last}"),
+        format!("catalog cursor:    {}", store.catalog_cursor()?),
+        format!(
+            "synced catalog:    {}",
+            match store.synced_catalog()? {
+                Some(c) => format!("{} products", c.products.len()),
+                None => "none (using the file or built-in catalog)".into(),
+            }
+        ),
+        format!("sync loop running: {running}"),
+    ])
+}
+
+/// The background loop in the foreground, until the process is stopped.
+pub fn run(config: &Config, store_path: &Path, data_dir: &Path) -> Result<(), SyncError> {
+    if config.sync.hub_url.is_empty() {
+        return Err(SyncError::NoHub);
+    }
+    run_loop(
+        &config.sync,
+        &config.terminal_id,
+        store_path,
+        data_dir,
+        |update| {
+            if let super::Update::Status(s) = update {
+                tracing::info!(online = s.online, waiting = s.waiting, problem = ?s.problem, "sync status");
+            }
+        },
+        || false,
+    );
+    Ok(())
+}

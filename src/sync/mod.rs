@@ -1,0 +1,383 @@
+//! The terminal's side of sync, with no UI: push the outbox to the hub in seq order, drop rows
+//! only up to the hub's `acked_upto`, pull catalog pages (each applied with its cursor in one
+//! transaction), download pictures by hash into a cache. At-least-once delivery plus the hub's
+//! idempotent ingest makes every event arrive exactly once.
+//!
+//! One loop per terminal: whoever syncs holds an exclusive lock on `sync.lock` in the data
+//! folder (the kernel releases it if the process dies, even by `kill -9`).
+
+pub mod cli;
+pub mod client;
+
+use crate::api::Event;
+use crate::catalog_file::PictureSource;
+use crate::config::SyncConfig;
+use crate::domain::Catalog;
+use crate::store::{Store, StoreError};
+use client::Client;
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why a sync round stopped. `Clone` so it can travel in UI messages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    #[error("no hub is configured ([sync] hub_url is empty)")]
+    NoHub,
+    #[error("the hub cannot be reached: {0}")]
+    Offline(String),
+    #[error("the hub had a problem ({status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("the hub refused ({status} {error}): {message}")]
+    Refused { status: u16, error: String, message: String, acked_upto: Option<u64> },
+    #[error("another sync of this terminal is running (lock {0})")]
+    Busy(String),
+    #[error("local store: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Local(String),
+}
+
+impl SyncError {
+    /// Network trouble and server errors are retried; a refusal needs a person.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Offline(_) | SyncError::Server { .. } | SyncError::Store(StoreError::Busy(_)))
+    }
+}
+
+/// The exclusive right to sync this terminal, held until dropped.
+pub struct SyncLock {
+    _file: File,
+}
+
+impl SyncLock {
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join("sync.lock")
+    }
+
+    pub fn try_acquire(data_dir: &Path) -> Result<SyncLock, SyncError> {
+        let path = Self::path(data_dir);
+        std::fs::create_dir_all(data_dir).map_err(|e| SyncError::Local(format!("{}: {e}", data_dir.display())))?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| SyncError::Local(format!("{}: {e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(SyncLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(SyncError::Busy(path.display().to_string())),
+            Err(std::fs::TryLockError::Error(e)) => Err(SyncError::Local(format!("{}: {e}", path.display()))),
+        }
+    }
+}
+
+/// Where the picture cache lives in the data folder.
+pub fn pictures_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("pictures")
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoundReport {
+    pub pushed: u64,
+    pub duplicates: u64,
+    pub batches: u64,
+    pub catalog_changes: u64,
+    pub pictures_fetched: u64,
+}
+
+/// What the screen (or `sync status`) shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncStatus {
+    pub configured: bool,
+    pub online: bool,
+    pub waiting: u64,
+    pub last_ok: Option<Timestamp>,
+    pub problem: Option<String>,
+    /// The hub refused our data (conflict, gap, token): retrying alone will not help; a person must.
+    pub needs_help: bool,
+}
+
+pub struct Syncer {
+    store: Store,
+    client: Client,
+    pictures: PathBuf,
+    batch: usize,
+    page: u32,
+    /// Whether this process has checked that every synced picture is in the cache.
+    cache_checked: bool,
+}
+
+impl Syncer {
+    /// `store_path` is the kiosk's database; the syncer opens its own connection to it.
+    pub fn new(config: &SyncConfig, terminal: &str, store_path: &Path, data_dir: &Path) -> Result<Syncer, SyncError> {
+        if config.hub_url.is_empty() {
+            return Err(SyncError::NoHub);
+        }
+        let store = Store::open(store_path)?;
+        // This connection only deletes acknowledged outbox rows and writes pulled catalog pages:
+        // if power loss undid one of those commits, the rows would be sent again (and acknowledged
+        // as duplicates) or the page pulled again. So it may skip the fsync per commit that
+        // business writes need (WAL + NORMAL still never corrupts the file).
+        store.connection().pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
+        Ok(Syncer {
+            store,
+            client: Client::new(config, terminal),
+            pictures: pictures_dir(data_dir),
+            batch: config.batch_events as usize,
+            page: config.catalog_page,
+            cache_checked: false,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Push everything waiting, then pull the catalog. Stops at the first failure; whatever was
+    /// acknowledged or applied before it stays done.
+    pub fn round(&mut self, now: Timestamp) -> Result<RoundReport, SyncError> {
+        let mut report = RoundReport::default();
+        self.push_all(&mut report)?;
+        self.pull_catalog(&mut report)?;
+        if !self.cache_checked {
+            // A picture cache emptied by hand (or a disk fault) is refilled once per start.
+            for hash in self.store.synced_picture_hashes()? {
+                if self.fetch_picture(&hash)? {
+                    report.pictures_fetched += 1;
+                }
+            }
+            self.cache_checked = true;
+        }
+        self.store.set_last_sync_ok(now)?;
+        Ok(report)
+    }
+
+    fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
+        loop {
+            let head: Vec<Event> = self.store.outbox_head(self.batch)?;
+            let Some(last) = head.last().map(|e| e.seq) else { return Ok(()) };
+            let answer = self.client.push(&head)?;
+            self.store.drop_acked(answer.acked_upto)?;
+            report.pushed += answer.stored;
+            report.duplicates += answer.duplicates;
+            report.batches += 1;
+            if answer.acked_upto < last {
+                return Err(SyncError::Server {
+                    status: 200,
+                    message: format!("the hub acknowledged up to #{} of #{last}", answer.acked_upto),
+                });
+            }
+        }
+    }
+
+    fn pull_catalog(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
+        loop {
+            let cursor = self.store.catalog_cursor()?;
+            let page = self.client.catalog_page(cursor, self.page)?;
+            if page.changes.is_empty() {
+                return Ok(());
+            }
+            // Pictures first: a page is applied only once everything it shows is on disk.
+            for change in &page.changes {
+                let hash = match change {
+                    crate::api::CatalogChange::Category { picture, deleted: false, .. }
+                    | crate::api::CatalogChange::Product { picture, deleted: false, .. } => picture,
+                    _ => continue,
+                };
+                if self.fetch_picture(hash)? {
+                    report.pictures_fetched += 1;
+                }
+            }
+            self.store.apply_catalog_page(&page.changes, page.next_cursor)?;
+            report.catalog_changes += page.changes.len() as u64;
+            if !page.more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Downloads a picture into the cache unless it is there; true if it was fetched.
+    fn fetch_picture(&self, hash: &str) -> Result<bool, SyncError> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(SyncError::Server { status: 200, message: format!("picture name {hash:?} is not a sha256") });
+        }
+        let path = self.pictures.join(hash);
+        if path.exists() {
+            return Ok(false);
+        }
+        let bytes = self.client.picture(hash)?;
+        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        if got != hash {
+            return Err(SyncError::Offline(format!("picture {hash} arrived damaged (sha256 {got})")));
+        }
+        let io = |e: std::io::Error| SyncError::Local(format!("picture cache {}: {e}", self.pictures.display()));
+        std::fs::create_dir_all(&self.pictures).map_err(io)?;
+        let tmp = self.pictures.join(format!("{hash}.part"));
+        let mut file = File::create(&tmp).map_err(io)?;
+        file.write_all(&bytes).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)?;
+        Ok(true)
+    }
+
+    pub fn status(&self, online: bool, problem: Option<String>) -> SyncStatus {
+        SyncStatus {
+            configured: true,
+            online,
+            waiting: self.store.outbox_len().unwrap_or(0),
+            last_ok: self.store.last_sync_ok().ok().flatten(),
+            problem,
+            needs_help: false,
+        }
+    }
+}
+
+/// The catalog the kiosk should show: the synced one if there is one, with its picture cache.
+pub fn synced_catalog(store: &Store, data_dir: &Path) -> Result<Option<(Catalog, PictureSource)>, StoreError> {
+    Ok(store.synced_catalog()?.map(|c| (c, PictureSource::Folder(pictures_dir(data_dir)))))
+}
+
+/// Exponential backoff with jitter: 1 s, 2 s, 4 s, ... up to `max`, each wait drawn from its
+/// upper half so terminals that lost the hub together do not come back together.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    pub fn new(max: Duration) -> Backoff {
+        Backoff { next: Duration::from_secs(1).min(max), max }
+    }
+
+    pub fn reset(&mut self) {
+        self.next = Duration::from_secs(1).min(self.max);
+    }
+
+    pub fn wait(&mut self) -> Duration {
+        let full = self.next;
+        self.next = (self.next * 2).min(self.max);
+        let half = full / 2;
+        let jitter = getrandom::u64().unwrap_or(0) % (half.as_millis() as u64 + 1);
+        half + Duration::from_millis(jitter)
+    }
+}
+
+/// What the loop tells its owner.
+#[derive(Debug, Clone)]
+pub enum Update {
+    Status(SyncStatus),
+    /// The catalog changed on the hub; here it is as this market sells it.
+    Catalog(Catalog, PictureSource),
+}
+
+/// The background loop: rounds every `interval_seconds`, backing off while the hub is away,
+/// until `stop()` says so. Waits for the lock if another process syncs this terminal.
+pub fn run_loop(
+    config: &SyncConfig,
+    terminal: &str,
+    store_path: &Path,
+    data_dir: &Path,
+    mut on_update: impl FnMut(Update),
+    stop: impl Fn() -> bool,
+) {
+    let interval = Duration::from_secs(config.interval_seconds);
+    let mut backoff = Backoff::new(Duration::from_secs(config.max_backoff_seconds.max(1)));
+    let sleep = |d: Duration| {
+        let until = std::time::Instant::now() + d;
+        while std::time::Instant::now() < until && !stop() {
+            std::thread::sleep(Duration::from_millis(100).min(until - std::time::Instant::now()));
+        }
+    };
+    let _lock = loop {
+        match SyncLock::try_acquire(data_dir) {
+            Ok(lock) => break lock,
+            Err(e) => {
+                on_update(Update::Status(SyncStatus {
+                    configured: true,
+                    problem: Some(e.to_string()),
+                    ..SyncStatus::default()
+                }));
+                sleep(interval);
+                if stop() {
+                    return;
+                }
+            }
+        }
+    };
+    let mut syncer = loop {
+        match Syncer::new(config, terminal, store_path, data_dir) {
+            Ok(s) => break s,
+            Err(e) => {
+                on_update(Update::Status(SyncStatus {
+                    configured: true,
+                    problem: Some(e.to_string()),
+                    ..SyncStatus::default()
+                }));
+                sleep(backoff.wait());
+                if stop() {
+                    return;
+                }
+            }
+        }
+    };
+    on_update(Update::Status(syncer.status(false, None)));
+    while !stop() {
+        match syncer.round(Timestamp::now()) {
+            Ok(report) => {
+                backoff.reset();
+                if report.pushed + report.duplicates > 0 || report.catalog_changes > 0 {
+                    tracing::info!(?report, "sync round");
+                }
+                on_update(Update::Status(syncer.status(true, None)));
+                if report.catalog_changes > 0 || report.pictures_fetched > 0 {
+                    match synced_catalog(syncer.store(), data_dir) {
+                        Ok(Some((catalog, pictures))) => on_update(Update::Catalog(catalog, pictures)),
+                        Ok(None) => {}
+                        Err(e) => tracing::error!("synced catalog unreadable: {e}"),
+                    }
+                }
+                sleep(interval);
+            }
+            Err(e) => {
+                tracing::warn!("sync: {e}");
+                let mut status = syncer.status(false, Some(e.to_string()));
+                status.needs_help = !e.is_transient() && !matches!(e, SyncError::Busy(_));
+                on_update(Update::Status(status));
+                sleep(if e.is_transient() { backoff.wait() } else { backoff.wait().max(interval) });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_one_sync_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = SyncLock::try_acquire(dir.path()).unwrap();
+        assert!(matches!(SyncLock::try_acquire(dir.path()), Err(SyncError::Busy(_))));
+        drop(first);
+        SyncLock::try_acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_limit_with_jitter_in_the_upper_half() {
+        let mut b = Backoff::new(Duration::from_secs(8));
+        let waits: Vec<Duration> = (0..6).map(|_| b.wait()).collect();
+        let fulls = [1, 2, 4, 8, 8, 8];
+        for (w, full) in waits.iter().zip(fulls) {
+            let full = Duration::from_secs(full);
+            assert!(*w >= full / 2 && *w <= full, "{w:?} not in [{:?}, {full:?}]", full / 2);
+        }
+        b.reset();
+        assert!(b.wait() <= Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,156 @@
+//! The sync corner of the screen and the background sync loop's link into the GUI: a catalog
+//! change on the hub reaches the seniors' screen as a message carrying the new catalog and its
+//! decoded pictures (decoded on the sync thread, never in `view()`).
+
+use super::app::{App, Message, Screen};
+use super::picture::Pictures;
+use super::widget::{bold, label};
+use super::{Element, theme};
+use crate::config::SyncConfig;
+use crate::domain::Catalog;
+use crate::i18n::{Msg, fill};
+use crate::sync::{self, SyncStatus, Update};
+use iced::Subscription;
+use iced::futures::channel::mpsc;
+use iced::widget::{column, container};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the sync loop tells the screen.
+#[derive(Debug, Clone)]
+pub enum SyncMsg {
+    Status(SyncStatus),
+    Catalog(Arc<Catalog>, Arc<Pictures>),
+}
+
+impl PartialEq for SyncMsg {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SyncMsg::Status(a), SyncMsg::Status(b)) => a == b,
+            (SyncMsg::Catalog(a, p), SyncMsg::Catalog(b, q)) => Arc::ptr_eq(a, b) && Arc::ptr_eq(p, q),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct LoopKey {
+    config: SyncConfig,
+    terminal: String,
+    store_path: PathBuf,
+    /// The screen scale in thousandths (an f32 is not `Hash`), for decoding new pictures.
+    scale_millis: u32,
+}
+
+/// The background loop, when a hub is configured.
+pub fn subscription(app: &App) -> Subscription<Message> {
+    let config = &app.ctx.config;
+    if config.sync.hub_url.is_empty() {
+        return Subscription::none();
+    }
+    let store_path = app.ctx.store().path().to_owned();
+    let scale_millis = (config.scale * 1000.0).round() as u32;
+    let key = LoopKey { config: config.sync.clone(), terminal: config.terminal_id.clone(), store_path, scale_millis };
+    Subscription::run_with(key, start).map(Message::Sync)
+}
+
+fn start(key: &LoopKey) -> mpsc::UnboundedReceiver<SyncMsg> {
+    let (tx, rx) = mpsc::unbounded();
+    let key = key.clone();
+    let spawned = std::thread::Builder::new().name("sync".into()).spawn(move || {
+        let data_dir = key.store_path.parent().map(PathBuf::from).unwrap_or_default();
+        let send = |m: SyncMsg| {
+            let _ = tx.unbounded_send(m);
+        };
+        sync::run_loop(
+            &key.config,
+            &key.terminal,
+            &key.store_path,
+            &data_dir,
+            |update| match update {
+                Update::Status(s) => send(SyncMsg::Status(s)),
+                Update::Catalog(catalog, source) => {
+                    let pictures = Pictures::load(&catalog, &source, key.scale_millis as f32 / 1000.0);
+                    send(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures)));
+                }
+            },
+            || tx.is_closed(),
+        );
+    });
+    if let Err(e) = spawned {
+        tracing::error!("the sync thread could not start: {e}");
+    }
+    rx
+}
+
+/// Applies what the sync loop reported.
+pub fn apply(app: &mut App, msg: SyncMsg) {
+    match msg {
+        SyncMsg::Status(status) => app.sync = status,
+        SyncMsg::Catalog(catalog, pictures) => {
+            // Products no longer sold leave the basket; the review screen shows the new prices.
+            app.cart.retain_known(&catalog);
+            if let Screen::Category { id, .. } = &app.screen
+                && catalog.category(id).is_none()
+            {
+                app.screen = Screen::Home;
+            }
+            tracing::info!(products = catalog.products.len(), "catalog updated from the hub");
+            app.ctx.catalog = catalog;
+            app.ctx.pictures = pictures;
+        }
+    }
+}
+
+/// What the corner shows before the loop first reports: the store's own count and time.
+pub fn initial(ctx: &super::Context) -> SyncStatus {
+    let store = ctx.store();
+    SyncStatus {
+        configured: !ctx.config.sync.hub_url.is_empty(),
+        online: false,
+        waiting: store.outbox_len().unwrap_or(0),
+        last_ok: store.last_sync_ok().ok().flatten(),
+        problem: None,
+        needs_help: false,
+    }
+}
+
+/// Keeps the "waiting" count current between sync rounds (orders placed, hub away).
+pub fn on_tick(app: &mut App) {
+    app.sync_ticks = app.sync_ticks.wrapping_add(1);
+    if app.sync_ticks.is_multiple_of(5) {
+        match app.ctx.store().outbox_len() {
+            Ok(n) => app.sync.waiting = n,
+            Err(e) => tracing::warn!("outbox not counted: {e}"),
+        }
+    }
+}
+
+/// The corner: online or not, events waiting, last successful sync in the kiosk's time zone.
+pub fn view(app: &App) -> Element<'_> {
+    let lang = app.lang;
+    let s = &app.sync;
+    let first = if app.ctx.config.sync.hub_url.is_empty() {
+        Msg::SyncStandalone.text(lang)
+    } else if s.needs_help {
+        Msg::SyncNeedsHelp.text(lang)
+    } else if s.online {
+        Msg::SyncOnline.text(lang)
+    } else {
+        Msg::SyncOffline.text(lang)
+    };
+    let waiting = fill(Msg::SyncWaiting.text(lang), &[("n", &s.waiting.to_string())]);
+    let last = match s.last_ok {
+        Some(t) => fill(
+            Msg::SyncLast.text(lang),
+            &[("time", &t.to_zoned(app.ctx.time_zone.clone()).strftime("%m-%d %H:%M").to_string())],
+        ),
+        None => Msg::SyncNever.text(lang).to_owned(),
+    };
+    let style = if s.online || app.ctx.config.sync.hub_url.is_empty() { theme::badge } else { theme::warning };
+    // Two lines, so the corner is no taller than the buttons beside it.
+    container(column![bold(format!("{first} · {waiting}"), theme::BODY), label(last, theme::BODY)].spacing(0))
+        .padding([4.0, theme::GAP])
+        .style(style)
+        .into()
+}
