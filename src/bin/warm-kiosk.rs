@@ -25,6 +25,27 @@ struct Args {
 enum Command {
     /// Open the kiosk window (what happens with no command).
     Run,
+    /// The barcode scanner: `scanner test` prints what each scan is, or why it is rejected.
+    Scanner {
+        #[command(subcommand)]
+        command: ScannerCommand,
+    },
+    /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
+    /// config's `[volunteer] pin_hash`.
+    Pin,
+}
+
+#[derive(Subcommand)]
+enum ScannerCommand {
+    /// Read the configured scanner and print one line per scan.
+    Test {
+        /// Port to read instead of the config's `[scanner] port`.
+        #[arg(long)]
+        port: Option<String>,
+        /// Stop after this many scans.
+        #[arg(long)]
+        count: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -51,6 +72,8 @@ fn run(args: Args) -> anyhow::Result<()> {
     let data_dir = config.data_dir(args.data.as_deref());
     match args.command.unwrap_or(Command::Run) {
         Command::Run => run_kiosk(config, &data_dir),
+        Command::Scanner { command: ScannerCommand::Test { port, count } } => scanner_test(&config, port, count),
+        Command::Pin => pin_hash(),
     }
 }
 
@@ -59,4 +82,38 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
     kiosk::run(ctx).context("the kiosk window could not be opened")
+}
+
+fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let port = port
+        .or_else(|| config.scanner.port.clone())
+        .context("no scanner port: set [scanner] port in the config or pass --port")?;
+    let catalog = match &config.catalog {
+        Some(path) => warm_market::catalog_file::load(path)?.catalog,
+        None => warm_market::catalog_file::demo()?.catalog,
+    };
+    eprintln!("reading {port}; scan codes, Ctrl+C to stop");
+    warm_market::device::scanner::tool::run_test(
+        &config.scanner,
+        &port,
+        &config.volunteer.badge,
+        &catalog,
+        config.language,
+        count,
+        |line| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        },
+    );
+    Ok(())
+}
+
+fn pin_hash() -> anyhow::Result<()> {
+    let mut pin = String::new();
+    std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
+    let hash = warm_market::domain::pin::hash_pin(pin.trim())?;
+    println!("[volunteer]\npin_hash = \"{hash}\"");
+    Ok(())
 }

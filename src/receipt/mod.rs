@@ -3,6 +3,7 @@
 pub mod escpos;
 pub mod paper;
 pub mod qr;
+pub mod receipt;
 pub mod slip;
 pub mod width;
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod picture;
 pub mod screen;
 pub mod theme;
+pub mod volunteer;
 pub mod widget;
 
 pub use app::{App, Context, Message};
