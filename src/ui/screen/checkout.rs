@@ -101,7 +101,7 @@ fn notice_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a> {
             }
             // The banner alternates between two borders with each rejection: a visible flash
             // on top of the words, never colour alone.
-            let style = if c.rejections % 2 == 0 { theme::warning } else { theme::warning_flash };
+            let style = if c.rejections.is_multiple_of(2) { theme::warning } else { theme::warning_flash };
             container(content).padding(theme::GAP).width(Length::Fill).style(style).into()
         }
     }
@@ -195,12 +195,14 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a> {
         }
         Step::Method => {
             let mut col = Column::new().spacing(theme::GAP).push(bold(Msg::ChooseMethod.text(lang), theme::TITLE));
-            for m in [PaymentMethod::Cash, PaymentMethod::Wechat, PaymentMethod::Alipay, PaymentMethod::OnAccount] {
-                col = col.push(big(
-                    bold(method_name(m).get(lang).to_owned(), theme::TITLE).into(),
-                    VMsg::Method(m),
-                    Tap::Secondary,
-                ));
+            let method = |m: PaymentMethod| {
+                big(bold(method_name(m).get(lang).to_owned(), theme::TITLE).into(), VMsg::Method(m), Tap::Secondary)
+            };
+            // Two by two, so the four methods and 取消 fit under the total at full size.
+            for [a, b] in
+                [[PaymentMethod::Cash, PaymentMethod::Wechat], [PaymentMethod::Alipay, PaymentMethod::OnAccount]]
+            {
+                col = col.push(row![method(a), method(b)].spacing(theme::GAP));
             }
             col.push(big(label(Msg::Cancel.text(lang), theme::BUTTON).into(), VMsg::CancelPay, Tap::Secondary)).into()
         }
