@@ -7,7 +7,9 @@ mod garbage;
 mod parser;
 mod pty;
 mod recall;
+mod screens;
 mod story;
+mod tool;
 #[path = "../kiosk/support.rs"]
 #[allow(dead_code)]
 mod support;
