@@ -28,8 +28,10 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (mut master, slave) = TTYPort::pair().unwrap();
     let port = slave.name().unwrap();
-    let mut config = Config::default();
-    config.scanner = ScannerConfig { port: Some(port.clone()), ..ScannerConfig::default() };
+    let config = Config {
+        scanner: ScannerConfig { port: Some(port.clone()), ..ScannerConfig::default() },
+        ..Config::default()
+    };
     let ctx = warm_market::kiosk::context(config.clone(), dir.path()).unwrap();
     let codes: Vec<String> = ctx.catalog.products.iter().map(|p| p.ean13.clone()).collect();
     let mut app = App::new(ctx);

@@ -266,7 +266,8 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) {
-        if !matches!(message, Message::Tick(_)) {
+        // A scanner event is no sign of anyone at the screen (a scanner reconnecting, a stray scan).
+        if !matches!(message, Message::Tick(_) | Message::Scanner(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }

@@ -9,7 +9,7 @@ mod pty;
 mod recall;
 mod screens;
 mod story;
-mod tool;
 #[path = "../kiosk/support.rs"]
 #[allow(dead_code)]
 mod support;
+mod tool;
