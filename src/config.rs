@@ -2,6 +2,7 @@
 //! file at all; a file that names an unknown key or gives a wrong type is refused with the key named.
 
 use crate::device::printer::PrinterConfig;
+use crate::domain::scan::WeighedLayout;
 use crate::domain::{Lang, SlotPolicy};
 use jiff::civil::Time;
 use serde::Deserialize;
@@ -28,6 +29,10 @@ pub struct Config {
     pub printer: PrinterConfig,
     /// Sync with the cooperative's hub; with no `hub_url` the kiosk works offline only.
     pub sync: SyncConfig,
+    /// The barcode scanner on a serial port (none by default) and how codes are read.
+    pub scanner: ScannerConfig,
+    /// Volunteer mode at the checkout.
+    pub volunteer: VolunteerConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
@@ -60,6 +65,82 @@ impl Default for SyncConfig {
             batch_events: 2000,
             catalog_page: 500,
         }
+    }
+}
+
+/// `[scanner]`: a serial (CDC / virtual COM) barcode scanner. With no `port` the kiosk runs
+/// without one; a keyboard-wedge scanner still works on the checkout screen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScannerConfig {
+    /// Device path, e.g. "/dev/ttyACM0" or a stable "/dev/serial/by-id/..." link.
+    pub port: Option<String>,
+    pub baud: u32,
+    pub data_bits: u8,
+    pub parity: Parity,
+    pub stop_bits: u8,
+    pub flow_control: FlowControl,
+    /// Seconds between tries to open the port while the scanner is unplugged.
+    pub retry_seconds: u64,
+    /// Longest line accepted, in bytes; longer ones are rejected and never held in memory.
+    pub max_line_bytes: usize,
+    /// Keyboard wedge: most milliseconds between two keys of one scan (people type slower).
+    pub wedge_key_gap_ms: u64,
+    /// Labels of the market's scale (prefix 20–29).
+    pub weighed: WeighedLayout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Parity {
+    None,
+    Odd,
+    Even,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowControl {
+    None,
+    Software,
+    Hardware,
+}
+
+impl Default for ScannerConfig {
+    fn default() -> Self {
+        ScannerConfig {
+            port: None,
+            baud: 9600,
+            data_bits: 8,
+            parity: Parity::None,
+            stop_bits: 1,
+            flow_control: FlowControl::None,
+            retry_seconds: 2,
+            max_line_bytes: 512,
+            wedge_key_gap_ms: 50,
+            weighed: WeighedLayout::default(),
+        }
+    }
+}
+
+/// `[volunteer]`: who may open the checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VolunteerConfig {
+    /// argon2 hash of the volunteer PIN (make one with `warm-kiosk pin`). The default is the
+    /// demo PIN 2468.
+    pub pin_hash: String,
+    /// A badge code whose scan opens the PIN screen ("" = only the keyboard shortcut Ctrl+Alt+V).
+    pub badge: String,
+}
+
+/// The hash of `domain::pin::DEMO_PIN`.
+pub const DEMO_PIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$v6tlfD306A/rItntj+L88Q$1dn3wSLEv+nJgBE+Ne/XqomcjKdcornkGLIKEB0cOYM";
+
+impl Default for VolunteerConfig {
+    fn default() -> Self {
+        VolunteerConfig { pin_hash: DEMO_PIN_HASH.into(), badge: String::new() }
     }
 }
 
@@ -97,6 +178,8 @@ impl Default for Config {
             idle: IdleConfig::default(),
             printer: PrinterConfig::default(),
             sync: SyncConfig::default(),
+            scanner: ScannerConfig::default(),
+            volunteer: VolunteerConfig::default(),
         }
     }
 }
@@ -178,6 +261,17 @@ impl Config {
                 crate::api::MAX_BATCH_EVENTS,
                 crate::api::MAX_PAGE
             ));
+        }
+        let sc = &self.scanner;
+        if sc.baud == 0 || !(5..=8).contains(&sc.data_bits) || !(1..=2).contains(&sc.stop_bits) {
+            return Err("scanner: baud must be above 0, data_bits 5–8, stop_bits 1 or 2".into());
+        }
+        if sc.retry_seconds == 0 || sc.max_line_bytes < 16 || sc.wedge_key_gap_ms == 0 {
+            return Err("scanner: retry_seconds and wedge_key_gap_ms at least 1, max_line_bytes at least 16".into());
+        }
+        sc.weighed.check()?;
+        if !crate::domain::pin::valid_hash(&self.volunteer.pin_hash) {
+            return Err("volunteer.pin_hash is not an argon2 hash: make one with `warm-kiosk pin`".into());
         }
         Ok(())
     }

@@ -33,6 +33,14 @@ enum Command {
         #[command(subcommand)]
         command: SyncCommand,
     },
+    /// The barcode scanner: `scanner test` prints what each scan is, or why it is rejected.
+    Scanner {
+        #[command(subcommand)]
+        command: ScannerCommand,
+    },
+    /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
+    /// config's `[volunteer] pin_hash`.
+    Pin,
 }
 
 #[derive(Subcommand)]
@@ -43,6 +51,19 @@ enum SyncCommand {
     Status,
     /// Run the background sync loop in the foreground (what the kiosk window runs on a thread).
     Run,
+}
+
+#[derive(Subcommand)]
+enum ScannerCommand {
+    /// Read the configured scanner and print one line per scan.
+    Test {
+        /// Port to read instead of the config's `[scanner] port`.
+        #[arg(long)]
+        port: Option<String>,
+        /// Stop after this many scans.
+        #[arg(long)]
+        count: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -81,6 +102,8 @@ fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sync { command } => run_sync(&config, &data_dir, command),
+        Command::Scanner { command: ScannerCommand::Test { port, count } } => scanner_test(&config, port, count),
+        Command::Pin => pin_hash(),
     }
 }
 
@@ -109,5 +132,39 @@ fn run_sync(config: &Config, data_dir: &std::path::Path, command: SyncCommand) -
         }
         SyncCommand::Run => cli::run(config, &store, data_dir)?,
     }
+    Ok(())
+}
+
+fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let port = port
+        .or_else(|| config.scanner.port.clone())
+        .context("no scanner port: set [scanner] port in the config or pass --port")?;
+    let catalog = match &config.catalog {
+        Some(path) => warm_market::catalog_file::load(path)?.catalog,
+        None => warm_market::catalog_file::demo()?.catalog,
+    };
+    eprintln!("reading {port}; scan codes, Ctrl+C to stop");
+    warm_market::device::scanner::tool::run_test(
+        &config.scanner,
+        &port,
+        &config.volunteer.badge,
+        &catalog,
+        config.language,
+        count,
+        |line| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        },
+    );
+    Ok(())
+}
+
+fn pin_hash() -> anyhow::Result<()> {
+    let mut pin = String::new();
+    std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
+    let hash = warm_market::domain::pin::hash_pin(pin.trim())?;
+    println!("[volunteer]\npin_hash = \"{hash}\"");
     Ok(())
 }

@@ -1,3 +1,4 @@
-//! The devices the kiosk owns: the receipt printer (and, later, the barcode scanner).
+//! The devices the kiosk owns: the receipt printer and the barcode scanner.
 
 pub mod printer;
+pub mod scanner;

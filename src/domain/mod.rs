@@ -3,9 +3,12 @@
 pub mod barcode;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod pin;
+pub mod scan;
 pub mod slot;
 pub mod text;
 

@@ -114,6 +114,19 @@ const MIGRATIONS: &[&str] = &[
         price_fen INTEGER,
         limit_per_household INTEGER
     ) STRICT;",
+    // 4 (checkout, issue 4): payments. UNIQUE (order_id): an order can never be paid twice,
+    // whatever the screen does.
+    "CREATE TABLE payments (
+        id           TEXT PRIMARY KEY,      -- UUIDv7
+        order_id     TEXT NOT NULL UNIQUE REFERENCES orders (id),
+        method       TEXT NOT NULL CHECK (method IN ('cash', 'wechat', 'alipay', 'on_account')),
+        amount_fen   INTEGER NOT NULL CHECK (amount_fen >= 0),
+        tendered_fen INTEGER CHECK (tendered_fen IS NULL OR tendered_fen >= amount_fen),
+        change_fen   INTEGER NOT NULL CHECK (change_fen >= 0),
+        reference    TEXT,                  -- WeChat/Alipay reference, or the account
+        at           TEXT NOT NULL          -- UTC
+    ) STRICT;
+    CREATE INDEX payments_by_time ON payments (at);",
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<()> {

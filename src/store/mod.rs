@@ -3,6 +3,7 @@
 
 mod migrations;
 pub mod orders;
+pub mod payments;
 pub mod print_jobs;
 pub mod sync;
 
@@ -32,6 +33,14 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("an order needs at least one line")]
     EmptyOrder,
+    #[error("order {0} is already paid")]
+    AlreadyPaid(String),
+    #[error("order {0} was cancelled")]
+    Cancelled(String),
+    #[error("no order with id {0}")]
+    NoSuchOrder(String),
+    #[error("payment refused: {0}")]
+    BadPayment(String),
     #[error("a stored row cannot be read: {0}")]
     Decode(String),
     #[error("database error: {0}")]

@@ -100,55 +100,7 @@ impl Store {
     }
 
     pub fn order(&self, id: Uuid) -> Result<Option<Order>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT terminal_id, seq, household_id, status, lang, created_at, slot_start, slot_end
-                 FROM orders WHERE id = ?1",
-                [id.to_string()],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((terminal, seq, household, status, lang, created, start, end)) = row else {
-            return Ok(None);
-        };
-        let mut stmt = self.conn.prepare(
-            "SELECT product_id, name_zh, name_en, spec_zh, spec_en, unit_price_fen, qty
-             FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
-        )?;
-        let lines = stmt
-            .query_map([id.to_string()], |r| {
-                Ok(OrderLine {
-                    product: ProductId(r.get(0)?),
-                    name: Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-                    spec: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                    unit_price: crate::domain::Money(r.get(5)?),
-                    qty: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Some(Order {
-            id,
-            number: OrderNumber { terminal, seq: u64::try_from(seq).map_err(|e| StoreError::Decode(e.to_string()))? },
-            household,
-            status: OrderStatus::parse(&status)
-                .ok_or_else(|| StoreError::Decode(format!("order status {status:?}")))?,
-            created_at: time_from_sql(&created)?,
-            slot: PickupSlot { start: time_from_sql(&start)?, end: time_from_sql(&end)? },
-            lang: if lang == "en" { Lang::En } else { Lang::Zh },
-            lines,
-        }))
+        read_order(&self.conn, id)
     }
 
     /// Ids of all orders, oldest first.
@@ -173,7 +125,7 @@ impl Store {
     }
 }
 
-fn insert_order(tx: &rusqlite::Transaction<'_>, order: &Order) -> Result<()> {
+pub(super) fn insert_order(tx: &rusqlite::Transaction<'_>, order: &Order) -> Result<()> {
     let lang = match order.lang {
         Lang::Zh => "zh-CN",
         Lang::En => "en",
@@ -195,12 +147,17 @@ fn insert_order(tx: &rusqlite::Transaction<'_>, order: &Order) -> Result<()> {
             order.item_count(),
         ],
     )?;
-    for (i, line) in order.lines.iter().enumerate() {
+    insert_lines(tx, order.id, &order.lines)
+}
+
+/// The lines of an order, numbered from 1 in the order given.
+pub(super) fn insert_lines(tx: &rusqlite::Transaction<'_>, order_id: Uuid, lines: &[OrderLine]) -> Result<()> {
+    for (i, line) in lines.iter().enumerate() {
         tx.execute(
             "INSERT INTO order_lines (order_id, line_no, product_id, name_zh, name_en, spec_zh, spec_en, unit_price_fen, qty)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
-                order.id.to_string(),
+                order_id.to_string(),
                 i as i64 + 1,
                 line.product.0,
                 line.name.zh,
@@ -213,4 +170,54 @@ fn insert_order(tx: &rusqlite::Transaction<'_>, order: &Order) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+pub(super) fn read_order(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<Order>> {
+    let row = conn
+        .query_row(
+            "SELECT terminal_id, seq, household_id, status, lang, created_at, slot_start, slot_end
+             FROM orders WHERE id = ?1",
+            [id.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((terminal, seq, household, status, lang, created, start, end)) = row else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare(
+        "SELECT product_id, name_zh, name_en, spec_zh, spec_en, unit_price_fen, qty
+         FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    let lines = stmt
+        .query_map([id.to_string()], |r| {
+            Ok(OrderLine {
+                product: ProductId(r.get(0)?),
+                name: Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                spec: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+                unit_price: crate::domain::Money(r.get(5)?),
+                qty: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(Order {
+        id,
+        number: OrderNumber { terminal, seq: u64::try_from(seq).map_err(|e| StoreError::Decode(e.to_string()))? },
+        household,
+        status: OrderStatus::parse(&status).ok_or_else(|| StoreError::Decode(format!("order status {status:?}")))?,
+        created_at: time_from_sql(&created)?,
+        slot: PickupSlot { start: time_from_sql(&start)?, end: time_from_sql(&end)? },
+        lang: if lang == "en" { Lang::En } else { Lang::Zh },
+        lines,
+    }))
 }

@@ -19,6 +19,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+use super::volunteer::{self, Mode as VolunteerMode, VMsg};
+use crate::device::scanner::wedge::Wedge;
+use crate::device::scanner::{LineError, ScannerEvent};
+use crate::domain::pin::PinGate;
+use crate::domain::scan::{self, Scan};
+use iced::keyboard;
+
 /// Products per page of a category's grid (3 columns × 2 rows) and lines per page elsewhere.
 pub const GRID_PAGE: usize = 6;
 pub const BASKET_PAGE: usize = 3;
@@ -76,6 +83,36 @@ pub enum Message {
     Printer(PrinterState),
     /// From the background sync loop: its status, or a new catalog from the hub.
     Sync(super::sync_status::SyncMsg),
+    /// Volunteer mode (PIN and checkout counter): see `ui::volunteer`.
+    Volunteer(VMsg),
+    /// From the serial scanner's thread.
+    Scanner(ScannerEvent),
+    /// A key on a keyboard (a keyboard-wedge scanner types too).
+    Key(KeyPress),
+}
+
+/// The part of a key press the kiosk uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyPress {
+    Text(String),
+    Enter,
+    /// Ctrl+Alt+V: the volunteer's way in from a keyboard.
+    VolunteerShortcut,
+}
+
+/// Whether the serial scanner is there, for the checkout screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScannerStatus {
+    /// No `[scanner] port` configured.
+    None,
+    Connected {
+        port: String,
+    },
+    Disconnected {
+        port: String,
+        reason: String,
+        retry_in: Duration,
+    },
 }
 
 pub enum Screen {
@@ -114,11 +151,25 @@ pub struct App {
     /// The sync corner: online, events waiting, last successful sync.
     pub(crate) sync: crate::sync::SyncStatus,
     pub(crate) sync_ticks: u32,
+    /// Volunteer mode, over the seniors' screens while it lasts.
+    pub(crate) volunteer: Option<VolunteerMode>,
+    pin_gate: PinGate,
+    scanner: ScannerStatus,
+    wedge: Wedge,
 }
 
 impl App {
     pub fn new(ctx: Context) -> App {
         let sync = super::sync_status::initial(&ctx);
+        let scanner = match &ctx.config.scanner.port {
+            Some(port) => ScannerStatus::Disconnected {
+                port: port.clone(),
+                reason: String::new(),
+                retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
+            },
+            None => ScannerStatus::None,
+        };
+        let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -131,6 +182,54 @@ impl App {
             last_touch: Instant::now(),
             sync,
             sync_ticks: 0,
+            volunteer: None,
+            pin_gate: PinGate::default(),
+            scanner,
+            wedge,
+        }
+    }
+
+    pub fn volunteer(&self) -> Option<&VolunteerMode> {
+        self.volunteer.as_ref()
+    }
+
+    pub fn scanner_status(&self) -> &ScannerStatus {
+        &self.scanner
+    }
+
+    /// A scanned line (serial or keyboard wedge): goes to the checkout counter; on the seniors'
+    /// screens only the volunteer badge means something (it opens the PIN pad).
+    fn scanned(&mut self, line: Result<String, LineError>) {
+        match &mut self.volunteer {
+            Some(mode) => volunteer::scanned(mode, &self.ctx, line, self.lang),
+            None => {
+                let config = &self.ctx.config;
+                let badge = line.as_ref().is_ok_and(|text| {
+                    scan::parse(text, &config.scanner.weighed, &config.volunteer.badge) == Scan::Badge
+                });
+                if badge {
+                    self.volunteer = Some(VolunteerMode::Pin(Default::default()));
+                } else {
+                    tracing::info!("scan ignored outside volunteer mode: {line:?}");
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, key: KeyPress) {
+        match key {
+            KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
+                self.volunteer = Some(VolunteerMode::Pin(Default::default()));
+            }
+            KeyPress::Text(text) if matches!(self.volunteer, Some(VolunteerMode::Counter(_))) => {
+                self.wedge.key(&text, Instant::now());
+            }
+            KeyPress::Enter if matches!(self.volunteer, Some(VolunteerMode::Counter(_))) => {
+                if let Some(code) = self.wedge.enter(Instant::now()) {
+                    self.scanned(Ok(code));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -173,11 +272,14 @@ impl App {
             event::listen_with(touched),
             Subscription::run_with(self.ctx.printer.clone(), Printer::updates).map(Message::Printer),
             super::sync_status::subscription(self),
+            event::listen_with(keyed),
+            crate::device::scanner::subscription(&self.ctx.config.scanner).map(Message::Scanner),
         ])
     }
 
     pub fn update(&mut self, message: Message) {
-        if !matches!(message, Message::Tick(_) | Message::Printer(_) | Message::Sync(_)) {
+        // A scanner event is no sign of anyone at the screen (a scanner reconnecting, a stray scan).
+        if !matches!(message, Message::Tick(_) | Message::Printer(_) | Message::Sync(_) | Message::Scanner(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
@@ -223,6 +325,7 @@ impl App {
             Message::PlaceOrder => self.place_order(),
             Message::NextSenior => self.go_home_for_next_senior(),
             Message::Touched => {}
+            Message::Tick(_) if self.volunteer.is_some() => {}
             Message::Tick(now) => {
                 self.tick(now);
                 super::sync_status::on_tick(self);
@@ -234,6 +337,20 @@ impl App {
                 }
                 self.printer = state;
             }
+            Message::Volunteer(msg) => {
+                if let Some(mode) = &mut self.volunteer {
+                    let outcome = volunteer::update(mode, &mut self.pin_gate, &self.ctx, msg, self.lang);
+                    if matches!(outcome, volunteer::Outcome::Leave) {
+                        self.volunteer = None;
+                    }
+                }
+            }
+            Message::Scanner(ScannerEvent::Line(line)) => self.scanned(line),
+            Message::Scanner(ScannerEvent::Connected { port }) => self.scanner = ScannerStatus::Connected { port },
+            Message::Scanner(ScannerEvent::Disconnected { port, reason, retry_in }) => {
+                self.scanner = ScannerStatus::Disconnected { port, reason, retry_in };
+            }
+            Message::Key(key) => self.key(key),
         }
     }
 
@@ -328,6 +445,13 @@ impl App {
 
     pub fn view(&self) -> Element<'_> {
         let lang = self.lang;
+        if let Some(mode) = &self.volunteer {
+            let body = match mode {
+                VolunteerMode::Pin(pin) => screen::checkout::pin_view(self, pin),
+                VolunteerMode::Counter(counter) => screen::checkout::counter_view(self, counter),
+            };
+            return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
+        }
         let title: Element<'_> = match &self.screen {
             Screen::Category { id, .. } => row![
                 tap(
@@ -390,6 +514,20 @@ fn touched(event: Event, _status: event::Status, _window: window::Id) -> Option<
         }
         _ => None,
     }
+}
+
+/// Keys for the volunteer: text and Enter (a keyboard-wedge scanner), and Ctrl+Alt+V.
+fn keyed(event: Event, _status: event::Status, _window: window::Id) -> Option<Message> {
+    let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, text, .. }) = event else { return None };
+    let key = match key.as_ref() {
+        keyboard::Key::Named(keyboard::key::Named::Enter) => KeyPress::Enter,
+        keyboard::Key::Character(c) if modifiers.control() && modifiers.alt() && c.eq_ignore_ascii_case("v") => {
+            KeyPress::VolunteerShortcut
+        }
+        _ if modifiers.control() || modifiers.alt() => return None,
+        _ => KeyPress::Text(text?.to_string()),
+    };
+    Some(Message::Key(key))
 }
 
 /// The slip picture shown on the done screen; a failure to render only loses the picture.

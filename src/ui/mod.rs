@@ -6,6 +6,7 @@ pub mod picture;
 pub mod screen;
 pub mod sync_status;
 pub mod theme;
+pub mod volunteer;
 pub mod widget;
 
 pub use app::{App, Context, Message};

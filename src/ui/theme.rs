@@ -146,6 +146,12 @@ pub fn warning(_: &Theme) -> container::Style {
     }
 }
 
+/// The warning banner with a heavy border: alternated with `warning` at each rejected scan, so
+/// the banner visibly flashes even when the words stay the same.
+pub fn warning_flash(theme: &Theme) -> container::Style {
+    container::Style { border: Border { color: INK, width: BORDER * 3.0, radius: RADIUS.into() }, ..warning(theme) }
+}
+
 pub fn backdrop(_: &Theme) -> container::Style {
     container::Style { background: Some(Background::Color(BACKDROP)), ..container::Style::default() }
 }

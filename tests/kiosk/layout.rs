@@ -94,3 +94,59 @@ fn every_screen_meets_the_size_rules_in_both_languages() {
         check(&k, "done");
     }
 }
+
+#[test]
+fn volunteer_screens_meet_the_size_rules_in_both_languages() {
+    use warm_market::device::scanner::ScannerEvent;
+    use warm_market::domain::PaymentMethod;
+    use warm_market::ui::app::KeyPress;
+    use warm_market::ui::volunteer::VMsg;
+    use warm_market::ui::widget::numpad::Key;
+    for english in [false, true] {
+        let mut k = kiosk();
+        if english {
+            k.app.update(Message::SwitchLanguage);
+        }
+        let scan = |k: &mut Kiosk, code: &str| k.app.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
+        let v = |k: &mut Kiosk, m: VMsg| k.app.update(Message::Volunteer(m));
+        k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+        check(&k, "PIN pad");
+        for d in [1, 1, 1, 1] {
+            v(&mut k, VMsg::PinKey(Key::Digit(d)));
+        }
+        v(&mut k, VMsg::PinOk);
+        check(&k, "PIN pad with a wrong-PIN message");
+        for d in [2, 4, 6, 8] {
+            v(&mut k, VMsg::PinKey(Key::Digit(d)));
+        }
+        v(&mut k, VMsg::PinOk);
+        check(&k, "empty counter");
+        for code in ["6952022100012", "6952022100029", "6952022100036", "6952022100043", "6952022100012"] {
+            scan(&mut k, code);
+        }
+        check(&k, "counter with lines and a pager");
+        scan(&mut k, "6901234567892");
+        check(&k, "unknown code with the pick-by-hand offer");
+        scan(&mut k, "not a code at all, and rather long for a barcode too");
+        check(&k, "rejected code");
+        v(&mut k, VMsg::PickByHand);
+        check(&k, "pick: categories");
+        let grain = k.ctx.catalog.categories[0].id.clone();
+        v(&mut k, VMsg::PickCategory(grain));
+        check(&k, "pick: products");
+        v(&mut k, VMsg::ClosePick);
+        v(&mut k, VMsg::Pay);
+        check(&k, "payment methods");
+        v(&mut k, VMsg::Method(PaymentMethod::Wechat));
+        check(&k, "reference on the numpad");
+        v(&mut k, VMsg::CancelPay);
+        v(&mut k, VMsg::Pay);
+        v(&mut k, VMsg::Method(PaymentMethod::Cash));
+        for d in [5, 0, 0] {
+            v(&mut k, VMsg::Key(Key::Digit(d)));
+        }
+        check(&k, "cash with change");
+        v(&mut k, VMsg::ConfirmPay);
+        check(&k, "paid");
+    }
+}

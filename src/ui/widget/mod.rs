@@ -1,11 +1,13 @@
 //! Building blocks shared by the screens.
 
 mod basket;
+pub mod numpad;
 mod pager;
 mod tap;
 mod tile;
 
 pub use basket::basket;
+pub use numpad::numpad;
 pub use pager::{Pager, pager};
 pub use tap::{TAP_ID, tap};
 pub use tile::{category_tile, picture, product_tile};

@@ -1,0 +1,43 @@
+//! Pictures of the volunteer's screens for people to look at (docs/screenshots/checkout-*.png).
+//! Run on purpose: `cargo test --test checkout -- --ignored checkout_screenshots` (an existing
+//! picture is compared, a missing one is written).
+
+use crate::support::{Kiosk, kiosk, simulator};
+use warm_market::device::scanner::ScannerEvent;
+use warm_market::domain::PaymentMethod;
+use warm_market::ui::Message;
+use warm_market::ui::app::KeyPress;
+use warm_market::ui::theme;
+use warm_market::ui::volunteer::VMsg;
+use warm_market::ui::widget::numpad::Key;
+
+fn shot(k: &Kiosk, name: &str) {
+    let path = format!("{}/docs/screenshots/checkout-{name}.png", env!("CARGO_MANIFEST_DIR"));
+    let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
+    assert!(snapshot.matches_image(&path).unwrap(), "{name} differs from {path}");
+}
+
+#[test]
+#[ignore]
+fn checkout_screenshots() {
+    let mut k = kiosk();
+    let v = |k: &mut Kiosk, m: VMsg| k.app.update(Message::Volunteer(m));
+    k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+    shot(&k, "pin");
+    for d in [2, 4, 6, 8] {
+        v(&mut k, VMsg::PinKey(Key::Digit(d)));
+    }
+    v(&mut k, VMsg::PinOk);
+    for code in ["6952022100012", "6952022100029", "6952022100012", "6901234567892"] {
+        k.app.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
+    }
+    shot(&k, "unknown");
+    v(&mut k, VMsg::Pay);
+    v(&mut k, VMsg::Method(PaymentMethod::Cash));
+    for d in [1, 0, 0] {
+        v(&mut k, VMsg::Key(Key::Digit(d)));
+    }
+    shot(&k, "cash");
+    v(&mut k, VMsg::ConfirmPay);
+    shot(&k, "paid");
+}

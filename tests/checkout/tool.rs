@@ -1,0 +1,40 @@
+//! `warm-kiosk scanner test`: one line per scan, kind and meaning or why rejected, read from a
+//! real pty through the same reader the kiosk uses.
+
+use crate::pty::{Scanner, config};
+use crate::story::with_check;
+use warm_market::domain::Lang;
+
+#[test]
+fn the_scanner_test_tool_describes_each_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("ttyScanner");
+    let mut scanner = Scanner::plug(&link);
+    let cfg = config(&link);
+    let catalog = warm_market::catalog_file::demo().unwrap().catalog;
+    let label = with_check("220000200523");
+    scanner.send(
+        format!(
+            "6952022100012\r\n96385074\n036000291452\r{label}\r\nWM1:O:0196a3b2-7c4e-7d21-9f3a-2b5c8d1e4f60\r\n\
+             6952022100013\r\nhello\r\nVOL-1\r\n69\x0052\r\n"
+        )
+        .as_bytes(),
+    );
+    let mut out = Vec::new();
+    let port = cfg.port.clone().unwrap();
+    warm_market::device::scanner::tool::run_test(&cfg, &port, "VOL-1", &catalog, Lang::Zh, Some(9), |l| {
+        out.push(l.to_owned())
+    });
+    let lines: Vec<&str> = out.iter().map(String::as_str).filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines.len(), 9, "{out:#?}");
+    assert_eq!(lines[0], "EAN-13  6952022100012  东北大米 5公斤/袋 ￥39.90");
+    assert_eq!(lines[1], "EAN-8  96385074  未找到商品");
+    assert_eq!(lines[2], "UPC-A  036000291452  未找到商品");
+    assert_eq!(lines[3], format!("WEIGHED  {label}  item 00002 = 黄瓜  ￥5.23  → ￥5.23"));
+    assert_eq!(lines[4], "SLIP  0196a3b2-7c4e-7d21-9f3a-2b5c8d1e4f60");
+    assert_eq!(lines[5], "REJECTED  \"6952022100013\"  EAN-13 校验位不对，请重扫");
+    assert_eq!(lines[6], "REJECTED  \"hello\"  不是商品条码，也不是取货单");
+    assert_eq!(lines[7], "BADGE  志愿者模式");
+    assert_eq!(lines[8], "REJECTED  扫码枪发来的不是条码：contains a NUL byte at byte 2");
+    assert!(out[0].starts_with("# 扫码枪：已连接"), "{out:#?}");
+}
