@@ -82,6 +82,6 @@ fn paper_out_mid_job_is_told_in_words_and_the_slip_reprinted_marked() {
     assert_eq!((state.problem, state.pending), (None, 0), "{state:?}");
     wait_for("the reprint", || emu.state().printed.ends_with(&job[2..]));
     let s = emu.state();
-    assert_eq!(s.lost, 0);
+    assert_eq!(s.lost, 0, "lost (first at {:?}; {} held on the wire)", s.first_lost, s.held_on_wire);
     assert!(contains(&s.printed[torn..], &gb("重印 REPRINT")));
 }
