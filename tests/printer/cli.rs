@@ -24,7 +24,7 @@ fn status_and_test_page_on_the_configured_printer_and_a_clear_failure_when_it_is
     let mut emu = Emulator::start(dir.path(), Setup::default());
     let config = dir.path().join("kiosk.toml");
     let text = format!(
-        "[printer]\nkind = \"serial\"\nport = \"{}\"\nbaud = 115200\nflow_control = \"none\"\npaper = \"58mm\"\ntimeout_ms = 500\n",
+        "[printer]\nkind = \"serial\"\nport = \"{}\"\nbaud = 115200\nflow_control = \"none\"\npaper = \"58mm\"\ntimeout_ms = 2000\n",
         emu.link.display()
     );
     std::fs::write(&config, text).unwrap();

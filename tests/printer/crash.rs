@@ -17,7 +17,9 @@ const ENV_PORT: &str = "WARM_PRINTER_CHILD_PORT";
 #[ignore = "run by crash::* as a child process"]
 fn printer_child_commits_an_order() {
     let (Ok(data), Ok(port)) = (std::env::var(ENV_DATA), std::env::var(ENV_PORT)) else { return };
-    let config = Config { printer: serial(std::path::Path::new(&port), 9600, FlowControl::None), ..Config::default() };
+    // 1200 baud: the slip takes seconds on the line, so the kill surely comes mid-job even
+    // when the machine is busy (the test checks that it did).
+    let config = Config { printer: serial(std::path::Path::new(&port), 1200, FlowControl::None), ..Config::default() };
     let ctx = warm_market::kiosk::context(config.clone(), std::path::Path::new(&data)).unwrap();
     let catalog = ctx.catalog.clone();
     let lines: Vec<_> = catalog.products[..6]
@@ -72,7 +74,7 @@ fn child(data: &std::path::Path, port: &std::path::Path) -> (std::process::Child
 
 fn committed(rx: &std::sync::mpsc::Receiver<String>) -> String {
     loop {
-        let line = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the child never committed");
+        let line = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("the child never committed");
         // The harness may print the test's name on the same line first.
         if let Some((_, id)) = line.split_once("COMMITTED ") {
             return id.trim().to_owned();
@@ -90,6 +92,7 @@ fn restart(data: &std::path::Path, emu: &Emulator) {
 
 #[test]
 fn killed_between_commit_and_print_the_slip_prints_once_after_restart() {
+    let _line = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     // No printer yet: the child commits and its worker cannot print.
@@ -113,6 +116,7 @@ fn killed_between_commit_and_print_the_slip_prints_once_after_restart() {
 
 #[test]
 fn killed_while_sending_the_slip_is_reprinted_marked_after_restart() {
+    let _line = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let emu = Emulator::start(dir.path(), Setup::default());

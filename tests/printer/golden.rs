@@ -109,7 +109,7 @@ fn tcp_9100_printer_gets_the_golden_bytes() {
         kind: warm_market::device::printer::PrinterKind::Tcp,
         host: "127.0.0.1".into(),
         tcp_port: port,
-        timeout_ms: 1000,
+        timeout_ms: 2000,
         ..Default::default()
     };
     let dir = tempfile::tempdir().unwrap();

@@ -38,6 +38,7 @@ fn paper_out_in_a_queue_of_ten_then_refilled_prints_each_once_in_order() {
 
 #[test]
 fn unplugged_mid_job_says_so_and_reprints_marked_after_reconnect() {
+    let _line = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let mut emu = Emulator::start(dir.path(), Setup::default());
     let store = std::sync::Arc::new(std::sync::Mutex::new(store(dir.path())));

@@ -11,7 +11,9 @@ pub fn serial(link: &Path, baud: u32, flow: FlowControl) -> PrinterConfig {
         port: link.to_owned(),
         baud,
         flow_control: flow,
-        timeout_ms: 500,
+        // How long a silent printer is waited for: a deadline, not a timing, so generous enough
+        // for a loaded machine (only the tests of a silent printer wait it out).
+        timeout_ms: 2000,
         ..PrinterConfig::default()
     }
 }
@@ -28,9 +30,17 @@ pub fn job(n: usize) -> Vec<u8> {
     b
 }
 
+/// Held by the tests that run a line in real time (flow control, kill -9 mid-job, unplugging
+/// mid-job), so they do not compete with each other for the CPU inside this binary.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A failed test poisons it; the next one still runs.
+    LINE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Waits (polling, bounded) for something another thread does; panics with `what` if it never does.
 pub fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while !f() {
         assert!(Instant::now() < deadline, "gave up waiting for {what}");
         std::thread::sleep(Duration::from_millis(5));
