@@ -262,6 +262,11 @@ mod tests {
         NewPayment { id: Uuid::now_v7(), method: PaymentMethod::Cash, tendered: Some(Money(fen)), reference: None }
     }
 
+    /// A sale of goods scanned at the counter (no slip recalled).
+    fn walk_in(lines: Vec<OrderLine>) -> SaleToPay {
+        SaleToPay { order_id: Uuid::now_v7(), recalled: false, terminal: "K1".into(), lang: Lang::Zh, lines }
+    }
+
     fn count(store: &Store, table: &str) -> i64 {
         store.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
@@ -269,13 +274,7 @@ mod tests {
     #[test]
     fn a_walk_in_sale_is_one_transaction_and_paid_once() {
         let (_d, mut store) = store();
-        let sale = SaleToPay {
-            order_id: Uuid::now_v7(),
-            recalled: false,
-            terminal: "K1".into(),
-            lang: Lang::Zh,
-            lines: vec![line("rice", 3990, 2), line("milk", 650, 1)],
-        };
+        let sale = walk_in(vec![line("rice", 3990, 2), line("milk", 650, 1)]);
         let paid = store.pay(sale.clone(), cash(10000), Timestamp::UNIX_EPOCH, |_, _| b"R".to_vec()).unwrap();
         assert_eq!(paid.order.status, OrderStatus::Paid);
         assert_eq!(paid.payment.amount, Money(8630));
@@ -338,13 +337,7 @@ mod tests {
     #[test]
     fn bad_payments_are_refused_before_writing() {
         let (_d, mut store) = store();
-        let sale = SaleToPay {
-            order_id: Uuid::now_v7(),
-            recalled: false,
-            terminal: "K1".into(),
-            lang: Lang::Zh,
-            lines: vec![line("rice", 3990, 1)],
-        };
+        let sale = walk_in(vec![line("rice", 3990, 1)]);
         let short = store.pay(sale.clone(), cash(3000), Timestamp::UNIX_EPOCH, |_, _| vec![]);
         assert!(matches!(short, Err(StoreError::BadPayment(_))));
         let no_ref = NewPayment { id: Uuid::now_v7(), method: PaymentMethod::Alipay, tendered: None, reference: None };

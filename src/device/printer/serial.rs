@@ -15,19 +15,65 @@ use std::time::Duration;
 const XON_XOFF_CHUNK: usize = 8;
 const CHUNK: usize = 256;
 
-pub struct SerialTransport {
-    config: PrinterConfig,
-    line: Option<IoLine<TTYPort>>,
+/// How a wired printer is reached and paced. Sending and asking status are the same for every
+/// wire, so they are written once, in `Wired`.
+pub trait Dial: Send {
+    type Io: io::Read + io::Write + Send;
+    fn pace(&self) -> Pace;
+    /// Opens the line; called again after any error, so a replugged printer works on the next try.
+    fn connect(&self) -> Result<IoLine<Self::Io>, PrintError>;
+}
+
+/// A printer on a wire: the dial opens it lazily; any error closes it for the next try to reopen.
+pub struct Wired<D: Dial> {
+    dial: D,
+    line: Option<IoLine<D::Io>>,
     flow: Flow,
 }
 
-impl SerialTransport {
-    pub fn new(config: PrinterConfig) -> Self {
-        SerialTransport { config, line: None, flow: Flow::default() }
+impl<D: Dial> Wired<D> {
+    fn with(dial: D) -> Self {
+        Wired { dial, line: None, flow: Flow::default() }
     }
 
+    fn open(&mut self) -> Result<(), PrintError> {
+        if self.line.is_none() {
+            self.line = Some(self.dial.connect()?);
+            self.flow = Flow::default();
+        }
+        Ok(())
+    }
+}
+
+impl<D: Dial> Transport for Wired<D> {
+    fn send(&mut self, _name: &str, bytes: &[u8]) -> Result<(), PrintError> {
+        let pace = self.dial.pace();
+        self.open()?;
+        with_line(&mut self.line, &mut self.flow, |line, flow| wire::send(line, flow, pace, bytes))
+    }
+
+    fn status(&mut self) -> Result<PrinterStatus, PrintError> {
+        let pace = self.dial.pace();
+        self.open()?;
+        with_line(&mut self.line, &mut self.flow, |line, flow| wire::query(line, flow, pace))
+    }
+}
+
+/// The printer on a serial port (or a USB printer in virtual-COM mode).
+pub struct Serial(PrinterConfig);
+pub type SerialTransport = Wired<Serial>;
+
+impl SerialTransport {
+    pub fn new(config: PrinterConfig) -> Self {
+        Wired::with(Serial(config))
+    }
+}
+
+impl Dial for Serial {
+    type Io = TTYPort;
+
     fn pace(&self) -> Pace {
-        let c = &self.config;
+        let c = &self.0;
         let bits = 1 + u64::from(c.data_bits) + u64::from(c.parity != Parity::None) + u64::from(c.stop_bits);
         let xon_xoff = c.flow_control == FlowControl::XonXoff;
         Pace {
@@ -38,114 +84,79 @@ impl SerialTransport {
         }
     }
 
-    fn open(&mut self) -> Result<&mut IoLine<TTYPort>, PrintError> {
-        if self.line.is_none() {
-            let c = &self.config;
-            let data_bits = match c.data_bits {
-                5 => serialport::DataBits::Five,
-                6 => serialport::DataBits::Six,
-                7 => serialport::DataBits::Seven,
-                _ => serialport::DataBits::Eight,
-            };
-            let parity = match c.parity {
-                Parity::None => serialport::Parity::None,
-                Parity::Odd => serialport::Parity::Odd,
-                Parity::Even => serialport::Parity::Even,
-            };
-            let stop_bits = if c.stop_bits == 2 { serialport::StopBits::Two } else { serialport::StopBits::One };
-            // XON/XOFF is done here, not by the driver, so status answers and flow bytes are read
-            // in order from one stream; RTS/CTS is the driver's.
-            let flow = match c.flow_control {
-                FlowControl::RtsCts => serialport::FlowControl::Hardware,
-                FlowControl::None | FlowControl::XonXoff => serialport::FlowControl::None,
-            };
-            let path = c.port.to_string_lossy().into_owned();
-            let port = serialport::new(&path, c.baud)
-                .data_bits(data_bits)
-                .parity(parity)
-                .stop_bits(stop_bits)
-                .flow_control(flow)
-                .timeout(c.timeout())
-                .open_native()
-                .map_err(|e| PrintError::Unreachable(format!("{path}: {e}")))?;
-            self.flow = Flow::default();
-            self.line = Some(IoLine {
-                io: port,
-                set_wait: |p, d| p.set_timeout(d).map_err(io::Error::from),
-                drain: |p| io::Write::flush(p),
-                write_wait: c.timeout(),
-            });
-        }
-        self.line.as_mut().ok_or_else(|| PrintError::Unreachable("serial port".into()))
-    }
-}
-
-impl Transport for SerialTransport {
-    fn send(&mut self, _name: &str, bytes: &[u8]) -> Result<(), PrintError> {
-        let pace = self.pace();
-        self.open()?;
-        with_line(&mut self.line, &mut self.flow, |line, flow| wire::send(line, flow, pace, bytes))
-    }
-
-    fn status(&mut self) -> Result<PrinterStatus, PrintError> {
-        let pace = self.pace();
-        self.open()?;
-        with_line(&mut self.line, &mut self.flow, |line, flow| wire::query(line, flow, pace))
+    fn connect(&self) -> Result<IoLine<TTYPort>, PrintError> {
+        let c = &self.0;
+        let data_bits = match c.data_bits {
+            5 => serialport::DataBits::Five,
+            6 => serialport::DataBits::Six,
+            7 => serialport::DataBits::Seven,
+            _ => serialport::DataBits::Eight,
+        };
+        let parity = match c.parity {
+            Parity::None => serialport::Parity::None,
+            Parity::Odd => serialport::Parity::Odd,
+            Parity::Even => serialport::Parity::Even,
+        };
+        let stop_bits = if c.stop_bits == 2 { serialport::StopBits::Two } else { serialport::StopBits::One };
+        // XON/XOFF is done here, not by the driver, so status answers and flow bytes are read
+        // in order from one stream; RTS/CTS is the driver's.
+        let flow = match c.flow_control {
+            FlowControl::RtsCts => serialport::FlowControl::Hardware,
+            FlowControl::None | FlowControl::XonXoff => serialport::FlowControl::None,
+        };
+        let path = c.port.to_string_lossy().into_owned();
+        let port = serialport::new(&path, c.baud)
+            .data_bits(data_bits)
+            .parity(parity)
+            .stop_bits(stop_bits)
+            .flow_control(flow)
+            .timeout(c.timeout())
+            .open_native()
+            .map_err(|e| PrintError::Unreachable(format!("{path}: {e}")))?;
+        Ok(IoLine {
+            io: port,
+            set_wait: |p, d| p.set_timeout(d).map_err(io::Error::from),
+            drain: |p| io::Write::flush(p),
+            write_wait: c.timeout(),
+        })
     }
 }
 
 /// A network printer (raw TCP, port 9100), which answers `DLE EOT` on the same connection.
-pub struct TcpTransport {
-    config: PrinterConfig,
-    line: Option<IoLine<TcpStream>>,
-    flow: Flow,
-}
+pub struct Network(PrinterConfig);
+pub type TcpTransport = Wired<Network>;
 
 impl TcpTransport {
     pub fn new(config: PrinterConfig) -> Self {
-        TcpTransport { config, line: None, flow: Flow::default() }
-    }
-
-    fn pace(&self) -> Pace {
-        Pace { chunk: 4096, byte_time: Duration::ZERO, xon_xoff: false, timeout: self.config.timeout() }
-    }
-
-    fn open(&mut self) -> Result<&mut IoLine<TcpStream>, PrintError> {
-        if self.line.is_none() {
-            let c = &self.config;
-            let target = format!("{}:{}", c.host, c.tcp_port);
-            let unreachable = |e: io::Error| PrintError::Unreachable(format!("{target}: {e}"));
-            let addr = target
-                .to_socket_addrs()
-                .map_err(unreachable)?
-                .next()
-                .ok_or_else(|| PrintError::Unreachable(format!("{target}: no address")))?;
-            let stream = TcpStream::connect_timeout(&addr, c.timeout()).map_err(unreachable)?;
-            stream.set_write_timeout(Some(c.timeout())).map_err(unreachable)?;
-            let _ = stream.set_nodelay(true);
-            self.flow = Flow::default();
-            self.line = Some(IoLine {
-                io: stream,
-                set_wait: |s, d| s.set_read_timeout(Some(d)),
-                drain: |s| io::Write::flush(s),
-                write_wait: c.timeout(),
-            });
-        }
-        self.line.as_mut().ok_or_else(|| PrintError::Unreachable("network printer".into()))
+        Wired::with(Network(config))
     }
 }
 
-impl Transport for TcpTransport {
-    fn send(&mut self, _name: &str, bytes: &[u8]) -> Result<(), PrintError> {
-        let pace = self.pace();
-        self.open()?;
-        with_line(&mut self.line, &mut self.flow, |line, flow| wire::send(line, flow, pace, bytes))
+impl Dial for Network {
+    type Io = TcpStream;
+
+    fn pace(&self) -> Pace {
+        Pace { chunk: 4096, byte_time: Duration::ZERO, xon_xoff: false, timeout: self.0.timeout() }
     }
 
-    fn status(&mut self) -> Result<PrinterStatus, PrintError> {
-        let pace = self.pace();
-        self.open()?;
-        with_line(&mut self.line, &mut self.flow, |line, flow| wire::query(line, flow, pace))
+    fn connect(&self) -> Result<IoLine<TcpStream>, PrintError> {
+        let c = &self.0;
+        let target = format!("{}:{}", c.host, c.tcp_port);
+        let unreachable = |e: io::Error| PrintError::Unreachable(format!("{target}: {e}"));
+        let addr = target
+            .to_socket_addrs()
+            .map_err(unreachable)?
+            .next()
+            .ok_or_else(|| PrintError::Unreachable(format!("{target}: no address")))?;
+        let stream = TcpStream::connect_timeout(&addr, c.timeout()).map_err(unreachable)?;
+        stream.set_write_timeout(Some(c.timeout())).map_err(unreachable)?;
+        let _ = stream.set_nodelay(true);
+        Ok(IoLine {
+            io: stream,
+            set_wait: |s, d| s.set_read_timeout(Some(d)),
+            drain: |s| io::Write::flush(s),
+            write_wait: c.timeout(),
+        })
     }
 }
 
