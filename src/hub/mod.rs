@@ -5,10 +5,11 @@
 pub mod config;
 pub mod dashboard;
 pub mod import;
+pub mod ingest;
 pub mod sqlite;
 pub mod store;
 
-use crate::api::{self, ApiError, Event, Health, PushRequest};
+use crate::api::{self, ApiError, Health};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -143,27 +144,31 @@ async fn push(
             return refuse(status, error, message, None);
         }
     };
-    let request: PushRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(StatusCode::BAD_REQUEST, "malformed", format!("the body is not a valid push: {e}"), None);
-        }
-    };
-    if request.events.len() > api::MAX_BATCH_EVENTS {
-        return refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("{} events in one push; at most {}", request.events.len(), api::MAX_BATCH_EVENTS),
-            None,
-        );
-    }
-    if let Err(message) = check_order(&request.events) {
-        return refuse(StatusCode::BAD_REQUEST, "malformed", message, None);
-    }
+    // Decoding and storing run side by side (see `ingest`); a bad body wins over anything the
+    // store found, so it is answered as bad, and the store has rolled back.
+    // The decoder is queued on the blocking pool before the store task, so a store task that
+    // runs (and may wait for events holding the writer) always has its decoder running too.
+    let (feed, batch) = ingest::channel();
+    let decoding = tokio::task::spawn_blocking(move || ingest::decode(&body, api::MAX_BATCH_EVENTS, feed));
     let store = state.store.clone();
     let now = (state.clock)();
     let t = terminal.clone();
-    let outcome = match blocking(move || store.push(&t, &request.events, now)).await {
+    let storing = blocking(move || {
+        let mut batch = batch;
+        store.push(&t, &mut batch, now)
+    });
+    let (decoded, stored) = tokio::join!(decoding, storing);
+    match decoded {
+        Ok(Ok(())) => {}
+        Ok(Err(ingest::Refusal::Malformed(message))) => {
+            return refuse(StatusCode::BAD_REQUEST, "malformed", message, None);
+        }
+        Ok(Err(ingest::Refusal::TooLarge(message))) => {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message, None);
+        }
+        Err(e) => return internal(e),
+    }
+    let outcome = match stored {
         Ok(o) => o,
         Err(r) => return r,
     };
@@ -181,22 +186,8 @@ async fn push(
             alarm(&state, &terminal.id, "conflict", &detail).await;
             refuse(StatusCode::CONFLICT, "conflict", detail, Some(acked_upto))
         }
-    }
-}
-
-/// A batch must be in ascending, consecutive seq order, starting at 1 or later.
-fn check_order(events: &[Event]) -> Result<(), String> {
-    for pair in events.windows(2) {
-        if pair[1].seq != pair[0].seq + 1 {
-            return Err(format!(
-                "events must come in consecutive seq order; #{} is followed by #{}",
-                pair[0].seq, pair[1].seq
-            ));
-        }
-    }
-    match events.first() {
-        Some(e) if e.seq == 0 => Err("seq starts at 1".into()),
-        _ => Ok(()),
+        // Only a decoder that stopped without saying why (it panicked) leaves the store here.
+        PushOutcome::Aborted => internal("the push was cut short while it was decoded"),
     }
 }
 

@@ -1,16 +1,19 @@
 //! The embedded hub store: one SQLite file, WAL with `synchronous=FULL`, one writer connection
 //! (SQLite allows one writer at a time anyway) and one reader connection, which WAL lets read
-//! while a push commits.
+//! while a push commits. A third connection, on its own thread, checkpoints the WAL into the
+//! database file, so no push waits for a checkpoint before it may acknowledge.
 
+use super::ingest::{Aborted, Incoming};
 use super::store::{
     Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, MarketDay, PushOutcome, Terminal, TerminalRow,
 };
-use crate::api::{CatalogChange, CatalogPage, Event, PushResponse};
+use crate::api::{CatalogChange, CatalogPage, PushResponse};
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -96,6 +99,30 @@ const SCHEMA: &[&str] = &[
 pub struct SqliteHub {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// Tells the checkpointer a commit happened; dropping it ends the checkpointer's thread.
+    committed: SyncSender<()>,
+}
+
+/// At most one background checkpoint in this interval: often enough to keep the WAL small, rarely
+/// enough that checkpoints do not compete with pushes for the disk.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Checkpoints (PASSIVE: never blocks a writer or a reader) after commits, until the hub closes.
+fn spawn_checkpointer(path: &Path) -> Result<SyncSender<()>, HubError> {
+    let conn = open_conn(path)?;
+    let (committed, commits) = sync_channel::<()>(1);
+    std::thread::Builder::new()
+        .name("hub-checkpoint".into())
+        .spawn(move || {
+            while commits.recv().is_ok() {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!("hub: checkpoint: {e}");
+                }
+                std::thread::sleep(CHECKPOINT_INTERVAL);
+            }
+        })
+        .map_err(|e| HubError::Db(format!("cannot start the checkpoint thread: {e}")))?;
+    Ok(committed)
 }
 
 fn open_conn(path: &Path) -> Result<Connection, HubError> {
@@ -106,6 +133,32 @@ fn open_conn(path: &Path) -> Result<Connection, HubError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(conn)
+}
+
+/// The writer connection, held for one write; letting go of it tells the checkpointer.
+struct Write<'a> {
+    conn: MutexGuard<'a, Connection>,
+    committed: &'a SyncSender<()>,
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Write<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        // Full means a checkpoint is already due; gone means the hub is closing.
+        let _ = self.committed.try_send(());
+    }
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -130,28 +183,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[derive(serde::Deserialize)]
-struct PlacedOrder {
-    lines: Vec<PlacedLine>,
-}
-
-#[derive(serde::Deserialize)]
-struct PlacedLine {
-    unit_price: i64,
-    qty: i64,
-}
-
-/// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard.
-/// Other kinds, and payloads of another shape, are stored without one.
-fn order_amount(kind: &str, payload: &str) -> Option<i64> {
-    if kind != "order.placed" {
-        return None;
-    }
-    let order: PlacedOrder = serde_json::from_str(payload).ok()?;
-    Some(order.lines.iter().map(|l| l.unit_price.saturating_mul(l.qty)).sum())
-}
-
 impl SqliteHub {
+    fn write(&self) -> Write<'_> {
+        Write { conn: lock(&self.writer), committed: &self.committed }
+    }
+
     pub fn open(path: &Path) -> Result<SqliteHub, HubError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HubError::Db(format!("{}: {e}", dir.display())))?;
@@ -171,8 +207,14 @@ impl SqliteHub {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
+        // Commits leave checkpoints to the checkpointer thread; the WAL file is trimmed back to
+        // this size after each one that caught up.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        writer.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         let reader = open_conn(path)?;
-        Ok(SqliteHub { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        reader.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let committed = spawn_checkpointer(path)?;
+        Ok(SqliteHub { writer: Mutex::new(writer), reader: Mutex::new(reader), committed })
     }
 
     fn assortment_upsert(
@@ -181,7 +223,7 @@ impl SqliteHub {
         product: &str,
         change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>)),
     ) -> Result<(), HubError> {
-        let mut conn = lock(&self.writer);
+        let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists: Option<i64> =
             tx.query_row("SELECT 1 FROM products WHERE id = ?1", [product], |r| r.get(0)).optional()?;
@@ -218,18 +260,23 @@ impl HubStore for SqliteHub {
             .optional()?)
     }
 
-    fn push(&self, terminal: &Terminal, events: &[Event], now: Timestamp) -> Result<PushOutcome, HubError> {
-        // Everything that needs no database is done before taking the writer.
-        let mut prepared = Vec::with_capacity(events.len());
-        for ev in events {
-            let payload = ev.payload.get();
-            prepared.push((ev.id.to_string(), payload, order_amount(&ev.kind, payload)));
+    fn push(
+        &self,
+        terminal: &Terminal,
+        events: &mut dyn Iterator<Item = Result<Incoming, Aborted>>,
+        now: Timestamp,
+    ) -> Result<PushOutcome, HubError> {
+        let mut events = events.peekable();
+        // Wait for the first events before taking the writer: others may write meanwhile.
+        if let Some(Err(Aborted)) = events.peek() {
+            return Ok(PushOutcome::Aborted);
         }
-        let mut conn = lock(&self.writer);
+        let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let start: i64 = tx.query_row("SELECT high_seq FROM terminals WHERE id = ?1", [&terminal.id], |r| r.get(0))?;
         let start = start as u64;
         let mut high = start;
+        let mut last_seq = None;
         let (mut stored, mut duplicates) = (0u64, 0u64);
         let received = time_text(now);
         {
@@ -239,10 +286,17 @@ impl HubStore for SqliteHub {
                 "INSERT INTO events (id, terminal, seq, kind, created_at, payload, received_at, amount_fen)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?;
-            for (ev, (id, payload, amount)) in events.iter().zip(prepared) {
+            let mut id_text = uuid::Uuid::encode_buffer();
+            for incoming in events {
+                let Ok(Incoming { event: ev, order_total }) = incoming else {
+                    return Ok(PushOutcome::Aborted);
+                };
+                last_seq = Some(ev.seq);
+                let id = &*ev.id.hyphenated().encode_lower(&mut id_text);
+                let payload = ev.payload.get();
                 if ev.seq <= high {
                     let found: Option<(String, i64, String, String)> =
-                        by_id.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
+                        by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
                     match found {
                         Some((t, s, k, p))
                             if t == terminal.id && s as u64 == ev.seq && k == ev.kind && p == payload =>
@@ -286,12 +340,12 @@ impl HubStore for SqliteHub {
                     ev.created_at,
                     payload,
                     received,
-                    amount
+                    order_total
                 ])?;
                 if n == 0 {
                     // UNIQUE(id) or UNIQUE(terminal, seq) held it back: the id is used elsewhere.
                     let stored_as: Option<(String, i64)> =
-                        by_id.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                        by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
                     let detail = match stored_as {
                         Some((t, s)) => {
                             format!("event {id} came as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
@@ -311,12 +365,12 @@ impl HubStore for SqliteHub {
         tx.commit()?;
         // Acknowledge what this batch proved, not more: events of an old copy beyond the batch
         // must still come and be compared before the terminal may drop them.
-        let acked_upto = events.last().map_or(high, |e| e.seq.min(high));
+        let acked_upto = last_seq.map_or(high, |seq: u64| seq.min(high));
         Ok(PushOutcome::Accepted(PushResponse { acked_upto, stored, duplicates }))
     }
 
     fn raise_alarm(&self, terminal: Option<&str>, kind: &str, message: &str, now: Timestamp) -> Result<(), HubError> {
-        let conn = lock(&self.writer);
+        let conn = self.write();
         let at = time_text(now);
         // The same open alarm again (a terminal retrying) is counted, not listed twice.
         let again = conn.execute(
@@ -334,7 +388,7 @@ impl HubStore for SqliteHub {
     }
 
     fn clear_alarm(&self, id: i64, now: Timestamp) -> Result<(), HubError> {
-        let n = lock(&self.writer).execute(
+        let n = self.write().execute(
             "UPDATE alarms SET cleared_at = ?2 WHERE id = ?1 AND cleared_at IS NULL",
             params![id, time_text(now)],
         )?;
@@ -430,7 +484,7 @@ impl HubStore for SqliteHub {
         let more = changes.len() > limit as usize;
         changes.truncate(limit as usize);
         let next_cursor = changes.last().map_or(cursor, CatalogChange::version);
-        lock(&self.writer)
+        self.write()
             .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
         Ok(CatalogPage { changes, next_cursor, more })
     }
@@ -497,7 +551,7 @@ impl HubStore for SqliteHub {
     }
 
     fn add_terminal(&self, id: &str, market: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError> {
-        let conn = lock(&self.writer);
+        let conn = self.write();
         let exists: Option<i64> =
             conn.query_row("SELECT 1 FROM terminals WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         if exists.is_some() {
@@ -511,7 +565,7 @@ impl HubStore for SqliteHub {
     }
 
     fn import_catalog(&self, catalog: &CatalogImport) -> Result<ImportSummary, HubError> {
-        let mut conn = lock(&self.writer);
+        let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut summary = ImportSummary::default();
         let mut store_picture = |tx: &rusqlite::Transaction<'_>, bytes: &[u8]| -> Result<String, HubError> {

@@ -1,7 +1,8 @@
 //! The hub's storage, behind a trait so the embedded SQLite store and a PostgreSQL one (for a
 //! cooperative beyond one machine) serve the same handlers.
 
-use crate::api::{CatalogPage, Event, PushResponse};
+use super::ingest::{Aborted, Incoming};
+use crate::api::{CatalogPage, PushResponse};
 use jiff::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +42,8 @@ pub enum PushOutcome {
         acked_upto: u64,
         detail: String,
     },
+    /// The body turned out bad while it was being stored; the decoder says why.
+    Aborted,
 }
 
 /// A catalog as the operator imports it: rows plus picture bytes by path.
@@ -125,8 +128,14 @@ pub struct Alarm {
 pub trait HubStore: Send + Sync + 'static {
     /// The terminal whose token hashes to `token_hash`, if any.
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError>;
-    /// Stores a batch in ONE transaction: all of it or nothing.
-    fn push(&self, terminal: &Terminal, events: &[Event], now: Timestamp) -> Result<PushOutcome, HubError>;
+    /// Stores a batch in ONE transaction: all of it or nothing. `events` arrive while they are
+    /// decoded; an `Err(Aborted)` among them means the body was bad: roll back.
+    fn push(
+        &self,
+        terminal: &Terminal,
+        events: &mut dyn Iterator<Item = Result<Incoming, Aborted>>,
+        now: Timestamp,
+    ) -> Result<PushOutcome, HubError>;
     /// Records something the operator must see.
     fn raise_alarm(&self, terminal: Option<&str>, kind: &str, message: &str, now: Timestamp) -> Result<(), HubError>;
     fn clear_alarm(&self, id: i64, now: Timestamp) -> Result<(), HubError>;

@@ -3,7 +3,7 @@
 
 use super::sqlite::SqliteHub;
 use super::*;
-use crate::api::{CatalogPage, PushResponse};
+use crate::api::{CatalogPage, Event, PushResponse};
 use axum::body::Body;
 use axum::http::Request;
 use serde_json::json;
@@ -15,14 +15,17 @@ struct Hub {
 }
 
 fn hub() -> (Hub, String, String) {
+    hub_with_body_limit(64 * 1024)
+}
+
+fn hub_with_body_limit(max_body_bytes: usize) -> (Hub, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteHub::open(&dir.path().join("hub.sqlite")).unwrap();
     let (a, b) = (new_token().unwrap(), new_token().unwrap());
     let now = Timestamp::now();
     store.add_terminal("K1", "M1", &token_hash(&a), now).unwrap();
     store.add_terminal("K2", "M1", &token_hash(&b), now).unwrap();
-    let state =
-        HubState::new(Arc::new(store), &HubConfig { max_body_bytes: 64 * 1024, ..HubConfig::default() }).unwrap();
+    let state = HubState::new(Arc::new(store), &HubConfig { max_body_bytes, ..HubConfig::default() }).unwrap();
     (Hub { _dir: dir, state }, a, b)
 }
 
@@ -48,7 +51,7 @@ async fn send(h: &Hub, token: Option<&str>, terminal: &str, body: Vec<u8>) -> (S
 }
 
 fn push_body(events: &[Event]) -> Vec<u8> {
-    serde_json::to_vec(&PushRequest { events: events.to_vec() }).unwrap()
+    api::encode_push(events).unwrap()
 }
 
 #[tokio::test]
@@ -94,6 +97,48 @@ async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_sto
     assert_eq!((d.alarms[0].kind.as_str(), d.alarms[0].repeats), ("conflict", 2));
     h.state.store.clear_alarm(d.alarms[0].id, Timestamp::now()).unwrap();
     assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+}
+
+/// Hundreds of events reach the store's transaction while the body is still being decoded (see
+/// `ingest`): a body that goes bad near its end must still leave nothing behind.
+#[tokio::test]
+async fn a_body_cut_short_after_hundreds_of_events_stores_none_of_them() {
+    let (h, a, _) = hub();
+    let events: Vec<Event> = (1..=300).map(|s| event(s, 100)).collect();
+    let whole = push_body(&events);
+    let (status, body) = send(&h, Some(&a), "K1", whole[..whole.len() - 5].to_vec()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "malformed");
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+    let (status, body) = send(&h, Some(&a), "K1", whole).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(h.state.store.event_count(None).unwrap(), 300);
+}
+
+#[tokio::test]
+async fn a_conflict_inside_a_malformed_body_is_answered_as_malformed_without_an_alarm() {
+    let (h, a, _) = hub();
+    let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+    events[0].payload = serde_json::value::to_raw_value(&json!({"changed": true})).unwrap();
+    let body = push_body(&events);
+    let (status, refusal) = send(&h, Some(&a), "K1", body[..body.len() - 2].to_vec()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refusal}");
+    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+    assert_eq!(h.state.store.event_count(None).unwrap(), 2);
+}
+
+#[tokio::test]
+async fn more_events_than_one_push_may_carry_get_413_and_nothing_is_stored() {
+    let (h, a, _) = hub_with_body_limit(api::MAX_BODY_BYTES);
+    let events: Vec<Event> = (1..=api::MAX_BATCH_EVENTS as u64 + 1).map(|s| event(s, 1)).collect();
+    let (status, refusal) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
+    assert_eq!(refusal["error"], "too_large");
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+    let (status, _) = send(&h, Some(&a), "K1", push_body(&events[..api::MAX_BATCH_EVENTS])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h.state.store.event_count(None).unwrap(), api::MAX_BATCH_EVENTS as u64);
 }
 
 #[tokio::test]
@@ -186,6 +231,26 @@ async fn the_catalog_comes_in_pages_with_tombstones_and_market_terms() {
         .collect();
     assert_eq!(tombstones, [first.as_str()]);
     assert!(page.changes.iter().all(|c| c.version() > cursor));
+}
+
+#[test]
+fn pushes_reach_the_database_file_through_the_background_checkpointer() {
+    // Commits leave checkpoints to the checkpointer thread: if it did not run, everything would
+    // stay in the WAL until the hub closed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite");
+    let store = SqliteHub::open(&path).unwrap();
+    store.add_terminal("K1", "M1", "hash", Timestamp::now()).unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+    let events: Vec<Event> = (1..=2000).map(|s| event(s, 100)).collect();
+    let outcome = store.push(&terminal, &mut ingest::Batch::of(events), Timestamp::now()).unwrap();
+    assert!(matches!(outcome, PushOutcome::Accepted(PushResponse { stored: 2000, .. })), "{outcome:?}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&path).unwrap().len() < before + 200 * 1024 {
+        assert!(std::time::Instant::now() < deadline, "the database file never grew: no checkpoint ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[tokio::test]

@@ -127,6 +127,19 @@ const MIGRATIONS: &[&str] = &[
         at           TEXT NOT NULL          -- UTC
     ) STRICT;
     CREATE INDEX payments_by_time ON payments (at);",
+    // 5: the outbox without a local index on the event id. Ids are UUIDv7 made here and the hub
+    // enforces their uniqueness (UNIQUE(event id) across the cooperative); the local index only
+    // made every order commit and every trim after a push write a second B-tree.
+    "CREATE TABLE outbox_v5 (
+        seq        INTEGER PRIMARY KEY,     -- the terminal's event sequence, from counters
+        id         TEXT NOT NULL,           -- UUIDv7
+        kind       TEXT NOT NULL,
+        payload    TEXT NOT NULL,           -- JSON
+        created_at TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO outbox_v5 (seq, id, kind, payload, created_at) SELECT seq, id, kind, payload, created_at FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v5 RENAME TO outbox;",
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<()> {
@@ -144,4 +157,39 @@ pub(super) fn run(conn: &mut Connection) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_outbox_keeps_its_events_through_migration_5() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        for seq in 1..=3 {
+            conn.execute(
+                "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (?1, ?2, 'order.placed', '{}', 'now')",
+                rusqlite::params![seq, format!("id-{seq}")],
+            )
+            .unwrap();
+        }
+        run(&mut conn).unwrap();
+        let rows: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, id FROM outbox ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, [(1, "id-1".into()), (2, "id-2".into()), (3, "id-3".into())]);
+        let indexes: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_index_list('outbox')", [], |r| r.get(0)).unwrap();
+        assert_eq!(indexes, 0, "the outbox is read and trimmed by seq only");
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
 }

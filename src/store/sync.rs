@@ -11,12 +11,19 @@ use std::collections::HashSet;
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
     pub fn outbox_head(&self, limit: usize) -> Result<Vec<Event>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| {
+        self.outbox_after(0, limit)
+    }
+
+    /// Up to `limit` outbox events with `seq > after`, in seq order: the next batch while the
+    /// previous one is still on its way (and so still in the outbox).
+    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, id, kind, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map([after as i64, limit as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
         })?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(limit.min(crate::api::MAX_BATCH_EVENTS));
         for row in rows {
             let (seq, id, kind, payload, created_at) = row?;
             out.push(Event {

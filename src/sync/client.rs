@@ -6,7 +6,7 @@
 //! server must serve many terminals at once; the terminal has no such need.
 
 use super::SyncError;
-use crate::api::{self, ApiError, CatalogPage, Event, PushRequest, PushResponse};
+use crate::api::{self, ApiError, CatalogPage, PushResponse};
 use crate::config::SyncConfig;
 use std::time::Duration;
 use ureq::Agent;
@@ -58,15 +58,14 @@ impl Client {
         }
     }
 
-    pub fn push(&self, events: &[Event]) -> Result<PushResponse, SyncError> {
-        let body = serde_json::to_vec(&PushRequest { events: events.to_vec() })
-            .map_err(|e| SyncError::Local(format!("encoding a push: {e}")))?;
+    /// Sends one push body (see [`api::encode_push`]) and reads the hub's answer.
+    pub fn push(&self, body: &[u8]) -> Result<PushResponse, SyncError> {
         let response = self
             .agent
             .post(format!("{}{}", self.base, api::events_path(&self.terminal)))
             .header("Authorization", &self.auth)
             .header("Content-Type", "application/json")
-            .send(&body[..])
+            .send(body)
             .map_err(|e| SyncError::Offline(e.to_string()))?;
         let body = Self::answer(response, 1024 * 1024)?;
         serde_json::from_slice(&body)

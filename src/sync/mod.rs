@@ -9,7 +9,7 @@
 pub mod cli;
 pub mod client;
 
-use crate::api::Event;
+use crate::api::{self, Event};
 use crate::catalog_file::PictureSource;
 use crate::config::SyncConfig;
 use crate::domain::Catalog;
@@ -21,6 +21,9 @@ use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Events in the first push of a round (later ones carry `batch_events`).
+const FIRST_BATCH: usize = 250;
 
 /// Why a sync round stopped. `Clone` so it can travel in UI messages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -157,22 +160,51 @@ impl Syncer {
         Ok(report)
     }
 
+    /// Pushes batches in seq order, one in flight at a time (the hub must see them in order), and
+    /// meanwhile does the local work around it: dropping the rows the previous answer acknowledged,
+    /// reading and encoding the next batch. Rows are dropped only after their acknowledgement.
     fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
-        loop {
-            let head: Vec<Event> = self.store.outbox_head(self.batch)?;
-            let Some(last) = head.last().map(|e| e.seq) else { return Ok(()) };
-            let answer = self.client.push(&head)?;
-            self.store.drop_acked(answer.acked_upto)?;
-            report.pushed += answer.stored;
-            report.duplicates += answer.duplicates;
-            report.batches += 1;
-            if answer.acked_upto < last {
-                return Err(SyncError::Server {
-                    status: 200,
-                    message: format!("the hub acknowledged up to #{} of #{last}", answer.acked_upto),
-                });
+        let encode =
+            |events: &[Event]| api::encode_push(events).map_err(|e| SyncError::Local(format!("encoding a push: {e}")));
+        // A small first batch gets the hub working while the first full one is prepared.
+        let mut batch = self.store.outbox_after(0, self.batch.min(FIRST_BATCH))?;
+        let mut body = encode(&batch)?;
+        let mut acked: Option<u64> = None;
+        let pushed = std::thread::scope(|scope| {
+            while let Some(last) = batch.last().map(|e| e.seq) {
+                let client = &self.client;
+                let in_flight = scope.spawn(move || client.push(&body));
+                // While the hub stores this batch: trim and prepare locally. A local failure
+                // here still waits for the answer (the scope joins) and only costs a resend.
+                let local = (|| {
+                    if let Some(upto) = acked {
+                        self.store.drop_acked(upto)?;
+                    }
+                    let next = self.store.outbox_after(last, self.batch)?;
+                    let next_body = encode(&next)?;
+                    Ok::<_, SyncError>((next, next_body))
+                })();
+                let answer = in_flight.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
+                // Never beyond what this push carried, whatever the hub says.
+                acked = Some(answer.acked_upto.min(last));
+                report.pushed += answer.stored;
+                report.duplicates += answer.duplicates;
+                report.batches += 1;
+                if answer.acked_upto < last {
+                    return Err(SyncError::Server {
+                        status: 200,
+                        message: format!("the hub acknowledged up to #{} of #{last}", answer.acked_upto),
+                    });
+                }
+                (batch, body) = local?;
             }
-        }
+            Ok(())
+        });
+        // The last acknowledgement is kept even if the round stopped after it.
+        let dropped = acked.map_or(Ok(0), |upto| self.store.drop_acked(upto));
+        pushed?;
+        dropped?;
+        Ok(())
     }
 
     fn pull_catalog(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
@@ -358,6 +390,94 @@ pub fn run_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server that answers every push with `answer` (and every catalog request with an empty
+    /// page), recording the seqs it was sent. Only for a hub that misbehaves; everything else is
+    /// tested against the real `warm-hub` in tests/sync.
+    fn misbehaving_hub(answer: &'static str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<u64>>>) {
+        use std::io::{BufRead, BufReader, Read};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut writer = stream;
+                loop {
+                    let (mut head, mut line) = (String::new(), String::new());
+                    while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                        head.push_str(&line);
+                        line.clear();
+                    }
+                    if head.is_empty() {
+                        break;
+                    }
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                        })
+                        .map_or(0, |v| v.parse().unwrap());
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    let reply = if head.starts_with("POST") {
+                        let push: api::PushRequest = serde_json::from_slice(&body).unwrap();
+                        record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
+                        answer
+                    } else {
+                        r#"{"changes": [], "next_cursor": 0, "more": false}"#
+                    };
+                    let response = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{reply}", reply.len());
+                    writer.write_all(response.as_bytes()).unwrap();
+                }
+            }
+        });
+        (url, seen)
+    }
+
+    #[test]
+    fn a_hub_acknowledging_more_than_it_was_sent_cannot_make_the_kiosk_drop_unsent_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite");
+        let store = Store::open(&path).unwrap();
+        for seq in 1..=5 {
+            store
+                .connection()
+                .execute(
+                    "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (?1, ?2, 'test', '{}', 'now')",
+                    rusqlite::params![seq, uuid::Uuid::now_v7().to_string()],
+                )
+                .unwrap();
+        }
+        let (url, seen) = misbehaving_hub(r#"{"acked_upto": 999, "stored": 2, "duplicates": 0}"#);
+        let config = SyncConfig { hub_url: url, token: "t".into(), batch_events: 2, ..SyncConfig::default() };
+        let mut syncer = Syncer::new(&config, "K1", &path, dir.path()).unwrap();
+        syncer.round(Timestamp::now()).unwrap();
+        assert_eq!(*seen.lock().unwrap(), [1, 2, 3, 4, 5], "every event must be sent before it is dropped");
+        assert_eq!(store.outbox_len().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_hub_answering_nonsense_is_a_server_problem_and_nothing_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite");
+        let store = Store::open(&path).unwrap();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (1, ?1, 'test', '{}', 'now')",
+                [uuid::Uuid::now_v7().to_string()],
+            )
+            .unwrap();
+        let (url, _) = misbehaving_hub("<html>a captive portal</html>");
+        let config = SyncConfig { hub_url: url, token: "t".into(), ..SyncConfig::default() };
+        let mut syncer = Syncer::new(&config, "K1", &path, dir.path()).unwrap();
+        let err = syncer.round(Timestamp::now()).unwrap_err();
+        assert!(matches!(err, SyncError::Server { .. }) && err.is_transient(), "{err}");
+        assert_eq!(store.outbox_len().unwrap(), 1);
+    }
 
     #[test]
     fn only_one_sync_holds_the_lock() {
