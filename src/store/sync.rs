@@ -11,19 +11,12 @@ use std::collections::HashSet;
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
     pub fn outbox_head(&self, limit: usize) -> Result<Vec<Event>> {
-        self.outbox_after(0, limit)
-    }
-
-    /// Up to `limit` outbox events with `seq > after`, in seq order: the next batch while the
-    /// previous one is still on its way (and so still in the outbox).
-    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<Event>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, id, kind, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )?;
-        let rows = stmt.query_map([after as i64, limit as i64], |r| {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
         })?;
-        let mut out = Vec::with_capacity(limit.min(crate::api::MAX_BATCH_EVENTS));
+        let mut out = Vec::new();
         for row in rows {
             let (seq, id, kind, payload, created_at) = row?;
             out.push(Event {
@@ -36,6 +29,49 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The next push: up to `limit` outbox events with `seq > after` (the batch before may still
+    /// be on its way, so still in the outbox), written straight from their rows as the body
+    /// `{"events": [...]}`, byte for byte what [`crate::api::encode_push`] makes of
+    /// [`Store::outbox_head`]. Each payload is JSON this store wrote with serde in the same
+    /// transaction as its change, so it goes out as stored, not parsed again here: the hub
+    /// validates every byte it receives, and parsing twice cost the kiosk as much as the hub's
+    /// insert. Returns the body and its last seq (`None`: nothing is waiting).
+    pub fn outbox_push_body(&self, after: u64, limit: usize) -> Result<(Vec<u8>, Option<u64>)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, id, kind, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let mut rows = stmt.query([after as i64, limit as i64])?;
+        let mut body = Vec::with_capacity(64 * 1024);
+        let json = |body: &mut Vec<u8>, text: &str| {
+            serde_json::to_writer(body, text).map_err(|e| StoreError::Other(format!("encoding a push: {e}")))
+        };
+        body.extend_from_slice(b"{\"events\":[");
+        let mut last = None;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
+            let payload = text(3)?.trim();
+            if payload.is_empty() {
+                return Err(StoreError::Decode(format!("outbox #{seq} has an empty payload")));
+            }
+            if last.is_some() {
+                body.push(b',');
+            }
+            body.extend_from_slice(b"{\"id\":");
+            json(&mut body, text(1)?)?;
+            body.extend_from_slice(format!(",\"seq\":{seq},\"kind\":").as_bytes());
+            json(&mut body, text(2)?)?;
+            body.extend_from_slice(b",\"created_at\":");
+            json(&mut body, text(4)?)?;
+            body.extend_from_slice(b",\"payload\":");
+            body.extend_from_slice(payload.as_bytes());
+            body.push(b'}');
+            last = Some(seq as u64);
+        }
+        body.extend_from_slice(b"]}");
+        Ok((body, last))
     }
 
     /// Drops outbox rows the hub has acknowledged (`seq <= acked_upto`); returns how many.
@@ -213,5 +249,50 @@ impl Store {
             .filter(|p| known.contains(p.category.0.as_str()) && codes.insert(p.ean13.clone()))
             .collect();
         Ok(Some(Catalog::new(name, categories, products)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_push_body_written_from_the_rows_is_what_encoding_the_events_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let (empty, last) = store.outbox_push_body(0, 10).unwrap();
+        assert_eq!((empty.as_slice(), last), (&b"{\"events\":[]}"[..], None));
+        let payloads = [
+            serde_json::json!({"name": {"zh": "\"特价\" 大米\\5kg", "en": "Rice\n"}, "lines": [{"qty": 2}]})
+                .to_string(),
+            " {\"spaced\": true} ".to_owned(),
+            "[1,2.5e3,null]".to_owned(),
+        ];
+        for (seq, payload) in payloads.iter().enumerate() {
+            store
+                .connection()
+                .execute(
+                    "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        seq as i64 + 1,
+                        uuid::Uuid::now_v7().to_string(),
+                        "odd \"kind\"",
+                        payload,
+                        "2026-11-29T08:00:00.000Z"
+                    ],
+                )
+                .unwrap();
+        }
+        let (body, last) = store.outbox_push_body(0, 10).unwrap();
+        assert_eq!(last, Some(3));
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            String::from_utf8(crate::api::encode_push(&store.outbox_head(10).unwrap()).unwrap()).unwrap()
+        );
+        let (body, last) = store.outbox_push_body(1, 1).unwrap();
+        let request: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
+        assert_eq!((request.events.len(), request.events[0].seq, last), (1, 2, Some(2)));
+        store.connection().execute("UPDATE outbox SET payload = '  ' WHERE seq = 3", []).unwrap();
+        assert!(matches!(store.outbox_push_body(2, 10), Err(StoreError::Decode(_))));
     }
 }

@@ -9,7 +9,6 @@
 pub mod cli;
 pub mod client;
 
-use crate::api::{self, Event};
 use crate::catalog_file::PictureSource;
 use crate::config::SyncConfig;
 use crate::domain::Catalog;
@@ -162,16 +161,13 @@ impl Syncer {
 
     /// Pushes batches in seq order, one in flight at a time (the hub must see them in order), and
     /// meanwhile does the local work around it: dropping the rows the previous answer acknowledged,
-    /// reading and encoding the next batch. Rows are dropped only after their acknowledgement.
+    /// writing the next body. Rows are dropped only after their acknowledgement.
     fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
-        let encode =
-            |events: &[Event]| api::encode_push(events).map_err(|e| SyncError::Local(format!("encoding a push: {e}")));
         // A small first batch gets the hub working while the first full one is prepared.
-        let mut batch = self.store.outbox_after(0, self.batch.min(FIRST_BATCH))?;
-        let mut body = encode(&batch)?;
+        let (mut body, mut last) = self.store.outbox_push_body(0, self.batch.min(FIRST_BATCH))?;
         let mut acked: Option<u64> = None;
         let pushed = std::thread::scope(|scope| {
-            while let Some(last) = batch.last().map(|e| e.seq) {
+            while let Some(sent_upto) = last {
                 let client = &self.client;
                 let in_flight = scope.spawn(move || client.push(&body));
                 // While the hub stores this batch: trim and prepare locally. A local failure
@@ -180,23 +176,21 @@ impl Syncer {
                     if let Some(upto) = acked {
                         self.store.drop_acked(upto)?;
                     }
-                    let next = self.store.outbox_after(last, self.batch)?;
-                    let next_body = encode(&next)?;
-                    Ok::<_, SyncError>((next, next_body))
+                    Ok::<_, SyncError>(self.store.outbox_push_body(sent_upto, self.batch)?)
                 })();
                 let answer = in_flight.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
                 // Never beyond what this push carried, whatever the hub says.
-                acked = Some(answer.acked_upto.min(last));
+                acked = Some(answer.acked_upto.min(sent_upto));
                 report.pushed += answer.stored;
                 report.duplicates += answer.duplicates;
                 report.batches += 1;
-                if answer.acked_upto < last {
+                if answer.acked_upto < sent_upto {
                     return Err(SyncError::Server {
                         status: 200,
-                        message: format!("the hub acknowledged up to #{} of #{last}", answer.acked_upto),
+                        message: format!("the hub acknowledged up to #{} of #{sent_upto}", answer.acked_upto),
                     });
                 }
-                (batch, body) = local?;
+                (body, last) = local?;
             }
             Ok(())
         });
@@ -423,7 +417,7 @@ mod tests {
                     let mut body = vec![0; length];
                     reader.read_exact(&mut body).unwrap();
                     let reply = if head.starts_with("POST") {
-                        let push: api::PushRequest = serde_json::from_slice(&body).unwrap();
+                        let push: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
                         record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
                         answer
                     } else {
