@@ -17,6 +17,10 @@ pub const MAX_BATCH_EVENTS: usize = 5_000;
 /// The most catalog changes in one page.
 pub const MAX_PAGE: u32 = 1_000;
 
+/// A push may carry this header, `Follows-Seq: S`, when events up to #S are in a push the
+/// terminal has sent and not yet had answered: the hub stores this one only after those.
+pub const FOLLOWS_SEQ: &str = "follows-seq";
+
 /// `POST /v1/terminals/{terminal}/events`
 pub fn events_path(terminal: &str) -> String {
     format!("{PREFIX}/terminals/{terminal}/events")

@@ -6,13 +6,12 @@ pub mod config;
 pub mod dashboard;
 pub mod import;
 pub mod ingest;
+pub mod pipeline;
 pub mod sqlite;
 pub mod store;
 
 use crate::api::{self, ApiError, Health};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -30,6 +29,8 @@ pub struct HubState {
     pub time_zone: jiff::tz::TimeZone,
     pub max_body_bytes: usize,
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    /// Which terminals have pushes on their way (see `pipeline`).
+    pub pushing: Arc<pipeline::Pushing>,
 }
 
 impl HubState {
@@ -39,6 +40,7 @@ impl HubState {
             time_zone: config.time_zone()?,
             max_body_bytes: config.max_body_bytes,
             clock: Arc::new(Timestamp::now),
+            pushing: Arc::default(),
         })
     }
 }
@@ -129,19 +131,37 @@ async fn push(
     State(state): State<HubState>,
     Path(terminal): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Response {
     let terminal = match authenticate(&state, &headers, &terminal).await {
         Ok(t) => t,
         Err(r) => return r,
     };
-    let body = match body {
+    let follows = match headers
+        .get(api::FOLLOWS_SEQ)
+        .map(|v| v.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()))
+    {
+        None => None,
+        Some(Some(seq)) => Some(seq),
+        Some(None) => return refuse(StatusCode::BAD_REQUEST, "malformed", "Follows-Seq must be an event seq", None),
+    };
+    // Counted from before its body arrives, so a push that follows this one waits for it.
+    let _running = state.pushing.start(&terminal.id);
+    let body = match axum::body::to_bytes(body, state.max_body_bytes).await {
         Ok(b) => b,
-        Err(rejection) => {
-            let status = rejection.status();
-            let error = if status == StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "malformed" };
-            let message = format!("{} (limit {} bytes)", rejection.body_text(), state.max_body_bytes);
-            return refuse(status, error, message, None);
+        Err(e) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+            return if too_large {
+                refuse(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the body is over the limit of {} bytes", state.max_body_bytes),
+                    None,
+                )
+            } else {
+                refuse(StatusCode::BAD_REQUEST, "malformed", format!("the body could not be read: {e}"), None)
+            };
         }
     };
     // Decoding and storing run side by side (see `ingest`); a bad body wins over anything the
@@ -150,6 +170,19 @@ async fn push(
     // runs (and may wait for events holding the writer) always has its decoder running too.
     let (feed, batch) = ingest::channel();
     let decoding = tokio::task::spawn_blocking(move || ingest::decode(&body, api::MAX_BATCH_EVENTS, feed));
+    if let Some(seq) = follows {
+        match pipeline::wait_for(&state.pushing, state.store.clone(), &terminal.id, seq).await {
+            Ok(Ok(())) => {}
+            Ok(Err(high)) => {
+                let message = format!(
+                    "events up to #{seq} are not stored (the push that carried them failed or did not come); send again from #{}",
+                    high + 1
+                );
+                return refuse(StatusCode::SERVICE_UNAVAILABLE, "out_of_order", message, Some(high));
+            }
+            Err(e) => return internal(e),
+        }
+    }
     let store = state.store.clone();
     let now = (state.clock)();
     let t = terminal.clone();

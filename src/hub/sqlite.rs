@@ -721,6 +721,14 @@ impl HubStore for SqliteHub {
         self.assortment_upsert(market, product, |row| row.0 = listed)
     }
 
+    fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {
+        let high: Option<i64> = lock(&self.reader)
+            .prepare_cached("SELECT high_seq FROM terminals WHERE id = ?1")?
+            .query_row([terminal], |r| r.get(0))
+            .optional()?;
+        high.map(|h| h as u64).ok_or_else(|| HubError::NotFound(format!("terminal {terminal:?}")))
+    }
+
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError> {
         let conn = lock(&self.reader);
         let n: i64 = match terminal {

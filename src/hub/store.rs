@@ -159,6 +159,8 @@ pub trait HubStore: Send + Sync + 'static {
     fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError>;
     /// Whether a market sells a product.
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError>;
+    /// The terminal's high-water mark: every event up to it is stored.
+    fn high_seq(&self, terminal: &str) -> Result<u64, HubError>;
     /// Events stored for a terminal (all terminals with `None`).
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError>;
 }

@@ -40,11 +40,25 @@ fn event(seq: u64, total: i64) -> Event {
 }
 
 async fn send(h: &Hub, token: Option<&str>, terminal: &str, body: Vec<u8>) -> (StatusCode, serde_json::Value) {
+    send_following(&h.state, token, terminal, body, None).await
+}
+
+/// A push sent while the one carrying events up to `follows` has not been answered yet.
+async fn send_following(
+    state: &HubState,
+    token: Option<&str>,
+    terminal: &str,
+    body: Vec<u8>,
+    follows: Option<u64>,
+) -> (StatusCode, serde_json::Value) {
     let mut req = Request::post(api::events_path(terminal)).header("content-type", "application/json");
+    if let Some(seq) = follows {
+        req = req.header(api::FOLLOWS_SEQ, seq.to_string());
+    }
     if let Some(t) = token {
         req = req.header("authorization", api::bearer(t));
     }
-    let resp = app(h.state.clone()).oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let resp = app(state.clone()).oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
     let status = resp.status();
     let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
     (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
@@ -139,6 +153,55 @@ async fn more_events_than_one_push_may_carry_get_413_and_nothing_is_stored() {
     let (status, _) = send(&h, Some(&a), "K1", push_body(&events[..api::MAX_BATCH_EVENTS])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h.state.store.event_count(None).unwrap(), api::MAX_BATCH_EVENTS as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_arrives_before_the_one_it_follows_waits_for_it() {
+    let (h, a, _) = hub();
+    let events: Vec<Event> = (1..=20).map(|s| event(s, 100)).collect();
+    let (first, second) = (push_body(&events[..10]), push_body(&events[10..]));
+    // The follower gets there first; stored straight away it would be a gap (and an alarm).
+    let follower = {
+        let (state, a) = (h.state.clone(), a.clone());
+        tokio::spawn(async move { send_following(&state, Some(&a), "K1", second, Some(10)).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, body) = send(&h, Some(&a), "K1", first).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = follower.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["acked_upto"], 20);
+    assert_eq!(h.state.store.event_count(None).unwrap(), 20);
+    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_following_one_that_failed_or_never_came_is_refused_without_an_alarm() {
+    let (h, a, _) = hub();
+    let events: Vec<Event> = (1..=4).map(|s| event(s, 100)).collect();
+    // Nothing comes before it: refused once the wait for an arrival is over.
+    let started = std::time::Instant::now();
+    let (status, body) = send_following(&h.state, Some(&a), "K1", push_body(&events[2..]), Some(2)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!((body["error"].as_str(), body["acked_upto"].as_u64()), (Some("out_of_order"), Some(0)));
+    assert!(started.elapsed() >= super::pipeline::ARRIVAL_WAIT);
+    // The push before it comes but is refused (a gap): the follower is refused as soon as it is.
+    let follower = {
+        let (state, a, body) = (h.state.clone(), a.clone(), push_body(&events[2..]));
+        tokio::spawn(async move { send_following(&state, Some(&a), "K1", body, Some(2)).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events[1..2])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = follower.await.unwrap();
+    assert_eq!((status, body["error"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("out_of_order")));
+    assert!(started.elapsed() < super::pipeline::ARRIVAL_WAIT, "it waited for nothing: {:?}", started.elapsed());
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+    let alarms = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms;
+    assert_eq!(alarms.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(), ["gap"], "only the real gap is an alarm");
+    // Sent again from the high-water mark, in order, everything is stored once.
+    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+    assert_eq!(h.state.store.event_count(None).unwrap(), 4);
 }
 
 #[tokio::test]

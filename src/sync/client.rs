@@ -58,15 +58,18 @@ impl Client {
         }
     }
 
-    /// Sends one push body (see [`api::encode_push`]) and reads the hub's answer.
-    pub fn push(&self, body: &[u8]) -> Result<PushResponse, SyncError> {
-        let response = self
+    /// Sends one push body (see [`crate::store::Store::outbox_push_body`]) and reads the hub's
+    /// answer. `follows`: the last seq of a push sent before this one and not yet answered.
+    pub fn push(&self, body: &[u8], follows: Option<u64>) -> Result<PushResponse, SyncError> {
+        let mut request = self
             .agent
             .post(format!("{}{}", self.base, api::events_path(&self.terminal)))
             .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json")
-            .send(body)
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
+            .header("Content-Type", "application/json");
+        if let Some(seq) = follows {
+            request = request.header(api::FOLLOWS_SEQ, seq.to_string());
+        }
+        let response = request.send(body).map_err(|e| SyncError::Offline(e.to_string()))?;
         let body = Self::answer(response, 1024 * 1024)?;
         serde_json::from_slice(&body)
             .map_err(|e| SyncError::Server { status: 200, message: format!("bad answer: {e}") })

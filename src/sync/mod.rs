@@ -159,26 +159,32 @@ impl Syncer {
         Ok(report)
     }
 
-    /// Pushes batches in seq order, one in flight at a time (the hub must see them in order), and
-    /// meanwhile does the local work around it: dropping the rows the previous answer acknowledged,
-    /// writing the next body. Rows are dropped only after their acknowledgement.
+    /// Pushes batches in seq order with two on their way at a time: the hub stores the second
+    /// right after committing the first (it waits for it; see `hub::pipeline`), so neither side
+    /// idles while a body crosses the network. Meanwhile the kiosk drops the rows the last answer
+    /// acknowledged and writes the next body. Answers are taken in order; rows are dropped only
+    /// after their acknowledgement, never beyond what was sent.
     fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
         // A small first batch gets the hub working while the first full one is prepared.
         let (mut body, mut last) = self.store.outbox_push_body(0, self.batch.min(FIRST_BATCH))?;
-        let mut acked: Option<u64> = None;
+        let (mut acked, mut to_drop): (Option<u64>, Option<u64>) = (None, None);
         let pushed = std::thread::scope(|scope| {
-            while let Some(sent_upto) = last {
-                let client = &self.client;
-                let in_flight = scope.spawn(move || client.push(&body));
-                // While the hub stores this batch: trim and prepare locally. A local failure
-                // here still waits for the answer (the scope joins) and only costs a resend.
-                let local = (|| {
-                    if let Some(upto) = acked {
-                        self.store.drop_acked(upto)?;
-                    }
-                    Ok::<_, SyncError>(self.store.outbox_push_body(sent_upto, self.batch)?)
-                })();
-                let answer = in_flight.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
+            let mut on_the_way = std::collections::VecDeque::with_capacity(2);
+            loop {
+                while on_the_way.len() < 2 {
+                    let Some(sent_upto) = last else { break };
+                    let follows = on_the_way.back().map(|(_, seq)| *seq);
+                    let (client, sending) = (&self.client, std::mem::take(&mut body));
+                    on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto));
+                    (body, last) = self.store.outbox_push_body(sent_upto, self.batch)?;
+                }
+                if let Some(upto) = to_drop.take() {
+                    self.store.drop_acked(upto)?;
+                }
+                // A failure below leaves the other push to finish on its own (the scope waits
+                // for it); the hub answers it once this one's fate is known.
+                let Some((answer, sent_upto)) = on_the_way.pop_front() else { return Ok(()) };
+                let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
                 // Never beyond what this push carried, whatever the hub says.
                 acked = Some(answer.acked_upto.min(sent_upto));
                 report.pushed += answer.stored;
@@ -190,9 +196,8 @@ impl Syncer {
                         message: format!("the hub acknowledged up to #{} of #{sent_upto}", answer.acked_upto),
                     });
                 }
-                (body, last) = local?;
+                to_drop = acked;
             }
-            Ok(())
         });
         // The last acknowledgement is kept even if the round stopped after it.
         let dropped = acked.map_or(Ok(0), |upto| self.store.drop_acked(upto));
@@ -397,35 +402,39 @@ mod tests {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut writer = stream;
-                loop {
-                    let (mut head, mut line) = (String::new(), String::new());
-                    while reader.read_line(&mut line).unwrap_or(0) > 2 {
-                        head.push_str(&line);
-                        line.clear();
+                let record = record.clone();
+                // A connection each: the kiosk keeps two pushes on their way.
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut writer = stream;
+                    loop {
+                        let (mut head, mut line) = (String::new(), String::new());
+                        while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                            head.push_str(&line);
+                            line.clear();
+                        }
+                        if head.is_empty() {
+                            break;
+                        }
+                        let length = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                            })
+                            .map_or(0, |v| v.parse().unwrap());
+                        let mut body = vec![0; length];
+                        reader.read_exact(&mut body).unwrap();
+                        let reply = if head.starts_with("POST") {
+                            let push: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
+                            record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
+                            answer
+                        } else {
+                            r#"{"changes": [], "next_cursor": 0, "more": false}"#
+                        };
+                        let response = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{reply}", reply.len());
+                        writer.write_all(response.as_bytes()).unwrap();
                     }
-                    if head.is_empty() {
-                        break;
-                    }
-                    let length = head
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
-                        })
-                        .map_or(0, |v| v.parse().unwrap());
-                    let mut body = vec![0; length];
-                    reader.read_exact(&mut body).unwrap();
-                    let reply = if head.starts_with("POST") {
-                        let push: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
-                        record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
-                        answer
-                    } else {
-                        r#"{"changes": [], "next_cursor": 0, "more": false}"#
-                    };
-                    let response = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{reply}", reply.len());
-                    writer.write_all(response.as_bytes()).unwrap();
-                }
+                });
             }
         });
         (url, seen)
@@ -449,7 +458,9 @@ mod tests {
         let config = SyncConfig { hub_url: url, token: "t".into(), batch_events: 2, ..SyncConfig::default() };
         let mut syncer = Syncer::new(&config, "K1", &path, dir.path()).unwrap();
         syncer.round(Timestamp::now()).unwrap();
-        assert_eq!(*seen.lock().unwrap(), [1, 2, 3, 4, 5], "every event must be sent before it is dropped");
+        let mut seen = seen.lock().unwrap().clone();
+        seen.sort();
+        assert_eq!(seen, [1, 2, 3, 4, 5], "every event must be sent before it is dropped");
         assert_eq!(store.outbox_len().unwrap(), 0);
     }
 
