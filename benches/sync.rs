@@ -199,7 +199,7 @@ fn main() {
     for (batch, times) in batches.iter().zip(&pushes) {
         let (median, min, max) = spread(times);
         println!(
-            "push 10,000 orders = {} events, batches of {batch}: median {median:.3} s = {:.0} events/s (min {min:.3}, max {max:.3}); ratio to the raw insert {:.2}x (to the one without its checkpoint {:.2}x)",
+            "push 10,000 orders = {} events, pushes of up to {batch} (growing from 250): median {median:.3} s = {:.0} events/s (min {min:.3}, max {max:.3}); ratio to the raw insert {:.2}x (to the one without its checkpoint {:.2}x)",
             events.len(),
             events.len() as f64 / median,
             median / raw_median,

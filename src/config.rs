@@ -48,7 +48,8 @@ pub struct SyncConfig {
     pub max_backoff_seconds: u64,
     /// Seconds one request may take before it counts as failed.
     pub timeout_seconds: u64,
-    /// Events per push.
+    /// The most events per push. A round starts with small pushes and doubles them while the hub
+    /// answers quickly, halving them on a slow link.
     pub batch_events: u32,
     /// Catalog changes per page.
     pub catalog_page: u32,
@@ -62,7 +63,7 @@ impl Default for SyncConfig {
             interval_seconds: 15,
             max_backoff_seconds: 300,
             timeout_seconds: 30,
-            batch_events: 2000,
+            batch_events: 5000,
             catalog_page: 500,
         }
     }

@@ -21,8 +21,20 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Events in the first push of a round (later ones carry `batch_events`).
+/// Events in the first push of a round: small, so the hub starts work at once and a slow link
+/// is found out cheaply.
 const FIRST_BATCH: usize = 250;
+/// The smallest push a slow link shrinks to.
+const SMALLEST_BATCH: usize = 50;
+/// A push answered within this doubles the next one (up to `batch_events`); a slower one halves it,
+/// so a slow market uplink sends pushes it can carry well inside the request timeout.
+const QUICK_ANSWER: Duration = Duration::from_secs(2);
+
+/// The size of the next push after one of `size` events was answered in `took`.
+fn next_batch_size(size: usize, took: Duration, cap: usize) -> usize {
+    let next = if took <= QUICK_ANSWER { size.saturating_mul(2) } else { size / 2 };
+    next.clamp(SMALLEST_BATCH.min(cap), cap)
+}
 
 /// Why a sync round stopped. `Clone` so it can travel in UI messages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -165,26 +177,28 @@ impl Syncer {
     /// acknowledged and writes the next body. Answers are taken in order; rows are dropped only
     /// after their acknowledgement, never beyond what was sent.
     fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
-        // A small first batch gets the hub working while the first full one is prepared.
-        let (mut body, mut last) = self.store.outbox_push_body(0, self.batch.min(FIRST_BATCH))?;
+        let mut size = self.batch.min(FIRST_BATCH);
+        let (mut body, mut last) = self.store.outbox_push_body(0, size)?;
         let (mut acked, mut to_drop): (Option<u64>, Option<u64>) = (None, None);
         let pushed = std::thread::scope(|scope| {
             let mut on_the_way = std::collections::VecDeque::with_capacity(2);
             loop {
                 while on_the_way.len() < 2 {
                     let Some(sent_upto) = last else { break };
-                    let follows = on_the_way.back().map(|(_, seq)| *seq);
+                    let follows = on_the_way.back().map(|(_, seq, _)| *seq);
                     let (client, sending) = (&self.client, std::mem::take(&mut body));
-                    on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto));
-                    (body, last) = self.store.outbox_push_body(sent_upto, self.batch)?;
+                    let sent_at = std::time::Instant::now();
+                    on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto, sent_at));
+                    (body, last) = self.store.outbox_push_body(sent_upto, size)?;
                 }
                 if let Some(upto) = to_drop.take() {
                     self.store.drop_acked(upto)?;
                 }
                 // A failure below leaves the other push to finish on its own (the scope waits
                 // for it); the hub answers it once this one's fate is known.
-                let Some((answer, sent_upto)) = on_the_way.pop_front() else { return Ok(()) };
+                let Some((answer, sent_upto, sent_at)) = on_the_way.pop_front() else { return Ok(()) };
                 let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
+                size = next_batch_size(size, sent_at.elapsed(), self.batch);
                 // Never beyond what this push carried, whatever the hub says.
                 acked = Some(answer.acked_upto.min(sent_upto));
                 report.pushed += answer.stored;
@@ -482,6 +496,29 @@ mod tests {
         let err = syncer.round(Timestamp::now()).unwrap_err();
         assert!(matches!(err, SyncError::Server { .. }) && err.is_transient(), "{err}");
         assert_eq!(store.outbox_len().unwrap(), 1);
+    }
+
+    #[test]
+    fn pushes_grow_while_answered_quickly_and_shrink_on_a_slow_link() {
+        let quick = Duration::from_millis(30);
+        let slow = Duration::from_secs(9);
+        let mut size = FIRST_BATCH;
+        let grown: Vec<usize> = (0..6)
+            .map(|_| {
+                size = next_batch_size(size, quick, 5000);
+                size
+            })
+            .collect();
+        assert_eq!(grown, [500, 1000, 2000, 4000, 5000, 5000]);
+        let shrunk: Vec<usize> = (0..8)
+            .map(|_| {
+                size = next_batch_size(size, slow, 5000);
+                size
+            })
+            .collect();
+        assert_eq!(shrunk, [2500, 1250, 625, 312, 156, 78, 50, 50]);
+        assert_eq!(next_batch_size(2, quick, 2), 2, "never beyond the configured most");
+        assert_eq!(next_batch_size(2, slow, 2), 2);
     }
 
     #[test]
