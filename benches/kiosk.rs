@@ -133,13 +133,7 @@ fn commit_latency(dir: &Path) -> ((f64, f64), (f64, f64)) {
             let lines = (0..3)
                 .map(|i| {
                     let p = &catalog.products[(n + i * 11) % catalog.products.len()];
-                    OrderLine {
-                        product: p.id.clone(),
-                        name: p.name.clone(),
-                        spec: p.spec.clone(),
-                        unit_price: p.price,
-                        qty: 1,
-                    }
+                    OrderLine::of(p, 1)
                 })
                 .collect();
             let new =

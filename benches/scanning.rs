@@ -9,8 +9,8 @@ use serialport::{SerialPort as _, TTYPort};
 use std::io::Write;
 use std::time::{Duration, Instant};
 use warm_market::config::{Config, ScannerConfig};
-use warm_market::device::scanner::ScannerEvent;
 use warm_market::device::scanner::serial::spawn;
+use warm_market::device::scanner::{ScannerEvent, ScannerLink};
 use warm_market::ui::app::KeyPress;
 use warm_market::ui::volunteer::{Mode, VMsg};
 use warm_market::ui::widget::numpad::Key;
@@ -42,7 +42,7 @@ fn main() {
     let mut rx = spawn(config.scanner.clone(), port).unwrap();
     loop {
         match rx.try_recv() {
-            Ok(ScannerEvent::Connected { .. }) => break,
+            Ok(ScannerEvent::Link(ScannerLink::Connected { .. })) => break,
             Ok(_) => {}
             Err(_) => std::thread::sleep(Duration::from_millis(1)),
         }

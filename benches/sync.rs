@@ -78,13 +78,7 @@ fn fill_kiosk(path: &Path, terminal: &str, orders: usize) {
         let lines: Vec<OrderLine> = (0..3)
             .map(|k| {
                 let p = &catalog.products[(i + k * 7) % catalog.products.len()];
-                OrderLine {
-                    product: p.id.clone(),
-                    name: p.name.clone(),
-                    spec: p.spec.clone(),
-                    unit_price: p.price,
-                    qty: 1,
-                }
+                OrderLine::of(p, 1)
             })
             .collect();
         let new =

@@ -73,17 +73,7 @@ mod tests {
     use crate::domain::{Category, CategoryId, Product, Text};
 
     fn catalog() -> Catalog {
-        let product = |id: &str, fen| Product {
-            id: ProductId::new(id),
-            category: CategoryId("c".into()),
-            name: Text::new(id, id),
-            spec: Text::default(),
-            unit: Text::default(),
-            price: Money(fen),
-            ean13: format!("ean-{id}"),
-            limit_per_household: None,
-            picture: String::new(),
-        };
+        let product = |id: &str, fen| Product { ean13: format!("ean-{id}"), ..Product::for_test(id, fen) };
         Catalog::new(
             Text::default(),
             vec![Category { id: CategoryId("c".into()), name: Text::default(), picture: String::new() }],

@@ -41,6 +41,24 @@ pub struct Product {
     pub picture: String,
 }
 
+#[cfg(test)]
+impl Product {
+    /// A bare product for unit tests: in category `c`, named by its id, no EAN, limit or picture.
+    pub(crate) fn for_test(id: &str, fen: i64) -> Product {
+        Product {
+            id: ProductId::new(id),
+            category: CategoryId("c".into()),
+            name: Text::new(id, id),
+            spec: Text::default(),
+            unit: Text::default(),
+            price: Money(fen),
+            ean13: String::new(),
+            limit_per_household: None,
+            picture: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub market_name: Text,

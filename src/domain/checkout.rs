@@ -93,17 +93,7 @@ impl Sale {
             line.qty += 1;
             return Added::More(i);
         }
-        self.lines.push(SaleLine {
-            line: OrderLine {
-                product: product.id.clone(),
-                name: product.name.clone(),
-                spec: product.spec.clone(),
-                unit_price: product.price,
-                qty: 1,
-            },
-            picked: true,
-            weighed: false,
-        });
+        self.lines.push(SaleLine { line: OrderLine::of(product, 1), picked: true, weighed: false });
         Added::New(self.lines.len() - 1)
     }
 
@@ -192,21 +182,7 @@ pub fn parse_yuan(entry: &str) -> Option<Money> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CategoryId, Lang, OrderNumber, PickupSlot, ProductId};
-
-    fn product(id: &str, fen: i64) -> Product {
-        Product {
-            id: ProductId::new(id),
-            category: CategoryId("c".into()),
-            name: Text::new(id, id),
-            spec: Text::default(),
-            unit: Text::default(),
-            price: Money(fen),
-            ean13: String::new(),
-            limit_per_household: None,
-            picture: String::new(),
-        }
-    }
+    use crate::domain::{Lang, OrderNumber, PickupSlot, ProductId};
 
     fn order(status: OrderStatus) -> Order {
         Order {
@@ -230,7 +206,7 @@ mod tests {
     #[test]
     fn scanning_again_adds_quantity() {
         let mut sale = Sale::new(Uuid::nil());
-        let (rice, milk) = (product("rice", 3990), product("milk", 650));
+        let (rice, milk) = (Product::for_test("rice", 3990), Product::for_test("milk", 650));
         assert_eq!(sale.add_goods(&rice), Added::New(0));
         assert_eq!(sale.add_goods(&milk), Added::New(1));
         assert_eq!(sale.add_goods(&rice), Added::More(0));
@@ -249,7 +225,7 @@ mod tests {
     #[test]
     fn weighed_labels_stay_separate() {
         let mut sale = Sale::new(Uuid::nil());
-        let tomato = product("tomato", 590);
+        let tomato = Product::for_test("tomato", 590);
         sale.add_weighed(&tomato, Money(617), Text::new("523克", "523 g"));
         sale.add_weighed(&tomato, Money(300), Text::default());
         sale.increase(0);
@@ -267,12 +243,12 @@ mod tests {
         assert_eq!(sale.unpicked(), 2);
         assert_eq!(sale.recall(placed.clone()), Err(RecallRefused::AlreadyLoaded));
         assert_eq!(sale.lines.len(), 1, "the second scan of the slip changed nothing");
-        assert_eq!(sale.add_goods(&product("rice", 3990)), Added::Picked(0));
+        assert_eq!(sale.add_goods(&Product::for_test("rice", 3990)), Added::Picked(0));
         assert_eq!(sale.unpicked(), 0);
-        assert_eq!(sale.add_goods(&product("rice", 3990)), Added::More(0));
+        assert_eq!(sale.add_goods(&Product::for_test("rice", 3990)), Added::More(0));
         let mut other = Sale::new(Uuid::nil());
         assert_eq!(other.recall(order(OrderStatus::Paid)), Err(RecallRefused::Paid));
-        other.add_goods(&product("milk", 650));
+        other.add_goods(&Product::for_test("milk", 650));
         assert_eq!(other.recall(order(OrderStatus::Placed)), Err(RecallRefused::Busy));
     }
 

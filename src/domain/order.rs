@@ -1,6 +1,6 @@
 //! An order as committed: a snapshot of what was sold, at what price, for which pickup slot.
 
-use super::{Cart, Catalog, Lang, Money, PickupSlot, ProductId, Text};
+use super::{Cart, Catalog, Lang, Money, PickupSlot, Product, ProductId, Text};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -42,21 +42,20 @@ impl OrderLine {
         self.unit_price * self.qty
     }
 
+    /// `qty` of a catalog product at its catalog price.
+    pub fn of(product: &Product, qty: u32) -> OrderLine {
+        OrderLine {
+            product: product.id.clone(),
+            name: product.name.clone(),
+            spec: product.spec.clone(),
+            unit_price: product.price,
+            qty,
+        }
+    }
+
     /// The lines of a basket, priced from the catalog; products no longer sold are skipped.
     pub fn from_cart(cart: &Cart, catalog: &Catalog) -> Vec<OrderLine> {
-        cart.lines()
-            .iter()
-            .filter_map(|line| {
-                let p = catalog.product(&line.product)?;
-                Some(OrderLine {
-                    product: p.id.clone(),
-                    name: p.name.clone(),
-                    spec: p.spec.clone(),
-                    unit_price: p.price,
-                    qty: line.qty,
-                })
-            })
-            .collect()
+        cart.lines().iter().filter_map(|line| Some(OrderLine::of(catalog.product(&line.product)?, line.qty))).collect()
     }
 }
 

@@ -292,17 +292,7 @@ mod tests {
 
     #[test]
     fn weight_prices_round_half_up() {
-        let p = Product {
-            id: crate::domain::ProductId::new("t"),
-            category: crate::domain::CategoryId("c".into()),
-            name: Default::default(),
-            spec: Default::default(),
-            unit: Default::default(),
-            price: Money(590),
-            ean13: String::new(),
-            limit_per_household: None,
-            picture: String::new(),
-        };
+        let p = Product::for_test("t", 590);
         let l = WeighedLayout { value: WeighedValueKind::WeightG, ..layout() };
         assert_eq!(weighed_price(&p, Weighed::Grams(500), &l), Money(590));
         assert_eq!(weighed_price(&p, Weighed::Grams(523), &l), Money(617)); // 617.14

@@ -183,6 +183,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Appends the catalog changes one query finds (the page is put together from several tables).
+fn changes_after(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<CatalogChange>,
+    changes: &mut Vec<CatalogChange>,
+) -> Result<(), HubError> {
+    for change in conn.prepare_cached(sql)?.query_map(params, row)? {
+        changes.push(change?);
+    }
+    Ok(())
+}
+
 impl SqliteHub {
     fn write(&self) -> Write<'_> {
         Write { conn: lock(&self.writer), committed: &self.committed }
@@ -409,76 +423,80 @@ impl HubStore for SqliteHub {
         let mut changes = Vec::new();
         {
             let conn = lock(&self.reader);
-            let mut stmt = conn.prepare_cached(
+            changes_after(
+                &conn,
                 "SELECT version, name_zh, name_en FROM market_names WHERE id = '*' AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Market {
+                        version: r.get::<_, i64>(0)? as u64,
+                        name_zh: r.get(1)?,
+                        name_en: r.get(2)?,
+                    })
+                },
+                &mut changes,
             )?;
-            for row in stmt.query_map(params![cursor_i, fetch], |r| {
-                Ok(CatalogChange::Market {
-                    version: r.get::<_, i64>(0)? as u64,
-                    name_zh: r.get(1)?,
-                    name_en: r.get(2)?,
-                })
-            })? {
-                changes.push(row?);
-            }
-            let mut stmt = conn.prepare_cached(
+            changes_after(
+                &conn,
                 "SELECT version, id, deleted, name_zh, name_en, picture, position FROM categories
                  WHERE version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Category {
+                        version: r.get::<_, i64>(0)? as u64,
+                        id: r.get(1)?,
+                        deleted: r.get(2)?,
+                        name_zh: r.get(3)?,
+                        name_en: r.get(4)?,
+                        picture: r.get(5)?,
+                        position: r.get(6)?,
+                    })
+                },
+                &mut changes,
             )?;
-            for row in stmt.query_map(params![cursor_i, fetch], |r| {
-                Ok(CatalogChange::Category {
-                    version: r.get::<_, i64>(0)? as u64,
-                    id: r.get(1)?,
-                    deleted: r.get(2)?,
-                    name_zh: r.get(3)?,
-                    name_en: r.get(4)?,
-                    picture: r.get(5)?,
-                    position: r.get(6)?,
-                })
-            })? {
-                changes.push(row?);
-            }
-            let mut stmt = conn.prepare_cached(
+            changes_after(
+                &conn,
                 "SELECT version, id, deleted, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en,
                         price_fen, ean13, limit_per_household, picture, position
                  FROM products WHERE version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Product {
+                        version: r.get::<_, i64>(0)? as u64,
+                        id: r.get(1)?,
+                        deleted: r.get(2)?,
+                        category: r.get(3)?,
+                        name_zh: r.get(4)?,
+                        name_en: r.get(5)?,
+                        spec_zh: r.get(6)?,
+                        spec_en: r.get(7)?,
+                        unit_zh: r.get(8)?,
+                        unit_en: r.get(9)?,
+                        price_fen: r.get(10)?,
+                        ean13: r.get(11)?,
+                        limit_per_household: r.get(12)?,
+                        picture: r.get(13)?,
+                        position: r.get(14)?,
+                    })
+                },
+                &mut changes,
             )?;
-            for row in stmt.query_map(params![cursor_i, fetch], |r| {
-                Ok(CatalogChange::Product {
-                    version: r.get::<_, i64>(0)? as u64,
-                    id: r.get(1)?,
-                    deleted: r.get(2)?,
-                    category: r.get(3)?,
-                    name_zh: r.get(4)?,
-                    name_en: r.get(5)?,
-                    spec_zh: r.get(6)?,
-                    spec_en: r.get(7)?,
-                    unit_zh: r.get(8)?,
-                    unit_en: r.get(9)?,
-                    price_fen: r.get(10)?,
-                    ean13: r.get(11)?,
-                    limit_per_household: r.get(12)?,
-                    picture: r.get(13)?,
-                    position: r.get(14)?,
-                })
-            })? {
-                changes.push(row?);
-            }
-            let mut stmt = conn.prepare_cached(
+            changes_after(
+                &conn,
                 "SELECT version, product, listed, price_fen, limit_per_household FROM assortment
                  WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch, terminal.market],
+                |r| {
+                    Ok(CatalogChange::Assortment {
+                        version: r.get::<_, i64>(0)? as u64,
+                        product: r.get(1)?,
+                        listed: r.get(2)?,
+                        price_fen: r.get(3)?,
+                        limit_per_household: r.get(4)?,
+                    })
+                },
+                &mut changes,
             )?;
-            for row in stmt.query_map(params![cursor_i, fetch, terminal.market], |r| {
-                Ok(CatalogChange::Assortment {
-                    version: r.get::<_, i64>(0)? as u64,
-                    product: r.get(1)?,
-                    listed: r.get(2)?,
-                    price_fen: r.get(3)?,
-                    limit_per_household: r.get(4)?,
-                })
-            })? {
-                changes.push(row?);
-            }
         }
         changes.sort_by_key(CatalogChange::version);
         let more = changes.len() > limit as usize;

@@ -423,67 +423,32 @@ mod tests {
             }),
             [0x1B, 0x40]
         );
-        assert_eq!(
-            bytes(|p| {
-                p.align(Align::Left);
-            }),
-            [0x1B, 0x61, 0]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.align(Align::Center);
-            }),
-            [0x1B, 0x61, 1]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.align(Align::Right);
-            }),
-            [0x1B, 0x61, 2]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.bold(true);
-            }),
-            [0x1B, 0x45, 1]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.bold(false);
-            }),
-            [0x1B, 0x45, 0]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.size(1, 1);
-            }),
-            [0x1D, 0x21, 0x00]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.size(2, 2);
-            }),
-            [0x1D, 0x21, 0x11]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.size(4, 6);
-            }),
-            [0x1D, 0x21, 0x35]
-        );
-        assert_eq!(
-            bytes(|p| {
-                p.size(8, 8);
-            }),
-            [0x1D, 0x21, 0x77]
-        );
-        // Out of range never makes an invalid byte.
-        assert_eq!(
-            bytes(|p| {
-                p.size(0, 9);
-            }),
-            [0x1D, 0x21, 0x07]
-        );
+        for (align, n) in [(Align::Left, 0), (Align::Center, 1), (Align::Right, 2)] {
+            assert_eq!(
+                bytes(|p| {
+                    p.align(align);
+                }),
+                [0x1B, 0x61, n]
+            );
+        }
+        for on in [true, false] {
+            assert_eq!(
+                bytes(|p| {
+                    p.bold(on);
+                }),
+                [0x1B, 0x45, u8::from(on)]
+            );
+        }
+        // Width and height go in the low and high nibbles; out of range never makes an invalid byte.
+        for ((w, h), n) in [((1, 1), 0x00), ((2, 2), 0x11), ((4, 6), 0x35), ((8, 8), 0x77), ((0, 9), 0x07)] {
+            assert_eq!(
+                bytes(|p| {
+                    p.size(w, h);
+                }),
+                [0x1D, 0x21, n],
+                "size({w}, {h})"
+            );
+        }
         assert_eq!(
             bytes(|p| {
                 p.reverse(true);

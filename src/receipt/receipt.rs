@@ -139,20 +139,12 @@ pub(crate) mod fixture {
 #[cfg(test)]
 mod tests {
     use super::super::paper::Paper;
-    use super::super::slip::fixture::{market, order, shanghai};
+    use super::super::slip::fixture::{golden, market, order, profile, shanghai};
     use super::fixture::cash;
     use super::*;
     use crate::domain::{Lang, Money};
     use crate::receipt::width::width;
     use std::path::PathBuf;
-
-    fn profile(paper: Paper) -> PaperProfile {
-        PaperProfile { paper, ..PaperProfile::default() }
-    }
-
-    fn golden(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
-    }
 
     fn check(bytes: &[u8], name: &str) {
         if std::env::var_os("WRITE_GOLDEN").is_some() {

@@ -183,6 +183,15 @@ pub(crate) mod fixture {
         Text::new("峨海小区暖心市集", "Ehai Estate Warm Market")
     }
 
+    pub fn profile(paper: crate::receipt::paper::Paper) -> crate::receipt::PaperProfile {
+        crate::receipt::PaperProfile { paper, ..crate::receipt::PaperProfile::default() }
+    }
+
+    /// A file of `tests/golden/`: the bytes a layout must make, byte for byte.
+    pub fn golden(name: &str) -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    }
+
     fn line(id: &str, name: (&str, &str), spec: (&str, &str), fen: i64, qty: u32) -> OrderLine {
         OrderLine {
             product: ProductId::new(id),
@@ -218,14 +227,6 @@ mod tests {
     use super::*;
     use crate::domain::{Lang, PickupSlot};
     use std::path::PathBuf;
-
-    fn profile(paper: Paper) -> PaperProfile {
-        PaperProfile { paper, ..PaperProfile::default() }
-    }
-
-    fn golden(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
-    }
 
     fn check_golden(paper: Paper, name: &str) {
         let bytes = pickup_slip(&order(Lang::Zh), &market(), &profile(paper), &shanghai());

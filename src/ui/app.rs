@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::volunteer::{self, Mode as VolunteerMode, VMsg};
 use crate::device::scanner::wedge::Wedge;
-use crate::device::scanner::{LineError, ScannerEvent};
+use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
 use crate::domain::pin::PinGate;
 use crate::domain::scan::{self, Scan};
 use iced::keyboard;
@@ -100,21 +100,6 @@ pub enum KeyPress {
     VolunteerShortcut,
 }
 
-/// Whether the serial scanner is there, for the checkout screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScannerStatus {
-    /// No `[scanner] port` configured.
-    None,
-    Connected {
-        port: String,
-    },
-    Disconnected {
-        port: String,
-        reason: String,
-        retry_in: Duration,
-    },
-}
-
 pub enum Screen {
     Home,
     Category { id: CategoryId, pager: Pager },
@@ -154,21 +139,19 @@ pub struct App {
     /// Volunteer mode, over the seniors' screens while it lasts.
     pub(crate) volunteer: Option<VolunteerMode>,
     pin_gate: PinGate,
-    scanner: ScannerStatus,
+    /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
+    scanner: Option<ScannerLink>,
     wedge: Wedge,
 }
 
 impl App {
     pub fn new(ctx: Context) -> App {
         let sync = super::sync_status::initial(&ctx);
-        let scanner = match &ctx.config.scanner.port {
-            Some(port) => ScannerStatus::Disconnected {
-                port: port.clone(),
-                reason: String::new(),
-                retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
-            },
-            None => ScannerStatus::None,
-        };
+        let scanner = ctx.config.scanner.port.as_ref().map(|port| ScannerLink::Disconnected {
+            port: port.clone(),
+            reason: String::new(),
+            retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
+        });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
         App {
             printer: ctx.printer.state(),
@@ -193,8 +176,8 @@ impl App {
         self.volunteer.as_ref()
     }
 
-    pub fn scanner_status(&self) -> &ScannerStatus {
-        &self.scanner
+    pub fn scanner_status(&self) -> Option<&ScannerLink> {
+        self.scanner.as_ref()
     }
 
     /// A scanned line (serial or keyboard wedge): goes to the checkout counter; on the seniors'
@@ -346,9 +329,8 @@ impl App {
                 }
             }
             Message::Scanner(ScannerEvent::Line(line)) => self.scanned(line),
-            Message::Scanner(ScannerEvent::Connected { port }) => self.scanner = ScannerStatus::Connected { port },
-            Message::Scanner(ScannerEvent::Disconnected { port, reason, retry_in }) => {
-                self.scanner = ScannerStatus::Disconnected { port, reason, retry_in };
+            Message::Scanner(ScannerEvent::Link(link)) => {
+                self.scanner = Some(link);
             }
             Message::Key(key) => self.key(key),
         }

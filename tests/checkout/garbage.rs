@@ -2,7 +2,7 @@
 //! it is rejected with a reason; good codes around it still arrive. Unplug and replug mid-stream.
 
 use crate::pty::{Scanner, config, connected, line, next, start};
-use warm_market::device::scanner::{LineError, LineReader, ScannerEvent};
+use warm_market::device::scanner::{LineError, LineReader, ScannerEvent, ScannerLink};
 
 #[test]
 fn random_bytes_long_lines_nul_and_binary_through_the_reader() {
@@ -92,7 +92,7 @@ fn unplug_and_replug_mid_stream() {
     drop(scanner);
     let _ = std::fs::remove_file(&link);
     match next(&mut rx) {
-        ScannerEvent::Disconnected { reason, .. } => assert!(!reason.is_empty()),
+        ScannerEvent::Link(ScannerLink::Disconnected { reason, .. }) => assert!(!reason.is_empty()),
         other => panic!("expected Disconnected, got {other:?}"),
     }
 

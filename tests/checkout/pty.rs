@@ -8,8 +8,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use warm_market::config::ScannerConfig;
-use warm_market::device::scanner::ScannerEvent;
 use warm_market::device::scanner::serial::spawn;
+use warm_market::device::scanner::{ScannerEvent, ScannerLink};
 
 /// Longest a test waits for an event before it fails (a guard against hanging, not a timing test).
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -59,8 +59,8 @@ pub fn next(rx: &mut UnboundedReceiver<ScannerEvent>) -> ScannerEvent {
 pub fn connected(rx: &mut UnboundedReceiver<ScannerEvent>) {
     loop {
         match next(rx) {
-            ScannerEvent::Connected { .. } => return,
-            ScannerEvent::Disconnected { .. } => {}
+            ScannerEvent::Link(ScannerLink::Connected { .. }) => return,
+            ScannerEvent::Link(ScannerLink::Disconnected { .. }) => {}
             other => panic!("expected Connected, got {other:?}"),
         }
     }

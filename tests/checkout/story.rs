@@ -5,7 +5,7 @@
 use crate::pty::{Scanner, config, next, start};
 use crate::support::{Kiosk, kiosk_with, slip_text};
 use iced::futures::channel::mpsc::UnboundedReceiver;
-use warm_market::device::scanner::ScannerEvent;
+use warm_market::device::scanner::{ScannerEvent, ScannerLink};
 use warm_market::store::Store;
 use warm_market::ui::Message;
 use warm_market::ui::app::KeyPress;
@@ -27,7 +27,7 @@ pub fn scan(k: &mut Kiosk, scanner: &mut Scanner, rx: &mut UnboundedReceiver<Sca
 pub fn until_connected(k: &mut Kiosk, rx: &mut UnboundedReceiver<ScannerEvent>) {
     loop {
         let event = next(rx);
-        let done = matches!(event, ScannerEvent::Connected { .. });
+        let done = matches!(event, ScannerEvent::Link(ScannerLink::Connected { .. }));
         k.app.update(Message::Scanner(event));
         if done {
             return;
@@ -168,7 +168,7 @@ fn a_volunteer_scans_goods_and_takes_cash() {
 #[test]
 fn a_keyboard_wedge_scanner_works_on_the_counter() {
     let mut k = kiosk_with(crate::support::config());
-    assert!(k.app.scanner_status() == &warm_market::ui::app::ScannerStatus::None);
+    assert!(k.app.scanner_status().is_none());
     k.app.update(Message::Key(KeyPress::VolunteerShortcut));
     enter_pin(&mut k, "2468");
     assert!(k.shows("扫码枪：未设置串口，可用键盘式扫码枪"));

@@ -26,13 +26,7 @@ fn crash_child_places_orders() {
         let lines: Vec<OrderLine> = (0..1 + n % 4)
             .map(|i| {
                 let p = &catalog.products[(n * 7 + i * 3) % catalog.products.len()];
-                OrderLine {
-                    product: p.id.clone(),
-                    name: p.name.clone(),
-                    spec: p.spec.clone(),
-                    unit_price: p.price,
-                    qty: 1 + i as u32,
-                }
+                OrderLine::of(p, 1 + i as u32)
             })
             .collect();
         let new = NewOrder { id: Uuid::now_v7(), terminal: "K9".into(), lang: Lang::Zh, household: None, lines };

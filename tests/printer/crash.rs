@@ -22,16 +22,7 @@ fn printer_child_commits_an_order() {
     let config = Config { printer: serial(std::path::Path::new(&port), 1200, FlowControl::None), ..Config::default() };
     let ctx = warm_market::kiosk::context(config.clone(), std::path::Path::new(&data)).unwrap();
     let catalog = ctx.catalog.clone();
-    let lines: Vec<_> = catalog.products[..6]
-        .iter()
-        .map(|p| warm_market::domain::OrderLine {
-            product: p.id.clone(),
-            name: p.name.clone(),
-            spec: p.spec.clone(),
-            unit_price: p.price,
-            qty: 2,
-        })
-        .collect();
+    let lines: Vec<_> = catalog.products[..6].iter().map(|p| warm_market::domain::OrderLine::of(p, 2)).collect();
     let new = warm_market::store::NewOrder {
         id: uuid::Uuid::now_v7(),
         terminal: "K1".into(),

@@ -94,13 +94,7 @@ fn a_volunteer_reprint_is_marked_and_the_original_is_not_resent() {
     let mut store = store(dir.path());
     let catalog = warm_market::catalog_file::demo().unwrap().catalog;
     let p = &catalog.products[0];
-    let line = warm_market::domain::OrderLine {
-        product: p.id.clone(),
-        name: p.name.clone(),
-        spec: p.spec.clone(),
-        unit_price: p.price,
-        qty: 1,
-    };
+    let line = warm_market::domain::OrderLine::of(p, 1);
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     let new = warm_market::store::NewOrder {
         id: uuid::Uuid::now_v7(),

@@ -163,13 +163,7 @@ impl Kiosk {
         let mut total = 0;
         for i in 0..n {
             let p = &catalog.products[i % catalog.products.len()];
-            let line = OrderLine {
-                product: p.id.clone(),
-                name: p.name.clone(),
-                spec: p.spec.clone(),
-                unit_price: p.price,
-                qty: 1 + (i % 3) as u32,
-            };
+            let line = OrderLine::of(p, 1 + (i % 3) as u32);
             total += line.total().as_fen();
             let new = NewOrder {
                 id: uuid::Uuid::now_v7(),

@@ -594,15 +594,11 @@ mod tests {
     use crate::domain::Lang;
     use crate::receipt::escpos::EscPos;
     use crate::receipt::paper::Paper;
-    use crate::receipt::slip::fixture::{market, order, shanghai};
+    use crate::receipt::slip::fixture::{self, market, order, profile, shanghai};
     use crate::receipt::slip::pickup_slip;
 
-    fn profile(paper: Paper) -> PaperProfile {
-        PaperProfile { paper, ..PaperProfile::default() }
-    }
-
     fn golden(name: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+        let path = fixture::golden(name);
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 

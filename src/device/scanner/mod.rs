@@ -8,4 +8,4 @@ pub mod tool;
 pub mod wedge;
 
 pub use line::{LineError, LineReader};
-pub use serial::{ScannerEvent, subscription};
+pub use serial::{ScannerEvent, ScannerLink, subscription};

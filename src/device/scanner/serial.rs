@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 /// How long one blocking read waits before the thread looks whether anyone still listens.
 const READ_TIMEOUT: Duration = Duration::from_millis(100);
 
-/// What the scanner thread reports. `Clone` so it travels in iced messages.
+/// Whether the serial scanner is there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScannerEvent {
+pub enum ScannerLink {
     Connected {
         port: String,
     },
@@ -25,6 +25,13 @@ pub enum ScannerEvent {
         reason: String,
         retry_in: Duration,
     },
+}
+
+/// What the scanner thread reports. `Clone` so it travels in iced messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScannerEvent {
+    /// The port came or went.
+    Link(ScannerLink),
     /// One line from the scanner: a code, or why those bytes are not one.
     Line(Result<String, LineError>),
 }
@@ -109,7 +116,7 @@ pub fn run(config: &ScannerConfig, port: &str, sink: &mut impl Sink) {
                 Ok(opened) => {
                     reader.reset();
                     tracing::info!(port, "scanner connected");
-                    if !sink.send(ScannerEvent::Connected { port: port.to_owned() }) {
+                    if !sink.send(ScannerEvent::Link(ScannerLink::Connected { port: port.to_owned() })) {
                         return;
                     }
                     State::Connected(opened)
@@ -119,8 +126,11 @@ pub fn run(config: &ScannerConfig, port: &str, sink: &mut impl Sink) {
                     // Report a cause once, not at every retry.
                     if reason.as_deref() != Some(&text) {
                         tracing::warn!(port, "scanner not available: {text}");
-                        let event =
-                            ScannerEvent::Disconnected { port: port.to_owned(), reason: text.clone(), retry_in };
+                        let event = ScannerEvent::Link(ScannerLink::Disconnected {
+                            port: port.to_owned(),
+                            reason: text.clone(),
+                            retry_in,
+                        });
                         if !sink.send(event) {
                             return;
                         }
@@ -152,7 +162,11 @@ pub fn run(config: &ScannerConfig, port: &str, sink: &mut impl Sink) {
                 drop(handle);
                 reader.reset();
                 tracing::warn!(port, "scanner lost: {why}");
-                if !sink.send(ScannerEvent::Disconnected { port: port.to_owned(), reason: why.clone(), retry_in }) {
+                if !sink.send(ScannerEvent::Link(ScannerLink::Disconnected {
+                    port: port.to_owned(),
+                    reason: why.clone(),
+                    retry_in,
+                })) {
                     return;
                 }
                 State::Disconnected { retry: Instant::now() + retry_in, reason: Some(why) }
@@ -185,11 +199,11 @@ fn stream(config: &ScannerConfig) -> mpsc::UnboundedReceiver<ScannerEvent> {
         Err(e) => {
             // No thread: report it once and stay disconnected (the screen says so).
             let (tx, rx) = mpsc::unbounded();
-            let _ = tx.unbounded_send(ScannerEvent::Disconnected {
+            let _ = tx.unbounded_send(ScannerEvent::Link(ScannerLink::Disconnected {
                 port,
                 reason: format!("cannot start the scanner thread: {e}"),
                 retry_in: Duration::ZERO,
-            });
+            }));
             rx
         }
     }

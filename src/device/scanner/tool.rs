@@ -2,7 +2,7 @@
 //! kind of code and what it means here, or why it was rejected — so a volunteer can check a
 //! scanner (and the scale's label layout) before the market opens.
 
-use super::serial::{Each, ScannerEvent, run};
+use super::serial::{Each, ScannerEvent, ScannerLink, run};
 use crate::config::ScannerConfig;
 use crate::domain::scan::{self, Rejection, Scan, Weighed};
 use crate::domain::{Catalog, Lang};
@@ -73,8 +73,10 @@ pub fn run_test(
         port,
         &mut Each(|event| {
             match event {
-                ScannerEvent::Connected { port } => print(&format!("# {} ({port})", Msg::ScannerConnected.text(lang))),
-                ScannerEvent::Disconnected { port, reason, retry_in } => print(&format!(
+                ScannerEvent::Link(ScannerLink::Connected { port }) => {
+                    print(&format!("# {} ({port})", Msg::ScannerConnected.text(lang)))
+                }
+                ScannerEvent::Link(ScannerLink::Disconnected { port, reason, retry_in }) => print(&format!(
                     "# {} ({port}: {reason})",
                     tr(Msg::ScannerDisconnected, lang, &[("s", &retry_in.as_secs().to_string())])
                 )),

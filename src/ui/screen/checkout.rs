@@ -1,11 +1,12 @@
 //! The volunteer's screens: the PIN pad, and the checkout counter (scanned lines with big
 //! buttons, the scan result in words, payment on the numpad, the paid summary).
 
+use crate::device::scanner::ScannerLink;
 use crate::domain::{Lang, PaymentMethod};
 use crate::i18n::{Msg, tr};
 use crate::receipt::receipt::method_name;
 use crate::ui::Element;
-use crate::ui::app::{App, Message, ScannerStatus};
+use crate::ui::app::{App, Message};
 use crate::ui::theme::{self, Tap};
 use crate::ui::volunteer::{Counter, Notice, PinEntry, Step, VMsg};
 use crate::ui::widget::{Pager, bold, label, numpad, pager, picture, price, tap};
@@ -49,9 +50,9 @@ pub fn pin_view<'a>(app: &'a App, pin: &'a PinEntry) -> Element<'a> {
 
 fn scanner_line(app: &App, lang: Lang) -> String {
     match app.scanner_status() {
-        ScannerStatus::None => Msg::ScannerNone.text(lang).to_owned(),
-        ScannerStatus::Connected { port } => format!("{} ({port})", Msg::ScannerConnected.text(lang)),
-        ScannerStatus::Disconnected { port, retry_in, .. } => {
+        None => Msg::ScannerNone.text(lang).to_owned(),
+        Some(ScannerLink::Connected { port }) => format!("{} ({port})", Msg::ScannerConnected.text(lang)),
+        Some(ScannerLink::Disconnected { port, retry_in, .. }) => {
             format!("{} ({port})", tr(Msg::ScannerDisconnected, lang, &[("s", &retry_in.as_secs().to_string())]))
         }
     }
