@@ -6,6 +6,9 @@
 //! 2. Hub ingest with 50 terminals pushing at once.
 //! 3. Catalog pull of 1,000 products with pictures (`BIG_CATALOG=/tmp/bigcat/catalog.toml`, made
 //!    by `python3 tools/assets/make_big_catalog.py /tmp/bigcat/catalog.toml`).
+//!
+//! During the push and the pull a probe measures how long a seniors' order commit would wait
+//! for the kiosk store's write lock (the longest write transaction sync holds).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use jiff::Timestamp;
@@ -64,6 +67,41 @@ fn start_hub(dir: &Path) -> Hub {
 
 fn sync_config(url: &str, token: &str, batch: u32) -> SyncConfig {
     SyncConfig { hub_url: url.into(), token: token.into(), batch_events: batch, ..SyncConfig::default() }
+}
+
+/// Another connection to a kiosk store that takes and releases the write lock over and over, as
+/// an order commit would, and keeps the longest wait: the longest write transaction of whatever
+/// else runs meanwhile.
+struct LockProbe {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(Duration, u64)>,
+}
+
+impl LockProbe {
+    fn start(path: &Path) -> LockProbe {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.busy_timeout(Duration::from_secs(60)).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut longest, mut tries) = (Duration::ZERO, 0);
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                let start = Instant::now();
+                conn.execute_batch("BEGIN IMMEDIATE; COMMIT").unwrap();
+                longest = longest.max(start.elapsed());
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            (longest, tries)
+        });
+        LockProbe { stop, thread }
+    }
+
+    /// The longest wait, and how many times the lock was taken.
+    fn finish(self) -> (Duration, u64) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().unwrap()
+    }
 }
 
 /// 10,000 orders, each followed by three more events, in a kiosk store.
@@ -155,6 +193,7 @@ fn main() {
     let (mut raw, mut raw_deferred) = (Vec::new(), Vec::new());
     let batches = [2000u32, 5000];
     let mut pushes: Vec<Vec<Duration>> = vec![Vec::new(); batches.len()];
+    let mut push_lock_wait = (Duration::ZERO, 0);
     for run in 0..RUNS {
         let dir = scratch.path().join(format!("run-{run}"));
         raw.push(raw_insert(&dir.join("raw.sqlite"), &events, true));
@@ -173,9 +212,12 @@ fn main() {
                 .unwrap();
             let mut syncer =
                 Syncer::new(&sync_config(&hub.1, &token, *batch), "K1", &store_path, &dir.join("kiosk")).unwrap();
+            let probe = LockProbe::start(&store_path);
             let start = Instant::now();
             let report = syncer.round(Timestamp::now()).unwrap();
             times.push(start.elapsed());
+            let (wait, tries) = probe.finish();
+            push_lock_wait = (push_lock_wait.0.max(wait), push_lock_wait.1 + tries);
             assert_eq!(report.pushed, events.len() as u64);
             assert_eq!(syncer.store().outbox_len().unwrap(), 0);
         }
@@ -200,6 +242,12 @@ fn main() {
             median / deferred_median
         );
     }
+
+    println!(
+        "longest wait for the kiosk store's write lock while pushing: {:.1} ms ({} commits probed; busy timeout 5 s)",
+        push_lock_wait.0.as_secs_f64() * 1e3,
+        push_lock_wait.1
+    );
 
     // 2. 50 terminals pushing at once.
     let dir = scratch.path().join("ingest");
@@ -277,9 +325,11 @@ fn main() {
             let kiosk = dir.join("kiosk");
             let mut syncer =
                 Syncer::new(&sync_config(&hub.1, &token, 2000), "K1", &kiosk.join("kiosk.sqlite"), &kiosk).unwrap();
+            let probe = LockProbe::start(&kiosk.join("kiosk.sqlite"));
             let start = Instant::now();
             let report = syncer.round(Timestamp::now()).unwrap();
             let took = start.elapsed();
+            let (wait, tries) = probe.finish();
             let bytes: u64 =
                 std::fs::read_dir(kiosk.join("pictures")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
             println!(
@@ -288,6 +338,10 @@ fn main() {
                 report.pictures_fetched,
                 bytes as f64 / 1e6,
                 took.as_secs_f64()
+            );
+            println!(
+                "longest wait for the kiosk store's write lock while pulling: {:.1} ms ({tries} commits probed)",
+                wait.as_secs_f64() * 1e3
             );
             let catalog = syncer.store().synced_catalog().unwrap().unwrap();
             assert_eq!(catalog.products.len(), 1000);

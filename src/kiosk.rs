@@ -14,14 +14,27 @@ use std::sync::{Arc, Mutex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    // Causes are in the messages, not also `source`s: `{:#}` would print them twice.
     #[error("catalog: {0}")]
-    Catalog(#[from] CatalogError),
+    Catalog(CatalogError),
     #[error("order store: {0}")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("config: {0}")]
     Config(String),
     #[error("the print worker thread could not start: {0}")]
     Printer(String),
+}
+
+impl From<CatalogError> for StartError {
+    fn from(e: CatalogError) -> Self {
+        StartError::Catalog(e)
+    }
+}
+
+impl From<StoreError> for StartError {
+    fn from(e: StoreError) -> Self {
+        StartError::Store(e)
+    }
 }
 
 /// Paths inside the data folder.

@@ -142,10 +142,24 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox_v5 RENAME TO outbox;",
 ];
 
+/// The schema version this program writes.
+pub(super) fn known() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the schema up to date. A current schema is only read: opening never takes the write
+/// lock unless a migration is due, so a store busy with another process's writes still opens.
 pub(super) fn run(conn: &mut Connection) -> Result<()> {
-    let known = MIGRATIONS.len() as i64;
-    // IMMEDIATE, with the version read inside: two processes opening a new store at once (the
-    // kiosk and `warm-kiosk sync`) must not both migrate it.
+    let known = known();
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current == known {
+        return Ok(());
+    }
+    if current > known {
+        return Err(StoreError::TooNew { found: current, known });
+    }
+    // IMMEDIATE, with the version read again inside: two processes opening a new store at once
+    // (the kiosk and `warm-kiosk sync`) must not both migrate it.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > known {

@@ -15,8 +15,10 @@ use std::time::Duration;
 pub use orders::NewOrder;
 pub use print_jobs::PrintJob;
 
-/// How long a writer waits for another connection's lock before giving up with `Busy`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a connection waits for another's lock before giving up with `Busy`. Every write
+/// transaction of the kiosk, its sync and its commands takes milliseconds (docs/BENCHMARKS.md,
+/// "Store locks"), so this is only reached when something is truly stuck.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why the store could not do what was asked. `Clone` so it can travel in UI messages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +33,10 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("the database was written by a newer version of this program (schema {found}, this program knows {known})")]
     TooNew { found: i64, known: i64 },
+    #[error(
+        "the database is from an older version (schema {found}, this program knows {known}); start the kiosk once to upgrade it"
+    )]
+    Outdated { found: i64, known: i64 },
     #[error("an order needs at least one line")]
     EmptyOrder,
     #[error("order {0} is already paid")]
@@ -69,19 +75,45 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_err = |e: &dyn std::fmt::Display| StoreError::Open { path: path.to_owned(), reason: e.to_string() };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
+            std::fs::create_dir_all(dir).map_err(|e| open_error(path, &e))?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(&e))?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // PRAGMAs live outside migrations: they are per connection, not part of the schema.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Switching to WAL needs the exclusive lock; a store already in WAL is only read here.
+        use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::run(&mut conn)?;
         Ok(Store { conn, path: path.to_owned() })
+    }
+
+    /// Opens an existing store for reading only (`sync status`, reports): it takes no write lock,
+    /// so it opens and reads while the kiosk or its sync writes, or while SQLite recovers the
+    /// log after a crash (it waits for that, up to the busy timeout). `Ok(None)` when there is no
+    /// store yet, or it is being created right now.
+    pub fn open_read_only(path: &Path) -> Result<Option<Store>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = migrations::known();
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        if found == 0 {
+            return Ok(None);
+        }
+        if found < known {
+            // An older store is upgraded by the first program that opens it for writing.
+            return Err(StoreError::Outdated { found, known });
+        }
+        Ok(Some(Store { conn, path: path.to_owned() }))
     }
 
     pub fn path(&self) -> &Path {
@@ -98,6 +130,37 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Puts the file in WAL mode unless it already is. The switch needs the exclusive lock, and SQLite
+/// answers a busy switch at once without calling the busy handler, so while another process is
+/// creating the same new store this waits for it here, up to the busy timeout.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(now) if now.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(now) if started.elapsed() > BUSY_TIMEOUT => {
+                return Err(StoreError::Busy(format!("cannot switch the journal to WAL (still {now})")));
+            }
+            Err(e) => {
+                let e = StoreError::from(e);
+                if !matches!(e, StoreError::Busy(_)) || started.elapsed() > BUSY_TIMEOUT {
+                    return Err(e);
+                }
+            }
+            Ok(_) => {}
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn open_error(path: &Path, e: &dyn std::fmt::Display) -> StoreError {
+    StoreError::Open { path: path.to_owned(), reason: e.to_string() }
 }
 
 /// Takes the next value of a named, never-reused sequence inside the caller's transaction.

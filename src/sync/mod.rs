@@ -49,10 +49,17 @@ pub enum SyncError {
     Refused { status: u16, error: String, message: String, acked_upto: Option<u64> },
     #[error("another sync of this terminal is running (lock {0})")]
     Busy(String),
+    // The cause is in the message, not also a `source`: `{:#}` would print it twice.
     #[error("local store: {0}")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("{0}")]
     Local(String),
+}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> Self {
+        SyncError::Store(e)
+    }
 }
 
 impl SyncError {
@@ -403,6 +410,13 @@ pub fn run_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_error_is_said_once_in_a_chain_of_causes() {
+        let e = anyhow::Error::from(SyncError::from(StoreError::Busy("the cause".into())));
+        let text = format!("{e:#}");
+        assert_eq!(text.matches("the cause").count(), 1, "{text}");
+    }
 
     /// A server that answers every push with `answer` (and every catalog request with an empty
     /// page), recording the seqs it was sent. Only for a hub that misbehaves; everything else is

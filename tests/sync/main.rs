@@ -6,5 +6,6 @@
 mod catalog;
 mod delivery;
 mod faults;
+mod locks;
 mod refusals;
 mod support;

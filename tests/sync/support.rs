@@ -16,6 +16,23 @@ use warm_market::store::{NewOrder, Store};
 pub const HUB: &str = env!("CARGO_BIN_EXE_warm-hub");
 pub const KIOSK: &str = env!("CARGO_BIN_EXE_warm-kiosk");
 
+/// A child process that is killed (and reaped) when dropped, so a failing test leaves none behind.
+pub struct Killed(pub Child);
+
+impl Killed {
+    /// kill -9, and wait for it.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// A `warm-hub serve` child process on a free loopback port.
 pub struct Hub {
     pub child: Child,
@@ -127,7 +144,7 @@ impl Kiosk {
         Config::load(&self.config).unwrap()
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(KIOSK);
         c.arg("--config").arg(&self.config).arg("--data").arg(&self.dir).args(args).env("RUST_LOG", "error");
         c
@@ -146,9 +163,9 @@ impl Kiosk {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    /// `warm-kiosk sync run` in the background.
-    pub fn spawn_sync(&self) -> Child {
-        self.command(&["sync", "run"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap()
+    /// `warm-kiosk sync run` in the background, killed when the guard drops (pass or fail).
+    pub fn spawn_sync(&self) -> Killed {
+        Killed(self.command(&["sync", "run"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap())
     }
 
     /// Places `n` orders offline, as the screen would; returns their total in fen.
@@ -156,25 +173,7 @@ impl Kiosk {
         let mut store = self.store();
         // Only to make ten thousand orders quickly: the kiosk itself runs with synchronous=FULL.
         store.connection().pragma_update(None, "synchronous", "OFF").unwrap();
-        let catalog = catalog_file::demo().unwrap().catalog;
-        let mut slots = Config::default().slot_policy();
-        slots.orders_per_slot = u32::MAX;
-        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-        let mut total = 0;
-        for i in 0..n {
-            let p = &catalog.products[i % catalog.products.len()];
-            let line = OrderLine::of(p, 1 + (i % 3) as u32);
-            total += line.total().as_fen();
-            let new = NewOrder {
-                id: uuid::Uuid::now_v7(),
-                terminal: self.terminal.clone(),
-                lang: Lang::Zh,
-                household: None,
-                lines: vec![line],
-            };
-            store.place_order(new, Timestamp::now(), &slots, &tz, |_| Vec::new()).unwrap();
-        }
-        total
+        place_orders(&mut store, &self.terminal, n)
     }
 
     pub fn waiting(&self) -> u64 {
@@ -194,6 +193,29 @@ impl Kiosk {
         }
         std::fs::copy(from, self.store_path()).unwrap();
     }
+}
+
+/// Places `n` one-line orders of the demo catalog's products; returns their total in fen.
+pub fn place_orders(store: &mut Store, terminal: &str, n: usize) -> i64 {
+    let catalog = catalog_file::demo().unwrap().catalog;
+    let mut slots = Config::default().slot_policy();
+    slots.orders_per_slot = u32::MAX;
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let mut total = 0;
+    for i in 0..n {
+        let p = &catalog.products[i % catalog.products.len()];
+        let line = OrderLine::of(p, 1 + (i % 3) as u32);
+        total += line.total().as_fen();
+        let new = NewOrder {
+            id: uuid::Uuid::now_v7(),
+            terminal: terminal.to_owned(),
+            lang: Lang::Zh,
+            household: None,
+            lines: vec![line],
+        };
+        store.place_order(new, Timestamp::now(), &slots, &tz, |_| Vec::new()).unwrap();
+    }
+    total
 }
 
 /// Polls `done` until it holds or `limit` passes (a deadline for failing, not a timing test).
