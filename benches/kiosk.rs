@@ -14,11 +14,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use warm_market::config::Config;
-use warm_market::domain::{Lang, OrderLine};
-use warm_market::kiosk;
-use warm_market::store::{NewOrder, Store};
-use warm_market::ui::{App, Message};
+use warm_core::domain::{Lang, OrderLine};
+use warm_kiosk::config::Config;
+use warm_kiosk::kiosk;
+use warm_kiosk::store::{NewOrder, Store};
+use warm_kiosk::ui::{App, Message};
 
 const RUNS: usize = 5;
 const COMMITS: usize = 400;
@@ -96,7 +96,7 @@ fn first_frame(catalog: Option<PathBuf>) {
     )
     .subscription(|_| window::frames().map(|_| Bench::Frame))
     .settings(kiosk::settings())
-    .window_size(warm_market::ui::REFERENCE_SIZE)
+    .window_size(warm_kiosk::ui::REFERENCE_SIZE)
     .run()
     .unwrap();
 }
@@ -112,7 +112,7 @@ fn bare_view(_: &()) -> Element<'_, ()> {
 fn bare_window() {
     iced::application(|| (), |_: &mut (), _: ()| iced::exit(), bare_view)
         .subscription(|_| window::frames().map(|_| ()))
-        .window_size(warm_market::ui::REFERENCE_SIZE)
+        .window_size(warm_kiosk::ui::REFERENCE_SIZE)
         .run()
         .unwrap();
 }
@@ -124,10 +124,10 @@ fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
 
 fn commit_latency(dir: &Path) -> ((f64, f64), (f64, f64)) {
     let mut store = Store::open(&dir.join("bench.sqlite")).unwrap();
-    let catalog = warm_market::catalog_file::demo().unwrap().catalog;
+    let catalog = warm_kiosk::demo::catalog().unwrap().catalog;
     let policy = Config::default().slot_policy();
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    let profile = warm_market::receipt::PaperProfile::default();
+    let profile = warm_core::receipt::PaperProfile::default();
     let ours: Vec<f64> = (0..COMMITS)
         .map(|n| {
             let lines = (0..3)
@@ -141,7 +141,7 @@ fn commit_latency(dir: &Path) -> ((f64, f64), (f64, f64)) {
             let start = Instant::now();
             store
                 .place_order(new, jiff::Timestamp::now(), &policy, &tz, |o| {
-                    warm_market::receipt::slip::pickup_slip(o, &catalog.market_name, &profile, &tz)
+                    warm_core::receipt::slip::pickup_slip(o, &catalog.market_name, &profile, &tz)
                 })
                 .unwrap();
             ms(start.elapsed())
@@ -171,13 +171,13 @@ fn rss_kib() -> u64 {
 
 fn memory(catalog: &Path) {
     let before = rss_kib();
-    let loaded = warm_market::catalog_file::load(catalog).unwrap();
-    let pictures = warm_market::ui::picture::Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
+    let loaded = warm_core::catalog_file::load(catalog).unwrap();
+    let pictures = warm_kiosk::ui::picture::Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
     let after = rss_kib();
     println!(
         "{} pictures decoded and scaled to ≤ {:?} px (categories, products): RSS {:.1} MiB before, {:.1} MiB after (+{:.1} MiB); {} missing",
         pictures.len(),
-        warm_market::ui::picture::max_side(1.0),
+        warm_kiosk::ui::picture::max_side(1.0),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
         (after - before) as f64 / 1024.0,
@@ -188,7 +188,7 @@ fn memory(catalog: &Path) {
 /// A catalog of `count` products in the demo's categories, each with its own picture (the demo
 /// pictures recoloured, so every file decodes to different pixels).
 fn make_big_catalog(dir: &Path, count: usize) {
-    let demo = warm_market::catalog_file::demo().unwrap();
+    let demo = warm_kiosk::demo::catalog().unwrap();
     std::fs::create_dir_all(dir.join("pictures")).unwrap();
     let mut toml = String::from("market_name_zh = \"压力测试市集\"\nmarket_name_en = \"Load Test Market\"\n");
     for c in &demo.catalog.categories {

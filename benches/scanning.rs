@@ -8,13 +8,14 @@
 use serialport::{SerialPort as _, TTYPort};
 use std::io::Write;
 use std::time::{Duration, Instant};
-use warm_market::config::{Config, ScannerConfig};
-use warm_market::device::scanner::serial::spawn;
-use warm_market::device::scanner::{ScannerEvent, ScannerLink};
-use warm_market::ui::app::KeyPress;
-use warm_market::ui::volunteer::{Mode, VMsg};
-use warm_market::ui::widget::numpad::Key;
-use warm_market::ui::{App, Message};
+use warm_kiosk::config::Config;
+use warm_kiosk::device::scanner::ScannerConfig;
+use warm_kiosk::device::scanner::serial::spawn;
+use warm_kiosk::device::scanner::{ScannerEvent, ScannerLink};
+use warm_kiosk::ui::app::KeyPress;
+use warm_kiosk::ui::volunteer::{Mode, VMsg};
+use warm_kiosk::ui::widget::numpad::Key;
+use warm_kiosk::ui::{App, Message};
 
 fn items(app: &App) -> u32 {
     match app.volunteer() {
@@ -30,7 +31,7 @@ fn main() {
     let port = slave.name().unwrap();
     let config =
         Config { scanner: ScannerConfig { port: Some(port.clone()), ..ScannerConfig::default() }, ..Config::default() };
-    let ctx = warm_market::kiosk::context(config.clone(), dir.path()).unwrap();
+    let ctx = warm_kiosk::kiosk::context(config.clone(), dir.path()).unwrap();
     let codes: Vec<String> = ctx.catalog.products.iter().map(|p| p.ean13.clone()).collect();
     let mut app = App::new(ctx);
     app.update(Message::Key(KeyPress::VolunteerShortcut));

@@ -16,17 +16,19 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use warm_market::api::{Event, PushRequest, PushResponse};
-use warm_market::catalog_file;
-use warm_market::config::{Config, SyncConfig};
-use warm_market::domain::{Lang, OrderLine};
-use warm_market::hub::ingest::order_total;
-use warm_market::hub::sqlite::{self, SqliteHub};
-use warm_market::hub::store::HubStore;
-use warm_market::store::{NewOrder, Store};
-use warm_market::sync::Syncer;
+use warm_core::api::{Event, PushRequest, PushResponse};
+use warm_core::domain::{Lang, OrderLine};
+use warm_hub::ingest::order_total;
+use warm_hub::sqlite::{self, SqliteHub};
+use warm_hub::store::HubStore;
+use warm_kiosk::config::{Config, SyncConfig};
+use warm_kiosk::demo;
+use warm_kiosk::store::{NewOrder, Store};
+use warm_kiosk::sync::Syncer;
 
-const HUB: &str = env!("CARGO_BIN_EXE_warm-hub");
+#[path = "../tests/sync/hub_binary.rs"]
+mod hub_binary;
+use hub_binary::hub_binary;
 /// Each push and raw insert is measured this many times.
 const RUNS: usize = 9;
 
@@ -47,13 +49,13 @@ impl Drop for Hub {
 }
 
 fn hub_cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(HUB).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
+    let out = Command::new(hub_binary()).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 fn start_hub(dir: &Path) -> Hub {
-    let mut child = Command::new(HUB)
+    let mut child = Command::new(hub_binary())
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
@@ -108,7 +110,7 @@ impl LockProbe {
 fn fill_kiosk(path: &Path, terminal: &str, orders: usize) {
     let mut store = Store::open(path).unwrap();
     store.connection().pragma_update(None, "synchronous", "OFF").unwrap();
-    let catalog = catalog_file::demo().unwrap().catalog;
+    let catalog = demo::catalog().unwrap().catalog;
     let mut slots = Config::default().slot_policy();
     slots.orders_per_slot = u32::MAX;
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();

@@ -7,15 +7,15 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Instant;
-use warm_market::domain::order::OrderStatus;
-use warm_market::domain::{
+use warm_core::domain::order::OrderStatus;
+use warm_core::domain::{
     Lang, Money, Order, OrderLine, OrderNumber, Payment, PaymentMethod, PickupSlot, ProductId, Text,
 };
-use warm_market::receipt::escpos::{Align, EscPos, QrEc};
-use warm_market::receipt::receipt::sales_receipt;
-use warm_market::receipt::slip::pickup_slip;
-use warm_market::receipt::width::row;
-use warm_market::receipt::{Paper, PaperProfile};
+use warm_core::receipt::escpos::{Align, EscPos, QrEc};
+use warm_core::receipt::receipt::sales_receipt;
+use warm_core::receipt::slip::pickup_slip;
+use warm_core::receipt::width::row;
+use warm_core::receipt::{Paper, PaperProfile};
 
 struct Line {
     align: Align,

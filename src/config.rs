@@ -2,11 +2,11 @@
 //! file at all; a file that names an unknown key or gives a wrong type is refused with the key named.
 
 use crate::device::printer::PrinterConfig;
-use crate::domain::scan::WeighedLayout;
-use crate::domain::{Lang, SlotPolicy};
+use crate::device::scanner::ScannerConfig;
 use jiff::civil::Time;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use warm_core::domain::{Lang, SlotPolicy};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -65,61 +65,6 @@ impl Default for SyncConfig {
             timeout_seconds: 30,
             batch_events: 5000,
             catalog_page: 500,
-        }
-    }
-}
-
-/// `[scanner]`: a serial (CDC / virtual COM) barcode scanner. With no `port` the kiosk runs
-/// without one; a keyboard-wedge scanner still works on the checkout screen.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ScannerConfig {
-    /// Device path, e.g. "/dev/ttyACM0" or a stable "/dev/serial/by-id/..." link.
-    pub port: Option<String>,
-    pub baud: u32,
-    pub data_bits: u8,
-    pub parity: Parity,
-    pub stop_bits: u8,
-    pub flow_control: FlowControl,
-    /// Seconds between tries to open the port while the scanner is unplugged.
-    pub retry_seconds: u64,
-    /// Longest line accepted, in bytes; longer ones are rejected and never held in memory.
-    pub max_line_bytes: usize,
-    /// Keyboard wedge: most milliseconds between two keys of one scan (people type slower).
-    pub wedge_key_gap_ms: u64,
-    /// Labels of the market's scale (prefix 20–29).
-    pub weighed: WeighedLayout,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Parity {
-    None,
-    Odd,
-    Even,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowControl {
-    None,
-    Software,
-    Hardware,
-}
-
-impl Default for ScannerConfig {
-    fn default() -> Self {
-        ScannerConfig {
-            port: None,
-            baud: 9600,
-            data_bits: 8,
-            parity: Parity::None,
-            stop_bits: 1,
-            flow_control: FlowControl::None,
-            retry_seconds: 2,
-            max_line_bytes: 512,
-            wedge_key_gap_ms: 50,
-            weighed: WeighedLayout::default(),
         }
     }
 }
@@ -256,11 +201,11 @@ impl Config {
                 "sync.interval_seconds, timeout_seconds, batch_events and catalog_page must be at least 1".into()
             );
         }
-        if y.batch_events as usize > crate::api::MAX_BATCH_EVENTS || y.catalog_page > crate::api::MAX_PAGE {
+        if y.batch_events as usize > warm_core::api::MAX_BATCH_EVENTS || y.catalog_page > warm_core::api::MAX_PAGE {
             return Err(format!(
                 "sync.batch_events is at most {} and sync.catalog_page at most {}",
-                crate::api::MAX_BATCH_EVENTS,
-                crate::api::MAX_PAGE
+                warm_core::api::MAX_BATCH_EVENTS,
+                warm_core::api::MAX_PAGE
             ));
         }
         let sc = &self.scanner;
@@ -271,7 +216,7 @@ impl Config {
             return Err("scanner: retry_seconds and wedge_key_gap_ms at least 1, max_line_bytes at least 16".into());
         }
         sc.weighed.check()?;
-        if !crate::domain::pin::valid_hash(&self.volunteer.pin_hash) {
+        if !warm_core::domain::pin::valid_hash(&self.volunteer.pin_hash) {
             return Err("volunteer.pin_hash is not an argon2 hash: make one with `warm-kiosk pin`".into());
         }
         Ok(())
@@ -305,6 +250,12 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_hash_is_the_demo_pin() {
+        let config = Config::default();
+        assert!(warm_core::domain::pin::matches(&config.volunteer.pin_hash, warm_core::domain::pin::DEMO_PIN));
+    }
 
     #[test]
     fn the_shipped_example_is_the_default() {
@@ -345,7 +296,7 @@ mod tests {
         let err = Config::parse("[printer]\nkind = \"serial\"\nport = \"\"\n").unwrap_err();
         assert!(err.contains("printer.port"), "{err}");
         let c = Config::parse("[printer]\nkind = \"tcp\"\nhost = \"10.0.0.9\"\npaper = \"58mm\"\n").unwrap();
-        assert_eq!(c.printer.profile().paper, crate::receipt::Paper::Mm58);
+        assert_eq!(c.printer.profile().paper, warm_core::receipt::Paper::Mm58);
     }
 
     #[test]

@@ -1,16 +1,16 @@
 //! Assembles a kiosk from its config: catalog, pictures, store and printer, then opens the window.
 //! Shared by the binary, the tests and the benchmarks so all three run the same thing.
 
-use crate::catalog_file::{self, CatalogError, LoadedCatalog};
 use crate::config::Config;
 use crate::device::printer::serial;
 use crate::device::printer::worker::Printer;
-use crate::fonts;
 use crate::store::{Store, StoreError};
 use crate::ui::picture::Pictures;
 use crate::ui::{App, Context, REFERENCE_SIZE, theme};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use warm_core::catalog_file::{self, CatalogError, LoadedCatalog};
+use warm_core::fonts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -53,7 +53,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         Some((catalog, pictures)) => LoadedCatalog { catalog, pictures },
         None => match &config.catalog {
             Some(path) => catalog_file::load(path)?,
-            None => catalog_file::demo()?,
+            None => crate::demo::catalog()?,
         },
     };
     let time_zone = config.time_zone().map_err(StartError::Config)?;

@@ -1,18 +1,15 @@
-//! Warm Market (暖心市集): an elderly-friendly grocery kiosk. Layers, each depending only on those
-//! below it: `ui` → `sync` → `device` → `receipt` → `store` → `domain`; `config`, `i18n`, `fonts`
-//! and `api` (the wire contract with the hub) are shared leaves. `hub` is the cooperative's server
-//! (the `warm-hub` binary): it uses `api`, `catalog_file` and `domain`, never `ui`.
+//! Warm Market (暖心市集)'s kiosk: the touchscreen terminal seniors order at, with its serial
+//! printer and scanner, its durable order store and its sync with the cooperative's hub. Layers,
+//! each depending only on those below it:
+//! `ui` (iced: the root `app`, `screen`s that own their state, `widget`s) → `kiosk` (assembles a
+//! kiosk from its config) → `sync` (the terminal's side: outbox push, catalog pull) and `device`
+//! (printer, scanner) → `store` (the SQLite file) → `config`, `demo`. Everything below that is the
+//! `warm_core` crate (domain rules, wire contract, words, receipt layouts), which the hub shares.
 
-pub mod api;
-pub mod catalog_file;
 pub mod config;
+pub mod demo;
 pub mod device;
-pub mod domain;
-pub mod fonts;
-pub mod hub;
-pub mod i18n;
 pub mod kiosk;
-pub mod receipt;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -2,12 +2,12 @@
 //! outbox event, so either all of them exist or none does.
 
 use super::{Result, Store, StoreError, append_event, next_in_sequence, time_from_sql, time_to_sql};
-use crate::domain::order::OrderStatus;
-use crate::domain::{Lang, Order, OrderLine, OrderNumber, PickupSlot, ProductId, SlotPolicy, Text};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
+use warm_core::domain::order::OrderStatus;
+use warm_core::domain::{Lang, Order, OrderLine, OrderNumber, PickupSlot, ProductId, SlotPolicy, Text};
 
 /// What the screen hands to the store when a senior presses 确认.
 #[derive(Debug, Clone)]
@@ -205,7 +205,7 @@ pub(super) fn read_order(conn: &rusqlite::Connection, id: Uuid) -> Result<Option
                 product: ProductId(r.get(0)?),
                 name: Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
                 spec: Text::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                unit_price: crate::domain::Money(r.get(5)?),
+                unit_price: warm_core::domain::Money(r.get(5)?),
                 qty: r.get(6)?,
             })
         })?

@@ -5,13 +5,13 @@
 
 use super::orders::{insert_lines, insert_order, read_order};
 use super::{Result, Store, StoreError, append_event, next_in_sequence, time_from_sql, time_to_sql};
-use crate::domain::order::OrderStatus;
-use crate::domain::{Lang, Money, Order, OrderLine, OrderNumber, Payment, PaymentMethod, PickupSlot, ProductId};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+use warm_core::domain::order::OrderStatus;
+use warm_core::domain::{Lang, Money, Order, OrderLine, OrderNumber, Payment, PaymentMethod, PickupSlot, ProductId};
 
 /// What the volunteer's counter hands to the store when the payment is confirmed.
 #[derive(Debug, Clone)]
@@ -239,8 +239,8 @@ fn movement(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Text;
     use crate::store::NewOrder;
+    use warm_core::domain::Text;
 
     fn line(id: &str, fen: i64, qty: u32) -> OrderLine {
         OrderLine {

@@ -2,11 +2,11 @@
 //! catalog pulled from the hub (each page applied with its cursor in one transaction).
 
 use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
-use crate::api::{CatalogChange, Event};
-use crate::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::HashSet;
+use warm_core::api::{CatalogChange, Event};
+use warm_core::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
 
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
@@ -33,7 +33,7 @@ impl Store {
 
     /// The next push: up to `limit` outbox events with `seq > after` (the batch before may still
     /// be on its way, so still in the outbox), written straight from their rows as the body
-    /// `{"events": [...]}`, byte for byte what [`crate::api::encode_push`] makes of
+    /// `{"events": [...]}`, byte for byte what [`warm_core::api::encode_push`] makes of
     /// [`Store::outbox_head`]. Each payload is JSON this store wrote with serde in the same
     /// transaction as its change, so it goes out as stored, not parsed again here: the hub
     /// validates every byte it receives, and parsing twice cost the kiosk as much as the hub's
@@ -287,10 +287,10 @@ mod tests {
         assert_eq!(last, Some(3));
         assert_eq!(
             String::from_utf8(body).unwrap(),
-            String::from_utf8(crate::api::encode_push(&store.outbox_head(10).unwrap()).unwrap()).unwrap()
+            String::from_utf8(warm_core::api::encode_push(&store.outbox_head(10).unwrap()).unwrap()).unwrap()
         );
         let (body, last) = store.outbox_push_body(1, 1).unwrap();
-        let request: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
+        let request: warm_core::api::PushRequest = serde_json::from_slice(&body).unwrap();
         assert_eq!((request.events.len(), request.events[0].seq, last), (1, 2, Some(2)));
         store.connection().execute("UPDATE outbox SET payload = '  ' WHERE seq = 3", []).unwrap();
         assert!(matches!(store.outbox_push_body(2, 10), Err(StoreError::Decode(_))));

@@ -6,10 +6,10 @@
 //! server must serve many terminals at once; the terminal has no such need.
 
 use super::SyncError;
-use crate::api::{self, ApiError, CatalogPage, PushResponse};
 use crate::config::SyncConfig;
 use std::time::Duration;
 use ureq::Agent;
+use warm_core::api::{self, ApiError, CatalogPage, PushResponse};
 
 pub struct Client {
     agent: Agent,

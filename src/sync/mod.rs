@@ -6,12 +6,9 @@
 //! One loop per terminal: whoever syncs holds an exclusive lock on `sync.lock` in the data
 //! folder (the kernel releases it if the process dies, even by `kill -9`).
 
-pub mod cli;
 pub mod client;
 
-use crate::catalog_file::PictureSource;
 use crate::config::SyncConfig;
-use crate::domain::Catalog;
 use crate::store::{Store, StoreError};
 use client::Client;
 use jiff::Timestamp;
@@ -20,6 +17,8 @@ use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use warm_core::catalog_file::PictureSource;
+use warm_core::domain::Catalog;
 
 /// Events in the first push of a round: small, so the hub starts work at once and a slow link
 /// is found out cheaply.
@@ -237,8 +236,8 @@ impl Syncer {
             // Pictures first: a page is applied only once everything it shows is on disk.
             for change in &page.changes {
                 let hash = match change {
-                    crate::api::CatalogChange::Category { picture, deleted: false, .. }
-                    | crate::api::CatalogChange::Product { picture, deleted: false, .. } => picture,
+                    warm_core::api::CatalogChange::Category { picture, deleted: false, .. }
+                    | warm_core::api::CatalogChange::Product { picture, deleted: false, .. } => picture,
                     _ => continue,
                 };
                 if self.fetch_picture(hash)? {
@@ -453,7 +452,7 @@ mod tests {
                         let mut body = vec![0; length];
                         reader.read_exact(&mut body).unwrap();
                         let reply = if head.starts_with("POST") {
-                            let push: crate::api::PushRequest = serde_json::from_slice(&body).unwrap();
+                            let push: warm_core::api::PushRequest = serde_json::from_slice(&body).unwrap();
                             record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
                             answer
                         } else {

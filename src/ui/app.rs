@@ -6,11 +6,7 @@ use super::screen;
 use super::widget::{Pager, bold, label, tap};
 use super::{Element, theme};
 use crate::config::Config;
-use crate::device::printer::preview;
 use crate::device::printer::worker::{Printer, PrinterState};
-use crate::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine, ProductId};
-use crate::i18n::Msg;
-use crate::receipt::slip::pickup_slip;
 use crate::store::{NewOrder, Store};
 use iced::widget::{column, container, image, opaque, row, space, stack};
 use iced::{Alignment, Event, Length, Subscription, Theme, event, mouse, touch, window};
@@ -18,13 +14,17 @@ use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine, ProductId};
+use warm_core::i18n::Msg;
+use warm_core::receipt::preview;
+use warm_core::receipt::slip::pickup_slip;
 
 use super::volunteer::{self, Mode as VolunteerMode, VMsg};
 use crate::device::scanner::wedge::Wedge;
 use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
-use crate::domain::pin::PinGate;
-use crate::domain::scan::{self, Scan};
 use iced::keyboard;
+use warm_core::domain::pin::PinGate;
+use warm_core::domain::scan::{self, Scan};
 
 /// Products per page of a category's grid (3 columns × 2 rows) and lines per page elsewhere.
 pub const GRID_PAGE: usize = 6;
@@ -253,10 +253,10 @@ impl App {
         Subscription::batch([
             iced::time::every(Duration::from_secs(1)).map(Message::Tick),
             event::listen_with(touched),
-            Subscription::run_with(self.ctx.printer.clone(), Printer::updates).map(Message::Printer),
+            super::devices::printer(&self.ctx.printer).map(Message::Printer),
             super::sync_status::subscription(self),
             event::listen_with(keyed),
-            crate::device::scanner::subscription(&self.ctx.config.scanner).map(Message::Scanner),
+            super::devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
         ])
     }
 
@@ -513,7 +513,7 @@ fn keyed(event: Event, _status: event::Status, _window: window::Id) -> Option<Me
 }
 
 /// The slip picture shown on the done screen; a failure to render only loses the picture.
-fn slip_picture(bytes: &[u8], profile: &crate::receipt::PaperProfile) -> Option<image::Handle> {
+fn slip_picture(bytes: &[u8], profile: &warm_core::receipt::PaperProfile) -> Option<image::Handle> {
     match preview::render(bytes, profile) {
         Ok(gray) => {
             let rgba = image::Handle::from_rgba(

@@ -2,6 +2,7 @@
 //! all I/O; `screen` holds one view per screen; `widget` the big tappable parts they share.
 
 pub mod app;
+pub mod devices;
 pub mod picture;
 pub mod screen;
 pub mod sync_status;

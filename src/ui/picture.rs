@@ -2,11 +2,11 @@
 //! shared by content hash so two products with the same picture cost one decode.
 
 use super::theme;
-use crate::catalog_file::PictureSource;
-use crate::domain::Catalog;
 use iced::widget::image::Handle;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use warm_core::catalog_file::PictureSource;
+use warm_core::domain::Catalog;
 
 /// Pictures are scaled once to the largest size the screen shows them at (category tiles are
 /// bigger than product tiles), so a thousand products stay light in memory.
@@ -86,11 +86,10 @@ fn decode(bytes: &[u8], side: u32) -> Result<Handle, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog_file;
 
     #[test]
     fn the_demo_pictures_all_load() {
-        let loaded = catalog_file::demo().unwrap();
+        let loaded = crate::demo::catalog().unwrap();
         let pictures = Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
         assert!(pictures.missing.is_empty(), "{:?}", pictures.missing);
         for p in &loaded.catalog.products {
@@ -102,7 +101,7 @@ mod tests {
     fn missing_and_corrupt_pictures_are_listed_not_fatal() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.png"), b"not a png").unwrap();
-        let mut catalog = catalog_file::demo().unwrap().catalog;
+        let mut catalog = crate::demo::catalog().unwrap().catalog;
         catalog.products.truncate(2);
         catalog.categories.truncate(1);
         catalog.categories[0].picture = "bad.png".into();

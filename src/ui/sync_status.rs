@@ -7,14 +7,14 @@ use super::picture::Pictures;
 use super::widget::{bold, label};
 use super::{Element, theme};
 use crate::config::SyncConfig;
-use crate::domain::Catalog;
-use crate::i18n::{Msg, fill};
 use crate::sync::{self, SyncStatus, Update};
 use iced::Subscription;
 use iced::futures::channel::mpsc;
 use iced::widget::{column, container};
 use std::path::PathBuf;
 use std::sync::Arc;
+use warm_core::domain::Catalog;
+use warm_core::i18n::{Msg, fill};
 
 /// What the sync loop tells the screen.
 #[derive(Debug, Clone)]

@@ -1,11 +1,12 @@
 //! Sizes and colours in one place, at the 1920×1080 reference (the config's `scale` multiplies
-//! them all). The numbers come from ENGINEERING.md §6: targets ≥ 96 px (≥ 16 mm on a 21.5" panel),
-//! body text ≥ 32 px, prices ≥ 48 px, contrast ≥ 7:1.
+//! them all). The floors are the seniors' accessibility targets written in the README ("The
+//! screens"), from the MIIT 适老化 rules and WCAG AAA: targets ≥ 96 px (≥ 16 mm on a 21.5"
+//! panel), body text ≥ 32 px, prices ≥ 48 px, contrast ≥ 7:1; `tests/kiosk/layout.rs` checks them.
 
 use iced::widget::{button, container};
 use iced::{Background, Border, Color, Font, Shadow, Theme, font};
 
-pub const FONT: Font = Font::with_name(crate::fonts::FAMILY);
+pub const FONT: Font = Font::with_name(warm_core::fonts::FAMILY);
 pub const BOLD: Font = Font { weight: font::Weight::Bold, ..FONT };
 
 // Text sizes, px.

@@ -7,16 +7,15 @@ use super::app::Context;
 use super::widget::Pager;
 use super::widget::numpad::Key;
 use crate::device::scanner::LineError;
-use crate::device::scanner::tool::rejection;
-use crate::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
-use crate::domain::pin::{PinGate, PinOutcome};
-use crate::domain::scan::{self, Scan, Weighed};
-use crate::domain::{CategoryId, Lang, PaymentMethod, ProductId, Text};
-use crate::i18n::{Msg, tr};
-use crate::receipt::receipt::sales_receipt;
 use crate::store::StoreError;
 use crate::store::payments::{NewPayment, Paid, SaleToPay};
 use std::time::Instant;
+use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
+use warm_core::domain::pin::{PinGate, PinOutcome};
+use warm_core::domain::scan::{self, Scan, Weighed};
+use warm_core::domain::{CategoryId, Lang, PaymentMethod, ProductId, Text};
+use warm_core::i18n::{Msg, rejection, tr};
+use warm_core::receipt::receipt::sales_receipt;
 
 /// Sale lines per page on the counter.
 pub const LINES_PAGE: usize = 3;

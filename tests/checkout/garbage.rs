@@ -2,7 +2,7 @@
 //! it is rejected with a reason; good codes around it still arrive. Unplug and replug mid-stream.
 
 use crate::pty::{Scanner, config, connected, line, next, start};
-use warm_market::device::scanner::{LineError, LineReader, ScannerEvent, ScannerLink};
+use warm_kiosk::device::scanner::{LineError, LineReader, ScannerEvent, ScannerLink};
 
 #[test]
 fn random_bytes_long_lines_nul_and_binary_through_the_reader() {

@@ -2,8 +2,8 @@
 //! read back as itself, and a code with one digit changed is never taken for the original.
 
 use proptest::prelude::*;
-use warm_market::domain::barcode::valid_gs1;
-use warm_market::domain::scan::{Rejection, Scan, WeighedLayout, parse};
+use warm_core::domain::barcode::valid_gs1;
+use warm_core::domain::scan::{Rejection, Scan, WeighedLayout, parse};
 
 fn with_check(data: &[u8]) -> String {
     let sum: u32 = data.iter().rev().enumerate().map(|(i, d)| u32::from(*d) * if i % 2 == 0 { 3 } else { 1 }).sum();

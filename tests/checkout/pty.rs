@@ -7,9 +7,9 @@ use serialport::{SerialPort as _, TTYPort};
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use warm_market::config::ScannerConfig;
-use warm_market::device::scanner::serial::spawn;
-use warm_market::device::scanner::{ScannerEvent, ScannerLink};
+use warm_kiosk::device::scanner::ScannerConfig;
+use warm_kiosk::device::scanner::serial::spawn;
+use warm_kiosk::device::scanner::{ScannerEvent, ScannerLink};
 
 /// Longest a test waits for an event before it fails (a guard against hanging, not a timing test).
 pub const PATIENCE: Duration = Duration::from_secs(20);

@@ -4,10 +4,10 @@
 use crate::pty::{Scanner, config, start};
 use crate::story::{enter_pin, scan, shows_part, until_connected};
 use crate::support::{kiosk_with, qr_payload};
-use warm_market::domain::{Money, PaymentMethod, ProductId};
-use warm_market::store::payments::{NewPayment, SaleToPay};
-use warm_market::store::{Store, StoreError};
-use warm_market::ui::app::Screen;
+use warm_core::domain::{Money, PaymentMethod, ProductId};
+use warm_kiosk::store::payments::{NewPayment, SaleToPay};
+use warm_kiosk::store::{Store, StoreError};
+use warm_kiosk::ui::app::Screen;
 
 #[test]
 fn a_slip_is_recalled_amended_and_paid_by_wechat_once() {
@@ -70,7 +70,7 @@ fn a_slip_is_recalled_amended_and_paid_by_wechat_once() {
     assert!(k.shows("收款成功"));
     assert!(k.shows("收据号 K1-0001"), "the senior's order, not a new one");
 
-    let store = Store::open(&warm_market::kiosk::store_path(k.dir.path())).unwrap();
+    let store = Store::open(&warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     let paid = store.order(order.id).unwrap().unwrap();
     assert_eq!(paid.status.as_str(), "paid");
     assert_eq!(paid.total(), Money(3990 + 890));

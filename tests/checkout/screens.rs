@@ -3,13 +3,13 @@
 //! picture is compared, a missing one is written).
 
 use crate::support::{Kiosk, kiosk, simulator};
-use warm_market::device::scanner::ScannerEvent;
-use warm_market::domain::PaymentMethod;
-use warm_market::ui::Message;
-use warm_market::ui::app::KeyPress;
-use warm_market::ui::theme;
-use warm_market::ui::volunteer::VMsg;
-use warm_market::ui::widget::numpad::Key;
+use warm_core::domain::PaymentMethod;
+use warm_kiosk::device::scanner::ScannerEvent;
+use warm_kiosk::ui::Message;
+use warm_kiosk::ui::app::KeyPress;
+use warm_kiosk::ui::theme;
+use warm_kiosk::ui::volunteer::VMsg;
+use warm_kiosk::ui::widget::numpad::Key;
 
 fn shot(k: &Kiosk, name: &str) {
     let path = format!("{}/docs/screenshots/checkout-{name}.png", env!("CARGO_MANIFEST_DIR"));

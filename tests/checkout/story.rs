@@ -5,10 +5,10 @@
 use crate::pty::{Scanner, config, next, start};
 use crate::support::{Kiosk, kiosk_with, slip_text};
 use iced::futures::channel::mpsc::UnboundedReceiver;
-use warm_market::device::scanner::{ScannerEvent, ScannerLink};
-use warm_market::store::Store;
-use warm_market::ui::Message;
-use warm_market::ui::app::KeyPress;
+use warm_kiosk::device::scanner::{ScannerEvent, ScannerLink};
+use warm_kiosk::store::Store;
+use warm_kiosk::ui::Message;
+use warm_kiosk::ui::app::KeyPress;
 
 /// Feeds scanner events to the app until one scanned line has been handled.
 pub fn scan(k: &mut Kiosk, scanner: &mut Scanner, rx: &mut UnboundedReceiver<ScannerEvent>, bytes: &[u8]) {
@@ -121,9 +121,9 @@ fn a_volunteer_scans_goods_and_takes_cash() {
     assert!(k.shows("收款成功"));
     assert!(k.shows("收据已打印"));
     // A second tap on a stale confirm (or a double tap) cannot pay again.
-    k.app.update(Message::Volunteer(warm_market::ui::volunteer::VMsg::ConfirmPay));
+    k.app.update(Message::Volunteer(warm_kiosk::ui::volunteer::VMsg::ConfirmPay));
 
-    let store = Store::open(&warm_market::kiosk::store_path(k.dir.path())).unwrap();
+    let store = Store::open(&warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     let (method, amount, tendered, change, order_id): (String, i64, i64, i64, String) = store
         .connection()
         .query_row("SELECT method, amount_fen, tendered_fen, change_fen, order_id FROM payments", [], |r| {
@@ -148,7 +148,7 @@ fn a_volunteer_scans_goods_and_takes_cash() {
     let payments: i64 = store.connection().query_row("SELECT count(*) FROM payments", [], |r| r.get(0)).unwrap();
     assert_eq!(payments, 1);
     assert_eq!(store.outbox_len().unwrap(), 2, "order.placed and payment.recorded");
-    assert_eq!(store.stock(&warm_market::domain::ProductId::new("rice-5kg")).unwrap(), -2);
+    assert_eq!(store.stock(&warm_core::domain::ProductId::new("rice-5kg")).unwrap(), -2);
 
     // The receipt: committed with the payment, then printed by the print worker.
     let state = k.ctx.printer.drain();
@@ -156,7 +156,7 @@ fn a_volunteer_scans_goods_and_takes_cash() {
     assert!(store.pending_print_jobs().unwrap().is_empty());
     let bytes: Vec<u8> =
         store.connection().query_row("SELECT bytes FROM print_jobs WHERE kind = 'receipt'", [], |r| r.get(0)).unwrap();
-    let printed = std::fs::read_dir(warm_market::kiosk::prints_dir(k.dir.path())).unwrap().count();
+    let printed = std::fs::read_dir(warm_kiosk::kiosk::prints_dir(k.dir.path())).unwrap().count();
     assert_eq!(printed, 1);
     assert_eq!(&bytes[..2], &[0x1b, 0x40], "starts with ESC @");
     let text = slip_text(&bytes);

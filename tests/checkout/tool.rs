@@ -1,17 +1,21 @@
 //! `warm-kiosk scanner test`: one line per scan, kind and meaning or why rejected, read from a
 //! real pty through the same reader the kiosk uses.
 
-use crate::pty::{Scanner, config};
+use crate::pty::Scanner;
 use crate::story::with_check;
-use warm_market::domain::Lang;
+use std::process::Command;
 
 #[test]
 fn the_scanner_test_tool_describes_each_scan() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("ttyScanner");
     let mut scanner = Scanner::plug(&link);
-    let cfg = config(&link);
-    let catalog = warm_market::catalog_file::demo().unwrap().catalog;
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("[scanner]\nport = \"{}\"\nretry_seconds = 1\n[volunteer]\nbadge = \"VOL-1\"\n", link.display()),
+    )
+    .unwrap();
     let label = with_check("220000200523");
     scanner.send(
         format!(
@@ -20,11 +24,15 @@ fn the_scanner_test_tool_describes_each_scan() {
         )
         .as_bytes(),
     );
-    let mut out = Vec::new();
-    let port = cfg.port.clone().unwrap();
-    warm_market::device::scanner::tool::run_test(&cfg, &port, "VOL-1", &catalog, Lang::Zh, Some(9), |l| {
-        out.push(l.to_owned())
-    });
+    let run = Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .args(["scanner", "test", "--count", "9"])
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out: Vec<String> = String::from_utf8(run.stdout).unwrap().lines().map(str::to_owned).collect();
     let lines: Vec<&str> = out.iter().map(String::as_str).filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines.len(), 9, "{out:#?}");
     assert_eq!(lines[0], "EAN-13  6952022100012  东北大米 5公斤/袋 ￥39.90");

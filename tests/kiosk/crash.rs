@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use uuid::Uuid;
-use warm_market::domain::{Lang, OrderLine, SlotPolicy};
-use warm_market::store::{NewOrder, Store};
+use warm_core::domain::{Lang, OrderLine, SlotPolicy};
+use warm_kiosk::store::{NewOrder, Store};
 
 const KILLS: usize = 60;
 const ENV: &str = "WARM_CRASH_CHILD_DB";
@@ -18,9 +18,9 @@ const ENV: &str = "WARM_CRASH_CHILD_DB";
 fn crash_child_places_orders() {
     let Ok(path) = std::env::var(ENV) else { return };
     let mut store = Store::open(std::path::Path::new(&path)).unwrap();
-    let catalog = warm_market::catalog_file::demo().unwrap().catalog;
+    let catalog = warm_kiosk::demo::catalog().unwrap().catalog;
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    let policy: SlotPolicy = warm_market::config::Config::default().slot_policy();
+    let policy: SlotPolicy = warm_kiosk::config::Config::default().slot_policy();
     let mut out = std::io::stdout().lock();
     for n in 0.. {
         let lines: Vec<OrderLine> = (0..1 + n % 4)

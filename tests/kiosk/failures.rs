@@ -2,8 +2,8 @@
 //! already stored is lost.
 
 use crate::support::{kiosk, kiosk_with};
-use warm_market::device::printer::transport::FileTransport;
-use warm_market::ui::app::Screen;
+use warm_kiosk::device::printer::transport::FileTransport;
+use warm_kiosk::ui::app::Screen;
 
 fn order_count(k: &crate::support::Kiosk) -> i64 {
     k.ctx.store().connection().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap()
@@ -34,7 +34,7 @@ fn a_full_disk_keeps_the_basket_and_the_orders_already_placed() {
     }
     // A big order: more lines than fit in the pages the file already has.
     for product in &k.ctx.catalog.products {
-        k.app.update(warm_market::ui::Message::Add(product.id.clone()));
+        k.app.update(warm_kiosk::ui::Message::Add(product.id.clone()));
     }
     k.tap("下单");
     k.tap("确认");
@@ -55,7 +55,7 @@ fn a_full_disk_keeps_the_basket_and_the_orders_already_placed() {
 #[test]
 fn a_locked_database_is_a_message_not_a_hang_or_a_loss() {
     let mut k = kiosk();
-    let other = rusqlite::Connection::open(warm_market::kiosk::store_path(k.dir.path())).unwrap();
+    let other = rusqlite::Connection::open(warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     place(&mut k);
     assert!(k.shows("暂时无法下单，请找志愿者"));
@@ -75,7 +75,7 @@ fn a_broken_printer_keeps_the_slip_queued_and_prints_it_at_the_next_start() {
     // The worker's report reaches the app as its subscription would deliver it.
     let state = k.ctx.printer.drain();
     assert!(state.problem.is_some());
-    k.app.update(warm_market::ui::Message::Printer(state));
+    k.app.update(warm_kiosk::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("the order is placed even if the printer fails") };
     assert!(done.print_error.is_some());
     assert!(k.shows("取货单没有打印出来，请找志愿者"));
@@ -90,20 +90,20 @@ fn a_broken_printer_keeps_the_slip_queued_and_prints_it_at_the_next_start() {
     drop(k.ctx);
 
     // Restart with a working printer: the queued slip prints once.
-    let ctx = warm_market::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
-    let _app = warm_market::ui::App::new(ctx.clone());
+    let ctx = warm_kiosk::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
+    let _app = warm_kiosk::ui::App::new(ctx.clone());
     assert!(ctx.printer.drain().problem.is_none());
     assert!(ctx.store().pending_print_jobs().unwrap().is_empty());
-    assert_eq!(std::fs::read_dir(warm_market::kiosk::prints_dir(k.dir.path())).unwrap().count(), 1);
+    assert_eq!(std::fs::read_dir(warm_kiosk::kiosk::prints_dir(k.dir.path())).unwrap().count(), 1);
 }
 
 #[test]
 fn a_missing_picture_shows_a_placeholder_with_the_name() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.toml");
-    std::fs::write(&catalog, warm_market::catalog_file::DEMO_CATALOG).unwrap();
+    std::fs::write(&catalog, warm_kiosk::demo::CATALOG).unwrap();
     // No pictures folder at all: every picture is missing.
-    let config = warm_market::config::Config { catalog: Some(catalog), ..crate::support::config() };
+    let config = warm_kiosk::config::Config { catalog: Some(catalog), ..crate::support::config() };
     let mut k = kiosk_with(config);
     assert!(k.ctx.pictures.missing.len() > 40);
     assert!(k.shows("暂无图片"));

@@ -2,8 +2,8 @@
 
 use crate::support::kiosk;
 use std::time::{Duration, Instant};
-use warm_market::ui::Message;
-use warm_market::ui::app::{Modal, Screen};
+use warm_kiosk::ui::Message;
+use warm_kiosk::ui::app::{Modal, Screen};
 
 #[test]
 fn asks_then_clears_only_when_nobody_answers() {

@@ -4,9 +4,9 @@
 use crate::support::{Kiosk, kiosk, simulator};
 use iced::Rectangle;
 use iced_test::selector::Candidate;
-use warm_market::ui::Message;
-use warm_market::ui::screen::modal::MODAL_ID;
-use warm_market::ui::widget::TAP_ID;
+use warm_kiosk::ui::Message;
+use warm_kiosk::ui::screen::modal::MODAL_ID;
+use warm_kiosk::ui::widget::TAP_ID;
 
 const LINE_HEIGHT: f32 = 1.3;
 
@@ -60,8 +60,8 @@ fn check(k: &Kiosk, screen: &str) {
 
 #[test]
 fn every_screen_meets_the_size_rules_in_both_languages() {
-    use warm_market::device::printer::Problem;
-    use warm_market::device::printer::worker::PrinterState;
+    use warm_kiosk::device::printer::Problem;
+    use warm_kiosk::device::printer::worker::PrinterState;
     // Also with the printer's banner up (out of paper, slips waiting), which takes room on every screen.
     for (english, problem) in
         [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
@@ -97,11 +97,11 @@ fn every_screen_meets_the_size_rules_in_both_languages() {
 
 #[test]
 fn volunteer_screens_meet_the_size_rules_in_both_languages() {
-    use warm_market::device::scanner::ScannerEvent;
-    use warm_market::domain::PaymentMethod;
-    use warm_market::ui::app::KeyPress;
-    use warm_market::ui::volunteer::VMsg;
-    use warm_market::ui::widget::numpad::Key;
+    use warm_core::domain::PaymentMethod;
+    use warm_kiosk::device::scanner::ScannerEvent;
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::volunteer::VMsg;
+    use warm_kiosk::ui::widget::numpad::Key;
     for english in [false, true] {
         let mut k = kiosk();
         if english {

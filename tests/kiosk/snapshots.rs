@@ -2,7 +2,7 @@
 //! pixel for pixel with the committed PNGs under tests/snapshots/ (delete one to re-record it).
 
 use crate::support::{Kiosk, kiosk, simulator};
-use warm_market::ui::theme;
+use warm_kiosk::ui::theme;
 
 fn assert_snapshot(k: &Kiosk, name: &str) {
     let path = format!("{}/tests/snapshots/{name}.png", env!("CARGO_MANIFEST_DIR"));
@@ -29,12 +29,12 @@ fn screens_match_their_snapshots() {
 #[test]
 #[ignore]
 fn write_printer_banner_picture() {
-    use warm_market::device::printer::Problem;
-    use warm_market::device::printer::worker::PrinterState;
+    use warm_kiosk::device::printer::Problem;
+    use warm_kiosk::device::printer::worker::PrinterState;
     let mut k = kiosk();
     k.ctx.printer.drain();
     let state = PrinterState { problem: Some(Problem::PaperOut), pending: 2, ..PrinterState::default() };
-    k.app.update(warm_market::ui::Message::Printer(state));
+    k.app.update(warm_kiosk::ui::Message::Printer(state));
     k.tap("粮油");
     let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
     let path = format!("{}/target/printer-banner.png", env!("CARGO_MANIFEST_DIR"));

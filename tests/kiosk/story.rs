@@ -1,9 +1,9 @@
 //! A senior orders by tapping pictures, and the order lands in the SQLite file with its slip.
 
 use crate::support::{kiosk, qr_payload, slip_text};
-use warm_market::domain::{Money, ProductId};
-use warm_market::store::Store;
-use warm_market::ui::app::Screen;
+use warm_core::domain::{Money, ProductId};
+use warm_kiosk::store::Store;
+use warm_kiosk::ui::app::Screen;
 
 #[test]
 fn a_senior_orders_two_products_and_gets_a_slip() {
@@ -26,7 +26,7 @@ fn a_senior_orders_two_products_and_gets_a_slip() {
     k.tap("确认");
     let state = k.ctx.printer.drain();
     assert_eq!(state.problem, None, "{:?}", state.last_error);
-    k.app.update(warm_market::ui::Message::Printer(state));
+    k.app.update(warm_kiosk::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("not on the done screen") };
     let order = done.order.clone();
     assert!(done.print_error.is_none(), "{:?}", done.print_error);
@@ -35,7 +35,7 @@ fn a_senior_orders_two_products_and_gets_a_slip() {
     assert!(k.app.cart().is_empty());
 
     // What the SQLite file holds, read through a second, independent connection.
-    let store = Store::open(&warm_market::kiosk::store_path(k.dir.path())).unwrap();
+    let store = Store::open(&warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     let stored = store.order(order.id).unwrap().expect("order is in the file");
     assert_eq!(stored, order);
     assert_eq!(stored.total(), Money(2 * 3990 + 890));
@@ -54,7 +54,7 @@ fn a_senior_orders_two_products_and_gets_a_slip() {
 
     // The slip: stored with the order, printed to the file printer, in Chinese, QR → order id.
     assert!(store.pending_print_jobs().unwrap().is_empty(), "the slip was printed");
-    let printed = std::fs::read_dir(warm_market::kiosk::prints_dir(k.dir.path())).unwrap().count();
+    let printed = std::fs::read_dir(warm_kiosk::kiosk::prints_dir(k.dir.path())).unwrap().count();
     assert_eq!(printed, 1);
     let job = store
         .connection()
@@ -93,7 +93,7 @@ fn english_is_one_tap_away_and_the_slip_follows_it() {
     k.tap("Confirm");
     assert!(k.shows("Please collect: 10:30–11:00"));
     let Screen::Done(done) = k.app.screen() else { panic!("not done") };
-    assert_eq!(done.order.lang, warm_market::domain::Lang::En);
+    assert_eq!(done.order.lang, warm_core::domain::Lang::En);
     k.tap("Back to start");
     assert!(k.shows("请点选您要买的东西"), "the next senior starts in Chinese");
 }
@@ -122,8 +122,8 @@ fn order_numbers_continue_after_a_restart() {
         k.tap("确认");
         k.tap("回到首页");
     }
-    let ctx = warm_market::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
-    let mut again = crate::support::Kiosk { app: warm_market::ui::App::new(ctx.clone()), ctx, dir: k.dir };
+    let ctx = warm_kiosk::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
+    let mut again = crate::support::Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, dir: k.dir };
     again.tap("蛋奶");
     again.tap("鲜牛奶");
     again.tap("下单");

@@ -4,12 +4,12 @@
 use iced_test::Simulator;
 use iced_test::selector::{Bounded, Candidate, Selector};
 use jiff::Timestamp;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once};
 use tempfile::TempDir;
-use warm_market::config::Config;
-use warm_market::kiosk;
-use warm_market::ui::{App, Context, Message, REFERENCE_SIZE};
+use warm_kiosk::config::Config;
+use warm_kiosk::kiosk;
+use warm_kiosk::ui::{App, Context, Message, REFERENCE_SIZE};
 
 /// 2022-05-06 10:10 in Shanghai, the morning of the seed report.
 pub const NOW: &str = "2022-05-06T02:10:00Z";
@@ -43,11 +43,14 @@ pub fn kiosk_with(config: Config) -> Kiosk {
     Kiosk { app: App::new(ctx.clone()), ctx, dir }
 }
 
-/// Snapshots and the emulator must use the software renderer, whatever the machine has.
+/// Snapshots and the emulator must use the software renderer, whatever the machine has:
+/// `.cargo/config.toml` sets `ICED_TEST_BACKEND=tiny-skia` for every process cargo starts.
 fn pin_backend() {
-    static ONCE: Once = Once::new();
-    // SAFETY: runs once, before any simulator (the only reader of this variable) exists.
-    ONCE.call_once(|| unsafe { std::env::set_var("ICED_TEST_BACKEND", "tiny-skia") });
+    assert_eq!(
+        std::env::var("ICED_TEST_BACKEND").as_deref(),
+        Ok("tiny-skia"),
+        "run the tests through cargo (.cargo/config.toml sets ICED_TEST_BACKEND=tiny-skia)"
+    );
 }
 
 pub fn simulator(app: &App) -> Simulator<'_, Message> {

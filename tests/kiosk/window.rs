@@ -102,15 +102,15 @@ fn a_senior_orders_in_the_real_window() {
     tap("下单", Some("review"));
     tap("确认", Some("done"));
 
-    let store_path = warm_market::kiosk::store_path(data.path());
+    let store_path = warm_kiosk::kiosk::store_path(data.path());
     let order = wait_for("the order in the store", || {
-        let store = warm_market::store::Store::open(&store_path).ok()?;
+        let store = warm_kiosk::store::Store::open(&store_path).ok()?;
         let ids = store.order_ids().ok()?;
         store.order(*ids.first()?).ok()?
     });
     assert_eq!(order.lines.len(), 2);
     assert_eq!(order.total().as_fen(), 2 * 3990 + 890);
-    let prints = warm_market::kiosk::prints_dir(data.path());
+    let prints = warm_kiosk::kiosk::prints_dir(data.path());
     wait_for("the printed slip", || (std::fs::read_dir(&prints).ok()?.count() == 1).then_some(()));
     for name in ["home", "category", "review", "done"] {
         let size = std::fs::metadata(shots.join(format!("{name}.png"))).unwrap().len();

@@ -3,7 +3,7 @@
 use crate::emulator::{Emulator, Setup};
 use crate::support::*;
 use std::process::Command;
-use warm_market::receipt::{Paper, PaperProfile};
+use warm_core::receipt::{Paper, PaperProfile};
 
 fn kiosk(config: &std::path::Path, data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
@@ -44,15 +44,13 @@ fn status_and_test_page_on_the_configured_printer_and_a_clear_failure_when_it_is
     assert!(ok, "{out}{err}");
     wait_for("the test page", || emu.state().jobs().len() == 1);
     let page = emu.state().jobs().remove(0);
-    let picture = warm_market::device::printer::preview::render(
-        &page,
-        &PaperProfile { paper: Paper::Mm58, ..PaperProfile::default() },
-    )
-    .unwrap();
+    let picture =
+        warm_core::receipt::preview::render(&page, &PaperProfile { paper: Paper::Mm58, ..PaperProfile::default() })
+            .unwrap();
     let mut img = rqrr::PreparedImage::prepare(picture);
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1);
-    assert_eq!(grids[0].decode().unwrap().1, warm_market::receipt::test_page::TEST_QR);
+    assert_eq!(grids[0].decode().unwrap().1, warm_core::receipt::test_page::TEST_QR);
 
     emu.unplug();
     let (ok, _, err) = kiosk(&config, &data, &["printer", "status"]);

@@ -5,8 +5,8 @@ use crate::emulator::{Emulator, Setup};
 use crate::support::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use warm_market::config::Config;
-use warm_market::device::printer::FlowControl;
+use warm_kiosk::config::Config;
+use warm_kiosk::device::printer::FlowControl;
 
 const ENV_DATA: &str = "WARM_PRINTER_CHILD_DATA";
 const ENV_PORT: &str = "WARM_PRINTER_CHILD_PORT";
@@ -20,13 +20,13 @@ fn printer_child_commits_an_order() {
     // 1200 baud: the slip takes seconds on the line, so the kill surely comes mid-job even
     // when the machine is busy (the test checks that it did).
     let config = Config { printer: serial(std::path::Path::new(&port), 1200, FlowControl::None), ..Config::default() };
-    let ctx = warm_market::kiosk::context(config.clone(), std::path::Path::new(&data)).unwrap();
+    let ctx = warm_kiosk::kiosk::context(config.clone(), std::path::Path::new(&data)).unwrap();
     let catalog = ctx.catalog.clone();
-    let lines: Vec<_> = catalog.products[..6].iter().map(|p| warm_market::domain::OrderLine::of(p, 2)).collect();
-    let new = warm_market::store::NewOrder {
+    let lines: Vec<_> = catalog.products[..6].iter().map(|p| warm_core::domain::OrderLine::of(p, 2)).collect();
+    let new = warm_kiosk::store::NewOrder {
         id: uuid::Uuid::now_v7(),
         terminal: "K1".into(),
-        lang: warm_market::domain::Lang::Zh,
+        lang: warm_core::domain::Lang::Zh,
         household: None,
         lines,
     };
@@ -34,7 +34,7 @@ fn printer_child_commits_an_order() {
     let placed = ctx
         .store()
         .place_order(new, jiff::Timestamp::now(), &config.slot_policy(), &ctx.time_zone, |o| {
-            warm_market::receipt::slip::pickup_slip(o, &catalog.market_name, &profile, &ctx.time_zone)
+            warm_core::receipt::slip::pickup_slip(o, &catalog.market_name, &profile, &ctx.time_zone)
         })
         .unwrap();
     println!("COMMITTED {}", placed.order.id);
@@ -76,7 +76,7 @@ fn committed(rx: &std::sync::mpsc::Receiver<String>) -> String {
 /// Restarts the kiosk on the same data folder with the printer plugged in; waits for its queue.
 fn restart(data: &std::path::Path, emu: &Emulator) {
     let config = Config { printer: serial(&emu.link, 115_200, FlowControl::None), ..Config::default() };
-    let ctx = warm_market::kiosk::context(config, data).unwrap();
+    let ctx = warm_kiosk::kiosk::context(config, data).unwrap();
     let state = ctx.printer.drain();
     assert_eq!((state.problem, state.pending), (None, 0), "{state:?}");
 }

@@ -4,9 +4,9 @@
 
 use crate::emulator::{Emulator, Setup};
 use crate::support::*;
-use warm_market::device::printer::FlowControl;
-use warm_market::device::printer::serial::SerialTransport;
-use warm_market::device::printer::transport::Transport;
+use warm_kiosk::device::printer::FlowControl;
+use warm_kiosk::device::printer::serial::SerialTransport;
+use warm_kiosk::device::printer::transport::Transport;
 
 fn small_printer() -> Setup {
     // XOFF with 20 bytes in the buffer leaves 25 bytes for what is already on the way.
@@ -56,8 +56,8 @@ fn without_flow_control_the_small_buffer_overflows() {
 /// says "缺纸"; after a new roll the slip is printed again, whole, marked 重印.
 #[test]
 fn paper_out_mid_job_is_told_in_words_and_the_slip_reprinted_marked() {
-    use warm_market::device::printer::Problem;
-    use warm_market::device::printer::worker::Printer;
+    use warm_kiosk::device::printer::Problem;
+    use warm_kiosk::device::printer::worker::Printer;
     let _line = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let emu = Emulator::start(dir.path(), Setup { print_per_s: Some(4000), ..small_printer() });
@@ -73,7 +73,7 @@ fn paper_out_mid_job_is_told_in_words_and_the_slip_reprinted_marked() {
     let state = printer.drain();
     assert_eq!(state.problem, Some(Problem::PaperOut), "{state:?}");
     assert_eq!(state.pending, 1);
-    assert_eq!(Problem::PaperOut.text(warm_market::domain::Lang::Zh), "打印机缺纸，请换纸");
+    assert_eq!(Problem::PaperOut.text(warm_core::domain::Lang::Zh), "打印机缺纸，请换纸");
     let torn = emu.state().printed.len();
     assert_eq!(torn, 600);
 

@@ -4,11 +4,11 @@
 use crate::emulator::{Emulator, Setup};
 use crate::support::*;
 use std::path::PathBuf;
-use warm_market::device::printer::queue::print_pending;
-use warm_market::device::printer::serial::SerialTransport;
-use warm_market::device::printer::transport::Transport;
-use warm_market::device::printer::{FlowControl, PrinterStatus};
-use warm_market::receipt::{Paper, PaperProfile};
+use warm_core::receipt::{Paper, PaperProfile};
+use warm_kiosk::device::printer::queue::print_pending;
+use warm_kiosk::device::printer::serial::SerialTransport;
+use warm_kiosk::device::printer::transport::Transport;
+use warm_kiosk::device::printer::{FlowControl, PrinterStatus};
 
 fn golden(name: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)).unwrap()
@@ -47,8 +47,7 @@ fn golden_bytes_reach_the_printer_unchanged() {
     // The pickup slip as printed, rendered and read back by a QR decoder.
     for (i, paper) in [(0, Paper::Mm58), (1, Paper::Mm80)] {
         let png =
-            warm_market::device::printer::preview::render(&jobs[i], &PaperProfile { paper, ..PaperProfile::default() })
-                .unwrap();
+            warm_core::receipt::preview::render(&jobs[i], &PaperProfile { paper, ..PaperProfile::default() }).unwrap();
         let mut img = rqrr::PreparedImage::prepare(png);
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1, "one QR on the slip");
@@ -67,11 +66,11 @@ fn status_is_read_in_words() {
     let s = printer.status().unwrap();
     assert!(s.paper_near_end && s.is_clean());
     emu.state().cover_open = true;
-    assert_eq!(printer.status().unwrap().problem(), Some(warm_market::device::printer::Problem::CoverOpen));
+    assert_eq!(printer.status().unwrap().problem(), Some(warm_kiosk::device::printer::Problem::CoverOpen));
     emu.state().cover_open = false;
     emu.state().silent = true;
     let e = printer.status().unwrap_err();
-    assert_eq!(e.problem().text(warm_market::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
+    assert_eq!(e.problem().text(warm_core::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
 }
 
 /// A network printer on raw TCP: the same bytes arrive, status is asked on the same connection,
@@ -105,8 +104,8 @@ fn tcp_9100_printer_gets_the_golden_bytes() {
         }
         got
     });
-    let config = warm_market::device::printer::PrinterConfig {
-        kind: warm_market::device::printer::PrinterKind::Tcp,
+    let config = warm_kiosk::device::printer::PrinterConfig {
+        kind: warm_kiosk::device::printer::PrinterKind::Tcp,
         host: "127.0.0.1".into(),
         tcp_port: port,
         timeout_ms: 2000,
@@ -115,7 +114,7 @@ fn tcp_9100_printer_gets_the_golden_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     store.add_print_job(None, "golden", &golden("slip_zh_80.bin"), jiff::Timestamp::now()).unwrap();
-    let mut printer = warm_market::device::printer::serial::TcpTransport::new(config.clone());
+    let mut printer = warm_kiosk::device::printer::serial::TcpTransport::new(config.clone());
     assert_eq!(print_pending(&store, &mut printer).unwrap().len(), 1);
     drop(printer);
     let got = printer_side.join().unwrap();
@@ -127,6 +126,6 @@ fn tcp_9100_printer_gets_the_golden_bytes() {
     assert!(got == want, "{} bytes, wanted {}", got.len(), want.len());
 
     // Nobody listening any more.
-    let mut printer = warm_market::device::printer::serial::TcpTransport::new(config);
-    assert!(matches!(printer.status(), Err(warm_market::device::printer::transport::PrintError::Unreachable(_))));
+    let mut printer = warm_kiosk::device::printer::serial::TcpTransport::new(config);
+    assert!(matches!(printer.status(), Err(warm_kiosk::device::printer::transport::PrintError::Unreachable(_))));
 }

@@ -2,11 +2,11 @@
 
 use crate::emulator::{Emulator, Setup};
 use crate::support::*;
-use warm_market::device::printer::queue::{QueueError, print_pending};
-use warm_market::device::printer::serial::SerialTransport;
-use warm_market::device::printer::transport::PrintError;
-use warm_market::device::printer::worker::Printer;
-use warm_market::device::printer::{FlowControl, Problem};
+use warm_kiosk::device::printer::queue::{QueueError, print_pending};
+use warm_kiosk::device::printer::serial::SerialTransport;
+use warm_kiosk::device::printer::transport::PrintError;
+use warm_kiosk::device::printer::worker::Printer;
+use warm_kiosk::device::printer::{FlowControl, Problem};
 
 #[test]
 fn paper_out_in_a_queue_of_ten_then_refilled_prints_each_once_in_order() {
@@ -65,7 +65,7 @@ fn unplugged_mid_job_says_so_and_reprints_marked_after_reconnect() {
         .query_row("SELECT last_error, interrupted FROM print_jobs", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     assert!(error.contains("stopped after") && interrupted, "{error}");
-    assert_eq!(Problem::NoAnswer.text(warm_market::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
+    assert_eq!(Problem::NoAnswer.text(warm_core::domain::Lang::Zh), "打印机没有响应，请检查电源和连接线");
     // The screen heard about it through the subscription's stream.
     let mut heard = Vec::new();
     while let Ok(s) = updates.try_recv() {
@@ -92,25 +92,25 @@ fn a_volunteer_reprint_is_marked_and_the_original_is_not_resent() {
     let dir = tempfile::tempdir().unwrap();
     let emu = Emulator::start(dir.path(), Setup::default());
     let mut store = store(dir.path());
-    let catalog = warm_market::catalog_file::demo().unwrap().catalog;
+    let catalog = warm_kiosk::demo::catalog().unwrap().catalog;
     let p = &catalog.products[0];
-    let line = warm_market::domain::OrderLine::of(p, 1);
+    let line = warm_core::domain::OrderLine::of(p, 1);
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    let new = warm_market::store::NewOrder {
+    let new = warm_kiosk::store::NewOrder {
         id: uuid::Uuid::now_v7(),
         terminal: "K1".into(),
-        lang: warm_market::domain::Lang::Zh,
+        lang: warm_core::domain::Lang::Zh,
         household: None,
         lines: vec![line],
     };
-    let policy = warm_market::config::Config::default().slot_policy();
+    let policy = warm_kiosk::config::Config::default().slot_policy();
     let placed = store.place_order(new, jiff::Timestamp::now(), &policy, &tz, |_| job(1)).unwrap();
     let mut printer = SerialTransport::new(serial(&emu.link, 115_200, FlowControl::None));
     print_pending(&store, &mut printer).unwrap();
     let number = placed.order.number.to_string();
-    warm_market::device::printer::queue::reprint(&store, &number, jiff::Timestamp::now()).unwrap();
+    warm_kiosk::device::printer::queue::reprint(&store, &number, jiff::Timestamp::now()).unwrap();
     assert!(matches!(
-        warm_market::device::printer::queue::reprint(&store, "K1-9999", jiff::Timestamp::now()),
+        warm_kiosk::device::printer::queue::reprint(&store, "K1-9999", jiff::Timestamp::now()),
         Err(QueueError::NoSuchOrder(_))
     ));
     print_pending(&store, &mut printer).unwrap();

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 use std::time::{Duration, Instant};
-use warm_market::device::printer::{FlowControl, PrinterConfig, PrinterKind};
-use warm_market::store::Store;
+use warm_kiosk::device::printer::{FlowControl, PrinterConfig, PrinterKind};
+use warm_kiosk::store::Store;
 
 pub fn serial(link: &Path, baud: u32, flow: FlowControl) -> PrinterConfig {
     PrinterConfig {
@@ -52,7 +52,7 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 pub fn gb(text: &str) -> Vec<u8> {
-    let mut p = warm_market::receipt::escpos::EscPos::new();
+    let mut p = warm_core::receipt::escpos::EscPos::new();
     p.text(text);
     p.into_bytes()
 }

@@ -5,11 +5,11 @@ use crate::support::*;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use warm_market::domain::barcode::valid_ean13;
-use warm_market::domain::{Money, ProductId};
-use warm_market::sync::{self, Update};
-use warm_market::ui::sync_status::SyncMsg;
-use warm_market::ui::{App, Message};
+use warm_core::domain::barcode::valid_ean13;
+use warm_core::domain::{Money, ProductId};
+use warm_kiosk::sync::{self, Update};
+use warm_kiosk::ui::sync_status::SyncMsg;
+use warm_kiosk::ui::{App, Message};
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
@@ -38,7 +38,7 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     let hub = Hub::start(&hub_dir);
     let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &hub.url(), &token, 100);
 
-    let demo = warm_market::catalog_file::demo().unwrap().catalog;
+    let demo = warm_kiosk::demo::catalog().unwrap().catalog;
     let (ok, out) = kiosk.sync_once();
     assert!(ok, "{out}");
     let synced = kiosk.store().synced_catalog().unwrap().unwrap();
@@ -58,7 +58,7 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     assert!(lost.exists());
 
     // The kiosk started from this folder shows the synced catalog, with every picture.
-    let ctx = warm_market::kiosk::context(kiosk.loaded_config(), &kiosk.dir).unwrap();
+    let ctx = warm_kiosk::kiosk::context(kiosk.loaded_config(), &kiosk.dir).unwrap();
     assert_eq!(ctx.catalog.products.len(), demo.products.len());
     assert!(ctx.pictures.missing.is_empty(), "{:?}", ctx.pictures.missing);
     let mut app = App::new(ctx);
@@ -131,7 +131,7 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     assert_eq!(catalog.products.len(), demo.products.len());
 
     // The screen takes it as a message: withdrawn product out of the basket, new price in the total.
-    let pictures = warm_market::ui::picture::Pictures::load(&catalog, &source, 1.0);
+    let pictures = warm_kiosk::ui::picture::Pictures::load(&catalog, &source, 1.0);
     assert!(pictures.missing.is_empty());
     app.update(Message::Sync(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures))));
     assert_eq!(app.cart().lines().len(), 1);
@@ -143,10 +143,10 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
 #[test]
 fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = warm_market::config::Config::default();
+    let mut config = warm_kiosk::config::Config::default();
     config.sync.hub_url = "http://127.0.0.1:9".into();
     config.sync.token = "wmt_x".into();
-    let ctx = warm_market::kiosk::context(config, dir.path()).unwrap();
+    let ctx = warm_kiosk::kiosk::context(config, dir.path()).unwrap();
     let mut app = App::new(ctx);
     let status = |online, needs_help| sync::SyncStatus {
         configured: true,
@@ -157,11 +157,8 @@ fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
         needs_help,
     };
     let sees = |app: &App, text: &str| {
-        let mut ui = iced_test::Simulator::with_size(
-            warm_market::kiosk::settings(),
-            warm_market::ui::REFERENCE_SIZE,
-            app.view(),
-        );
+        let mut ui =
+            iced_test::Simulator::with_size(warm_kiosk::kiosk::settings(), warm_kiosk::ui::REFERENCE_SIZE, app.view());
         ui.find(text).is_ok()
     };
     app.update(Message::Sync(SyncMsg::Status(status(true, false))));

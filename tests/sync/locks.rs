@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use warm_market::store::Store;
+use warm_kiosk::store::Store;
 
 const WRITER: &str = "WARM_LOCKS_WRITER_DB";
 const OPENER: &str = "WARM_LOCKS_OPENER_DB";

@@ -6,6 +6,7 @@
 mod catalog;
 mod delivery;
 mod faults;
+mod hub_binary;
 mod locks;
 mod refusals;
 mod support;

@@ -108,7 +108,7 @@ fn bad_tokens_malformed_json_and_oversize_bodies_get_4xx_and_store_nothing() {
     let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &hub.url(), &k1, 100);
     kiosk.make_orders(3);
     let valid =
-        serde_json::to_vec(&warm_market::api::PushRequest { events: kiosk.store().outbox_head(10).unwrap() }).unwrap();
+        serde_json::to_vec(&warm_core::api::PushRequest { events: kiosk.store().outbox_head(10).unwrap() }).unwrap();
 
     let (status, body) = post(&url, None, valid.clone());
     assert_eq!(status, 401, "{body}");

@@ -8,12 +8,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use warm_market::catalog_file;
-use warm_market::config::Config;
-use warm_market::domain::{Lang, OrderLine};
-use warm_market::store::{NewOrder, Store};
+use warm_core::domain::{Lang, OrderLine};
+use warm_kiosk::config::Config;
+use warm_kiosk::demo;
+use warm_kiosk::store::{NewOrder, Store};
 
-pub const HUB: &str = env!("CARGO_BIN_EXE_warm-hub");
+pub use crate::hub_binary::hub_binary;
 pub const KIOSK: &str = env!("CARGO_BIN_EXE_warm-kiosk");
 
 /// A child process that is killed (and reaped) when dropped, so a failing test leaves none behind.
@@ -41,7 +41,7 @@ pub struct Hub {
 
 impl Hub {
     pub fn start(dir: &Path) -> Hub {
-        let mut child = Command::new(HUB)
+        let mut child = Command::new(hub_binary())
             .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
@@ -83,7 +83,7 @@ pub fn hub_db(dir: &Path) -> rusqlite::Connection {
 
 /// Runs an operator command (`terminal add`, `catalog import`, ...) and returns its stdout.
 pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(HUB).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
+    let out = Command::new(hub_binary()).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "warm-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -133,7 +133,7 @@ impl Kiosk {
     }
 
     pub fn store_path(&self) -> PathBuf {
-        warm_market::kiosk::store_path(&self.dir)
+        warm_kiosk::kiosk::store_path(&self.dir)
     }
 
     pub fn store(&self) -> Store {
@@ -197,7 +197,7 @@ impl Kiosk {
 
 /// Places `n` one-line orders of the demo catalog's products; returns their total in fen.
 pub fn place_orders(store: &mut Store, terminal: &str, n: usize) -> i64 {
-    let catalog = catalog_file::demo().unwrap().catalog;
+    let catalog = demo::catalog().unwrap().catalog;
     let mut slots = Config::default().slot_policy();
     slots.orders_per_slot = u32::MAX;
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();

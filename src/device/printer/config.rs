@@ -19,10 +19,11 @@
 //! cut_feed = 0
 //! ```
 
-use crate::receipt::{Paper, PaperProfile};
+pub use crate::device::serial_line::{FlowControl, Parity};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
+use warm_core::receipt::{Paper, PaperProfile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,27 +33,6 @@ pub enum PrinterKind {
     File,
     Serial,
     Tcp,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Parity {
-    #[default]
-    None,
-    Odd,
-    Even,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowControl {
-    None,
-    /// Hardware handshake, done by the serial driver.
-    #[default]
-    RtsCts,
-    /// Software handshake: the printer sends XOFF (0x13) when its buffer fills and XON (0x11)
-    /// when it has room; the transport stops writing in between.
-    XonXoff,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -1,9 +1,7 @@
 //! The receipt printer: where its bytes go (file, serial port, network), its real-time status,
 //! the stored queue and the worker thread that drains it, and a preview of what it prints.
 
-pub mod cli;
 pub mod config;
-pub mod preview;
 pub mod queue;
 pub mod serial;
 pub mod status;

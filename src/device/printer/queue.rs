@@ -9,11 +9,11 @@
 
 use super::status::PrinterStatus;
 use super::transport::{PrintError, Transport};
-use crate::receipt::reprint::mark_reprint;
 use crate::store::{PrintJob, Store, StoreError};
 use jiff::Timestamp;
 use std::ops::Deref;
 use uuid::Uuid;
+use warm_core::receipt::reprint::mark_reprint;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueueError {

@@ -6,6 +6,7 @@ use super::config::{FlowControl, Parity, PrinterConfig};
 use super::status::PrinterStatus;
 use super::transport::{PrintError, Transport};
 use super::wire::{self, Flow, IoLine, Line, Pace};
+use crate::device::serial_line;
 use serialport::{SerialPort, TTYPort};
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -86,18 +87,6 @@ impl Dial for Serial {
 
     fn connect(&self) -> Result<IoLine<TTYPort>, PrintError> {
         let c = &self.0;
-        let data_bits = match c.data_bits {
-            5 => serialport::DataBits::Five,
-            6 => serialport::DataBits::Six,
-            7 => serialport::DataBits::Seven,
-            _ => serialport::DataBits::Eight,
-        };
-        let parity = match c.parity {
-            Parity::None => serialport::Parity::None,
-            Parity::Odd => serialport::Parity::Odd,
-            Parity::Even => serialport::Parity::Even,
-        };
-        let stop_bits = if c.stop_bits == 2 { serialport::StopBits::Two } else { serialport::StopBits::One };
         // XON/XOFF is done here, not by the driver, so status answers and flow bytes are read
         // in order from one stream; RTS/CTS is the driver's.
         let flow = match c.flow_control {
@@ -105,11 +94,7 @@ impl Dial for Serial {
             FlowControl::None | FlowControl::XonXoff => serialport::FlowControl::None,
         };
         let path = c.port.to_string_lossy().into_owned();
-        let port = serialport::new(&path, c.baud)
-            .data_bits(data_bits)
-            .parity(parity)
-            .stop_bits(stop_bits)
-            .flow_control(flow)
+        let port = serial_line::builder(&path, c.baud, c.data_bits, c.parity, c.stop_bits, flow)
             .timeout(c.timeout())
             .open_native()
             .map_err(|e| PrintError::Unreachable(format!("{path}: {e}")))?;

@@ -5,8 +5,8 @@
 //! line (XON 0x11, XOFF 0x13, a late answer) is not a status byte, which is how answers are
 //! kept in order: one query, one answer, before the next query is sent.
 
-use crate::domain::Lang;
-use crate::i18n::Msg;
+use warm_core::domain::Lang;
+use warm_core::i18n::Msg;
 
 pub const DLE_EOT: [u8; 2] = [0x10, 0x04];
 /// `DLE EOT 1`: printer status (bit 3 offline).

@@ -1,17 +1,18 @@
 //! The print worker: one named thread owns the transport and drains the queue, so a slow or
 //! silent printer never freezes the screen. The UI wakes it after each commit and hears about
-//! status and progress through [`Printer::updates`] (an iced subscription stream).
+//! status and progress through [`Printer::updates`] (a stream the UI subscribes to).
 
 use super::queue::{self, QueueError};
 use super::status::Problem;
 use super::transport::{PrintError, Transport};
 use crate::store::Store;
-use iced::futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use warm_core::process::lock;
 
 /// How often the printer is asked again while it has a problem or jobs wait.
 const RETRY: Duration = Duration::from_secs(3);
@@ -57,10 +58,6 @@ impl Shared {
         *lock(&self.state) = state.clone();
         lock(&self.listeners).retain(|l| l.unbounded_send(state.clone()).is_ok());
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Printer {

@@ -1,12 +1,13 @@
 //! The serial scanner: a named thread owns the port and does blocking reads with a short timeout,
 //! a `Disconnected { retry } → Connected` state machine reopens the port after an unplug (a USB
 //! scanner coming back, or a `/dev/serial/by-id` link pointing at a new device), and every event
-//! goes over a channel. The UI gets the channel as an iced `Subscription::run_with`, so the
-//! thread lives exactly as long as the subscription.
+//! goes over a channel. The UI subscribes to the channel (`ui::devices`), so the thread lives
+//! exactly as long as the subscription.
 
+use super::ScannerConfig;
 use super::line::{LineError, LineReader};
-use crate::config::{FlowControl, Parity, ScannerConfig};
-use iced::futures::channel::mpsc;
+use crate::device::serial_line::{self, FlowControl};
+use futures_channel::mpsc;
 use std::io::{ErrorKind, Read};
 use std::time::{Duration, Instant};
 
@@ -42,28 +43,12 @@ enum State {
 }
 
 fn builder(config: &ScannerConfig, port: &str) -> serialport::SerialPortBuilder {
-    use serialport::{DataBits, StopBits};
-    let data_bits = match config.data_bits {
-        5 => DataBits::Five,
-        6 => DataBits::Six,
-        7 => DataBits::Seven,
-        _ => DataBits::Eight,
-    };
-    let parity = match config.parity {
-        Parity::None => serialport::Parity::None,
-        Parity::Odd => serialport::Parity::Odd,
-        Parity::Even => serialport::Parity::Even,
-    };
     let flow = match config.flow_control {
         FlowControl::None => serialport::FlowControl::None,
-        FlowControl::Software => serialport::FlowControl::Software,
-        FlowControl::Hardware => serialport::FlowControl::Hardware,
+        FlowControl::XonXoff => serialport::FlowControl::Software,
+        FlowControl::RtsCts => serialport::FlowControl::Hardware,
     };
-    serialport::new(port, config.baud)
-        .data_bits(data_bits)
-        .parity(parity)
-        .stop_bits(if config.stop_bits == 2 { StopBits::Two } else { StopBits::One })
-        .flow_control(flow)
+    serial_line::builder(port, config.baud, config.data_bits, config.parity, config.stop_bits, flow)
         .timeout(READ_TIMEOUT)
 }
 
@@ -181,30 +166,4 @@ pub fn spawn(config: ScannerConfig, port: String) -> std::io::Result<mpsc::Unbou
     let (mut tx, rx) = mpsc::unbounded();
     std::thread::Builder::new().name(format!("scanner {port}")).spawn(move || run(&config, &port, &mut tx))?;
     Ok(rx)
-}
-
-/// The subscription the kiosk runs when `[scanner] port` is set: one thread per config, so a
-/// changed config restarts it and an unchanged one keeps it.
-pub fn subscription(config: &ScannerConfig) -> iced::Subscription<ScannerEvent> {
-    match &config.port {
-        None => iced::Subscription::none(),
-        Some(_) => iced::Subscription::run_with(config.clone(), stream),
-    }
-}
-
-fn stream(config: &ScannerConfig) -> mpsc::UnboundedReceiver<ScannerEvent> {
-    let port = config.port.clone().unwrap_or_default();
-    match spawn(config.clone(), port.clone()) {
-        Ok(rx) => rx,
-        Err(e) => {
-            // No thread: report it once and stay disconnected (the screen says so).
-            let (tx, rx) = mpsc::unbounded();
-            let _ = tx.unbounded_send(ScannerEvent::Link(ScannerLink::Disconnected {
-                port,
-                reason: format!("cannot start the scanner thread: {e}"),
-                retry_in: Duration::ZERO,
-            }));
-            rx
-        }
-    }
 }

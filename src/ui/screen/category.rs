@@ -1,12 +1,12 @@
 //! A category's products as big tiles, a page at a time; one tap adds one to the basket.
 
-use crate::domain::CategoryId;
 use crate::ui::app::Message;
 use crate::ui::theme;
 use crate::ui::widget::{Pager, basket, pager, product_tile};
 use crate::ui::{App, Element};
 use iced::Length;
 use iced::widget::{Column, Row, column, row, space};
+use warm_core::domain::CategoryId;
 
 const COLUMNS: usize = 3;
 

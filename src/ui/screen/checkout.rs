@@ -2,9 +2,6 @@
 //! buttons, the scan result in words, payment on the numpad, the paid summary).
 
 use crate::device::scanner::ScannerLink;
-use crate::domain::{Lang, PaymentMethod};
-use crate::i18n::{Msg, tr};
-use crate::receipt::receipt::method_name;
 use crate::ui::Element;
 use crate::ui::app::{App, Message};
 use crate::ui::theme::{self, Tap};
@@ -12,6 +9,9 @@ use crate::ui::volunteer::{Counter, Notice, PinEntry, Step, VMsg};
 use crate::ui::widget::{Pager, bold, label, numpad, pager, picture, price, tap};
 use iced::widget::{Column, Row, center, column, container, row, space};
 use iced::{Alignment, Length};
+use warm_core::domain::{Lang, PaymentMethod};
+use warm_core::i18n::{Msg, tr};
+use warm_core::receipt::receipt::method_name;
 
 /// Width of the right-hand payment panel, px.
 const PANEL: f32 = 720.0;
@@ -208,12 +208,12 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a> {
             col.push(big(label(Msg::Cancel.text(lang), theme::BUTTON).into(), VMsg::CancelPay, Tap::Secondary)).into()
         }
         Step::Cash { entry } => {
-            let tendered = crate::domain::checkout::parse_yuan(entry);
+            let tendered = warm_core::domain::checkout::parse_yuan(entry);
             let change = match tendered {
                 Some(t) if t >= sale.total() => row![
                     bold(Msg::ChangeDue.text(lang), theme::TITLE),
                     space::horizontal(),
-                    price(crate::domain::Money(t.as_fen() - sale.total().as_fen()), theme::TOTAL)
+                    price(warm_core::domain::Money(t.as_fen() - sale.total().as_fen()), theme::TOTAL)
                 ]
                 .align_y(Alignment::Center)
                 .into(),
@@ -291,7 +291,7 @@ fn entry_panel<'a>(lang: Lang, prompt: &str, entry: &str, dot: bool, extra: Elem
 
 fn pick_view<'a>(
     app: &'a App,
-    category: Option<&'a crate::domain::CategoryId>,
+    category: Option<&'a warm_core::domain::CategoryId>,
     page: Pager,
     lang: Lang,
 ) -> Element<'a> {

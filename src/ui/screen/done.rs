@@ -1,12 +1,12 @@
 //! Done: the pickup number huge, the pickup slot, and the slip as printed.
 
-use crate::i18n::{Msg, slot_range, tr};
 use crate::ui::app::{Done, Message};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{bold, label, tap};
 use crate::ui::{App, Element};
 use iced::widget::{column, container, image, row, space};
 use iced::{Alignment, Length};
+use warm_core::i18n::{Msg, slot_range, tr};
 
 pub fn view<'a>(app: &'a App, done: &'a Done) -> Element<'a> {
     let lang = app.lang;

@@ -1,11 +1,11 @@
 //! Home: the six (or more) category tiles, and the basket beside them.
 
-use crate::i18n::Msg;
 use crate::ui::theme;
 use crate::ui::widget::{basket, category_tile, label};
 use crate::ui::{App, Element};
 use iced::Length;
 use iced::widget::{Column, Row, column, container, row};
+use warm_core::i18n::Msg;
 
 const COLUMNS: usize = 3;
 

@@ -1,6 +1,5 @@
 //! Questions that sit over a screen: "empty the basket?" and "are you still there?".
 
-use crate::i18n::{Msg, tr};
 use crate::ui::app::{Message, Modal};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{bold, label, tap};
@@ -8,6 +7,7 @@ use crate::ui::{App, Element};
 use iced::Alignment;
 use iced::widget::{center, column, container, row};
 use std::time::Instant;
+use warm_core::i18n::{Msg, tr};
 
 /// Id of the question's card: only the targets inside it can be tapped while it is up.
 pub const MODAL_ID: &str = "modal";

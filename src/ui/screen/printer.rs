@@ -2,12 +2,12 @@
 //! wrong and what to do, in words (never only a colour), and how many slips are waiting. It
 //! takes the room between the title and the language button, so no screen loses any height.
 
-use crate::i18n::{Msg, tr};
 use crate::ui::theme;
 use crate::ui::widget::bold;
 use crate::ui::{App, Element};
 use iced::widget::container;
 use iced::{Length, alignment};
+use warm_core::i18n::{Msg, tr};
 
 pub fn banner(app: &App) -> Option<Element<'_>> {
     let lang = app.lang;

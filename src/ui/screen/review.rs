@@ -1,12 +1,12 @@
 //! Review before committing: pictures, quantities and the total, then 确认.
 
-use crate::i18n::Msg;
 use crate::ui::app::Message;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{Pager, bold, label, pager, picture, price, tap};
 use crate::ui::{App, Element};
 use iced::widget::{Column, column, container, row, space};
 use iced::{Alignment, Length};
+use warm_core::i18n::Msg;
 
 pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
     let (lang, catalog) = (app.lang, &*app.ctx.catalog);
@@ -42,7 +42,7 @@ pub fn view<'a>(app: &'a App, page: Pager, error: Option<&str>) -> Element<'a> {
         .style(theme::warning)
     });
 
-    let count = crate::i18n::tr(Msg::ItemCount, lang, &[("n", &app.cart.item_count().to_string())]);
+    let count = warm_core::i18n::tr(Msg::ItemCount, lang, &[("n", &app.cart.item_count().to_string())]);
     let footer = row![
         tap(
             label(Msg::Change.text(lang), theme::BUTTON),

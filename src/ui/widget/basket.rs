@@ -2,13 +2,13 @@
 //! each line with its picture and big − / + buttons, and the way to the order.
 
 use super::{Pager, bold, label, pager, picture, price, tap};
-use crate::domain::{Cart, Catalog, Lang};
-use crate::i18n::{Msg, tr};
 use crate::ui::picture::Pictures;
 use crate::ui::theme::{self, Tap};
 use crate::ui::{Element, Message};
 use iced::widget::{Column, column, container, row, space};
 use iced::{Alignment, Length};
+use warm_core::domain::{Cart, Catalog, Lang};
+use warm_core::i18n::{Msg, tr};
 
 pub fn basket<'a>(cart: &'a Cart, catalog: &'a Catalog, pictures: &Pictures, page: Pager, lang: Lang) -> Element<'a> {
     let count = tr(Msg::ItemCount, lang, &[("n", &cart.item_count().to_string())]);

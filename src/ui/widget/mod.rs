@@ -25,6 +25,6 @@ pub fn bold<'a>(content: impl text::IntoFragment<'a>, size: f32) -> iced::widget
 }
 
 /// A price: bold, large and in the price colour, always with its ￥ sign so it reads without colour.
-pub fn price<'a>(money: crate::domain::Money, size: f32) -> iced::widget::Text<'a> {
+pub fn price<'a>(money: warm_core::domain::Money, size: f32) -> iced::widget::Text<'a> {
     bold(money.to_string(), size).color(theme::PRICE_INK)
 }

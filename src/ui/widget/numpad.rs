@@ -2,11 +2,11 @@
 //! Every key goes through `tap`, so the layout test measures them like every other target.
 
 use super::{bold, label, tap};
-use crate::domain::Lang;
-use crate::i18n::Msg;
 use crate::ui::theme::{self, Tap};
 use crate::ui::{Element, Message};
 use iced::widget::{Column, Row};
+use warm_core::domain::Lang;
+use warm_core::i18n::Msg;
 
 /// Key width and height, px: bigger than the 96 px floor, for quick thumbs at a busy counter.
 pub const KEY_W: f32 = 140.0;

@@ -1,12 +1,12 @@
 //! Paging with two big buttons instead of scrolling: seniors tap, they do not drag.
 
 use super::{label, tap};
-use crate::domain::Lang;
-use crate::i18n::{Msg, tr};
 use crate::ui::theme::{self, Tap};
 use crate::ui::{Element, Message};
 use iced::widget::{row, space};
 use iced::{Alignment, Length};
+use warm_core::domain::Lang;
+use warm_core::i18n::{Msg, tr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pager {

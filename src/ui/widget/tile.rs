@@ -1,13 +1,13 @@
 //! Big picture tiles: one tap adds a product or opens a category.
 
 use super::{bold, label, price, tap};
-use crate::domain::{Category, Lang, Product};
-use crate::i18n::{Msg, tr};
 use crate::ui::picture::Pictures;
 use crate::ui::theme::{self, Tap};
 use crate::ui::{Element, Message};
 use iced::widget::{column, container, image};
 use iced::{Alignment, Length};
+use warm_core::domain::{Category, Lang, Product};
+use warm_core::i18n::{Msg, tr};
 
 /// A picture, or when it is missing a framed placeholder that still says what the thing is.
 pub fn picture<'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a> {

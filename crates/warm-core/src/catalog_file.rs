@@ -1,0 +1,194 @@
+//! Reads a catalog from TOML (the built-in demo, or a file the market supplies) and its pictures.
+//! A malformed file is refused with the file, line and field named.
+
+use crate::domain::barcode::valid_ean13;
+use crate::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct CatalogError {
+    pub file: String,
+    pub message: String,
+}
+
+/// Where a catalog's pictures come from.
+#[derive(Debug, Clone)]
+pub enum PictureSource {
+    /// Pictures built into the program (the kiosk's demo): (path in the catalog, PNG bytes).
+    Embedded(&'static [(&'static str, &'static [u8])]),
+    Folder(PathBuf),
+}
+
+impl PictureSource {
+    /// The picture's bytes, or why they cannot be had.
+    pub fn read(&self, rel: &str) -> Result<Cow<'static, [u8]>, String> {
+        match self {
+            PictureSource::Embedded(pictures) => pictures
+                .iter()
+                .find(|(name, _)| *name == rel)
+                .map(|(_, bytes)| Cow::Borrowed(*bytes))
+                .ok_or_else(|| format!("{rel}: not in the built-in pictures")),
+            PictureSource::Folder(dir) => {
+                let path = dir.join(rel);
+                std::fs::read(&path).map(Cow::Owned).map_err(|e| format!("{}: {e}", path.display()))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadedCatalog {
+    pub catalog: Catalog,
+    pub pictures: PictureSource,
+}
+
+pub fn load(path: &Path) -> Result<LoadedCatalog, CatalogError> {
+    let file = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CatalogError { file: file.clone(), message: e.to_string() })?;
+    let folder = path.parent().map(Path::to_owned).unwrap_or_default();
+    Ok(LoadedCatalog { catalog: parse(&text, &file)?, pictures: PictureSource::Folder(folder) })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    market_name_zh: String,
+    market_name_en: String,
+    #[serde(default)]
+    category: Vec<RawCategory>,
+    #[serde(default)]
+    product: Vec<RawProduct>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: Spanned<String>,
+    name_zh: String,
+    name_en: String,
+    picture: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProduct {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    name_zh: String,
+    name_en: String,
+    spec_zh: String,
+    spec_en: String,
+    unit_zh: String,
+    unit_en: String,
+    price_fen: Spanned<i64>,
+    ean13: Spanned<String>,
+    limit_per_household: Option<u32>,
+    picture: String,
+}
+
+/// Parses a catalog text; `file` names it in error messages.
+pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
+    let fail = |message: String| CatalogError { file: file.to_owned(), message };
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_owned()))?;
+    let at = |span: std::ops::Range<usize>, field: &str, problem: String| {
+        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+        fail(format!("line {line}, field `{field}`: {problem}"))
+    };
+
+    let mut category_ids = HashSet::new();
+    let mut categories = Vec::new();
+    for c in raw.category {
+        if !category_ids.insert(c.id.get_ref().clone()) {
+            return Err(at(c.id.span(), "id", format!("category {:?} appears twice", c.id.get_ref())));
+        }
+        categories.push(Category {
+            id: CategoryId(c.id.into_inner()),
+            name: Text::new(c.name_zh, c.name_en),
+            picture: c.picture,
+        });
+    }
+
+    let (mut ids, mut codes) = (HashSet::new(), HashSet::new());
+    let mut products = Vec::new();
+    for p in raw.product {
+        if p.id.get_ref().is_empty() || !ids.insert(p.id.get_ref().clone()) {
+            return Err(at(p.id.span(), "id", format!("product id {:?} is empty or appears twice", p.id.get_ref())));
+        }
+        if !category_ids.contains(p.category.get_ref()) {
+            return Err(at(p.category.span(), "category", format!("no category {:?}", p.category.get_ref())));
+        }
+        if *p.price_fen.get_ref() < 0 {
+            return Err(at(p.price_fen.span(), "price_fen", "a price cannot be negative".into()));
+        }
+        if !valid_ean13(p.ean13.get_ref()) {
+            return Err(at(
+                p.ean13.span(),
+                "ean13",
+                format!("{:?} is not a valid EAN-13 (13 digits, last one the check digit)", p.ean13.get_ref()),
+            ));
+        }
+        if !codes.insert(p.ean13.get_ref().clone()) {
+            return Err(at(p.ean13.span(), "ean13", format!("{:?} is used by two products", p.ean13.get_ref())));
+        }
+        products.push(Product {
+            id: ProductId(p.id.into_inner()),
+            category: CategoryId(p.category.into_inner()),
+            name: Text::new(p.name_zh, p.name_en),
+            spec: Text::new(p.spec_zh, p.spec_en),
+            unit: Text::new(p.unit_zh, p.unit_en),
+            price: Money(p.price_fen.into_inner()),
+            ean13: p.ean13.into_inner(),
+            limit_per_household: p.limit_per_household,
+            picture: p.picture,
+        });
+    }
+    Ok(Catalog::new(Text::new(raw.market_name_zh, raw.market_name_en), categories, products))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = "market_name_zh = \"测试\"\nmarket_name_en = \"Test\"\n\
+        [[category]]\nid = \"c\"\nname_zh = \"粮油\"\nname_en = \"Grain\"\npicture = \"c.png\"\n\
+        [[product]]\nid = \"rice\"\ncategory = \"c\"\nname_zh = \"大米\"\nname_en = \"Rice\"\n\
+        spec_zh = \"5公斤/袋\"\nspec_en = \"5 kg\"\nunit_zh = \"袋\"\nunit_en = \"bag\"\n\
+        price_fen = 3990\nean13 = \"6901234567892\"\nlimit_per_household = 2\npicture = \"rice.png\"\n";
+
+    #[test]
+    fn a_good_file_parses() {
+        let catalog = parse(ONE, "one.toml").unwrap();
+        assert_eq!(catalog.by_ean("6901234567892").unwrap().price, Money(3990));
+    }
+
+    #[test]
+    fn a_bad_check_digit_names_file_line_and_field() {
+        let err = parse(&ONE.replace("6901234567892", "6901234567891"), "one.toml").unwrap_err().to_string();
+        assert!(err.starts_with("one.toml: line 18, field `ean13`"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_or_unknown_field_is_named() {
+        let err = parse(&ONE.replace("price_fen = 3990", "price_fen = \"39.90\""), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("price_fen") && err.contains("line 17"), "{err}");
+        let err = parse(&ONE.replace("unit_en", "unit_fr"), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("unit_fr"), "{err}");
+        let err = parse(&ONE.replace("category = \"c\"", "category = \"x\""), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("line 10, field `category`"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_picture_is_reported_not_fatal() {
+        let source = PictureSource::Folder(PathBuf::from("/nonexistent"));
+        assert!(source.read("rice.png").unwrap_err().contains("/nonexistent/rice.png"));
+        let built_in = PictureSource::Embedded(&[("pictures/one.png", b"png")]);
+        assert!(built_in.read("pictures/none.png").is_err());
+        assert_eq!(&*built_in.read("pictures/one.png").unwrap(), b"png");
+    }
+}

@@ -1,0 +1,237 @@
+//! Every word a person sees or a printer prints, in zh-CN and English. Views and layouts name a
+//! `Msg`; nothing user-visible is written as a literal anywhere else.
+
+use crate::domain::scan::Rejection;
+use crate::domain::{Lang, PickupSlot};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+macro_rules! messages {
+    ($($key:ident: $zh:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppTitle: "暖心市集", "Warm Market";
+    SwitchLanguage: "English", "中文";
+    ChooseCategory: "请点选您要买的东西", "Tap what you would like to buy";
+    Back: "← 返回", "← Back";
+    PreviousPage: "上一页", "Previous";
+    NextPage: "下一页", "Next";
+    PageOf: "第 {page}/{pages} 页", "Page {page} of {pages}";
+    Basket: "购物篮", "Basket";
+    BasketEmpty: "购物篮是空的，点图片就能加入", "Your basket is empty. Tap a picture to add it.";
+    ItemCount: "共 {n} 件", "{n} items";
+    Total: "合计", "Total";
+    PlaceOrder: "下单", "Place order";
+    EmptyBasket: "清空", "Empty";
+    ConfirmEmptyTitle: "要清空购物篮吗？", "Empty the basket?";
+    ConfirmEmptyYes: "是，清空", "Yes, empty it";
+    ConfirmEmptyNo: "不，保留", "No, keep it";
+    InBasket: "已加入 {n}", "In basket: {n}";
+    TapToAdd: "点一下加入", "Tap to add";
+    Added: "已加入：{name}", "Added: {name}";
+    ConfirmTitle: "请核对您的订单", "Please check your order";
+    Confirm: "确认", "Confirm";
+    Change: "← 返回修改", "← Change";
+    DoneTitle: "下单成功", "Order placed";
+    YourNumber: "您的取货号", "Your pickup number";
+    PickupAt: "请于 {slot} 取货", "Please collect: {slot}";
+    TakeSlip: "请拿好取货单，到取货处付款取货", "Take your slip to the counter to pay and collect";
+    BackHome: "回到首页", "Back to start";
+    StillThere: "还在吗？", "Are you still there?";
+    StillThereBody: "没人回答的话，购物篮将在 {s} 秒后清空", "If nobody answers, the basket will be emptied in {s} seconds";
+    ImHere: "我还在", "I'm still here";
+    StartOver: "清空重来", "Start over";
+    BasketCleared: "刚才的购物篮已清空", "The previous basket was emptied";
+    OrderFailed: "暂时无法下单，请找志愿者", "Cannot place the order right now. Please ask a volunteer.";
+    BasketKept: "您的购物篮已保留", "Your basket has been kept.";
+    PrintFailed: "取货单没有打印出来，请找志愿者", "The pickup slip did not print. Please ask a volunteer.";
+    PicturePlaceholder: "暂无图片", "No picture";
+    Tomorrow: "明天", "Tomorrow";
+    SlipPreview: "取货单", "Pickup slip";
+    SlipTitle: "取货单", "PICKUP SLIP";
+    SlipNumber: "取货号", "Pickup number";
+    SlipSlot: "取货时间", "Pickup time";
+    SlipOrdered: "下单时间", "Ordered";
+    SlipTerminal: "终端", "Terminal";
+    SlipItems: "共{n}件", "{n} items";
+    SlipTotal: "合计", "TOTAL";
+    SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
+    Reprint: "重印", "REPRINT";
+    Unavailable: "（已下架）", "(no longer sold)";
+    PrinterPaperOut: "打印机缺纸，请换纸", "The printer is out of paper. Please load a new roll.";
+    PrinterCoverOpen: "打印机盖子开着，请盖好", "The printer cover is open. Please close it.";
+    PrinterError: "打印机出错了，请关掉打印机再打开", "The printer has an error. Please switch it off and on again.";
+    PrinterOffline: "打印机暂停了，请检查打印机", "The printer is paused. Please check the printer.";
+    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "The printer does not answer. Please check its power and cable.";
+    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "The paper is running low. Please have a new roll ready.";
+    PrinterWaiting: "还有 {n} 张单据等待打印", "{n} slips waiting to print";
+    ReceiptTitle: "收据", "RECEIPT";
+    ReceiptNumber: "收据号", "Receipt no.";
+    ReceiptOrder: "取货号", "Order";
+    ReceiptPaidAt: "付款时间", "Paid";
+    ReceiptPayment: "付款方式", "Payment";
+    ReceiptTendered: "实收", "Tendered";
+    ReceiptChange: "找零", "Change";
+    ReceiptReference: "流水号", "Reference";
+    ReceiptFooter: "谢谢惠顾，欢迎再来", "Thank you. See you again.";
+    PayCash: "现金", "Cash";
+    PayWechat: "微信支付", "WeChat Pay";
+    PayAlipay: "支付宝", "Alipay";
+    PayOnAccount: "记账", "On account";
+    TestPageTitle: "打印机测试页", "PRINTER TEST PAGE";
+    TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
+    TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
+    SyncOnline: "● 已联网", "● Online";
+    SyncOffline: "○ 未联网", "○ Offline";
+    SyncStandalone: "单机使用", "Stand-alone";
+    SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
+    SyncLast: "上次同步 {time}", "Last sync {time}";
+    SyncNever: "尚未同步", "Not synced yet";
+    SyncNeedsHelp: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
+    // Checkout (issue 4): the volunteer's counter, PIN, scanner, payment and receipt.
+    Tendered: "收现金", "Cash received";
+    ChangeGiven: "找零", "Change";
+    PaymentReference: "交易单号", "Reference";
+    ReceiptThanks: "谢谢惠顾", "Thank you";
+    CheckoutTitle: "收银台", "Checkout";
+    VolunteerMode: "志愿者模式", "Volunteer mode";
+    ExitVolunteer: "退出", "Exit";
+    ScannerConnected: "扫码枪：已连接", "Scanner: connected";
+    ScannerDisconnected: "扫码枪：未连接，{s} 秒后重试", "Scanner: NOT connected, retrying in {s} s";
+    ScannerNone: "扫码枪：未设置串口，可用键盘式扫码枪", "Scanner: no serial port set; a keyboard scanner works";
+    ScanHint: "请扫商品条码，或扫取货单上的二维码", "Scan goods, or the QR code on a pickup slip";
+    NotFound: "未找到商品", "Product not found";
+    CodeIs: "条码：{code}", "Code: {code}";
+    PickByHand: "从图片中选", "Pick from pictures";
+    ScanRejected: "✗ 无法识别", "✗ Not recognised";
+    AddedScan: "✓ 已加入：{name}", "✓ Added: {name}";
+    PickedScan: "✓ 已拣：{name}", "✓ Picked: {name}";
+    LineFull: "{name} 已到上限", "{name} is at the limit";
+    SlipLoaded: "已调出取货单 {number}", "Pickup slip {number} loaded";
+    SlipAlreadyLoaded: "这张取货单已经调出，没有重复加入", "This slip is already loaded; nothing was added twice";
+    SlipPaid: "取货单 {number} 已付过款", "Slip {number} is already paid";
+    SlipCancelled: "取货单 {number} 已取消", "Slip {number} was cancelled";
+    SlipUnknown: "没有找到这张取货单", "No order for this slip";
+    SlipBusy: "请先收款或清空台面上的商品，再扫取货单", "Take payment or clear the counter before scanning a slip";
+    RejectCheckDigit: "{kind} 校验位不对，请重扫", "{kind} check digit is wrong; scan again";
+    RejectDigits: "{n} 位数字不是商品条码", "{n} digits is not a product code";
+    RejectUnknown: "不是商品条码，也不是取货单", "Neither a product code nor a pickup slip";
+    RejectBadSlip: "取货单二维码内容不对", "The pickup-slip QR code is damaged";
+    RejectTooLong: "太长，不是条码", "Too long to be a code";
+    RejectEmpty: "空的扫码", "Empty scan";
+    RejectUnreadable: "扫码枪发来的不是条码：{reason}", "The scanner sent something that is not a code: {reason}";
+    WeighedUnknown: "秤码 {item} 没有对应的商品", "Scale item {item} is not in the list";
+    Grams: "{g}克", "{g} g";
+    Picked: "✓ 已拣", "✓ Picked";
+    NotPicked: "未拣", "Not picked";
+    Remove: "删除", "Remove";
+    PickAll: "全部已拣", "All picked";
+    StillToPick: "还有 {n} 件未拣", "{n} items still to pick";
+    Pay: "收款", "Take payment";
+    ClearCounter: "清空", "Clear";
+    CounterEmpty: "台面上还没有商品", "Nothing on the counter yet";
+    ChooseMethod: "请选择付款方式", "Choose how the customer pays";
+    EnterTendered: "收到现金（元）：", "Cash received (yuan):";
+    ChangeDue: "找零", "Change";
+    NotEnoughCash: "现金不够", "Not enough cash";
+    EnterReference: "交易单号（看顾客手机）：", "Reference (on the customer's phone):";
+    EnterAccount: "记账的楼号/户号：", "Building / household to bill:";
+    ConfirmPayment: "确认收款", "Confirm payment";
+    Cancel: "取消", "Cancel";
+    PaidTitle: "收款成功", "Payment recorded";
+    ReceiptPrinted: "收据已打印", "Receipt printed";
+    ReceiptNotPrinted: "收据没有打印出来：{reason}", "The receipt did not print: {reason}";
+    PaymentFailed: "收款没有记录：{reason}", "Payment NOT recorded: {reason}";
+    AlreadyPaid: "此订单已付款，不能重复付款", "This order is already paid; it cannot be paid twice";
+    NextCustomer: "下一位", "Next customer";
+    EnterPin: "志愿者请输入密码", "Volunteer: enter your PIN";
+    PinWrong: "密码不对，还可以试 {n} 次", "Wrong PIN; {n} tries left";
+    PinPaused: "错误次数太多，请 {s} 秒后再试", "Too many wrong tries; wait {s} seconds";
+    Ok: "确定", "OK";
+    Backspace: "退格", "Delete";
+    ClearEntry: "清除", "Clear";
+}
+
+/// Fills `{name}` placeholders of a message.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+/// `Msg` with its placeholders filled.
+pub fn tr(msg: Msg, lang: Lang, args: &[(&str, &str)]) -> String {
+    fill(msg.text(lang), args)
+}
+
+/// A slot as a senior reads it in local time: `10:30–11:00`, `明天 08:00–08:30`, or with the
+/// date when it is further away.
+pub fn slot_range(slot: &PickupSlot, now: Timestamp, tz: &TimeZone, lang: Lang) -> String {
+    let start = slot.start.to_zoned(tz.clone());
+    let end = slot.end.to_zoned(tz.clone());
+    let hours = format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M"));
+    let today = now.to_zoned(tz.clone()).date();
+    let days = (start.date() - today).get_days();
+    match (days, lang) {
+        (0, _) => hours,
+        (1, _) => format!("{} {hours}", Msg::Tomorrow.text(lang)),
+        (_, Lang::Zh) => format!("{}月{}日 {hours}", start.month(), start.day()),
+        (_, Lang::En) => format!("{} {hours}", start.strftime("%-d %b")),
+    }
+}
+
+/// Why a code was rejected, in words.
+pub fn rejection(reason: Rejection, lang: Lang) -> String {
+    match reason {
+        Rejection::Empty => Msg::RejectEmpty.text(lang).to_owned(),
+        Rejection::TooLong => Msg::RejectTooLong.text(lang).to_owned(),
+        Rejection::CheckDigit(kind) => tr(Msg::RejectCheckDigit, lang, &[("kind", kind.name())]),
+        Rejection::DigitCount(n) => tr(Msg::RejectDigits, lang, &[("n", &n.to_string())]),
+        Rejection::BadSlip => Msg::RejectBadSlip.text(lang).to_owned(),
+        Rejection::Unknown => Msg::RejectUnknown.text(lang).to_owned(),
+    }
+}
+
+/// A moment in local time, e.g. `2022-05-06 10:21`.
+pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_matching_placeholders() {
+        for msg in Msg::ALL {
+            let (zh, en) = (msg.text(Lang::Zh), msg.text(Lang::En));
+            assert!(!zh.is_empty() && !en.is_empty(), "{msg:?}");
+            let holes = |s: &str| s.matches('{').count();
+            assert_eq!(holes(zh), holes(en), "{msg:?} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn slots_read_in_shanghai_time() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let ts = |s: &str| s.parse::<jiff::civil::DateTime>().unwrap().to_zoned(tz.clone()).unwrap().timestamp();
+        let slot = PickupSlot { start: ts("2022-05-06T10:30"), end: ts("2022-05-06T11:00") };
+        assert_eq!(slot_range(&slot, ts("2022-05-06T10:10"), &tz, Lang::Zh), "10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-05T17:10"), &tz, Lang::Zh), "明天 10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-01T17:10"), &tz, Lang::Zh), "5月6日 10:30–11:00");
+        assert_eq!(slot_range(&slot, ts("2022-05-01T17:10"), &tz, Lang::En), "6 May 10:30–11:00");
+        assert_eq!(tr(Msg::PickupAt, Lang::Zh, &[("slot", "10:30–11:00")]), "请于 10:30–11:00 取货");
+    }
+}

@@ -1,0 +1,42 @@
+//! The operator's catalog import: our catalog TOML format (see `assets/catalog.toml`) with its
+//! pictures in the same folder, checked by the same parser the kiosk uses.
+
+use super::store::{CatalogImport, ImportCategory, ImportProduct};
+use std::path::Path;
+use warm_core::catalog_file;
+
+pub fn from_toml(path: &Path) -> Result<CatalogImport, String> {
+    let loaded = catalog_file::load(path).map_err(|e| e.to_string())?;
+    let (catalog, pictures) = (loaded.catalog, loaded.pictures);
+    let read = |rel: &str| pictures.read(rel).map(|b| b.into_owned());
+    let mut out = CatalogImport {
+        market_name_zh: catalog.market_name.zh.clone(),
+        market_name_en: catalog.market_name.en.clone(),
+        ..CatalogImport::default()
+    };
+    for c in &catalog.categories {
+        out.categories.push(ImportCategory {
+            id: c.id.0.clone(),
+            name_zh: c.name.zh.clone(),
+            name_en: c.name.en.clone(),
+            picture: read(&c.picture)?,
+        });
+    }
+    for p in &catalog.products {
+        out.products.push(ImportProduct {
+            id: p.id.0.clone(),
+            category: p.category.0.clone(),
+            name_zh: p.name.zh.clone(),
+            name_en: p.name.en.clone(),
+            spec_zh: p.spec.zh.clone(),
+            spec_en: p.spec.en.clone(),
+            unit_zh: p.unit.zh.clone(),
+            unit_en: p.unit.en.clone(),
+            price_fen: p.price.as_fen(),
+            ean13: p.ean13.clone(),
+            limit_per_household: p.limit_per_household,
+            picture: read(&p.picture)?,
+        });
+    }
+    Ok(out)
+}

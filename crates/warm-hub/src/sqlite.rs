@@ -1,0 +1,754 @@
+//! The embedded hub store: one SQLite file, WAL with `synchronous=FULL`, one writer connection
+//! (SQLite allows one writer at a time anyway) and one reader connection, which WAL lets read
+//! while a push commits. A third connection, on its own thread, checkpoints the WAL into the
+//! database file, so no push waits for a checkpoint before it may acknowledge.
+
+use super::ingest::{Aborted, Incoming};
+use super::store::{
+    Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, MarketDay, PushOutcome, Terminal, TerminalRow,
+};
+use jiff::Timestamp;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use warm_core::api::{CatalogChange, CatalogPage, PushResponse};
+use warm_core::process::lock;
+
+const SCHEMA: &[&str] = &[
+    // 1: terminals, events, alarms, and the versioned catalog.
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+    CREATE TABLE terminals (
+        id           TEXT PRIMARY KEY,
+        market       TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE,   -- sha256 hex of the token; the token itself is never stored
+        high_seq     INTEGER NOT NULL DEFAULT 0,
+        last_push_at TEXT,
+        last_pull_at TEXT,
+        created_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE events (
+        id          TEXT PRIMARY KEY,        -- UUIDv7 from the terminal: UNIQUE enforced here
+        terminal    TEXT NOT NULL REFERENCES terminals (id),
+        seq         INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        amount_fen  INTEGER,                 -- order total for order.placed, for the dashboard
+        UNIQUE (terminal, seq)
+    ) STRICT;
+    -- Only orders (the rows with an amount) are indexed by time, for the dashboard's today.
+    CREATE INDEX orders_by_time ON events (created_at) WHERE amount_fen IS NOT NULL;
+    CREATE TABLE alarms (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,           -- first seen
+        last_at    TEXT NOT NULL,           -- last seen: a terminal retrying raises the same alarm again
+        repeats    INTEGER NOT NULL DEFAULT 1,
+        terminal   TEXT,
+        kind       TEXT NOT NULL,
+        message    TEXT NOT NULL,
+        cleared_at TEXT
+    ) STRICT;
+    CREATE TABLE market_names (
+        id      TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        version INTEGER NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE categories (
+        id       TEXT PRIMARY KEY,
+        name_zh  TEXT NOT NULL,
+        name_en  TEXT NOT NULL,
+        picture  TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        deleted  INTEGER NOT NULL DEFAULT 0,
+        version  INTEGER NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE products (
+        id         TEXT PRIMARY KEY,
+        category   TEXT NOT NULL,
+        name_zh    TEXT NOT NULL,
+        name_en    TEXT NOT NULL,
+        spec_zh    TEXT NOT NULL,
+        spec_en    TEXT NOT NULL,
+        unit_zh    TEXT NOT NULL,
+        unit_en    TEXT NOT NULL,
+        price_fen  INTEGER NOT NULL,
+        ean13      TEXT NOT NULL,
+        limit_per_household INTEGER,
+        picture    TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        deleted    INTEGER NOT NULL DEFAULT 0,
+        version    INTEGER NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE assortment (
+        market    TEXT NOT NULL,
+        product   TEXT NOT NULL,
+        listed    INTEGER NOT NULL,
+        price_fen INTEGER,
+        limit_per_household INTEGER,
+        version   INTEGER NOT NULL UNIQUE,
+        PRIMARY KEY (market, product)
+    ) STRICT;
+    CREATE TABLE pictures (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL) STRICT;",
+];
+
+pub struct SqliteHub {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    /// Tells the checkpointer a commit happened; dropping it ends the checkpointer's thread.
+    committed: SyncSender<()>,
+}
+
+/// At most one background checkpoint in this interval: often enough to keep the WAL small, rarely
+/// enough that checkpoints do not compete with pushes for the disk.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Checkpoints (PASSIVE: never blocks a writer or a reader) after commits, until the hub closes.
+fn spawn_checkpointer(path: &Path) -> Result<SyncSender<()>, HubError> {
+    let conn = open_conn(path)?;
+    let (committed, commits) = sync_channel::<()>(1);
+    std::thread::Builder::new()
+        .name("hub-checkpoint".into())
+        .spawn(move || {
+            while commits.recv().is_ok() {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!("hub: checkpoint: {e}");
+                }
+                std::thread::sleep(CHECKPOINT_INTERVAL);
+            }
+        })
+        .map_err(|e| HubError::Db(format!("cannot start the checkpoint thread: {e}")))?;
+    Ok(committed)
+}
+
+fn open_conn(path: &Path) -> Result<Connection, HubError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| HubError::Db(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+/// The writer connection, held for one write; letting go of it tells the checkpointer.
+struct Write<'a> {
+    conn: MutexGuard<'a, Connection>,
+    committed: &'a SyncSender<()>,
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Write<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        // Full means a checkpoint is already due; gone means the hub is closing.
+        let _ = self.committed.try_send(());
+    }
+}
+
+pub fn time_text(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn next_version(tx: &rusqlite::Transaction<'_>) -> Result<i64, HubError> {
+    Ok(tx.query_row(
+        "INSERT INTO counters (name, value) VALUES ('catalog_version', 1)
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends the catalog changes one query finds (the page is put together from several tables).
+fn changes_after(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<CatalogChange>,
+    changes: &mut Vec<CatalogChange>,
+) -> Result<(), HubError> {
+    for change in conn.prepare_cached(sql)?.query_map(params, row)? {
+        changes.push(change?);
+    }
+    Ok(())
+}
+
+impl SqliteHub {
+    fn write(&self) -> Write<'_> {
+        Write { conn: lock(&self.writer), committed: &self.committed }
+    }
+
+    pub fn open(path: &Path) -> Result<SqliteHub, HubError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| HubError::Db(format!("{}: {e}", dir.display())))?;
+        }
+        let mut writer = open_conn(path)?;
+        writer.pragma_update(None, "foreign_keys", "ON")?;
+        let known = SCHEMA.len() as i64;
+        // IMMEDIATE, version read inside: `serve` and an operator command starting together must
+        // not both create the schema.
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > known {
+            return Err(HubError::Db(format!("the hub database has schema {current}; this program knows {known}")));
+        }
+        for (i, sql) in SCHEMA.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        // Commits leave checkpoints to the checkpointer thread; the WAL file is trimmed back to
+        // this size after each one that caught up.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        writer.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+        let reader = open_conn(path)?;
+        reader.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let committed = spawn_checkpointer(path)?;
+        Ok(SqliteHub { writer: Mutex::new(writer), reader: Mutex::new(reader), committed })
+    }
+
+    fn assortment_upsert(
+        &self,
+        market: &str,
+        product: &str,
+        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>)),
+    ) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<i64> =
+            tx.query_row("SELECT 1 FROM products WHERE id = ?1", [product], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            return Err(HubError::NotFound(format!("product {product:?}")));
+        }
+        let mut row: (bool, Option<i64>, Option<u32>) = tx
+            .query_row(
+                "SELECT listed, price_fen, limit_per_household FROM assortment WHERE market = ?1 AND product = ?2",
+                [market, product],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .unwrap_or((true, None, None));
+        change(&mut row);
+        let version = next_version(&tx)?;
+        tx.execute(
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (market, product) DO UPDATE SET listed = ?3, price_fen = ?4, limit_per_household = ?5, version = ?6",
+            params![market, product, row.0, row.1, row.2, version],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl HubStore for SqliteHub {
+    fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError> {
+        let conn = lock(&self.reader);
+        Ok(conn
+            .prepare_cached("SELECT id, market FROM terminals WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| Ok(Terminal { id: r.get(0)?, market: r.get(1)? }))
+            .optional()?)
+    }
+
+    fn push(
+        &self,
+        terminal: &Terminal,
+        events: &mut dyn Iterator<Item = Result<Incoming, Aborted>>,
+        now: Timestamp,
+    ) -> Result<PushOutcome, HubError> {
+        let mut events = events.peekable();
+        // Wait for the first events before taking the writer: others may write meanwhile.
+        if let Some(Err(Aborted)) = events.peek() {
+            return Ok(PushOutcome::Aborted);
+        }
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let start: i64 = tx.query_row("SELECT high_seq FROM terminals WHERE id = ?1", [&terminal.id], |r| r.get(0))?;
+        let start = start as u64;
+        let mut high = start;
+        let mut last_seq = None;
+        let (mut stored, mut duplicates) = (0u64, 0u64);
+        let received = time_text(now);
+        {
+            let mut by_id = tx.prepare_cached("SELECT terminal, seq, kind, payload FROM events WHERE id = ?1")?;
+            let mut by_seq = tx.prepare_cached("SELECT id FROM events WHERE terminal = ?1 AND seq = ?2")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO events (id, terminal, seq, kind, created_at, payload, received_at, amount_fen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+            )?;
+            let mut id_text = uuid::Uuid::encode_buffer();
+            for incoming in events {
+                let Ok(Incoming { event: ev, order_total }) = incoming else {
+                    return Ok(PushOutcome::Aborted);
+                };
+                last_seq = Some(ev.seq);
+                let id = &*ev.id.hyphenated().encode_lower(&mut id_text);
+                let payload = ev.payload.get();
+                if ev.seq <= high {
+                    let found: Option<(String, i64, String, String)> =
+                        by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
+                    match found {
+                        Some((t, s, k, p))
+                            if t == terminal.id && s as u64 == ev.seq && k == ev.kind && p == payload =>
+                        {
+                            duplicates += 1;
+                        }
+                        Some((t, s, _, _)) => {
+                            let detail = if t != terminal.id || s as u64 != ev.seq {
+                                format!("event {id} came back as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
+                            } else {
+                                format!("event {id} ({}#{}) came back with a different content", terminal.id, ev.seq)
+                            };
+                            return Ok(PushOutcome::Conflict { acked_upto: start, detail });
+                        }
+                        None => {
+                            let other: Option<String> =
+                                by_seq.query_row(params![terminal.id, ev.seq as i64], |r| r.get(0)).optional()?;
+                            let detail = match other {
+                                Some(other) => format!(
+                                    "{}#{} came as event {id} but is stored as event {other}: two terminals share one id?",
+                                    terminal.id, ev.seq
+                                ),
+                                None => format!(
+                                    "{}#{} (event {id}) is below the high-water mark but unknown",
+                                    terminal.id, ev.seq
+                                ),
+                            };
+                            return Ok(PushOutcome::Conflict { acked_upto: start, detail });
+                        }
+                    }
+                    continue;
+                }
+                if ev.seq != high + 1 {
+                    return Ok(PushOutcome::Gap { acked_upto: start, first_new: ev.seq });
+                }
+                let n = insert.execute(params![
+                    id,
+                    terminal.id,
+                    ev.seq as i64,
+                    ev.kind,
+                    ev.created_at,
+                    payload,
+                    received,
+                    order_total
+                ])?;
+                if n == 0 {
+                    // UNIQUE(id) or UNIQUE(terminal, seq) held it back: the id is used elsewhere.
+                    let stored_as: Option<(String, i64)> =
+                        by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                    let detail = match stored_as {
+                        Some((t, s)) => {
+                            format!("event {id} came as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
+                        }
+                        None => format!("{}#{} is already stored under another event id", terminal.id, ev.seq),
+                    };
+                    return Ok(PushOutcome::Conflict { acked_upto: start, detail });
+                }
+                stored += 1;
+                high = ev.seq;
+            }
+        }
+        tx.execute(
+            "UPDATE terminals SET high_seq = ?2, last_push_at = ?3 WHERE id = ?1",
+            params![terminal.id, high as i64, received],
+        )?;
+        tx.commit()?;
+        // Acknowledge what this batch proved, not more: events of an old copy beyond the batch
+        // must still come and be compared before the terminal may drop them.
+        let acked_upto = last_seq.map_or(high, |seq: u64| seq.min(high));
+        Ok(PushOutcome::Accepted(PushResponse { acked_upto, stored, duplicates }))
+    }
+
+    fn raise_alarm(&self, terminal: Option<&str>, kind: &str, message: &str, now: Timestamp) -> Result<(), HubError> {
+        let conn = self.write();
+        let at = time_text(now);
+        // The same open alarm again (a terminal retrying) is counted, not listed twice.
+        let again = conn.execute(
+            "UPDATE alarms SET repeats = repeats + 1, last_at = ?1
+             WHERE cleared_at IS NULL AND terminal IS ?2 AND kind = ?3 AND message = ?4",
+            params![at, terminal, kind, message],
+        )?;
+        if again == 0 {
+            conn.execute(
+                "INSERT INTO alarms (at, last_at, terminal, kind, message) VALUES (?1, ?1, ?2, ?3, ?4)",
+                params![at, terminal, kind, message],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn clear_alarm(&self, id: i64, now: Timestamp) -> Result<(), HubError> {
+        let n = self.write().execute(
+            "UPDATE alarms SET cleared_at = ?2 WHERE id = ?1 AND cleared_at IS NULL",
+            params![id, time_text(now)],
+        )?;
+        if n == 0 { Err(HubError::NotFound(format!("open alarm {id}"))) } else { Ok(()) }
+    }
+
+    fn catalog_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<CatalogPage, HubError> {
+        let limit = i64::from(limit.max(1));
+        // Each table is asked for one row more than a page, so `more` is known exactly.
+        let fetch = limit + 1;
+        let cursor_i = cursor as i64;
+        let mut changes = Vec::new();
+        {
+            let conn = lock(&self.reader);
+            changes_after(
+                &conn,
+                "SELECT version, name_zh, name_en FROM market_names WHERE id = '*' AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Market {
+                        version: r.get::<_, i64>(0)? as u64,
+                        name_zh: r.get(1)?,
+                        name_en: r.get(2)?,
+                    })
+                },
+                &mut changes,
+            )?;
+            changes_after(
+                &conn,
+                "SELECT version, id, deleted, name_zh, name_en, picture, position FROM categories
+                 WHERE version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Category {
+                        version: r.get::<_, i64>(0)? as u64,
+                        id: r.get(1)?,
+                        deleted: r.get(2)?,
+                        name_zh: r.get(3)?,
+                        name_en: r.get(4)?,
+                        picture: r.get(5)?,
+                        position: r.get(6)?,
+                    })
+                },
+                &mut changes,
+            )?;
+            changes_after(
+                &conn,
+                "SELECT version, id, deleted, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en,
+                        price_fen, ean13, limit_per_household, picture, position
+                 FROM products WHERE version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch],
+                |r| {
+                    Ok(CatalogChange::Product {
+                        version: r.get::<_, i64>(0)? as u64,
+                        id: r.get(1)?,
+                        deleted: r.get(2)?,
+                        category: r.get(3)?,
+                        name_zh: r.get(4)?,
+                        name_en: r.get(5)?,
+                        spec_zh: r.get(6)?,
+                        spec_en: r.get(7)?,
+                        unit_zh: r.get(8)?,
+                        unit_en: r.get(9)?,
+                        price_fen: r.get(10)?,
+                        ean13: r.get(11)?,
+                        limit_per_household: r.get(12)?,
+                        picture: r.get(13)?,
+                        position: r.get(14)?,
+                    })
+                },
+                &mut changes,
+            )?;
+            changes_after(
+                &conn,
+                "SELECT version, product, listed, price_fen, limit_per_household FROM assortment
+                 WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch, terminal.market],
+                |r| {
+                    Ok(CatalogChange::Assortment {
+                        version: r.get::<_, i64>(0)? as u64,
+                        product: r.get(1)?,
+                        listed: r.get(2)?,
+                        price_fen: r.get(3)?,
+                        limit_per_household: r.get(4)?,
+                    })
+                },
+                &mut changes,
+            )?;
+        }
+        changes.sort_by_key(CatalogChange::version);
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        let next_cursor = changes.last().map_or(cursor, CatalogChange::version);
+        self.write()
+            .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
+        Ok(CatalogPage { changes, next_cursor, more })
+    }
+
+    fn picture(&self, hash: &str) -> Result<Option<Vec<u8>>, HubError> {
+        Ok(lock(&self.reader)
+            .prepare_cached("SELECT bytes FROM pictures WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn dashboard(&self, from: Timestamp, to: Timestamp) -> Result<Dashboard, HubError> {
+        let conn = lock(&self.reader);
+        let mut out = Dashboard::default();
+        let mut stmt = conn.prepare(
+            "SELECT id, market, high_seq, max(coalesce(last_push_at, ''), coalesce(last_pull_at, '')) FROM terminals ORDER BY market, id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            let last: String = r.get(3)?;
+            Ok(TerminalRow {
+                id: r.get(0)?,
+                market: r.get(1)?,
+                acked_upto: r.get::<_, i64>(2)? as u64,
+                last_sync: (!last.is_empty()).then_some(last),
+            })
+        })? {
+            out.terminals.push(row?);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
+             FROM events e JOIN terminals t ON t.id = e.terminal
+             WHERE e.amount_fen IS NOT NULL AND e.created_at >= ?1 AND e.created_at < ?2
+             GROUP BY t.market",
+        )?;
+        let sold: Vec<(String, i64, i64)> = stmt
+            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut markets: Vec<String> = out.terminals.iter().map(|t| t.market.clone()).collect();
+        markets.dedup();
+        for market in markets {
+            let (orders, sales) =
+                sold.iter().find(|(m, _, _)| *m == market).map_or((0, 0), |(_, o, s)| (*o as u64, *s));
+            let last_sync =
+                out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
+            out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok(Alarm {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                terminal: r.get(2)?,
+                kind: r.get(3)?,
+                message: r.get(4)?,
+                repeats: r.get::<_, i64>(5)? as u64,
+                last_at: r.get(6)?,
+            })
+        })? {
+            out.alarms.push(row?);
+        }
+        Ok(out)
+    }
+
+    fn add_terminal(&self, id: &str, market: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError> {
+        let conn = self.write();
+        let exists: Option<i64> =
+            conn.query_row("SELECT 1 FROM terminals WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        if exists.is_some() {
+            return Err(HubError::Invalid(format!("terminal {id:?} is already registered")));
+        }
+        conn.execute(
+            "INSERT INTO terminals (id, market, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, market, token_hash, time_text(now)],
+        )?;
+        Ok(())
+    }
+
+    fn import_catalog(&self, catalog: &CatalogImport) -> Result<ImportSummary, HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut summary = ImportSummary::default();
+        let mut store_picture = |tx: &rusqlite::Transaction<'_>, bytes: &[u8]| -> Result<String, HubError> {
+            let hash = sha256_hex(bytes);
+            summary.pictures += tx.execute(
+                "INSERT INTO pictures (hash, bytes) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![hash, bytes],
+            )? as u64;
+            Ok(hash)
+        };
+        let mut changed = 0u64;
+        let mut unchanged = 0u64;
+        let name: Option<(String, String)> = tx
+            .query_row("SELECT name_zh, name_en FROM market_names WHERE id = '*'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if name.as_ref() != Some(&(catalog.market_name_zh.clone(), catalog.market_name_en.clone())) {
+            let v = next_version(&tx)?;
+            tx.execute(
+                "INSERT INTO market_names (id, name_zh, name_en, version) VALUES ('*', ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET name_zh = ?1, name_en = ?2, version = ?3",
+                params![catalog.market_name_zh, catalog.market_name_en, v],
+            )?;
+        }
+        for (pos, c) in catalog.categories.iter().enumerate() {
+            let picture = store_picture(&tx, &c.picture)?;
+            let row = (c.name_zh.clone(), c.name_en.clone(), picture.clone(), pos as i64, false);
+            let old: Option<(String, String, String, i64, bool)> = tx
+                .query_row(
+                    "SELECT name_zh, name_en, picture, position, deleted FROM categories WHERE id = ?1",
+                    [&c.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            if old.as_ref() == Some(&row) {
+                unchanged += 1;
+                continue;
+            }
+            let v = next_version(&tx)?;
+            tx.execute(
+                "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
+                 ON CONFLICT (id) DO UPDATE SET name_zh = ?2, name_en = ?3, picture = ?4, position = ?5, deleted = 0, version = ?6",
+                params![c.id, c.name_zh, c.name_en, picture, pos as i64, v],
+            )?;
+            changed += 1;
+        }
+        for (pos, p) in catalog.products.iter().enumerate() {
+            let picture = store_picture(&tx, &p.picture)?;
+            let row = (
+                p.category.clone(),
+                p.name_zh.clone(),
+                p.name_en.clone(),
+                p.spec_zh.clone(),
+                p.spec_en.clone(),
+                p.unit_zh.clone(),
+                p.unit_en.clone(),
+                p.price_fen,
+                p.ean13.clone(),
+                p.limit_per_household,
+                picture.clone(),
+                (pos as i64, false),
+            );
+            type Row =
+                (String, String, String, String, String, String, String, i64, String, Option<u32>, String, (i64, bool));
+            let old: Option<Row> = tx
+                .query_row(
+                    "SELECT category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13,
+                            limit_per_household, picture, position, deleted FROM products WHERE id = ?1",
+                    [&p.id],
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                            r.get(7)?,
+                            r.get(8)?,
+                            r.get(9)?,
+                            r.get(10)?,
+                            (r.get(11)?, r.get(12)?),
+                        ))
+                    },
+                )
+                .optional()?;
+            if old.as_ref() == Some(&row) {
+                unchanged += 1;
+                continue;
+            }
+            let v = next_version(&tx)?;
+            tx.execute(
+                "INSERT INTO products (id, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen,
+                                       ean13, limit_per_household, picture, position, deleted, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)
+                 ON CONFLICT (id) DO UPDATE SET category = ?2, name_zh = ?3, name_en = ?4, spec_zh = ?5, spec_en = ?6,
+                    unit_zh = ?7, unit_en = ?8, price_fen = ?9, ean13 = ?10, limit_per_household = ?11, picture = ?12,
+                    position = ?13, deleted = 0, version = ?14",
+                params![
+                    p.id,
+                    p.category,
+                    p.name_zh,
+                    p.name_en,
+                    p.spec_zh,
+                    p.spec_en,
+                    p.unit_zh,
+                    p.unit_en,
+                    p.price_fen,
+                    p.ean13,
+                    p.limit_per_household,
+                    picture,
+                    pos as i64,
+                    v
+                ],
+            )?;
+            changed += 1;
+        }
+        // Whatever the new catalog no longer has is withdrawn with a tombstone.
+        let keep_products: HashSet<&str> = catalog.products.iter().map(|p| p.id.as_str()).collect();
+        let keep_categories: HashSet<&str> = catalog.categories.iter().map(|c| c.id.as_str()).collect();
+        let mut withdrawn = 0u64;
+        for (table, keep) in [("products", &keep_products), ("categories", &keep_categories)] {
+            let ids: Vec<String> = tx
+                .prepare(&format!("SELECT id FROM {table} WHERE deleted = 0"))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids.iter().filter(|id| !keep.contains(id.as_str())) {
+                let v = next_version(&tx)?;
+                tx.execute(&format!("UPDATE {table} SET deleted = 1, version = ?2 WHERE id = ?1"), params![id, v])?;
+                withdrawn += 1;
+            }
+        }
+        tx.commit()?;
+        summary.changed = changed;
+        summary.unchanged = unchanged;
+        summary.withdrawn = withdrawn;
+        Ok(summary)
+    }
+
+    fn set_price(&self, market: &str, product: &str, price_fen: Option<i64>) -> Result<(), HubError> {
+        if price_fen.is_some_and(|p| p < 0) {
+            return Err(HubError::Invalid("a price cannot be negative".into()));
+        }
+        self.assortment_upsert(market, product, |row| row.1 = price_fen)
+    }
+
+    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError> {
+        self.assortment_upsert(market, product, |row| row.2 = limit)
+    }
+
+    fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
+        self.assortment_upsert(market, product, |row| row.0 = listed)
+    }
+
+    fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {
+        let high: Option<i64> = lock(&self.reader)
+            .prepare_cached("SELECT high_seq FROM terminals WHERE id = ?1")?
+            .query_row([terminal], |r| r.get(0))
+            .optional()?;
+        high.map(|h| h as u64).ok_or_else(|| HubError::NotFound(format!("terminal {terminal:?}")))
+    }
+
+    fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError> {
+        let conn = lock(&self.reader);
+        let n: i64 = match terminal {
+            Some(t) => conn.query_row("SELECT count(*) FROM events WHERE terminal = ?1", [t], |r| r.get(0))?,
+            None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
+        };
+        Ok(n as u64)
+    }
+}

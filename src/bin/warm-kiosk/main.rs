@@ -1,0 +1,156 @@
+//! `warm-kiosk`: the touchscreen terminal. With no arguments it runs on built-in defaults: the
+//! demo catalog, a store in the user's data folder, and a printer that writes each job to a file.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use warm_kiosk::config::Config;
+use warm_kiosk::kiosk;
+
+mod printer;
+mod scanner;
+mod sync;
+
+#[derive(Parser)]
+#[command(name = "warm-kiosk", version, about = "Warm Market (暖心市集) ordering kiosk for seniors")]
+struct Args {
+    /// Configuration file (TOML); see config/kiosk.toml. Without it, built-in defaults are used.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Folder for the order store and printed jobs (overrides the config's data_dir).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the kiosk window (what happens with no command).
+    Run,
+    /// The receipt printer: status, test page, reprint.
+    #[command(subcommand)]
+    Printer(printer::PrinterCommand),
+    /// Sync with the cooperative's hub ([sync] in the config).
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
+    /// The barcode scanner: `scanner test` prints what each scan is, or why it is rejected.
+    Scanner {
+        #[command(subcommand)]
+        command: ScannerCommand,
+    },
+    /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
+    /// config's `[volunteer] pin_hash`.
+    Pin,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Push everything waiting and pull the catalog, once; fails if the hub cannot be reached.
+    Once,
+    /// Show events waiting, last successful sync and whether a sync loop is running.
+    Status,
+    /// Run the background sync loop in the foreground (what the kiosk window runs on a thread).
+    Run,
+}
+
+#[derive(Subcommand)]
+enum ScannerCommand {
+    /// Read the configured scanner and print one line per scan.
+    Test {
+        /// Port to read instead of the config's `[scanner] port`.
+        #[arg(long)]
+        port: Option<String>,
+        /// Stop after this many scans.
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line (with its causes), not a backtrace: this is read by a volunteer.
+            eprintln!("warm-kiosk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    // iced's and the renderer's chatter (a 60-line window dump at info) stays out of the log.
+    warm_core::process::init_logging("info,wgpu=warn,naga=warn,iced_winit=warn,winit=warn,cosmic_text=warn");
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let data_dir = config.data_dir(args.data.as_deref());
+    match args.command.unwrap_or(Command::Run) {
+        Command::Run => run_kiosk(config, &data_dir),
+        Command::Printer(command) => {
+            let report = printer::run(&command, &config.printer, config.language, &config.terminal_id, &data_dir)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Sync { command } => run_sync(&config, &data_dir, command),
+        Command::Scanner { command: ScannerCommand::Test { port, count } } => scanner_test(&config, port, count),
+        Command::Pin => pin_hash(),
+    }
+}
+
+fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let ctx = kiosk::context(config, data_dir)
+        .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
+    tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
+    kiosk::run(ctx).context("the kiosk window could not be opened")
+}
+
+fn run_sync(config: &Config, data_dir: &std::path::Path, command: SyncCommand) -> anyhow::Result<()> {
+    let store = kiosk::store_path(data_dir);
+    match command {
+        SyncCommand::Once => {
+            let r = sync::once(config, &store, data_dir)?;
+            println!(
+                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched",
+                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched
+            );
+        }
+        SyncCommand::Status => {
+            for line in sync::status(config, &store, data_dir)? {
+                println!("{line}");
+            }
+        }
+        SyncCommand::Run => sync::run(config, &store, data_dir)?,
+    }
+    Ok(())
+}
+
+fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let port = port
+        .or_else(|| config.scanner.port.clone())
+        .context("no scanner port: set [scanner] port in the config or pass --port")?;
+    let catalog = match &config.catalog {
+        Some(path) => warm_core::catalog_file::load(path)?.catalog,
+        None => warm_kiosk::demo::catalog()?.catalog,
+    };
+    eprintln!("reading {port}; scan codes, Ctrl+C to stop");
+    scanner::run_test(&config.scanner, &port, &config.volunteer.badge, &catalog, config.language, count, |line| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    });
+    Ok(())
+}
+
+fn pin_hash() -> anyhow::Result<()> {
+    let mut pin = String::new();
+    std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
+    let hash = warm_core::domain::pin::hash_pin(pin.trim())?;
+    println!("[volunteer]\npin_hash = \"{hash}\"");
+    Ok(())
+}

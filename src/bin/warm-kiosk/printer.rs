@@ -1,0 +1,107 @@
+//! `warm-kiosk printer …`: status, a test page and reprints from the command line, on the
+//! printer the config names. Each returns the report to print, or an error whose message says
+//! in words what is wrong (the binary exits non-zero with it).
+
+use std::path::Path;
+use warm_core::domain::Lang;
+use warm_core::receipt::test_page::test_page;
+use warm_kiosk::device::printer::config::{PrinterConfig, PrinterKind};
+use warm_kiosk::device::printer::queue::{self, QueueError};
+use warm_kiosk::device::printer::serial::from_config;
+use warm_kiosk::device::printer::status::PrinterStatus;
+use warm_kiosk::device::printer::transport::{PrintError, Transport};
+use warm_kiosk::kiosk;
+use warm_kiosk::store::{Store, StoreError};
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum PrinterCommand {
+    /// Ask the printer for its real-time status (paper, cover, errors).
+    Status,
+    /// Print a test page (Chinese at every size, a QR code, a ruler of the paper width).
+    Test,
+    /// Queue a copy of an order's slip or receipt, marked 重印 / REPRINT.
+    Reprint {
+        /// The order number as printed, e.g. K1-0042.
+        number: String,
+        /// Also print the queue now. Only when the kiosk is not running: otherwise the kiosk
+        /// prints the copy itself within half a minute.
+        #[arg(long)]
+        now: bool,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{words} ({cause})")]
+    Printer { words: String, cause: PrintError },
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn printer_error(e: PrintError, lang: Lang) -> CliError {
+    CliError::Printer { words: e.problem().text(lang).to_owned(), cause: e }
+}
+
+/// One line about the printer for a person: the problem in words, or "ready".
+pub fn describe(config: &PrinterConfig, status: &PrinterStatus, lang: Lang) -> String {
+    let target = match config.kind {
+        PrinterKind::File => "file printer".to_owned(),
+        PrinterKind::Serial => format!("serial {} at {} baud", config.port.display(), config.baud),
+        PrinterKind::Tcp => format!("network {}:{}", config.host, config.tcp_port),
+    };
+    let mut words = match status.problem() {
+        Some(p) => p.text(lang).to_owned(),
+        None => match lang {
+            Lang::Zh => "打印机正常".to_owned(),
+            Lang::En => "The printer is ready".to_owned(),
+        },
+    };
+    if status.paper_near_end {
+        words = format!("{words}; {}", warm_core::i18n::Msg::PrinterNearEnd.text(lang));
+    }
+    format!("{target}: {words}")
+}
+
+pub fn run(
+    command: &PrinterCommand,
+    config: &PrinterConfig,
+    lang: Lang,
+    terminal: &str,
+    data_dir: &Path,
+) -> Result<String, CliError> {
+    let mut printer = from_config(config, kiosk::prints_dir(data_dir));
+    match command {
+        PrinterCommand::Status => status(config, printer.as_mut(), lang),
+        PrinterCommand::Test => {
+            let before = status(config, printer.as_mut(), lang)?;
+            let bytes = test_page(&config.profile(), lang, terminal);
+            let name = format!("test-page-{}", jiff::Timestamp::now().as_millisecond());
+            printer.send(&name, &bytes).map_err(|e| printer_error(e, lang))?;
+            let after = status(config, printer.as_mut(), lang)?;
+            Ok(format!("{before}\ntest page sent: {} bytes\n{after}", bytes.len()))
+        }
+        PrinterCommand::Reprint { number, now } => {
+            let store = Store::open(&kiosk::store_path(data_dir))?;
+            let job = queue::reprint(&store, number, jiff::Timestamp::now())?;
+            let mut report = format!("reprint of {number} queued as job {job}");
+            if *now {
+                let printed = queue::print_pending(&store, printer.as_mut()).map_err(|e| match e {
+                    QueueError::Print(p) => printer_error(p, lang),
+                    e => e.into(),
+                })?;
+                report.push_str(&format!("\nprinted {} job(s)", printed.len()));
+            }
+            Ok(report)
+        }
+    }
+}
+
+fn status(config: &PrinterConfig, printer: &mut dyn Transport, lang: Lang) -> Result<String, CliError> {
+    let status = printer.status().map_err(|e| printer_error(e, lang))?;
+    match status.problem() {
+        Some(p) => Err(printer_error(PrintError::NotReady(p), lang)),
+        None => Ok(describe(config, &status, lang)),
+    }
+}
