@@ -6,24 +6,39 @@ use crate::domain::{Lang, PickupSlot};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+/// Anything a person reads, in both languages.
+pub trait Words: Copy + std::fmt::Debug {
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+/// Declares one enum of messages with their zh-CN and English texts. Each area of the product
+/// may keep its own enum in its own file beside this one (`Msg` is the seniors' screens, the
+/// counter, the printer and the scanner); every enum is checked by the tests below. An area's
+/// file is declared (`mod area; pub use area::AreaMsg;`) after this macro, which it then sees.
 macro_rules! messages {
-    ($($key:ident: $zh:literal, $en:literal;)*) => {
+    ($name:ident { $($key:ident: $zh:literal, $en:literal;)* }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Msg { $($key,)* }
+        pub enum $name { $($key,)* }
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key,)*];
 
-            pub fn text(self, lang: Lang) -> &'static str {
+            pub fn text(self, lang: $crate::domain::Lang) -> &'static str {
                 match (self, lang) {
-                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                    $(($name::$key, $crate::domain::Lang::Zh) => $zh, ($name::$key, $crate::domain::Lang::En) => $en,)*
                 }
+            }
+        }
+
+        impl $crate::i18n::Words for $name {
+            fn text(self, lang: $crate::domain::Lang) -> &'static str {
+                $name::text(self, lang)
             }
         }
     };
 }
 
-messages! {
+messages! { Msg {
     AppTitle: "暖心市集", "Warm Market";
     SwitchLanguage: "English", "中文";
     ChooseCategory: "请点选您要买的东西", "Tap what you would like to buy";
@@ -164,15 +179,15 @@ messages! {
     Ok: "确定", "OK";
     Backspace: "退格", "Delete";
     ClearEntry: "清除", "Clear";
-}
+}}
 
 /// Fills `{name}` placeholders of a message.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
-/// `Msg` with its placeholders filled.
-pub fn tr(msg: Msg, lang: Lang, args: &[(&str, &str)]) -> String {
+/// A message with its placeholders filled.
+pub fn tr(msg: impl Words, lang: Lang, args: &[(&str, &str)]) -> String {
     fill(msg.text(lang), args)
 }
 
@@ -213,13 +228,20 @@ pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
 mod tests {
     use super::*;
 
+    /// Every message of every area: an area's new enum adds its line here.
+    fn all_words() -> Vec<(String, &'static str, &'static str)> {
+        fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
+            all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
+        }
+        of(Msg::ALL).collect()
+    }
+
     #[test]
     fn every_message_has_both_languages_and_matching_placeholders() {
-        for msg in Msg::ALL {
-            let (zh, en) = (msg.text(Lang::Zh), msg.text(Lang::En));
-            assert!(!zh.is_empty() && !en.is_empty(), "{msg:?}");
+        for (name, zh, en) in all_words() {
+            assert!(!zh.is_empty() && !en.is_empty(), "{name}");
             let holes = |s: &str| s.matches('{').count();
-            assert_eq!(holes(zh), holes(en), "{msg:?} placeholders differ");
+            assert_eq!(holes(zh), holes(en), "{name} placeholders differ");
         }
     }
 
