@@ -17,7 +17,7 @@ pub fn once(config: &Config, store_path: &Path, data_dir: &Path) -> Result<Round
 /// Lines describing the sync state, in the kiosk's time zone. Reads the store without taking
 /// its write lock, so it answers while the kiosk or a sync loop is writing.
 pub fn status(config: &Config, store_path: &Path, data_dir: &Path) -> Result<Vec<String>, SyncError> {
-    let tz = config.time_zone().map_err(SyncError::Local)?;
+    let tz = config.time_zone().map_err(|e| SyncError::Local(e.to_string()))?;
     let hub =
         if config.sync.hub_url.is_empty() { "none (offline only)".to_owned() } else { config.sync.hub_url.clone() };
     let running = match SyncLock::try_acquire(data_dir) {
