@@ -20,7 +20,7 @@ CRATES = {
         "api": 1, "fonts": 1, "process": 1,
         "domain": 2,
         "catalog_file": 3, "i18n": 3,
-        "receipt": 4,
+        "receipt": 4, "speech": 4,
         "": 9,  # lib.rs
     }),
     "warm_hub": ("crates/warm-hub/src", {
