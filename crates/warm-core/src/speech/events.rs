@@ -227,6 +227,29 @@ mod tests {
     }
 
     #[test]
+    fn every_product_of_the_demo_catalog_is_said_in_words() {
+        let catalog = crate::catalog_file::parse(include_str!("../../../../assets/catalog.toml"), "catalog.toml").unwrap();
+        let mut said = Vec::new();
+        for p in &catalog.products {
+            for lang in [Zh, En] {
+                let words = product(p, lang);
+                assert!(!words.chars().any(|c| c.is_ascii_digit() || "/×%~".contains(c)), "{}: {words}", p.id.0);
+                said.push(words);
+            }
+        }
+        for expected in [
+            "纯牛奶，二百五十毫升，十二盒一箱，三十六元九角",
+            "UHT Milk, twelve by two hundred fifty millilitres, thirty-six yuan ninety",
+            "甜玉米，两根一份，五元九角",
+            "医用酒精，百分之七十五 五百毫升一瓶，十二元九角",
+            "KN九五口罩，十只一盒，二十四元九角",
+            "Broccoli, one head, about four hundred grams, six yuan ninety",
+        ] {
+            assert!(said.iter().any(|s| s == expected), "{expected} not among {said:#?}");
+        }
+    }
+
+    #[test]
     fn every_seniors_message_can_be_said() {
         // No message of the seniors' screens keeps a digit or a decoration once spoken.
         for msg in Msg::ALL {
