@@ -58,7 +58,10 @@ fn main() {
     let config = SpeechConfig::default();
     let catalog = warm_kiosk::demo::catalog().unwrap().catalog;
     let tomato = catalog.products.iter().find(|p| p.name.zh == "番茄").unwrap_or(&catalog.products[0]);
-    println!("espeak-ng: {}", String::from_utf8_lossy(&Command::new("espeak-ng").arg("--version").output().unwrap().stdout).trim());
+    println!(
+        "espeak-ng: {}",
+        String::from_utf8_lossy(&Command::new("espeak-ng").arg("--version").output().unwrap().stdout).trim()
+    );
     for lang in [Lang::Zh, Lang::En] {
         let text = warm_core::speech::events::product(tomato, lang);
         println!("\n{lang:?}: \"{text}\"");

@@ -1,11 +1,14 @@
 //! Reading aloud: the speech engine (espeak-ng as a child process, `engine`) and the kiosk's
-//! `Speaker` that says one thing at a time off the UI thread (`speaker`). What is said comes
-//! from `warm_core::speech`, in the screen's language.
+//! `Speaker` that says one thing at a time off the UI thread (`speaker`), and the per-senior
+//! switch with one call per screen event (`read_aloud`). What is said comes from
+//! `warm_core::speech`, in the screen's language.
 
 pub mod engine;
+pub mod read_aloud;
 pub mod speaker;
 
 pub use engine::{Espeak, Sink, SpeechError};
+pub use read_aloud::ReadAloud;
 pub use speaker::{Output, Speaker, Status, Utterance};
 
 use serde::Deserialize;

@@ -147,7 +147,8 @@ impl Worker {
     fn run(mut self, inbox: Receiver<Request>) {
         loop {
             let speaking = self.shared.lock().child.is_some();
-            let request = if speaking { inbox.recv_timeout(POLL) } else { inbox.recv().map_err(RecvTimeoutError::from) };
+            let request =
+                if speaking { inbox.recv_timeout(POLL) } else { inbox.recv().map_err(RecvTimeoutError::from) };
             let request = match request {
                 Ok(first) => latest(first, &inbox),
                 Err(RecvTimeoutError::Timeout) => {

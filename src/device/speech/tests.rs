@@ -46,7 +46,8 @@ fn product(id: &str, zh: &str, en: &str, spec: (&str, &str), unit: (&str, &str),
 }
 
 fn catalog() -> Catalog {
-    let category = Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
+    let category =
+        Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
     Catalog::new(
         Text::new("市集", "Market"),
         vec![category],
@@ -131,7 +132,11 @@ fn every_event_is_said_into_a_wav_that_is_not_silent_and_fits_its_text() {
 /// Whether a process is still running (a killed one is gone, or a zombie until reaped).
 fn running(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()).is_some_and(|s| s != "Z" && s != "X"),
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|s| s != "Z" && s != "X"),
         Err(_) => false,
     }
 }
@@ -218,7 +223,9 @@ fn volume_reaches_the_engine() {
     let dir = tempfile::tempdir().unwrap();
     let peak = |volume: u8| {
         let path = dir.path().join(format!("v{volume}.wav"));
-        Espeak::new(&SpeechConfig { enabled_by_default: true, volume }).run("五元九角", Lang::Zh, &Sink::Wav(path.clone())).unwrap();
+        Espeak::new(&SpeechConfig { enabled_by_default: true, volume })
+            .run("五元九角", Lang::Zh, &Sink::Wav(path.clone()))
+            .unwrap();
         let mut wav = hound::WavReader::open(&path).unwrap();
         wav.samples::<i16>().map(|s| i32::from(s.unwrap()).abs()).max().unwrap()
     };
@@ -233,4 +240,39 @@ fn known_misreadings_go_to_the_engine_in_pinyin() {
     let cmd = engine().command("-5", Lang::En, &Sink::Stdout);
     let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
     assert_eq!(args, ["-v", "en", "-a", "100", "-s", "150", "--stdout", "--", "-5"]);
+}
+
+#[test]
+fn the_switch_is_per_senior_and_silences_at_once() {
+    let (to, _streams) = std::sync::mpsc::channel();
+    let speaker = Speaker::start(engine(), Output::Stream(to));
+    let config = SpeechConfig::default();
+    let mut reading = ReadAloud::with_speaker(Some(speaker), &config);
+    let catalog = catalog();
+    let tomato = &catalog.products[0];
+    assert!(reading.is_on());
+    reading.product(tomato, Lang::Zh);
+    let started =
+        |r: &ReadAloud| r.speaker().unwrap().wait_for(Duration::from_secs(10), |s| s.started >= 1).map(|s| s.started);
+    assert_eq!(started(&reading), Some(1));
+    // 🔊 off: what was being said stops, and nothing more is said for this senior.
+    assert!(!reading.toggle());
+    let quiet = reading.speaker().unwrap().wait_for(Duration::from_secs(5), |s| s.speaking.is_none());
+    assert!(quiet.is_some());
+    reading.basket(&Cart::default(), &catalog, Lang::Zh);
+    reading.notice("暂时无法下单", Lang::Zh);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(reading.speaker().unwrap().status().started, 1);
+    // The next senior starts with the market's default (on).
+    reading.next_senior();
+    assert!(reading.is_on());
+    reading.product(tomato, Lang::En);
+    assert_eq!(
+        reading.speaker().unwrap().wait_for(Duration::from_secs(10), |s| s.started == 2).map(|s| s.started),
+        Some(2)
+    );
+    // A market that starts silent.
+    let mut silent = ReadAloud::silent(&SpeechConfig { enabled_by_default: false, volume: 100 });
+    assert!(!silent.is_on() && silent.toggle());
+    silent.product(tomato, Lang::Zh); // no engine behind it: nothing happens, nothing breaks
 }

@@ -1,5 +1,5 @@
 //! What the kiosk says aloud: the sentences of each screen event, with their number words filled
-//! in by `crate::speech`. Written to be heard, not read: short clauses, commas for breath.
+//! in by the `speech` module. Written to be heard, not read: short clauses, commas for breath.
 
 messages! { SpeechWords {
     // A product tapped: its name, its pack and its price.
@@ -21,6 +21,9 @@ messages! { SpeechWords {
     OnDate: "{month}月{day}日", "on {month} {day}";
     // Between two clock times.
     Between: "{from}到{to}", "between {from} and {to}";
+    // The switch on the seniors' screens (beside a loudspeaker icon).
+    ReadAloudOn: "朗读：开", "Read aloud: on";
+    ReadAloudOff: "朗读：关", "Read aloud: off";
     // The measure word of a count when the catalog gives a product no unit.
     DefaultUnit: "份", "pack";
 }}

@@ -137,7 +137,8 @@ mod tests {
     }
 
     fn catalog() -> Catalog {
-        let category = Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
+        let category =
+            Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
         Catalog::new(Text::new("市集", "Market"), vec![category], vec![tomato(), rice()])
     }
 
@@ -228,7 +229,8 @@ mod tests {
 
     #[test]
     fn every_product_of_the_demo_catalog_is_said_in_words() {
-        let catalog = crate::catalog_file::parse(include_str!("../../../../assets/catalog.toml"), "catalog.toml").unwrap();
+        let catalog =
+            crate::catalog_file::parse(include_str!("../../../../assets/catalog.toml"), "catalog.toml").unwrap();
         let mut said = Vec::new();
         for p in &catalog.products {
             for lang in [Zh, En] {

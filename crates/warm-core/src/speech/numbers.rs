@@ -380,7 +380,8 @@ mod tests {
         assert_eq!(cardinal(250, En), "two hundred fifty");
         assert_eq!(cardinal(2_000_001, En), "two million one");
         assert_eq!(signed(-3, En), "minus three");
-        let ordinals = [(1, "first"), (2, "second"), (6, "sixth"), (12, "twelfth"), (20, "twentieth"), (31, "thirty-first")];
+        let ordinals =
+            [(1, "first"), (2, "second"), (6, "sixth"), (12, "twelfth"), (20, "twentieth"), (31, "thirty-first")];
         for (n, words) in ordinals {
             assert_eq!(en_ordinal(n), words);
         }
@@ -398,7 +399,11 @@ mod tests {
             (200, "两元", "two yuan"),
             (220, "两元两角", "two yuan twenty"),
             (103_920, "一千零三十九元两角", "one thousand thirty-nine yuan twenty"),
-            (9_999_999, "九万九千九百九十九元九角九分", "ninety-nine thousand nine hundred ninety-nine yuan ninety-nine"),
+            (
+                9_999_999,
+                "九万九千九百九十九元九角九分",
+                "ninety-nine thousand nine hundred ninety-nine yuan ninety-nine",
+            ),
             (0, "零元", "zero yuan"),
             (-120, "负一元两角", "minus one yuan twenty"),
         ];

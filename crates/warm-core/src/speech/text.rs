@@ -219,8 +219,7 @@ fn code_digits(run: &str, lang: Lang) -> String {
         Lang::Zh => "",
         Lang::En => " ",
     };
-    let words: Vec<String> =
-        run.chars().filter_map(|c| c.to_digit(10)).map(|d| cardinal(u64::from(d), lang)).collect();
+    let words: Vec<String> = run.chars().filter_map(|c| c.to_digit(10)).map(|d| cardinal(u64::from(d), lang)).collect();
     words.join(sep)
 }
 
@@ -291,7 +290,10 @@ mod tests {
         assert_eq!(spoken("！合作社拒收，请联系云小二", Zh), "合作社拒收，请联系云小二");
         assert_eq!(spoken("● Online", En), "Online");
         assert_eq!(spoken("取货单 K1-0042 已付过款", Zh), "取货单 K一，零零四二 已付过款");
-        assert_eq!(spoken("Code: 6952022000017", En), "Code: six nine five two zero two two zero zero zero zero one seven");
+        assert_eq!(
+            spoken("Code: 6952022000017", En),
+            "Code: six nine five two zero two two zero zero zero zero one seven"
+        );
         assert_eq!(spoken("第 2/6 页", Zh), "第 二，六 页");
         assert_eq!(spoken("", Zh), "");
         assert_eq!(spoken("99999999999999999999999", En).split(' ').count(), 23);
