@@ -112,6 +112,7 @@ pub fn initial(ctx: &super::Context) -> SyncStatus {
         last_ok: store.last_sync_ok().ok().flatten(),
         problem: None,
         needs_help: false,
+        ..SyncStatus::default()
     }
 }
 
