@@ -9,7 +9,8 @@
 //! 4. On a bad network (issue 16), the sync loop as the kiosk runs it, behind the fault proxy of
 //!    `tests/sync/proxy.rs` with no faults and with 10 % of requests and 30 % of responses lost:
 //!    200 orders placed one by one, commit to acknowledgement (p50/p95); and a fresh kiosk
-//!    pulling the 1,000-product catalog with its pictures (time and bytes).
+//!    pulling the 1,000-product catalog with its pictures (time and bytes). Only this part:
+//!    `cargo bench --bench sync -- network`.
 //!
 //! During the push and the pull a probe measures how long a seniors' order commit would wait
 //! for the kiosk store's write lock (the longest write transaction sync holds).
@@ -194,6 +195,11 @@ fn raw_insert(path: &Path, events: &[Event], checkpoint: bool) -> Duration {
 fn main() {
     let scratch = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
     println!("## Sync benchmark ({})", Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"));
+    // `cargo bench --bench sync -- network`: only part 4.
+    if std::env::args().skip(1).any(|a| a == "network") {
+        bad_network(scratch.path());
+        return;
+    }
 
     // 1. 10,000 orders over loopback vs a raw batch insert, each RUNS times (interleaved, so a
     // busy moment of the machine does not fall on one side only); medians reported.

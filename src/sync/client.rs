@@ -33,12 +33,12 @@ const MAX_PICTURE_BYTES: u64 = 16 * 1024 * 1024;
 /// trouble); a refusal is never retried.
 pub const ATTEMPTS: u32 = 5;
 
-/// The pause before try `attempt + 1` (attempt 0 is the first retry): 100 ms, doubling, at most
+/// The pause before try `attempt + 1` (attempt 0 is the first retry): 25 ms, doubling, at most
 /// 2 s, each drawn from its upper half so kiosks that failed together do not retry together.
-/// Short: on a lossy link the next try usually gets through, and a hub that is away is left to
-/// the loop's back-off.
+/// Short: on a lossy link the next try usually gets through (a lost answer is known at once when
+/// the connection closes), and a hub that is away is left to the loop's back-off.
 pub fn pause(attempt: u32) -> Duration {
-    let full = Duration::from_millis(100).saturating_mul(1 << attempt.min(5)).min(Duration::from_secs(2));
+    let full = Duration::from_millis(25).saturating_mul(1 << attempt.min(7)).min(Duration::from_secs(2));
     let half = full / 2;
     half + Duration::from_millis(getrandom::u64().unwrap_or(0) % (half.as_millis() as u64 + 1))
 }
@@ -191,8 +191,8 @@ mod tests {
 
     #[test]
     fn pauses_are_short_jittered_and_doubling() {
-        for attempt in 0..8 {
-            let full = Duration::from_millis(100 << attempt.min(5)).min(Duration::from_secs(2));
+        for attempt in 0..10 {
+            let full = Duration::from_millis(25 << attempt.min(7)).min(Duration::from_secs(2));
             let p = pause(attempt);
             assert!(p >= full / 2 && p <= full, "{attempt}: {p:?}");
         }

@@ -29,6 +29,7 @@ use crate::store::{Store, StoreError};
 use client::{Client, with_retries};
 use jiff::Timestamp;
 use status::keys;
+use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -170,9 +171,9 @@ pub struct Syncer {
     page: u32,
     /// Whether this process has checked that every synced picture is in the cache.
     cache_checked: bool,
-    /// A page that arrived but whose pictures did not all: applied once they have, never fetched
-    /// again (kept with the cursor it was fetched at).
-    pending: Option<(u64, CatalogPage)>,
+    /// Pages that arrived but whose pictures did not all: applied once they have, never fetched
+    /// again (each kept with the cursor it was fetched at).
+    pending: Vec<(u64, CatalogPage)>,
 }
 
 impl Syncer {
@@ -205,7 +206,7 @@ impl Syncer {
             batch: config.batch_events as usize,
             page: config.catalog_page,
             cache_checked: false,
-            pending: None,
+            pending: Vec::new(),
         })
     }
 
@@ -316,44 +317,84 @@ impl Syncer {
         Ok(())
     }
 
+    /// Fetches up to [`PAGES_AHEAD`] pages, then their pictures all together (so the pictures of
+    /// the next page fill the wait for a straggler of this one), applying each page in order as
+    /// soon as its own pictures are on disk. Pages left unapplied are kept for the next pass.
     fn pull_catalog(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
         loop {
-            let cursor = self.store.catalog_cursor()?;
-            let page = match self.pending.take() {
-                Some((at, page)) if at == cursor => page,
-                _ => with_retries(|| self.client.catalog_page(cursor, self.page).map_err(|e| (e, false)))?,
-            };
-            if page.changes.is_empty() {
-                return Ok(());
+            let mut cursor = self.store.catalog_cursor()?;
+            let mut kept = std::mem::take(&mut self.pending).into_iter();
+            let mut pages: VecDeque<WaitingPage> = VecDeque::new();
+            let (mut more, mut fetch_error) = (true, None);
+            while more && pages.len() < PAGES_AHEAD {
+                let page = match kept.next() {
+                    Some((at, page)) if at == cursor => page,
+                    _ => match with_retries(|| self.client.catalog_page(cursor, self.page).map_err(|e| (e, false))) {
+                        Ok(page) => page,
+                        Err(e) => {
+                            fetch_error = Some(e);
+                            break;
+                        }
+                    },
+                };
+                if page.changes.is_empty() {
+                    more = false;
+                    break;
+                }
+                let shown = page.changes.iter().filter_map(|change| match change {
+                    CatalogChange::Category { picture, deleted: false, .. }
+                    | CatalogChange::Product { picture, deleted: false, .. } => Some(picture.clone()),
+                    _ => None,
+                });
+                let missing = pictures::missing(&self.pictures, shown)?.into_iter().collect();
+                if page.next_cursor <= cursor {
+                    // A hub that answers nonsense must not keep this loop going forever.
+                    return Err(SyncError::Server {
+                        status: 200,
+                        message: format!("a catalog page after cursor {cursor} ends at {}", page.next_cursor),
+                    });
+                }
+                more = page.more;
+                let next = page.next_cursor;
+                pages.push_back(WaitingPage { cursor, missing, page });
+                cursor = next;
             }
-            // Pictures first: a page is applied only once everything it shows is on disk. The
-            // pass goes on while pictures keep arriving; those that came stay, whatever fails.
-            let shown = page.changes.iter().filter_map(|change| match change {
-                CatalogChange::Category { picture, deleted: false, .. }
-                | CatalogChange::Product { picture, deleted: false, .. } => Some(picture.clone()),
-                _ => None,
-            });
-            let mut missing = pictures::missing(&self.pictures, shown)?;
-            while !missing.is_empty() {
-                let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, missing.clone());
+            let mut applied = apply_ready(&mut self.store, &mut pages, report);
+            let mut fetched_error = None;
+            while applied.is_ok() {
+                let mut wanted: Vec<String> = Vec::new();
+                for hash in pages.iter().flat_map(|p| &p.missing) {
+                    if !wanted.contains(hash) {
+                        wanted.push(hash.clone());
+                    }
+                }
+                if wanted.is_empty() {
+                    break;
+                }
+                let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, wanted, |hash| {
+                    for page in pages.iter_mut() {
+                        page.missing.remove(hash);
+                    }
+                    if applied.is_ok() {
+                        applied = apply_ready(&mut self.store, &mut pages, report);
+                    }
+                });
                 report.pictures_fetched += fetched;
                 match result {
-                    Ok(()) => break,
-                    Err(e) if e.is_transient() && fetched > 0 => {
-                        missing.retain(|hash| !self.pictures.join(hash).exists());
-                    }
+                    Ok(()) => {}
+                    // Pictures keep arriving: go on with those that did not (yet).
+                    Err(e) if e.is_transient() && fetched > 0 => {}
                     Err(e) => {
-                        self.pending = Some((cursor, page));
-                        return Err(e);
+                        fetched_error = Some(e);
+                        break;
                     }
                 }
             }
-            if let Err(e) = self.store.apply_catalog_page(&page.changes, page.next_cursor) {
-                self.pending = Some((cursor, page));
-                return Err(e.into());
+            self.pending = pages.into_iter().map(|p| (p.cursor, p.page)).collect();
+            if let Some(e) = applied.err().or(fetched_error).or(fetch_error) {
+                return Err(e);
             }
-            report.catalog_changes += page.changes.len() as u64;
-            if !page.more {
+            if !more {
                 return Ok(());
             }
         }
@@ -361,7 +402,7 @@ impl Syncer {
 
     fn refill_cache(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
         let missing = pictures::missing(&self.pictures, self.store.synced_picture_hashes()?)?;
-        let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, missing);
+        let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, missing, |_| {});
         report.pictures_fetched += fetched;
         result?;
         self.cache_checked = true;
@@ -405,6 +446,32 @@ impl Syncer {
             tracing::warn!("sync state not recorded: {e}");
         }
     }
+}
+
+/// Catalog pages fetched ahead of their pictures: enough to keep the picture downloads busy
+/// while a straggler of the page before is retried, few enough to hold little in memory.
+const PAGES_AHEAD: usize = 4;
+
+/// A fetched page, the cursor it was fetched at, and the pictures it still waits for.
+struct WaitingPage {
+    cursor: u64,
+    missing: HashSet<String>,
+    page: CatalogPage,
+}
+
+/// Applies, in order, the pages at the front whose pictures are all on disk, each with its
+/// cursor in one transaction.
+fn apply_ready(
+    store: &mut Store,
+    pages: &mut VecDeque<WaitingPage>,
+    report: &mut RoundReport,
+) -> Result<(), SyncError> {
+    while let Some(front) = pages.front().filter(|p| p.missing.is_empty()) {
+        store.apply_catalog_page(&front.page.changes, front.page.next_cursor)?;
+        report.catalog_changes += front.page.changes.len() as u64;
+        pages.pop_front();
+    }
+    Ok(())
 }
 
 /// The catalog the kiosk should show: the synced one if there is one, with its picture cache.
@@ -778,6 +845,34 @@ mod tests {
         assert_eq!(shrunk, [2500, 1250, 625, 312, 156, 78, 50, 50]);
         assert_eq!(next_batch_size(2, quick, 2), 2, "never beyond the configured most");
         assert_eq!(next_batch_size(2, slow, 2), 2);
+    }
+
+    #[test]
+    fn a_page_is_applied_in_order_as_soon_as_its_own_pictures_are_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let page = |v: u64, name: &str| CatalogPage {
+            changes: vec![CatalogChange::Market { version: v, name_zh: name.into(), name_en: name.into() }],
+            next_cursor: v,
+            more: true,
+        };
+        let waiting = |cursor, missing: &[&str], page| WaitingPage {
+            cursor,
+            missing: missing.iter().map(|m| m.to_string()).collect(),
+            page,
+        };
+        let mut pages: VecDeque<WaitingPage> =
+            [waiting(0, &["a"], page(1, "one")), waiting(1, &[], page(2, "two")), waiting(2, &["b"], page(3, "three"))]
+                .into();
+        let mut report = RoundReport::default();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap()), (3, 0), "page two waits for page one");
+        pages[0].missing.clear();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap(), report.catalog_changes), (1, 2, 2));
+        pages[0].missing.clear();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap()), (0, 3));
     }
 
     #[test]

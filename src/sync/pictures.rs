@@ -7,8 +7,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::Write as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::Instant;
 
 /// Pictures on their way at once: enough to hide a slow or lossy link's round trips, few enough
@@ -34,12 +33,18 @@ pub fn missing(dir: &Path, wanted: impl IntoIterator<Item = String>) -> Result<V
     Ok(out)
 }
 
-/// Downloads `hashes` into `dir`, [`AT_ONCE`] at a time. A picture that fails for a reason that
-/// may pass goes back to the end of the queue (the others are fetched meanwhile, so a retry costs
-/// no idle wait) until it has failed [`ATTEMPTS`] times; a refusal stops the rest. Every picture
+/// Downloads `hashes` into `dir`, [`AT_ONCE`] at a time, calling `arrived` (on the caller's
+/// thread) with each as soon as it is in the cache. A picture that fails for a reason that may
+/// pass goes back to the end of the queue (the others are fetched meanwhile, so a retry costs no
+/// idle wait) until it has failed [`ATTEMPTS`] times; a refusal stops the rest. Every picture
 /// that arrived stays in the cache whatever else failed. Returns how many arrived, and the first
 /// failure.
-pub fn fetch_all(client: &Client, dir: &Path, hashes: Vec<String>) -> (u64, Result<(), SyncError>) {
+pub fn fetch_all(
+    client: &Client,
+    dir: &Path,
+    hashes: Vec<String>,
+    mut arrived: impl FnMut(&str),
+) -> (u64, Result<(), SyncError>) {
     if hashes.is_empty() {
         return (0, Ok(()));
     }
@@ -47,17 +52,19 @@ pub fn fetch_all(client: &Client, dir: &Path, hashes: Vec<String>) -> (u64, Resu
     let queue: Mutex<VecDeque<(String, u32, Instant)>> =
         Mutex::new(hashes.into_iter().map(|h| (h, 0, Instant::now())).collect());
     let failure: Mutex<Option<SyncError>> = Mutex::new(None);
-    let fetched = AtomicU64::new(0);
+    let mut fetched = 0;
     std::thread::scope(|scope| {
+        let (tell, told) = mpsc::channel::<String>();
         for _ in 0..workers {
-            scope.spawn(|| {
+            let (queue, failure, tell) = (&queue, &failure, tell.clone());
+            scope.spawn(move || {
                 loop {
                     let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
                     let Some((hash, failed, not_before)) = next else { return };
                     std::thread::sleep(not_before.saturating_duration_since(Instant::now()));
                     match fetch_one(client, dir, &hash) {
                         Ok(()) => {
-                            fetched.fetch_add(1, Ordering::Relaxed);
+                            let _ = tell.send(hash);
                         }
                         Err(e) if e.is_transient() && failed + 1 < ATTEMPTS => {
                             let again = Instant::now() + pause(failed);
@@ -74,9 +81,15 @@ pub fn fetch_all(client: &Client, dir: &Path, hashes: Vec<String>) -> (u64, Resu
                 }
             });
         }
+        // The channel ends when the last worker does.
+        drop(tell);
+        for hash in told {
+            fetched += 1;
+            arrived(&hash);
+        }
     });
     let failure = failure.into_inner().unwrap_or_else(PoisonError::into_inner);
-    (fetched.into_inner(), failure.map_or(Ok(()), Err))
+    (fetched, failure.map_or(Ok(()), Err))
 }
 
 /// Downloads one picture, checks it is what its name says, and puts it in the cache durably

@@ -141,6 +141,14 @@ impl SyncStatus {
         })
     }
 
+    /// Brings the counts of what waits up to date between the loop's reports (orders placed
+    /// while the hub is away): cheap enough for the screen's tick.
+    pub fn refresh_waiting(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.waiting = store.outbox_len()?;
+        self.orders_waiting = store.orders_waiting()?;
+        Ok(())
+    }
+
     pub fn link_record(store: &Store) -> Result<Option<LinkRecord>, StoreError> {
         json(store, keys::LINK)
     }
@@ -278,7 +286,16 @@ mod tests {
         assert_eq!(s.delivered_at, Some(at("2026-11-29T02:42:00Z")));
         assert_eq!(SyncStatus::read(&store, true, Some(Link::Offline)).unwrap().link, Link::Offline);
         store.update_sync_state(&[(keys::PULL_PROBLEM, None)], &[]).unwrap();
-        let s = SyncStatus::read(&store, true, None).unwrap();
-        assert_eq!((s.problem, s.needs_help), (None, false));
+        let mut s = SyncStatus::read(&store, true, None).unwrap();
+        assert_eq!((s.problem.clone(), s.needs_help), (None, false));
+        store
+            .connection()
+            .execute(
+                "INSERT INTO outbox (seq, id, kind, payload, created_at) VALUES (1, 'x', 'order.placed', '{}', 'now')",
+                [],
+            )
+            .unwrap();
+        s.refresh_waiting(&store).unwrap();
+        assert_eq!((s.waiting, s.orders_waiting), (1, 1));
     }
 }

@@ -133,6 +133,9 @@ fn relay(
     stats: &ProxyStats,
     cut: &AtomicBool,
 ) {
+    // A head and a body written one after the other must not wait for a delayed ACK (Nagle):
+    // that would add ~40 ms to every answer, a stall of the proxy's, not of the link it imitates.
+    let _ = client.set_nodelay(true);
     let mut reader = BufReader::new(client.try_clone().unwrap());
     let mut client = client;
     loop {
@@ -157,6 +160,7 @@ fn relay(
             return;
         }
         let Ok(up) = TcpStream::connect(upstream) else { return };
+        let _ = up.set_nodelay(true);
         let mut up_writer = up.try_clone().unwrap();
         if up_writer.write_all(&head).and_then(|()| up_writer.write_all(&body)).is_err() {
             return;
