@@ -7,6 +7,7 @@
 //! folder (the kernel releases it if the process dies, even by `kill -9`).
 
 pub mod client;
+mod recover;
 
 use crate::config::SyncConfig;
 use crate::store::{Store, StoreError};
@@ -46,6 +47,9 @@ pub enum SyncError {
     Server { status: u16, message: String },
     #[error("the hub refused ({status} {error}): {message}")]
     Refused { status: u16, error: String, message: String, acked_upto: Option<u64> },
+    /// An https hub whose certificate does not check out: never talked to, and a person must look.
+    #[error("{0}")]
+    Untrusted(String),
     #[error("another sync of this terminal is running (lock {0})")]
     Busy(String),
     // The cause is in the message, not also a `source`: `{:#}` would print it twice.
@@ -126,7 +130,12 @@ pub struct Syncer {
     store: Store,
     client: Client,
     pictures: PathBuf,
+    /// The most events per push now: `batch_setting`, less after the hub refused a push as too
+    /// large (see `recover`).
     batch: usize,
+    batch_setting: usize,
+    /// The size and last seq of a push the hub refused as too large, in the last `push_all`.
+    too_large: Option<(usize, u64)>,
     page: u32,
     /// Whether this process has checked that every synced picture is in the cache.
     cache_checked: bool,
@@ -144,11 +153,15 @@ impl Syncer {
         // as duplicates) or the page pulled again. So it may skip the fsync per commit that
         // business writes need (WAL + NORMAL still never corrupts the file).
         store.connection().pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
+        let mut client = Client::new(config, terminal)?;
+        client.set_instance(store.sync_instance()?);
         Ok(Syncer {
             store,
-            client: Client::new(config, terminal),
+            client,
             pictures: pictures_dir(data_dir),
             batch: config.batch_events as usize,
+            batch_setting: config.batch_events as usize,
+            too_large: None,
             page: config.catalog_page,
             cache_checked: false,
         })
@@ -162,7 +175,7 @@ impl Syncer {
     /// acknowledged or applied before it stays done.
     pub fn round(&mut self, now: Timestamp) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
-        self.push_all(&mut report)?;
+        self.push_everything(&mut report)?;
         self.pull_catalog(&mut report)?;
         if !self.cache_checked {
             // A picture cache emptied by hand (or a disk fault) is refilled once per start.
@@ -186,15 +199,17 @@ impl Syncer {
         let mut size = self.batch.min(FIRST_BATCH);
         let (mut body, mut last) = self.store.outbox_push_body(0, size)?;
         let (mut acked, mut to_drop): (Option<u64>, Option<u64>) = (None, None);
+        let mut too_large = None;
         let pushed = std::thread::scope(|scope| {
             let mut on_the_way = std::collections::VecDeque::with_capacity(2);
             loop {
                 while on_the_way.len() < 2 {
                     let Some(sent_upto) = last else { break };
-                    let follows = on_the_way.back().map(|(_, seq, _)| *seq);
+                    let follows = on_the_way.back().map(|(_, seq, _, _)| *seq);
                     let (client, sending) = (&self.client, std::mem::take(&mut body));
                     let sent_at = std::time::Instant::now();
-                    on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto, sent_at));
+                    let pushing = scope.spawn(move || client.push(&sending, follows));
+                    on_the_way.push_back((pushing, sent_upto, sent_at, size));
                     (body, last) = self.store.outbox_push_body(sent_upto, size)?;
                 }
                 if let Some(upto) = to_drop.take() {
@@ -202,8 +217,12 @@ impl Syncer {
                 }
                 // A failure below leaves the other push to finish on its own (the scope waits
                 // for it); the hub answers it once this one's fate is known.
-                let Some((answer, sent_upto, sent_at)) = on_the_way.pop_front() else { return Ok(()) };
-                let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
+                let Some((answer, sent_upto, sent_at, sent_size)) = on_the_way.pop_front() else { return Ok(()) };
+                let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))?;
+                if let Err(SyncError::Refused { status: 413, .. }) = &answer {
+                    too_large = Some((sent_size, sent_upto));
+                }
+                let answer = answer?;
                 size = next_batch_size(size, sent_at.elapsed(), self.batch);
                 // Never beyond what this push carried, whatever the hub says.
                 acked = Some(answer.acked_upto.min(sent_upto));
@@ -219,6 +238,7 @@ impl Syncer {
                 to_drop = acked;
             }
         });
+        self.too_large = too_large;
         // The last acknowledgement is kept even if the round stopped after it.
         let dropped = acked.map_or(Ok(0), |upto| self.store.drop_acked(upto));
         pushed?;
