@@ -44,10 +44,18 @@ impl Syncer {
                         "the hub refused a push as too large; sending smaller ones"
                     );
                 }
-                Err(e @ SyncError::Refused { status: 409, .. }) if !recovered => {
+                Err(SyncError::Refused { status: 409, error, message, acked_upto }) if !recovered => {
                     recovered = true;
-                    if !self.recover()? {
-                        return Err(e);
+                    let conflict =
+                        |message| SyncError::Refused { status: 409, error: error.clone(), message, acked_upto };
+                    match self.recover() {
+                        Ok(true) => {}
+                        Ok(false) => return Err(conflict(message)),
+                        // The hub's reason why this is not a kiosk back from a backup.
+                        Err(SyncError::Refused { status: 409, message: reason, .. }) => {
+                            return Err(conflict(format!("{message}; not a kiosk restored from a backup: {reason}")));
+                        }
+                        Err(e) => return Err(e),
                     }
                 }
                 Err(e) => return Err(e),

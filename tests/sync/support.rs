@@ -37,11 +37,22 @@ impl Drop for Killed {
 pub struct Hub {
     pub child: Child,
     pub addr: SocketAddr,
+    /// `http` or `https`, as the hub says on its first line.
+    pub scheme: String,
 }
 
 impl Hub {
     pub fn start(dir: &Path) -> Hub {
-        let mut child = Command::new(hub_binary())
+        Hub::start_with(dir, None)
+    }
+
+    /// With a config file (`--config`), e.g. for `[tls]` or `[limits]`.
+    pub fn start_with(dir: &Path, config: Option<&Path>) -> Hub {
+        let mut command = Command::new(hub_binary());
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let mut child = command
             .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
@@ -50,12 +61,14 @@ impl Hub {
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.trim().rsplit("http://").next().unwrap().parse().unwrap_or_else(|_| panic!("{line:?}"));
-        Hub { child, addr }
+        let (scheme, addr) =
+            line.trim().rsplit(' ').next().unwrap().split_once("://").unwrap_or_else(|| panic!("{line:?}"));
+        let addr = addr.parse().unwrap_or_else(|_| panic!("{line:?}"));
+        Hub { child, addr, scheme: scheme.to_owned() }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// kill -9.
@@ -86,6 +99,23 @@ pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(hub_binary()).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "warm-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// An operator command that reads a line from standard input (a password): (success, stdout, stderr).
+pub fn hub_cli_input(dir: &Path, args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(hub_binary())
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
 pub fn add_terminal(dir: &Path, id: &str, market: &str) -> String {
@@ -119,17 +149,28 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32) -> Kiosk {
+        Kiosk::new_with(dir, terminal, hub_url, token, batch, "")
+    }
+
+    /// With more `[sync]` lines (e.g. `ca_file = "..."`).
+    pub fn new_with(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32, sync: &str) -> Kiosk {
         std::fs::create_dir_all(dir).unwrap();
         let config = dir.join("kiosk.toml");
+        let kiosk = Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() };
+        kiosk.write_config(hub_url, token, batch, sync);
+        kiosk
+    }
+
+    pub fn write_config(&self, hub_url: &str, token: &str, batch: u32, sync: &str) {
+        let terminal = &self.terminal;
         std::fs::write(
-            &config,
+            &self.config,
             format!(
                 "terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n\
-                 interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n"
+                 interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n{sync}\n"
             ),
         )
         .unwrap();
-        Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() }
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -356,4 +397,45 @@ fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, mut rng: fastr
             return;
         }
     }
+}
+
+/// An HTTP client for tests: answers of any status, no redirects followed, and (for https) the
+/// CA certificate in `ca` trusted.
+pub fn agent(ca: Option<&Path>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0);
+    if let Some(ca) = ca {
+        let pem = std::fs::read(ca).unwrap();
+        let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item.unwrap() {
+                ureq::tls::PemItem::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+        config = config.tls_config(tls);
+    }
+    ureq::Agent::new_with_config(config.build())
+}
+
+pub const OPERATOR_PASSWORD: &str = "a long enough password";
+
+/// Adds operator `name` and signs in through the login form: the session cookie (`name=value`)
+/// and the whole `Set-Cookie` header.
+pub fn sign_in(hub_dir: &Path, url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
+    let (ok, _, err) = hub_cli_input(hub_dir, &["operator", "add", name], &format!("{OPERATOR_PASSWORD}\n"));
+    assert!(ok, "operator add: {err}");
+    let resp = agent(ca)
+        .post(&format!("{url}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("name={name}&password={}", OPERATOR_PASSWORD.replace(' ', "+")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login");
+    let set = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    (set.split(';').next().unwrap().to_owned(), set)
+}
+
+/// GET with a session cookie: (status, body).
+pub fn get_signed_in(url: &str, cookie: &str, ca: Option<&Path>) -> (u16, String) {
+    let mut resp = agent(ca).get(url).header("cookie", cookie).call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
 }

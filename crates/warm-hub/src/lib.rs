@@ -390,8 +390,8 @@ async fn recovery(
             }
             axum::Json(answer).into_response()
         }
+        // No alarm of its own: the push refused just before this raised one already.
         Ok(Recovery::Refused { acked_upto, reason }) => {
-            alarm(&state, &terminal.id, "conflict", &reason).await;
             refuse(StatusCode::CONFLICT, "conflict", reason, Some(acked_upto))
         }
     }
