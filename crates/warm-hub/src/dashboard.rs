@@ -96,3 +96,16 @@ td,th{{border:1px solid #444;padding:6px 12px;text-align:left}}th{{background:#e
     h.push_str("</table></body></html>");
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_figure_reads_as_yuan_even_the_extremes() {
+        assert_eq!(yuan(1234), "￥12.34");
+        assert_eq!(yuan(-5), "￥-0.05");
+        assert_eq!(yuan(i64::MIN), "￥-92233720368547758.08");
+        assert_eq!(yuan(i64::MAX), "￥92233720368547758.07");
+    }
+}
