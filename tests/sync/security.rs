@@ -15,18 +15,7 @@ fn write(path: &Path, text: &str) -> PathBuf {
 
 /// A CA and a certificate it signed for 127.0.0.1 and localhost: (CA PEM, chain PEM, key PEM).
 fn certificates() -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "Test co-op CA");
-    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
-    let issuer = Issuer::new(ca, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let mut hub = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
-    hub.distinguished_name.push(DnType::CommonName, "warm-hub");
-    let cert = hub.signed_by(&key, &issuer).unwrap();
-    (ca_pem, cert.pem(), key.serialize_pem())
+    crate::support::certificates(&["127.0.0.1", "localhost"])
 }
 
 #[test]
@@ -46,8 +35,8 @@ fn https_sync_trusts_the_coops_ca_and_refuses_a_wrong_one_in_words() {
     let token = add_terminal(&hub_dir, "K1", "M1");
     let hub = Hub::start_with(&hub_dir, Some(&config));
     assert_eq!(hub.scheme, "https");
-    let ca_line = |ca: &Path| format!("ca_file = {:?}", ca.display().to_string());
-    let kiosk = Kiosk::new_with(&dir.path().join("k1"), "K1", &hub.url(), &token, 100, &ca_line(&other_ca));
+    let ca_line = |ca: &Path| format!("{}ca_file = {:?}", knobs(100), ca.display().to_string());
+    let kiosk = Kiosk::with_sync(&dir.path().join("k1"), "K1", &hub.url(), &token, &ca_line(&other_ca));
     let total = kiosk.make_orders(20);
 
     // A certificate from another CA (a hub impostor, or a wrong ca_file): refused, in words.
@@ -55,11 +44,11 @@ fn https_sync_trusts_the_coops_ca_and_refuses_a_wrong_one_in_words() {
     assert!(!ok && out.contains("does not trust") && out.contains("ca_file"), "{out}");
     assert_eq!(kiosk.waiting(), 20, "nothing was sent");
     // The system's roots do not know the co-op's CA either.
-    kiosk.write_config(&hub.url(), &token, 100, "");
+    kiosk.write_config(&hub.url(), &token, &knobs(100));
     let (ok, out) = kiosk.sync_once();
     assert!(!ok && out.contains("does not trust"), "{out}");
 
-    kiosk.write_config(&hub.url(), &token, 100, &ca_line(&ca));
+    kiosk.write_config(&hub.url(), &token, &ca_line(&ca));
     let (ok, out) = kiosk.sync_once();
     assert!(ok, "{out}");
     assert_eq!(hub_totals(&hub_dir, "K1"), (20, 20, 20, total));
@@ -269,7 +258,7 @@ fn a_revoked_terminal_gets_401_on_its_next_push_and_a_rotated_token_works() {
     assert!(hub_cli(&hub_dir, &["terminal", "list"]).contains("token revoked"));
     let new = hub_cli(&hub_dir, &["terminal", "rotate", "K1"]).trim().to_owned();
     assert!(new.starts_with("wmt_") && new != token);
-    kiosk.write_config(&hub.url(), &new, 100, "");
+    kiosk.write_config(&hub.url(), &new, &knobs(100));
     let (ok, out) = kiosk.sync_once();
     assert!(ok, "{out}");
     assert_eq!(hub_totals(&hub_dir, "K1"), (5, 5, 5, total));

@@ -26,36 +26,55 @@ pub enum PictureSource {
 
 impl PictureSource {
     /// The picture's bytes, or why they cannot be had.
-    pub fn read(&self, rel: &str) -> Result<Cow<'static, [u8]>, String> {
+    pub fn read(&self, rel: &str) -> Result<Cow<'static, [u8]>, PictureError> {
         match self {
             PictureSource::Embedded(pictures) => pictures
                 .iter()
                 .find(|(name, _)| *name == rel)
                 .map(|(_, bytes)| Cow::Borrowed(*bytes))
-                .ok_or_else(|| format!("{rel}: not in the built-in pictures")),
+                .ok_or_else(|| PictureError::NotBuiltIn(rel.to_owned())),
             PictureSource::Folder(dir) => {
                 inside_folder(rel)?;
                 let path = dir.join(rel);
                 // A link inside the folder may still point out of it: the real path must be inside.
-                let real = path.canonicalize().map_err(|e| format!("{}: {e}", path.display()))?;
-                let folder = dir.canonicalize().map_err(|e| format!("{}: {e}", dir.display()))?;
+                let read_error = |path: &Path, e: std::io::Error| PictureError::Read {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                };
+                let real = path.canonicalize().map_err(|e| read_error(&path, e))?;
+                let folder = dir.canonicalize().map_err(|e| read_error(dir, e))?;
                 if !real.starts_with(&folder) {
-                    return Err(format!("{rel}: leads outside the catalog's folder ({})", folder.display()));
+                    return Err(PictureError::LeadsOutside { name: rel.to_owned(), folder });
                 }
-                std::fs::read(&real).map(Cow::Owned).map_err(|e| format!("{}: {e}", path.display()))
+                std::fs::read(&real).map(Cow::Owned).map_err(|e| read_error(&path, e))
             }
         }
     }
 }
 
 /// A picture is named by a path inside the catalog's folder: relative, with no `..`.
-pub fn inside_folder(rel: &str) -> Result<(), String> {
+pub fn inside_folder(rel: &str) -> Result<(), PictureError> {
     use std::path::Component;
     let path = Path::new(rel);
     if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
-        return Err(format!("picture {rel:?} must be a path inside the catalog's folder (relative, no \"..\")"));
+        return Err(PictureError::NotInside(rel.to_owned()));
     }
     Ok(())
+}
+
+/// Why a catalog's picture cannot be had (the screen then shows a placeholder with the name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PictureError {
+    #[error("{0}: not in the built-in pictures")]
+    NotBuiltIn(String),
+    #[error("picture {0:?} must be a path inside the catalog's folder (relative, no \"..\")")]
+    NotInside(String),
+    #[error("{name}: leads outside the catalog's folder ({})", folder.display())]
+    LeadsOutside { name: String, folder: PathBuf },
+    #[error("{}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("cannot decode: {0}")]
+    Decode(String),
 }
 
 #[derive(Debug, Clone)]
@@ -121,7 +140,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
     let mut category_ids = HashSet::new();
     let mut categories = Vec::new();
     let picture_at = |picture: &Spanned<String>| {
-        inside_folder(picture.get_ref()).map_err(|problem| at(picture.span(), "picture", problem))
+        inside_folder(picture.get_ref()).map_err(|problem| at(picture.span(), "picture", problem.to_string()))
     };
     for c in raw.category {
         picture_at(&c.picture)?;
@@ -220,15 +239,15 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret.png"), dir.path().join("link.png")).unwrap();
         let source = PictureSource::Folder(dir.path().to_owned());
         assert_eq!(&*source.read("ok.png").unwrap(), b"png");
-        assert!(source.read("../secret.png").unwrap_err().contains("inside the catalog"));
+        assert!(source.read("../secret.png").unwrap_err().to_string().contains("inside the catalog"));
         #[cfg(unix)]
-        assert!(source.read("link.png").unwrap_err().contains("outside the catalog"));
+        assert!(source.read("link.png").unwrap_err().to_string().contains("outside the catalog"));
     }
 
     #[test]
     fn a_missing_picture_is_reported_not_fatal() {
         let source = PictureSource::Folder(PathBuf::from("/nonexistent"));
-        assert!(source.read("rice.png").unwrap_err().contains("/nonexistent/rice.png"));
+        assert!(source.read("rice.png").unwrap_err().to_string().contains("/nonexistent/rice.png"));
         let built_in = PictureSource::Embedded(&[("pictures/one.png", b"png")]);
         assert!(built_in.read("pictures/none.png").is_err());
         assert_eq!(&*built_in.read("pictures/one.png").unwrap(), b"png");

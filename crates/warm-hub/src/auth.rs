@@ -3,7 +3,7 @@
 //! a hash, and a pause after repeated wrong passwords. Kiosks never log in: their API keeps its
 //! bearer tokens.
 
-use super::store::{HubError, Role, Session};
+use super::store::{HubError, Session};
 use super::{HubState, blocking, internal};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -226,9 +226,4 @@ pub async fn logout(State(state): State<HubState>, headers: HeaderMap) -> Respon
         }
     }
     set_cookie(&state, "", 0)
-}
-
-/// Who may do what: the desk changes things, read-only operators only look.
-pub fn may_change(session: &Session) -> bool {
-    session.role == Role::Desk
 }

@@ -26,7 +26,7 @@ fn yuan(fen: i64) -> String {
 }
 
 pub fn render(d: &Dashboard, tz: &TimeZone, now: Timestamp, viewer: &Session) -> String {
-    let desk = super::auth::may_change(viewer);
+    let desk = viewer.may_change();
     let mut h = String::new();
     let _ = write!(
         h,

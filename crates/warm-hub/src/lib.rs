@@ -516,7 +516,7 @@ async fn clear_alarm(State(state): State<HubState>, Path(id): Path<i64>, headers
     if !auth::same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "form from another site").into_response();
     }
-    if !auth::may_change(&session) {
+    if !session.may_change() {
         let page = "<!doctype html><meta charset=\"utf-8\"><p>只读账号不能清除警报 A read-only operator cannot clear alarms. <a href=\"/\">← 返回 Back</a></p>";
         return (StatusCode::FORBIDDEN, Html(page)).into_response();
     }

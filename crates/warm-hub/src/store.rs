@@ -89,6 +89,13 @@ pub struct Session {
     pub expires_at: Timestamp,
 }
 
+impl Session {
+    /// Who may do what: the desk changes things, read-only operators only look.
+    pub fn may_change(&self) -> bool {
+        self.role == Role::Desk
+    }
+}
+
 /// What the hub says to a kiosk asking to recover (see `warm_core::api::RecoveryRequest`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {

@@ -184,7 +184,9 @@ messages! { Msg {
 }}
 
 mod hub;
+mod sync;
 pub use hub::HubMsg;
+pub use sync::SyncWords;
 
 /// Fills `{name}` placeholders of a message.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
@@ -238,7 +240,7 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(HubMsg::ALL)).collect()
+        of(Msg::ALL).chain(of(HubMsg::ALL)).chain(of(SyncWords::ALL)).collect()
     }
 
     #[test]
