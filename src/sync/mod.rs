@@ -104,6 +104,11 @@ impl SyncError {
     pub fn needs_help(&self) -> bool {
         !self.is_transient() && !matches!(self, SyncError::Busy(_))
     }
+
+    /// The hub's certificate was refused: the corner says so rather than "the hub refused".
+    pub fn untrusted(&self) -> bool {
+        matches!(self, SyncError::Untrusted(_))
+    }
 }
 /// The exclusive right to sync this terminal, held until dropped.
 pub struct SyncLock {
@@ -445,7 +450,9 @@ impl Syncer {
         let link = LinkRecord { link: reading.link, at: now, tried: reading.tried, failed: reading.failed };
         let link = serde_json::to_string(&link).ok();
         let problem = pass.error.as_ref().and_then(|e| {
-            serde_json::to_string(&Problem { at: now, message: e.to_string(), needs_help: e.needs_help() }).ok()
+            let problem =
+                Problem { at: now, message: e.to_string(), needs_help: e.needs_help(), untrusted: e.untrusted() };
+            serde_json::to_string(&problem).ok()
         });
         let r = &pass.report;
         let mut set = vec![
@@ -585,6 +592,7 @@ pub fn run_loop_with(
             configured: true,
             problem: Some(e.to_string()),
             needs_help: e.needs_help(),
+            untrusted: e.untrusted(),
             ..SyncStatus::default()
         }))
     };

@@ -43,6 +43,14 @@ fn https_sync_trusts_the_coops_ca_and_refuses_a_wrong_one_in_words() {
     let (ok, out) = kiosk.sync_once();
     assert!(!ok && out.contains("does not trust") && out.contains("ca_file"), "{out}");
     assert_eq!(kiosk.waiting(), 20, "nothing was sent");
+    // The corner (and `sync status`) says it is the certificate, not a refusal of the orders.
+    let corner = |status: &warm_kiosk::sync::SyncStatus| {
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        warm_kiosk::sync::corner_lines(status, warm_core::domain::Lang::Zh, &tz, jiff::Timestamp::now())
+    };
+    let status = kiosk.status();
+    assert!(status.untrusted && status.needs_help, "{status:?}");
+    assert!(corner(&status)[0].starts_with("！合作社证书不可信"), "{:?}", corner(&status));
     // The system's roots do not know the co-op's CA either.
     kiosk.write_config(&hub.url(), &token, &knobs(100));
     let (ok, out) = kiosk.sync_once();
@@ -53,6 +61,9 @@ fn https_sync_trusts_the_coops_ca_and_refuses_a_wrong_one_in_words() {
     assert!(ok, "{out}");
     assert_eq!(hub_totals(&hub_dir, "K1"), (20, 20, 20, total));
     assert_eq!(kiosk.waiting(), 0);
+    let status = kiosk.status();
+    assert!(!status.untrusted && !status.needs_help, "{status:?}");
+    assert!(corner(&status)[0].contains("订单都已送达"), "{:?}", corner(&status));
 
     // Plain HTTP to the HTTPS port gets nothing stored; the operator's cookie is Secure.
     let plain = agent(None).get(&format!("http://{}/v1/health", hub.addr)).call();
