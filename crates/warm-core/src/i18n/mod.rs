@@ -94,6 +94,8 @@ messages! { Msg {
     PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer not answering: check power and cable";
     PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "Paper running low: have a new roll ready";
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} slips waiting to print";
+    PrinterOwned: "打印机正由运行中的终端使用：请看终端屏幕上的打印机状态", "The running kiosk is using the printer: its screen shows the printer's state";
+    PrinterOwnedReprint: "打印机正由运行中的终端使用，它会在几秒内打印这张重印单", "The running kiosk is using the printer and prints this copy within seconds";
     ReceiptTitle: "收据", "RECEIPT";
     ReceiptNumber: "收据号", "Receipt no.";
     ReceiptOrder: "取货号", "Order";
@@ -184,7 +186,9 @@ messages! { Msg {
     ClearEntry: "清除", "Clear";
 }}
 
+mod hub;
 mod sync;
+pub use hub::HubMsg;
 pub use sync::SyncWords;
 
 /// Fills `{name}` placeholders of a message.
@@ -239,7 +243,7 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(SyncWords::ALL)).collect()
+        of(Msg::ALL).chain(of(HubMsg::ALL)).chain(of(SyncWords::ALL)).collect()
     }
 
     #[test]
