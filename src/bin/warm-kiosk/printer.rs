@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use warm_core::domain::Lang;
-use warm_core::i18n::Msg;
+use warm_core::i18n::{Msg, tr};
 use warm_core::receipt::test_page::test_page;
 use warm_kiosk::device::printer::config::{PrinterConfig, PrinterKind};
 use warm_kiosk::device::printer::lock::PrinterLock;
@@ -34,8 +34,10 @@ pub enum PrinterCommand {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("{words} ({cause})")]
-    Printer { words: String, cause: PrintError },
+    /// The problem in the operator's words; `detail` is the system's own (untranslatable) account,
+    /// labelled in the operator's language, when the words alone do not say it all.
+    #[error("{words}{detail}")]
+    Printer { words: String, detail: String },
     #[error(transparent)]
     Queue(#[from] QueueError),
     #[error(transparent)]
@@ -53,7 +55,12 @@ fn take_printer(data_dir: &Path) -> Result<Option<PrinterLock>, CliError> {
 }
 
 fn printer_error(e: PrintError, lang: Lang) -> CliError {
-    CliError::Printer { words: e.problem().text(lang).to_owned(), cause: e }
+    let detail = match &e {
+        // The words are the whole story: what to do with the printer.
+        PrintError::NotReady(_) | PrintError::NoAnswer => String::new(),
+        other => format!("\n  {}", tr(Msg::TechnicalDetail, lang, &[("detail", &other.to_string())])),
+    };
+    CliError::Printer { words: e.problem().text(lang).to_owned(), detail }
 }
 
 /// One line about the printer for a person: the problem in words, or "ready".

@@ -203,7 +203,8 @@ impl Counter {
         let text = match line {
             Ok(text) => text,
             Err(e) => {
-                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.to_string())]);
+                tracing::info!("scanner sent an unreadable line: {e}");
+                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.words(lang))]);
                 self.problem(Msg::ScanRejected.text(lang).into(), None, Some(detail), false);
                 return Action::None;
             }

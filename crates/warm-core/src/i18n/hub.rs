@@ -28,7 +28,7 @@ messages! { HubMsg {
     Never: "从未", "never";
     NoMarkets: "还没有市集：市集随第一台终端登记（`warm-hub terminal add 编号 --market 市集`）",
         "no markets yet: a market exists once a terminal is registered for it (`warm-hub terminal add ID --market MARKET`)";
-    MarketLine: "{market}（{n} 台终端）", "{market} ({n} terminals)";
+    MarketLine: "{market}（{n} 台终端）", "{market} ({n} {n|terminal|terminals})";
     UnknownMarket: "没有叫 {market} 的市集。已有的市集：{known}", "there is no market {market}. Known markets: {known}";
     Imported: "已导入 {file}：{changed} 项有改动，{unchanged} 项未变，{withdrawn} 项下架，{pictures} 张新图片",
         "imported {file}: {changed} changed, {unchanged} unchanged, {withdrawn} withdrawn, {pictures} new pictures";
