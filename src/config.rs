@@ -47,7 +47,8 @@ pub struct SyncConfig {
     pub token: String,
     /// Seconds between sync rounds while everything works.
     pub interval_seconds: u64,
-    /// The longest wait between retries while the hub cannot be reached (backoff doubles up to it).
+    /// The longest wait between catalog pulls while the hub cannot be reached (backoff doubles up
+    /// to it). Pushes retry at least every interval, and at once when an order is placed.
     pub max_backoff_seconds: u64,
     /// Seconds one request may take before it counts as failed.
     pub timeout_seconds: u64,
@@ -56,6 +57,9 @@ pub struct SyncConfig {
     pub batch_events: u32,
     /// Catalog changes per page.
     pub catalog_page: u32,
+    /// A PEM file of the CA(s) an https hub's certificate must come from (the co-op's own CA);
+    /// without it, the system's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for SyncConfig {
@@ -68,6 +72,7 @@ impl Default for SyncConfig {
             timeout_seconds: 30,
             batch_events: 5000,
             catalog_page: 500,
+            ca_file: None,
         }
     }
 }

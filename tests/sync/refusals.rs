@@ -1,5 +1,6 @@
 //! What the hub refuses over real HTTP: a cloned terminal (409 and an alarm on the dashboard, seen
-//! in headless Chromium), bad or foreign tokens, malformed JSON, oversize bodies. Nothing stored.
+//! in headless Chromium after signing in), bad or foreign tokens, malformed JSON, oversize bodies.
+//! Nothing stored.
 
 use crate::support::*;
 use std::process::Command;
@@ -42,8 +43,17 @@ fn a_cloned_terminal_gets_409_and_an_alarm_on_the_dashboard() {
     let alarms = open_alarms(&hub_dir);
     assert_eq!(alarms.len(), 2, "{alarms:?}");
 
-    // The operator sees both alarms, and the market's orders, on the dashboard in a real browser.
+    // Not signed in, a real browser is sent to the login page.
     let dom = chromium_dom(&hub.url(), dir.path());
+    assert!(dom.contains(r#"<form id="login""#) && !dom.contains("Alarms"), "{dom}");
+    // Signed in, the operator sees both alarms, and the market's orders, on the dashboard; the
+    // page the hub served is rendered by the real browser.
+    let (cookie, _) = sign_in(&hub_dir, &hub.url(), "desk", None);
+    let (status, html) = get_signed_in(&format!("{}/", hub.url()), &cookie, None);
+    assert_eq!(status, 200, "{html}");
+    let page = dir.path().join("dashboard.html");
+    std::fs::write(&page, html).unwrap();
+    let dom = chromium_dom(&format!("file://{}", page.display()), dir.path());
     assert!(dom.contains(r#"<h2>警报 Alarms (2)</h2>"#), "{dom}");
     assert_eq!(dom.matches(r#"<tr class="alarm">"#).count(), 2, "{dom}");
     assert!(dom.contains("different content") && dom.contains("stored as K1#3"), "{dom}");
@@ -136,4 +146,35 @@ fn bad_tokens_malformed_json_and_oversize_bodies_get_4xx_and_store_nothing() {
     assert_eq!(post(&url, Some(&k1), valid.clone()).0, 200);
     assert_eq!(post(&url, Some(&k1), valid).0, 200);
     assert_eq!(hub_totals(&hub_dir, "K1").0, 3);
+}
+
+/// Sync errors say what to check next, and `sync status` still shows them afterwards.
+#[test]
+fn sync_errors_name_the_setting_to_check_and_sync_status_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_dir = dir.path().join("hub");
+    let token = add_terminal(&hub_dir, "K1", "M1");
+    let hub = Hub::start(&hub_dir);
+    let knobs = "interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\n";
+    let check = |name: &str, url: &str, token: &str, says: &[&str]| {
+        let kiosk = Kiosk::with_sync(&dir.path().join(name), "K1", url, token, knobs);
+        kiosk.make_orders(1);
+        let (ok, out) = kiosk.sync_once();
+        assert!(!ok, "{out}");
+        for words in says {
+            assert!(out.contains(words), "{name}: {words:?} not in {out}");
+        }
+        assert!(!out.contains(" ): "), "{name}: an empty reason: {out}");
+        let status = kiosk.sync_status();
+        let problem = status.lines().find(|l| l.starts_with("problem:") && l.contains(says[0]));
+        assert!(problem.is_some(), "{name}: sync status does not show the problem: {status}");
+        assert_eq!(kiosk.waiting(), 1, "nothing is dropped");
+    };
+    // A `/v1` too many in hub_url: the hub's router answers 404 with an empty body.
+    check("v1", &format!("{}/v1", hub.url()), &token, &["404", "[sync] hub_url", "without /v1"]);
+    check("token", &hub.url(), "wmt_not_a_token", &["401", "[sync] token"]);
+    // Nothing listens on this port any more.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = format!("http://{free}");
+    check("refused", &url, &token, &["cannot be reached", "is the hub running", &url]);
 }

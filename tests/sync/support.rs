@@ -1,12 +1,10 @@
 //! Real processes and real files for the sync stories.
 
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use warm_core::domain::{Lang, OrderLine};
 use warm_kiosk::config::Config;
@@ -14,6 +12,7 @@ use warm_kiosk::demo;
 use warm_kiosk::store::{NewOrder, Store};
 
 pub use crate::hub_binary::hub_binary;
+pub use crate::proxy::{Faults, Proxy};
 pub const KIOSK: &str = env!("CARGO_BIN_EXE_warm-kiosk");
 
 /// A child process that is killed (and reaped) when dropped, so a failing test leaves none behind.
@@ -37,25 +36,43 @@ impl Drop for Killed {
 pub struct Hub {
     pub child: Child,
     pub addr: SocketAddr,
+    /// `http` or `https`, as the hub says on its first line.
+    pub scheme: String,
 }
 
 impl Hub {
     pub fn start(dir: &Path) -> Hub {
-        let mut child = Command::new(hub_binary())
+        Hub::start_with(dir, None)
+    }
+
+    /// With a config file (`--config`), e.g. for `[tls]` or `[limits]`.
+    pub fn start_with(dir: &Path, config: Option<&Path>) -> Hub {
+        let mut command = Command::new(hub_binary());
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let child = command
             .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        Hub::serving(child)
+    }
+
+    /// A `serve` child started elsewhere (stdout piped): its address, from the first line it prints.
+    pub fn serving(mut child: Child) -> Hub {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.trim().rsplit("http://").next().unwrap().parse().unwrap_or_else(|_| panic!("{line:?}"));
-        Hub { child, addr }
+        let (scheme, addr) =
+            line.trim().rsplit(' ').next().unwrap().split_once("://").unwrap_or_else(|| panic!("{line:?}"));
+        let addr = addr.parse().unwrap_or_else(|_| panic!("{line:?}"));
+        Hub { child, addr, scheme: scheme.to_owned() }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// kill -9.
@@ -88,6 +105,23 @@ pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// An operator command that reads a line from standard input (a password): (success, stdout, stderr).
+pub fn hub_cli_input(dir: &Path, args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(hub_binary())
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
 pub fn add_terminal(dir: &Path, id: &str, market: &str) -> String {
     hub_cli(dir, &["terminal", "add", id, "--market", market]).trim().to_owned()
 }
@@ -110,6 +144,45 @@ pub fn open_alarms(dir: &Path) -> Vec<String> {
     stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
 }
 
+/// The `[sync]` lines of a test kiosk: quick rounds and pauses, pushes of `batch` events.
+pub fn knobs(batch: u32) -> String {
+    format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n")
+}
+
+/// A CA and a certificate it signed for `names` (IP addresses or host names):
+/// (CA PEM, certificate PEM, key PEM).
+pub fn certificates(names: &[&str]) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "Test co-op CA");
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut hub = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    hub.distinguished_name.push(DnType::CommonName, "warm-hub");
+    let cert = hub.signed_by(&key, &issuer).unwrap();
+    (ca_pem, cert.pem(), key.serialize_pem())
+}
+
+/// Writes into `dir` a CA, a hub certificate for `names` and its key, and a hub config serving
+/// HTTPS with them: (the CA file for a kiosk's `ca_file`, the hub's config file).
+pub fn https_files(dir: &Path, names: &[&str]) -> (PathBuf, PathBuf) {
+    let (ca, cert, key) = certificates(names);
+    std::fs::create_dir_all(dir).unwrap();
+    let path = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let ca = path("ca.pem", &ca);
+    let (cert, key) = (path("hub.crt", &cert), path("hub.key", &key));
+    let config =
+        format!("[tls]\ncert_file = {:?}\nkey_file = {:?}\n", cert.display().to_string(), key.display().to_string());
+    (ca, path("hub.toml", &config))
+}
+
 /// A kiosk's data folder and config file, talking to `hub_url`.
 pub struct Kiosk {
     pub dir: PathBuf,
@@ -119,17 +192,33 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32) -> Kiosk {
+        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs(batch))
+    }
+
+    /// A kiosk whose `[sync]` has `knobs` (TOML lines, e.g. `knobs(100)` and a `ca_file`) besides
+    /// the hub and token.
+    pub fn with_sync(dir: &Path, terminal: &str, hub_url: &str, token: &str, knobs: &str) -> Kiosk {
         std::fs::create_dir_all(dir).unwrap();
         let config = dir.join("kiosk.toml");
+        let kiosk = Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() };
+        kiosk.write_config(hub_url, token, knobs);
+        kiosk
+    }
+
+    /// Rewrites the config (a new token, CA or hub), as an operator would between runs.
+    pub fn write_config(&self, hub_url: &str, token: &str, knobs: &str) {
+        let terminal = &self.terminal;
         std::fs::write(
-            &config,
-            format!(
-                "terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n\
-                 interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n"
-            ),
+            &self.config,
+            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}\n"),
         )
         .unwrap();
-        Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() }
+    }
+
+    /// The sync status as the store has it (what `sync status` and the corner read).
+    pub fn status(&self) -> warm_kiosk::sync::SyncStatus {
+        let store = Store::open_read_only(&self.store_path()).unwrap().unwrap();
+        warm_kiosk::sync::SyncStatus::read(&store, true, None).unwrap()
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -227,133 +316,86 @@ pub fn eventually(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// A TCP proxy in front of the hub that can lose requests and responses and reset connections.
-/// Its upstream can be changed (the hub restarted on another port) while the kiosk keeps one URL.
-pub struct Proxy {
-    pub addr: SocketAddr,
-    pub upstream: Arc<Mutex<SocketAddr>>,
-    stop: Arc<AtomicBool>,
-    pub stats: Arc<ProxyStats>,
-}
+const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
-#[derive(Default)]
-pub struct ProxyStats {
-    pub forwarded: AtomicU64,
-    pub dropped_requests: AtomicU64,
-    pub dropped_responses: AtomicU64,
-    pub resets: AtomicU64,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Faults {
-    pub drop_request: f64,
-    pub drop_response: f64,
-    pub reset: f64,
-}
-
-impl Faults {
-    pub const NONE: Faults = Faults { drop_request: 0.0, drop_response: 0.0, reset: 0.0 };
-}
-
-impl Proxy {
-    pub fn start(upstream: SocketAddr, faults: Faults, seed: u64) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let upstream = Arc::new(Mutex::new(upstream));
-        let stop = Arc::new(AtomicBool::new(false));
-        let stats = Arc::new(ProxyStats::default());
-        let (up, st, stats2) = (upstream.clone(), stop.clone(), stats.clone());
-        std::thread::spawn(move || {
-            let mut n = 0u64;
-            for client in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                n += 1;
-                let upstream = *up.lock().unwrap();
-                let stats = stats2.clone();
-                let rng = fastrand::Rng::with_seed(seed.wrapping_mul(1_000_003).wrapping_add(n));
-                std::thread::spawn(move || relay(client, upstream, faults, rng, &stats));
-            }
-        });
-        Proxy { addr, upstream, stop, stats }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn point_to(&self, upstream: SocketAddr) {
-        *self.upstream.lock().unwrap() = upstream;
+/// A copy of the demo catalog and its pictures in `to`, for the hub to import (and change).
+pub fn copy_assets(to: &Path) {
+    std::fs::create_dir_all(to.join("pictures")).unwrap();
+    std::fs::copy(Path::new(ASSETS).join("catalog.toml"), to.join("catalog.toml")).unwrap();
+    for entry in std::fs::read_dir(Path::new(ASSETS).join("pictures")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join("pictures").join(entry.file_name())).unwrap();
     }
 }
 
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-    }
+/// A hub folder with terminal K1 of market M1 and the demo catalog imported; returns K1's token.
+pub fn hub_with_demo_catalog(hub_dir: &Path, scratch: &Path) -> String {
+    let token = add_terminal(hub_dir, "K1", "M1");
+    let assets = scratch.join("catalog");
+    copy_assets(&assets);
+    hub_cli(hub_dir, &["catalog", "import", assets.join("catalog.toml").to_str().unwrap()]);
+    token
 }
 
-/// Reads an HTTP/1.1 message head; returns it and the Content-Length.
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Vec<u8>, usize)> {
-    let mut head = Vec::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        head.extend_from_slice(line.as_bytes());
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
-        if line == "\r\n" {
-            return Some((head, length));
-        }
-    }
+/// Whether the kiosk's synced catalog is the demo catalog at the hub's prices (with `price` for
+/// the first product, the rice), every picture in its cache and whole.
+pub fn has_demo_catalog(kiosk: &Kiosk, rice_price: i64) -> bool {
+    use sha2::Digest as _;
+    let Ok(Some(store)) = Store::open_read_only(&kiosk.store_path()) else { return false };
+    let Ok(Some(synced)) = store.synced_catalog() else { return false };
+    let demo = demo::catalog().unwrap().catalog;
+    let same =
+        synced.products.len() == demo.products.len()
+            && synced.categories.len() == demo.categories.len()
+            && synced.products.iter().zip(&demo.products).enumerate().all(|(i, (a, b))| {
+                a.id == b.id && a.price.as_fen() == if i == 0 { rice_price } else { b.price.as_fen() }
+            });
+    let pictures = warm_kiosk::sync::pictures_dir(&kiosk.dir);
+    same && synced.products.iter().map(|p| &p.picture).chain(synced.categories.iter().map(|c| &c.picture)).all(|hash| {
+        std::fs::read(pictures.join(hash)).is_ok_and(|bytes| {
+            let got: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            &got == hash
+        })
+    })
 }
 
-fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, mut rng: fastrand::Rng, stats: &ProxyStats) {
-    let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut client = client;
-    loop {
-        let Some((head, length)) = read_head(&mut reader) else { return };
-        if length > 0 && rng.f64() < faults.reset {
-            // Closing with the body unread makes the kernel answer with a TCP reset.
-            stats.resets.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        if rng.f64() < faults.drop_request {
-            stats.dropped_requests.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        let Ok(up) = TcpStream::connect(upstream) else { return };
-        let mut up_writer = up.try_clone().unwrap();
-        if up_writer.write_all(&head).and_then(|()| up_writer.write_all(&body)).is_err() {
-            return;
-        }
-        let mut up_reader = BufReader::new(up);
-        let Some((rhead, rlength)) = read_head(&mut up_reader) else { return };
-        let mut rbody = vec![0; rlength];
-        if up_reader.read_exact(&mut rbody).is_err() {
-            return;
-        }
-        stats.forwarded.fetch_add(1, Ordering::SeqCst);
-        if rng.f64() < faults.drop_response {
-            // The hub did the work; the kiosk never hears of it.
-            stats.dropped_responses.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        if client.write_all(&rhead).and_then(|()| client.write_all(&rbody)).is_err() {
-            return;
-        }
+/// An HTTP client for tests: answers of any status, no redirects followed, and (for https) the
+/// CA certificate in `ca` trusted.
+pub fn agent(ca: Option<&Path>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0);
+    if let Some(ca) = ca {
+        let pem = std::fs::read(ca).unwrap();
+        let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item.unwrap() {
+                ureq::tls::PemItem::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+        config = config.tls_config(tls);
     }
+    ureq::Agent::new_with_config(config.build())
+}
+
+pub const OPERATOR_PASSWORD: &str = "a long enough password";
+
+/// Adds operator `name` and signs in through the login form: the session cookie (`name=value`)
+/// and the whole `Set-Cookie` header.
+pub fn sign_in(hub_dir: &Path, url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
+    let (ok, _, err) = hub_cli_input(hub_dir, &["operator", "add", name], &format!("{OPERATOR_PASSWORD}\n"));
+    assert!(ok, "operator add: {err}");
+    let resp = agent(ca)
+        .post(&format!("{url}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("name={name}&password={}", OPERATOR_PASSWORD.replace(' ', "+")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login");
+    let set = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    (set.split(';').next().unwrap().to_owned(), set)
+}
+
+/// GET with a session cookie: (status, body).
+pub fn get_signed_in(url: &str, cookie: &str, ca: Option<&Path>) -> (u16, String) {
+    let mut resp = agent(ca).get(url).header("cookie", cookie).call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
 }
