@@ -73,6 +73,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         clock: Arc::new(jiff::Timestamp::now),
         ids: Arc::new(uuid::Uuid::now_v7),
         now: Arc::new(std::time::Instant::now),
+        voice: None,
     })
 }
 
@@ -86,7 +87,11 @@ pub fn settings() -> iced::Settings {
     }
 }
 
-pub fn run(ctx: Context) -> iced::Result {
+/// Runs the window with the kiosk's voice (espeak-ng on its own thread; without the engine, one
+/// log line and silence).
+pub fn run(mut ctx: Context) -> iced::Result {
+    use crate::device::speech::{Espeak, Output, Speaker};
+    ctx.voice = Some(Arc::new(Speaker::start(Espeak::new(&ctx.config.speech), Output::Device)));
     iced::application(move || App::new(ctx.clone()), App::update, App::view)
         .title(App::title)
         .theme(App::theme)

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::device::printer::worker::{Printer, PrinterState};
 use crate::device::scanner::wedge::Wedge;
 use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
+use crate::device::speech::{ReadAloud, Speaker};
 use crate::store::payments::NewPayment;
 use crate::store::{NewOrder, Store, StoreError};
 use iced::widget::{column, container, image, opaque, row, space, stack};
@@ -24,7 +25,7 @@ use uuid::Uuid;
 use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
 use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
-use warm_core::i18n::Msg;
+use warm_core::i18n::{Msg, SpeechWords};
 use warm_core::receipt::preview;
 use warm_core::receipt::receipt::sales_receipt;
 use warm_core::receipt::slip::pickup_slip;
@@ -54,6 +55,9 @@ pub struct Context {
     pub ids: Arc<dyn Fn() -> Uuid + Send + Sync>,
     /// The monotonic clock taps are timed by (settling, double taps); tests step it.
     pub now: Arc<dyn Fn() -> Instant + Send + Sync>,
+    /// The kiosk's voice (espeak-ng on its own thread), started by `kiosk::run`; `None` keeps the
+    /// screens silent (tests, and a kiosk whose config switches speech off for good).
+    pub voice: Option<Arc<Speaker>>,
 }
 
 impl Context {
@@ -65,6 +69,8 @@ impl Context {
 #[derive(Debug, Clone)]
 pub enum Message {
     SwitchLanguage,
+    /// 🔊: reading aloud on or off for this senior.
+    ToggleSpeech,
     /// ← 返回 in the title bar of a category.
     Home,
     HomeScreen(home::Message),
@@ -97,6 +103,7 @@ impl Message {
     fn is_tap(&self) -> bool {
         match self {
             Message::SwitchLanguage
+            | Message::ToggleSpeech
             | Message::Home
             | Message::HomeScreen(_)
             | Message::Category(_)
@@ -159,6 +166,8 @@ pub struct App {
     now: Instant,
     /// The last tap taken, and when: the same one again within `DOUBLE_TAP` counts once.
     last_tap: Option<(String, Instant)>,
+    /// Reading aloud for this senior (the 🔊 switch), back to the market's default after each order.
+    read_aloud: ReadAloud,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -173,6 +182,7 @@ struct Layout {
 
 impl App {
     pub fn new(ctx: Context) -> App {
+        let read_aloud = ReadAloud::with_speaker(ctx.voice.clone(), &ctx.config.speech);
         let settled_at = (ctx.now)();
         let sync = sync_status::initial(&ctx.store(), &ctx.config);
         let scanner = ctx.config.scanner.port.as_ref().map(|port| ScannerLink::Disconnected {
@@ -200,6 +210,7 @@ impl App {
             settled_at,
             now: settled_at,
             last_tap: None,
+            read_aloud,
         }
     }
 
@@ -320,6 +331,9 @@ impl App {
         }
         match message {
             Message::SwitchLanguage => self.lang = self.lang.toggled(),
+            Message::ToggleSpeech => {
+                self.read_aloud.toggle();
+            }
             Message::Home => self.screen = Screen::Home(home::Home),
             Message::HomeScreen(message) => {
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
@@ -332,7 +346,12 @@ impl App {
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
-                    category::Action::Add(product) => self.basket(basket::Message::Increase(product)),
+                    category::Action::Add(product) => {
+                        if let Some(p) = self.ctx.catalog.product(&product) {
+                            self.read_aloud.product(p, self.lang);
+                        }
+                        self.basket(basket::Message::Increase(product));
+                    }
                 }
             }
             Message::Basket(message) => self.basket(message),
@@ -414,12 +433,16 @@ impl App {
                 let name = self.ctx.catalog.product(&product).map(|p| p.name.clone()).unwrap_or_default();
                 self.modal = Some(modal::Modal::ConfirmRemove { product, name });
             }
-            basket::Message::Decrease(product) => self.cart.remove_one(&product),
+            basket::Message::Decrease(product) => {
+                self.cart.remove_one(&product);
+                self.read_aloud.basket(&self.cart, &self.ctx.catalog, self.lang);
+            }
             basket::Message::TurnPage(forward) => {
                 self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
             }
             basket::Message::AskEmpty => self.modal = Some(modal::Modal::ConfirmEmpty),
             basket::Message::Review if !self.cart.is_empty() => {
+                self.read_aloud.review(&self.cart, &self.ctx.catalog, self.lang);
                 self.screen = Screen::Review(review::Review::new((self.ctx.ids)()));
             }
             basket::Message::Review => {}
@@ -494,6 +517,7 @@ impl App {
     }
 
     fn go_home_for_next_senior(&mut self) {
+        self.read_aloud.next_senior();
         self.screen = Screen::Home(home::Home);
         self.lang = self.ctx.config.language;
         self.basket_pager = Pager::new(basket::lines_page());
@@ -531,12 +555,14 @@ impl App {
                 self.ctx.printer.wake();
                 let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
                 let Committed { order, slip } = *committed;
+                self.read_aloud.done(&order.number, &order.slot, (self.ctx.clock)(), &self.ctx.time_zone, self.lang);
                 self.screen = Screen::Done(Box::new(done::Done { order, slip, print_error, since: Instant::now() }));
             }
             Err(e) => {
                 tracing::error!("order not placed: {e}");
                 if let Screen::Review(review) = &mut self.screen {
                     review.commit_failed();
+                    self.read_aloud.notice(Msg::OrderFailed.text(self.lang), self.lang);
                 }
             }
         }
@@ -696,12 +722,11 @@ impl App {
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
             .into(),
-            // The market's name gives its room to the printer's banner when one is up.
-            _ => row![bold(Msg::AppTitle.text(lang), theme::TITLE)]
-                .push(printer.is_none().then(|| label(self.ctx.catalog.market_name.get(lang), theme::BODY)))
-                .spacing(theme::PAD)
-                .align_y(Alignment::Center)
-                .into(),
+            // The market's name is on the slip; the top bar's room goes to the printer, the sync
+            // corner and the senior's switches.
+            _ => {
+                row![bold(Msg::AppTitle.text(lang), theme::TITLE)].spacing(theme::PAD).align_y(Alignment::Center).into()
+            }
         };
         // The printer's problem, when it has one, in the top bar of every screen, in the room the
         // sync corner had: it is what the person at the kiosk needs now (the counter keeps the corner).
@@ -716,10 +741,21 @@ impl App {
             title,
             middle,
             tap(
+                label(
+                    if self.read_aloud.is_on() { SpeechWords::ReadAloudOn } else { SpeechWords::ReadAloudOff }
+                        .text(lang),
+                    theme::BODY
+                ),
+                Message::ToggleSpeech,
+                theme::Tap::Secondary,
+                170,
+                theme::TARGET
+            ),
+            tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
                 theme::Tap::Secondary,
-                240,
+                200,
                 theme::TARGET
             ),
         ]
