@@ -20,6 +20,7 @@ CRATES = {
         "api": 1, "fonts": 1, "process": 1,
         "domain": 2,
         "catalog_file": 3, "i18n": 3,
+        "api/manager": 3,  # the manager's events carry domain values (stock movements, day reports)
         "receipt": 4,
         "": 9,  # lib.rs
     }),
