@@ -1,10 +1,12 @@
 //! The terminal's durable store: one SQLite file in the data folder, WAL with
 //! `synchronous=FULL`, so a committed order survives `kill -9` and power loss.
 
+pub mod day;
 mod migrations;
 pub mod orders;
 pub mod payments;
 pub mod print_jobs;
+pub mod stock;
 pub mod sync;
 
 use jiff::Timestamp;

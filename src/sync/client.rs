@@ -86,6 +86,17 @@ impl Client {
         serde_json::from_slice(&body).map_err(|e| SyncError::Server { status: 200, message: format!("bad page: {e}") })
     }
 
+    pub fn dispatch_page(&self, cursor: u64, limit: u32) -> Result<api::manager::DispatchPage, SyncError> {
+        let response = self
+            .agent
+            .get(format!("{}{}", self.base, api::manager::dispatch_path(&self.terminal, cursor, limit)))
+            .header("Authorization", &self.auth)
+            .call()
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        let body = Self::answer(response, 64 * 1024 * 1024)?;
+        serde_json::from_slice(&body).map_err(|e| SyncError::Server { status: 200, message: format!("bad page: {e}") })
+    }
+
     pub fn picture(&self, hash: &str) -> Result<Vec<u8>, SyncError> {
         let response = self
             .agent

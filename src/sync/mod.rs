@@ -108,6 +108,8 @@ pub struct RoundReport {
     pub batches: u64,
     pub catalog_changes: u64,
     pub pictures_fetched: u64,
+    /// Dispatch notes pulled (the van's deliveries to this market).
+    pub dispatch_notes: u64,
 }
 
 /// What the screen (or `sync status`) shows.
@@ -164,6 +166,7 @@ impl Syncer {
         let mut report = RoundReport::default();
         self.push_all(&mut report)?;
         self.pull_catalog(&mut report)?;
+        self.pull_dispatch(&mut report, now)?;
         if !self.cache_checked {
             // A picture cache emptied by hand (or a disk fault) is refilled once per start.
             for hash in self.store.synced_picture_hashes()? {
@@ -246,6 +249,23 @@ impl Syncer {
             }
             self.store.apply_catalog_page(&page.changes, page.next_cursor)?;
             report.catalog_changes += page.changes.len() as u64;
+            if !page.more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pulls dispatch notes by their own cursor; each page is stored with its cursor in one
+    /// transaction, so a note is never lost or stored twice.
+    fn pull_dispatch(&mut self, report: &mut RoundReport, now: Timestamp) -> Result<(), SyncError> {
+        loop {
+            let cursor = self.store.dispatch_cursor()?;
+            let page = self.client.dispatch_page(cursor, self.page)?;
+            if page.notes.is_empty() {
+                return Ok(());
+            }
+            self.store.apply_dispatch_page(&page.notes, page.next_cursor, now)?;
+            report.dispatch_notes += page.notes.len() as u64;
             if !page.more {
                 return Ok(());
             }
@@ -455,6 +475,8 @@ mod tests {
                             let push: warm_core::api::PushRequest = serde_json::from_slice(&body).unwrap();
                             record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
                             answer
+                        } else if head.contains("/dispatch") {
+                            r#"{"notes": [], "next_cursor": 0, "more": false}"#
                         } else {
                             r#"{"changes": [], "next_cursor": 0, "more": false}"#
                         };

@@ -294,7 +294,7 @@ impl App {
                 }
             }
             Message::PinChecked(matched) => {
-                let outcome = self.pin_gate.record(matched, Instant::now());
+                let outcome = self.pin_gate.record(matched, (self.ctx.clock)());
                 match (&mut self.volunteer, outcome) {
                     (Some(Volunteer::Pin(_)), PinOutcome::Accepted) => self.open_counter(),
                     (Some(Volunteer::Pin(pin)), outcome) => pin.refused(outcome),
@@ -466,7 +466,7 @@ impl App {
 
     /// Checks a PIN off the UI thread (argon2 takes a moment); a pause answers at once.
     fn check_pin(&mut self, entry: String) -> Task<Message> {
-        if let Some(left) = self.pin_gate.paused(Instant::now()) {
+        if let Some(left) = self.pin_gate.paused((self.ctx.clock)()) {
             if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                 pin.refused(PinOutcome::Paused { left });
             }

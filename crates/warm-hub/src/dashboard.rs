@@ -23,6 +23,66 @@ fn yuan(fen: i64) -> String {
     format!("￥{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
 }
 
+fn method_words(method: &str) -> &'static str {
+    match method {
+        "cash" => "现金 Cash",
+        "wechat" => "微信 WeChat",
+        "alipay" => "支付宝 Alipay",
+        _ => "记账 On account",
+    }
+}
+
+/// A variance in words, never by colour alone.
+fn variance(fen: Option<i64>) -> String {
+    match fen {
+        None => "未日结 not closed".into(),
+        Some(0) => "相符 matches".into(),
+        Some(f) if f < 0 => format!("短款 short {}", yuan(-f)),
+        Some(f) => format!("长款 over {}", yuan(f)),
+    }
+}
+
+/// Each market's day as its site manager runs it: sales by payment method (from payments and
+/// amendments, never from placed orders), the close, the cash variance, stock variances and
+/// open restock requests.
+fn days(h: &mut String, d: &Dashboard) {
+    h.push_str(r#"<h2>各市集日结 Each market's day</h2><table id="days"><tr><th>市集 Market</th><th>日结 Closed</th>"#);
+    for m in ["cash", "wechat", "alipay", "on_account"] {
+        let _ = write!(h, "<th>{}</th>", method_words(m));
+    }
+    h.push_str("<th>销售额 Sales</th><th>现金差额 Cash variance</th><th>库存差异 Stock variances</th><th>待配送要货单 Open requests</th></tr>");
+    for day in &d.days {
+        let closed = if day.closed.is_empty() {
+            "未日结 open".to_owned()
+        } else {
+            format!("已日结 closed: {}", day.closed.join(", "))
+        };
+        let _ = write!(
+            h,
+            r#"<tr data-market="{0}"><td>{0}</td><td class="closed">{1}</td>"#,
+            escape(&day.market),
+            escape(&closed)
+        );
+        for (method, count, fen) in &day.by_method {
+            let _ = write!(h, r#"<td class="num method-{}">{} ({} 笔)</td>"#, escape(method), yuan(*fen), count);
+        }
+        let stock = if day.stock_variances.is_empty() {
+            "无 none".to_owned()
+        } else {
+            day.stock_variances.iter().map(|(p, n)| format!("{p} {n:+}")).collect::<Vec<_>>().join(", ")
+        };
+        let _ = write!(
+            h,
+            r#"<td class="num day-sales">{}</td><td class="variance">{}</td><td class="stock">{}</td><td class="num requests">{}</td></tr>"#,
+            yuan(day.sales_fen),
+            escape(&variance(day.cash_variance_fen)),
+            escape(&stock),
+            day.open_requests
+        );
+    }
+    h.push_str("</table>");
+}
+
 pub fn render(d: &Dashboard, tz: &TimeZone, now: Timestamp) -> String {
     let mut h = String::new();
     let _ = write!(
@@ -67,7 +127,9 @@ td,th{{border:1px solid #444;padding:6px 12px;text-align:left}}th{{background:#e
             escape(&local(m.last_sync.as_deref(), tz))
         );
     }
-    h.push_str(r#"</table><h2>终端 Terminals</h2><table id="terminals"><tr><th>终端 Terminal</th><th>市集 Market</th><th>已收到事件 Events received</th><th>最后同步 Last sync</th></tr>"#);
+    h.push_str("</table>");
+    days(&mut h, d);
+    h.push_str(r#"<h2>终端 Terminals</h2><table id="terminals"><tr><th>终端 Terminal</th><th>市集 Market</th><th>已收到事件 Events received</th><th>最后同步 Last sync</th></tr>"#);
     for t in &d.terminals {
         let _ = write!(
             h,

@@ -145,6 +145,10 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
             _ => {}
         }
         last_seq = Some(event.seq);
+        // The site manager's kinds are interpreted by the hub (van plans, the dashboard): a
+        // payload of the wrong shape is refused before anything of the push is stored.
+        warm_core::api::manager::validate(&event.kind, event.payload.get())
+            .map_err(|e| format!("event #{}: {e}", event.seq))?;
         if listening {
             let order_total = order_total(&event.kind, event.payload.get());
             chunk.push(Incoming { event, order_total });

@@ -5,7 +5,8 @@
 
 use super::ingest::{Aborted, Incoming};
 use super::store::{
-    Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, MarketDay, PushOutcome, Terminal, TerminalRow,
+    Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, MarketDay, PushOutcome, RestockRow,
+    Terminal, TerminalRow, VanPlan,
 };
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -95,7 +96,11 @@ const SCHEMA: &[&str] = &[
         PRIMARY KEY (market, product)
     ) STRICT;
     CREATE TABLE pictures (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL) STRICT;",
+    // 2 (the site manager, issue 11): van routes, dispatch notes, planned restock requests.
+    manager::SCHEMA_2,
 ];
+
+mod manager;
 
 pub struct SqliteHub {
     writer: Mutex<Connection>,
@@ -750,5 +755,38 @@ impl HubStore for SqliteHub {
             None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
         };
         Ok(n as u64)
+    }
+
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError> {
+        self.restock_requests_sqlite(open_only)
+    }
+
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError> {
+        self.set_route_sqlite(market, van, stop)
+    }
+
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError> {
+        self.van_plan_sqlite(date)
+    }
+
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError> {
+        self.confirm_van_plan_sqlite(date, now)
+    }
+
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError> {
+        self.dispatch_page_sqlite(terminal, cursor, limit)
+    }
+
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError> {
+        self.market_days_sqlite(from, to)
     }
 }

@@ -9,6 +9,7 @@ use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
 mod printer;
+mod report;
 mod scanner;
 mod sync;
 
@@ -42,9 +43,38 @@ enum Command {
         #[command(subcommand)]
         command: ScannerCommand,
     },
-    /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
-    /// config's `[volunteer] pin_hash`.
-    Pin,
+    /// Make the hash of a new PIN (read from standard input) for the config: the volunteer's
+    /// (4–8 digits, `[volunteer] pin_hash`) or the site manager's (6–8 digits, `[manager] pin_hash`).
+    Pin {
+        #[arg(long, value_enum, default_value = "volunteer")]
+        role: RoleArg,
+    },
+    /// The day's report: `x` the day so far, `z` the last closed day (or the one of --date).
+    Report {
+        #[arg(value_enum)]
+        kind: ReportArg,
+        /// The market day (Z: which closed day; X: only to check it is today's).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// Also queue it on the receipt printer (printed by the kiosk's print worker).
+        #[arg(long)]
+        print: bool,
+        /// Language of the report: zh-CN or en (default: the config's).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Volunteer,
+    Manager,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportArg {
+    X,
+    Z,
 }
 
 #[derive(Subcommand)]
@@ -98,7 +128,21 @@ fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Sync { command } => run_sync(&config, &data_dir, command),
         Command::Scanner { command: ScannerCommand::Test { port, count } } => scanner_test(&config, port, count),
-        Command::Pin => pin_hash(),
+        Command::Pin { role } => pin_hash(match role {
+            RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
+            RoleArg::Manager => warm_core::domain::pin::Role::Manager,
+        }),
+        Command::Report { kind, date, print, lang } => {
+            let lang = match lang.as_deref() {
+                None => config.language,
+                Some("en") => warm_core::domain::Lang::En,
+                Some("zh-CN" | "zh") => warm_core::domain::Lang::Zh,
+                Some(other) => anyhow::bail!("--lang {other:?}: say zh-CN or en"),
+            };
+            let text = report::run(&config, &data_dir, matches!(kind, ReportArg::Z), date, print, lang)?;
+            print!("{text}");
+            Ok(())
+        }
     }
 }
 
@@ -147,10 +191,10 @@ fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> an
     Ok(())
 }
 
-fn pin_hash() -> anyhow::Result<()> {
+fn pin_hash(role: warm_core::domain::pin::Role) -> anyhow::Result<()> {
     let mut pin = String::new();
     std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
-    let hash = warm_core::domain::pin::hash_pin(pin.trim())?;
-    println!("[volunteer]\npin_hash = \"{hash}\"");
+    let hash = warm_core::domain::pin::hash_pin_for(role, pin.trim())?;
+    println!("[{}]\npin_hash = \"{hash}\"", role.as_str());
     Ok(())
 }
