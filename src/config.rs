@@ -85,7 +85,8 @@ pub struct SyncConfig {
     pub token: String,
     /// Seconds between sync rounds while everything works.
     pub interval_seconds: u64,
-    /// The longest wait between retries while the hub cannot be reached (backoff doubles up to it).
+    /// The longest wait between catalog pulls while the hub cannot be reached (backoff doubles up
+    /// to it). Pushes retry at least every interval, and at once when an order is placed.
     pub max_backoff_seconds: u64,
     /// Seconds one request may take before it counts as failed.
     pub timeout_seconds: u64,

@@ -95,6 +95,7 @@ pub fn initial(store: &Store, config: &Config) -> SyncStatus {
         last_ok: store.last_sync_ok().ok().flatten(),
         problem: None,
         needs_help: false,
+        ..SyncStatus::default()
     }
 }
 

@@ -2,7 +2,6 @@
 //! a new product and a withdrawn product, on the kiosk's catalog and on its screen.
 
 use crate::support::*;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use warm_core::domain::barcode::valid_ean13;
@@ -11,17 +10,6 @@ use warm_kiosk::sync::{self, Update};
 use warm_kiosk::ui::sync_status::SyncMsg;
 use warm_kiosk::ui::widget::basket;
 use warm_kiosk::ui::{App, Message};
-
-const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
-
-fn copy_assets(to: &Path) {
-    std::fs::create_dir_all(to.join("pictures")).unwrap();
-    std::fs::copy(Path::new(ASSETS).join("catalog.toml"), to.join("catalog.toml")).unwrap();
-    for entry in std::fs::read_dir(Path::new(ASSETS).join("pictures")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join("pictures").join(entry.file_name())).unwrap();
-    }
-}
 
 fn ean_with_check(prefix12: &str) -> String {
     (0..10).map(|d| format!("{prefix12}{d}")).find(|c| valid_ean13(c)).unwrap()
@@ -156,6 +144,7 @@ fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
         last_ok: Some("2026-11-29T08:05:00Z".parse().unwrap()),
         problem: None,
         needs_help,
+        ..sync::SyncStatus::default()
     };
     let sees = |app: &App, text: &str| {
         let mut ui =

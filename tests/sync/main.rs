@@ -8,5 +8,8 @@ mod delivery;
 mod faults;
 mod hub_binary;
 mod locks;
+mod lossy;
+mod netns;
+mod proxy;
 mod refusals;
 mod support;

@@ -182,7 +182,9 @@ messages! { Msg {
 }}
 
 mod manager;
+mod sync;
 pub use manager::ManagerMsg;
+pub use sync::SyncWords;
 
 /// Fills `{name}` placeholders of a message.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
@@ -236,7 +238,7 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(ManagerMsg::ALL)).collect()
+        of(Msg::ALL).chain(of(SyncWords::ALL)).chain(of(ManagerMsg::ALL)).collect()
     }
 
     #[test]
