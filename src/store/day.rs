@@ -88,6 +88,12 @@ impl Store {
         figures(&self.conn, ctx, now, ReportKind::X, None, &Closing::default())
     }
 
+    /// What the Z report would say if the day closed now with what the manager has entered so
+    /// far: the settlement's screens show it step by step. Changes nothing.
+    pub fn settlement_preview(&self, closing: &Closing, ctx: &DayContext<'_>, now: Timestamp) -> Result<DayReport> {
+        figures(&self.conn, ctx, now, ReportKind::Z, None, closing)
+    }
+
     /// The ten products sold most since the last close, with what the ledger says is on hand.
     pub fn fastest_movers(&self, n: usize) -> Result<Vec<(ProductId, i64, i64)>> {
         fastest_movers(&self.conn, n)
@@ -109,6 +115,8 @@ impl Store {
         if closing.cash.total().is_none() {
             return Err(StoreError::BadPayment("the cash count is too large".into()));
         }
+        // The orders not picked up, as they stand before the choice is carried out.
+        let open = open_orders(&tx)?;
         if closing.open_orders == OpenOrdersChoice::Cancel {
             cancel_open_orders(&tx, now)?;
         }
@@ -120,6 +128,7 @@ impl Store {
         insert_movements(&tx, &moves, Role::Manager, Some(closing.id), now)?;
         let z = next_in_sequence(&tx, "z_number")?;
         let mut report = figures(&tx, ctx, now, ReportKind::Z, Some(z), closing)?;
+        report.not_picked_up = open;
         for check in &mut report.stock {
             check.expected = before.get(&check.product).copied().unwrap_or_default().on_hand();
         }
@@ -203,6 +212,26 @@ fn cancel_open_orders(tx: &rusqlite::Transaction<'_>, now: Timestamp) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// Orders placed and not picked up (whatever day they were placed), oldest first.
+fn open_orders(conn: &rusqlite::Connection) -> Result<Vec<OpenOrder>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, terminal_id, seq, item_count, total_fen FROM orders WHERE status = 'placed' ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut open = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let seq = u64::try_from(r.get::<_, i64>(2)?).map_err(|e| StoreError::Decode(format!("order seq: {e}")))?;
+        open.push(OpenOrder {
+            id: id.parse().map_err(|e| StoreError::Decode(format!("order id: {e}")))?,
+            number: warm_core::domain::OrderNumber { terminal: r.get(1)?, seq }.to_string(),
+            items: r.get(3)?,
+            total: Money(r.get(4)?),
+        });
+    }
+    Ok(open)
 }
 
 fn fastest_movers(conn: &rusqlite::Connection, n: usize) -> Result<Vec<(ProductId, i64, i64)>> {
@@ -296,40 +325,7 @@ fn figures(
     let orders_paid = count("SELECT count(*) FROM payments WHERE z IS NULL")?;
     let orders_amended =
         count("SELECT count(DISTINCT ref_id) FROM stock_movements WHERE z IS NULL AND reason = 'amend'")?;
-    let mut not_picked_up = Vec::new();
-    {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, terminal_id, seq, item_count, total_fen FROM orders WHERE status = 'placed' ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let number = warm_core::domain::OrderNumber { terminal: r.get(1)?, seq: r.get::<_, i64>(2)?.max(0) as u64 };
-            not_picked_up.push(OpenOrder {
-                id: id.parse().map_err(|e| StoreError::Decode(format!("order id: {e}")))?,
-                number: number.to_string(),
-                items: r.get(3)?,
-                total: Money(r.get(4)?),
-            });
-        }
-    }
-    // On a Z report with "cancel", the list shows what was cancelled (already so in this transaction).
-    if kind == ReportKind::Z && closing.open_orders == OpenOrdersChoice::Cancel {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, terminal_id, seq, item_count, total_fen FROM orders WHERE status = 'cancelled' AND z IS NULL ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let number = warm_core::domain::OrderNumber { terminal: r.get(1)?, seq: r.get::<_, i64>(2)?.max(0) as u64 };
-            not_picked_up.push(OpenOrder {
-                id: id.parse().map_err(|e| StoreError::Decode(format!("order id: {e}")))?,
-                number: number.to_string(),
-                items: r.get(3)?,
-                total: Money(r.get(4)?),
-            });
-        }
-    }
+    let not_picked_up = open_orders(conn)?;
     let sold: BTreeMap<ProductId, i64> =
         fastest_movers(conn, usize::MAX)?.into_iter().map(|(p, s, _)| (p, s)).collect();
     let levels = stock_levels(conn)?;
@@ -378,4 +374,177 @@ fn figures(
     checked_sum(report.not_picked_up.iter().map(|o| o.total), "orders not picked up")
         .map_err(|e| StoreError::Decode(e.to_string()))?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fixture::*;
+    use warm_core::api::manager::{Received, ReceivedLine};
+
+    fn ctx_parts() -> (Text, TimeZone) {
+        (Text::new("峨海小区", "Ehai"), shanghai())
+    }
+
+    fn name_of(p: &ProductId) -> Text {
+        Text::new(&p.0, &p.0)
+    }
+
+    fn close(store: &mut Store, closing: &Closing, now: Timestamp) -> Closed {
+        let (market, tz) = ctx_parts();
+        let ctx = DayContext { terminal: "K1", market: &market, tz: &tz, name_of: &name_of };
+        store.close_day(closing, &ctx, now, |r| format!("Z{}", r.z_number.unwrap_or(0)).into_bytes()).unwrap()
+    }
+
+    fn x(store: &Store, now: Timestamp) -> DayReport {
+        let (market, tz) = ctx_parts();
+        let ctx = DayContext { terminal: "K1", market: &market, tz: &tz, name_of: &name_of };
+        store.x_report(&ctx, now).unwrap()
+    }
+
+    fn stock_in(store: &mut Store, product: &str, n: i64, now: Timestamp) {
+        let lines = vec![ReceivedLine { product: product.into(), expected: 0, received: n, reason: String::new() }];
+        store.receive(&Received { id: Uuid::now_v7(), note: None, lines }, now).unwrap();
+    }
+
+    /// A small day: float ￥200, a cash sale (￥39.90 from ￥50), a WeChat sale, an order amended
+    /// and paid on account, one order not picked up, ￥50 to the bank.
+    fn small_day(store: &mut Store, now: Timestamp) -> Vec<warm_core::domain::Order> {
+        store.cash_move(CashKind::Float, Money(20_000), "", Uuid::now_v7(), now).unwrap();
+        stock_in(store, "rice", 20, now);
+        pay(store, None, vec![line("rice", 3990, 1)], PaymentMethod::Cash, Some(5000), now);
+        pay(store, None, vec![line("milk", 650, 1)], PaymentMethod::Wechat, None, now);
+        let amended = place(store, vec![line("rice", 3990, 2)], now);
+        pay(store, Some(&amended), vec![line("rice", 3990, 1)], PaymentMethod::OnAccount, None, now);
+        let open = place(store, vec![line("rice", 3990, 3)], now);
+        store.cash_move(CashKind::Out, Money(5_000), "交银行", Uuid::now_v7(), now).unwrap();
+        vec![amended, open]
+    }
+
+    #[test]
+    fn the_x_report_sums_payments_cash_and_open_orders() {
+        let (_d, mut store) = store();
+        let now = at("2022-05-06T02:00:00Z");
+        small_day(&mut store, now);
+        let r = x(&store, now);
+        assert_eq!((r.kind, r.z_number, r.date), (ReportKind::X, None, jiff::civil::date(2022, 5, 6)));
+        assert_eq!((r.orders_placed, r.orders_paid, r.orders_amended), (4, 3, 1));
+        assert_eq!(
+            r.method(PaymentMethod::Cash),
+            MethodTotal { method: PaymentMethod::Cash, count: 1, amount: Money(3990) }
+        );
+        assert_eq!(r.method(PaymentMethod::OnAccount).amount, Money(3990), "amended to one bag: paid at what was paid");
+        assert_eq!(r.sales(), Ok(Money(3990 + 650 + 3990)));
+        assert_eq!((r.opening_float, r.cash_tendered, r.change_given), (Money(20_000), Money(5000), Money(1010)));
+        assert_eq!(r.cash_expected(), Ok(Money(20_000 + 5000 - 1010 - 5000)));
+        assert_eq!(r.cash_counted, None);
+        assert_eq!(r.on_account, vec![AccountLine { account: "3号楼".into(), count: 1, amount: Money(3990) }]);
+        assert_eq!(r.not_picked_up.len(), 1);
+        assert_eq!(r.not_picked_up[0].total, Money(3 * 3990));
+    }
+
+    #[test]
+    fn closing_freezes_the_day_once_and_later_entries_go_to_the_next_report() {
+        let (_d, mut store) = store();
+        let now = at("2022-05-06T09:00:00Z");
+        small_day(&mut store, now);
+        let mut closing = Closing { id: Uuid::now_v7(), ..Closing::default() };
+        closing.cash.pieces = [1, 1, 1, 1, 1, 4, 0, 4]; // ￥189.40 against ￥189.90 expected
+        closing.counts = vec![(ProductId::new("rice"), Some(16)), (ProductId::new("milk"), None)];
+        store.save_draft(CLOSING_DRAFT, &closing, now).unwrap();
+        let preview = {
+            let (market, tz) = ctx_parts();
+            let ctx = DayContext { terminal: "K1", market: &market, tz: &tz, name_of: &name_of };
+            store.settlement_preview(&closing, &ctx, now).unwrap()
+        };
+        let closed = close(&mut store, &closing, now);
+        let z = &closed.report;
+        assert_eq!((z.kind, z.z_number), (ReportKind::Z, Some(1)));
+        assert_eq!(z.cash_counted, Some(Money(18_940)));
+        assert_eq!(z.cash_difference(), Ok(Some(Money(-50))), "a ￥0.50 shortfall");
+        assert_eq!(preview.cash_difference(), z.cash_difference(), "the screens showed what the paper says");
+        // Rice: 20 in, 1 + 1 sold, 3 set aside: 18 on hand; counted 16.
+        assert_eq!(z.stock.len(), 1);
+        assert_eq!((z.stock[0].expected, z.stock[0].counted, z.stock[0].difference()), (18, 16, -2));
+        assert_eq!(store.stock_levels().unwrap()[&ProductId::new("rice")].on_hand(), 16);
+        assert_eq!(store.draft::<Closing>(CLOSING_DRAFT).unwrap(), None);
+        assert_eq!(closed.bytes, b"Z1");
+        // Closing again with the same id (a second tap, a restart) is the same close.
+        let again = close(&mut store, &closing, now);
+        assert_eq!(again, closed);
+        assert_eq!(kinds(&store, wire::DAY_CLOSED), 1);
+        outbox_is_valid(&store);
+        // The closed day cannot be changed, not even by hand.
+        let conn = store.connection();
+        for sql in [
+            "UPDATE payments SET amount_fen = 1",
+            "DELETE FROM stock_movements",
+            "UPDATE cash_moves SET amount_fen = 1",
+            "UPDATE day_closes SET report = ''",
+            "DELETE FROM day_closes",
+        ] {
+            let e = conn.execute(sql, []).unwrap_err().to_string();
+            assert!(e.contains("closed") || e.contains("final"), "{sql}: {e}");
+        }
+        // A correction after the close is a new entry in the next report.
+        let later = now + jiff::SignedDuration::from_hours(1);
+        let fix = crate::store::stock::NewMovement {
+            product: ProductId::new("rice"),
+            delta: 1,
+            kind: warm_core::domain::stock::MovementKind::Correction,
+            reason: "更正".into(),
+            expected: None,
+        };
+        store.record_movements(&[fix], Role::Manager, None, later).unwrap();
+        pay(&mut store, None, vec![line("milk", 650, 2)], PaymentMethod::Cash, Some(1300), later);
+        let next = x(&store, later);
+        assert_eq!((next.orders_placed, next.orders_paid), (1, 1));
+        assert_eq!(next.sales(), Ok(Money(1300)));
+        assert_eq!(next.opening_float, Money::ZERO);
+        assert_eq!(next.not_picked_up.len(), 1, "kept for tomorrow");
+        assert_eq!(store.z_report(None).unwrap(), Some(closed.clone()));
+        assert_eq!(store.z_report(Some(jiff::civil::date(2022, 5, 6))).unwrap(), Some(closed));
+        assert_eq!(store.z_report(Some(jiff::civil::date(2022, 5, 5))).unwrap(), None);
+    }
+
+    #[test]
+    fn a_kept_order_is_paid_the_next_day_and_cancelled_orders_put_goods_back() {
+        let (_d, mut store) = store();
+        let day1 = at("2022-05-06T09:00:00Z");
+        let orders = small_day(&mut store, day1);
+        close(&mut store, &Closing { id: Uuid::now_v7(), ..Closing::default() }, day1);
+        // Day 2: the kept order is picked up and paid, amended at the counter.
+        let day2 = at("2022-05-07T03:00:00Z");
+        let kept = &orders[1];
+        pay(&mut store, Some(kept), vec![line("rice", 3990, 2)], PaymentMethod::Cash, Some(10_000), day2);
+        let r = x(&store, day2);
+        assert_eq!((r.orders_placed, r.orders_paid, r.orders_amended, r.late_entries), (0, 1, 1, 1));
+        assert_eq!(r.method(PaymentMethod::Cash).amount, Money(7980));
+        assert!(r.not_picked_up.is_empty());
+        // Another order not picked up on day 2, cancelled at the close: its rice goes back.
+        let rice = ProductId::new("rice");
+        let before = store.stock(&rice).unwrap();
+        let open = place(&mut store, vec![line("rice", 3990, 4)], day2);
+        let closing = Closing { id: Uuid::now_v7(), open_orders: OpenOrdersChoice::Cancel, ..Closing::default() };
+        let z = close(&mut store, &closing, day2).report;
+        assert_eq!(z.z_number, Some(2));
+        assert_eq!(z.not_picked_up.iter().map(|o| o.id).collect::<Vec<_>>(), vec![open.id]);
+        assert_eq!(store.stock(&rice).unwrap(), before, "the goods are back on the shelf");
+        assert_eq!(store.order(open.id).unwrap().unwrap().status, warm_core::domain::order::OrderStatus::Cancelled);
+        assert_eq!(kinds(&store, wire::ORDER_CANCELLED), 1);
+        outbox_is_valid(&store);
+    }
+
+    #[test]
+    fn cash_amounts_out_of_range_are_refused_and_a_move_is_written_once() {
+        let (_d, mut store) = store();
+        let now = at("2022-05-06T02:00:00Z");
+        assert!(store.cash_move(CashKind::In, Money(0), "x", Uuid::now_v7(), now).is_err());
+        assert!(store.cash_move(CashKind::In, Money(wire::MAX_CASH_FEN + 1), "x", Uuid::now_v7(), now).is_err());
+        let id = Uuid::now_v7();
+        store.cash_move(CashKind::In, Money(1000), "补零钱", id, now).unwrap();
+        store.cash_move(CashKind::In, Money(1000), "补零钱", id, now).unwrap();
+        assert_eq!(x(&store, now).cash_in_out(), Ok(Money(1000)));
+        assert_eq!(kinds(&store, wire::CASH_MOVED), 1);
+    }
 }

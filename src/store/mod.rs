@@ -2,6 +2,8 @@
 //! `synchronous=FULL`, so a committed order survives `kill -9` and power loss.
 
 pub mod day;
+#[cfg(test)]
+mod fixture;
 mod migrations;
 pub mod orders;
 pub mod payments;

@@ -423,7 +423,7 @@ impl Syncer {
                     message: format!("a dispatch page after cursor {cursor} ends at {}", page.next_cursor),
                 });
             }
-            self.store.apply_dispatch_page(&page.notes, page.next_cursor, Timestamp::now())?;
+            self.store.apply_dispatch_page(&page.notes, page.next_cursor)?;
             report.dispatch_notes += page.notes.len() as u64;
             if !page.more {
                 return Ok(());

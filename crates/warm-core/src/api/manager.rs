@@ -113,6 +113,10 @@ pub struct DispatchNote {
     pub van: String,
     pub stop: u32,
     pub lines: Vec<DispatchLine>,
+    /// The restock requests this note answers: once it arrives, they are no longer on their way
+    /// as requests (the note's lines are, until received).
+    #[serde(default)]
+    pub requests: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

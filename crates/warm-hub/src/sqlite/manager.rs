@@ -35,7 +35,8 @@ pub(super) const SCHEMA_2: &str = "
         request_id TEXT PRIMARY KEY,        -- the restock.requested event's request id
         note_id    TEXT NOT NULL REFERENCES dispatch_notes (id),
         date       TEXT NOT NULL
-    ) STRICT;";
+    ) STRICT;
+    CREATE INDEX planned_by_note ON planned_requests (note_id);";
 
 fn bad_payload(kind: &str, e: impl std::fmt::Display) -> HubError {
     HubError::Db(format!("a stored {kind} event cannot be read: {e}"))
@@ -175,6 +176,7 @@ impl SqliteHub {
                 van: stop.van,
                 stop: stop.stop,
                 lines: stop.lines,
+                requests: stop.requests.iter().filter_map(|r| r.parse().ok()).collect(),
             });
         }
         tx.commit()?;
@@ -209,8 +211,16 @@ impl SqliteHub {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let more = rows.len() as i64 > limit;
         let mut notes = Vec::new();
+        let mut answered = conn.prepare_cached("SELECT request_id FROM planned_requests WHERE note_id = ?1")?;
         for (version, id, market, date, van, stop, lines) in rows.into_iter().take(limit as usize) {
+            let requests = answered
+                .query_map([&id], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .iter()
+                .map(|r| r.parse().map_err(|e| HubError::Db(format!("planned request id {r:?}: {e}"))))
+                .collect::<Result<Vec<uuid::Uuid>, _>>()?;
             notes.push(DispatchNote {
+                requests,
                 version: version as u64,
                 id: id.parse().map_err(|e| HubError::Db(format!("dispatch note id: {e}")))?,
                 market,
