@@ -9,6 +9,7 @@ mod faults;
 mod hub_binary;
 mod locks;
 mod lossy;
+mod manager;
 mod netns;
 mod proxy;
 mod refusals;

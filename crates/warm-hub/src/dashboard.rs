@@ -116,13 +116,14 @@ td,th{{border:1px solid #444;padding:6px 12px;text-align:left}}th{{background:#e
         }
         h.push_str("</table>");
     }
-    h.push_str(r#"<h2>今日各市集 Today per market</h2><table id="markets"><tr><th>市集 Market</th><th>订单 Orders</th><th>销售额 Sales</th><th>最后同步 Last sync</th></tr>"#);
+    h.push_str(r#"<h2>今日各市集 Today per market</h2><table id="markets"><tr><th>市集 Market</th><th>订单 Orders</th><th>下单额 Ordered</th><th>销售额（已付款）Sales (paid)</th><th>最后同步 Last sync</th></tr>"#);
     for m in &d.markets {
         let _ = write!(
             h,
-            r#"<tr data-market="{0}"><td>{0}</td><td class="num orders">{1}</td><td class="num sales">{2}</td><td>{3}</td></tr>"#,
+            r#"<tr data-market="{0}"><td>{0}</td><td class="num orders">{1}</td><td class="num ordered">{2}</td><td class="num sales">{3}</td><td>{4}</td></tr>"#,
             escape(&m.market),
             m.orders,
+            yuan(m.ordered_fen),
             yuan(m.sales_fen),
             escape(&local(m.last_sync.as_deref(), tz))
         );

@@ -371,4 +371,6 @@ async fn shutdown() {
 }
 
 #[cfg(test)]
+mod manager_tests;
+#[cfg(test)]
 mod tests;

@@ -254,12 +254,16 @@ fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Van { command: VanCommand::Plan { date, csv, confirm } } => {
-            let plan = store.van_plan(&date)?;
-            print!("{}", if csv { hub::van::csv(&plan) } else { hub::van::loading_list(&plan) });
-            if confirm {
+            // Confirmed, the list printed is the one the notes were made from (a request that
+            // arrives meanwhile waits for the next plan).
+            let plan = if confirm {
                 let notes = store.confirm_van_plan(&date, now)?;
                 eprintln!("{} dispatch notes made; the kiosks pull them on their next sync", notes.len());
-            }
+                hub::van::plan_of(&date, &notes)
+            } else {
+                store.van_plan(&date)?
+            };
+            print!("{}", if csv { hub::van::csv(&plan) } else { hub::van::loading_list(&plan) });
             Ok(())
         }
         Command::Alarm { command: AlarmCommand::Clear { id } } => {

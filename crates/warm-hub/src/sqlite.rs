@@ -532,23 +532,28 @@ impl HubStore for SqliteHub {
         })? {
             out.terminals.push(row?);
         }
+        // Orders placed and what they came to, and sales: what was paid (an order amended at the
+        // counter counts at what was paid, one never collected not at all).
         let mut stmt = conn.prepare(
-            "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
+            "SELECT t.market, count(e.amount_fen), coalesce(sum(e.amount_fen), 0),
+                    coalesce(sum(CASE WHEN e.kind = 'payment.recorded' THEN json_extract(e.payload, '$.amount') END), 0)
              FROM events e JOIN terminals t ON t.id = e.terminal
-             WHERE e.amount_fen IS NOT NULL AND e.created_at >= ?1 AND e.created_at < ?2
+             WHERE e.kind IN ('order.placed', 'payment.recorded') AND e.created_at >= ?1 AND e.created_at < ?2
              GROUP BY t.market",
         )?;
-        let sold: Vec<(String, i64, i64)> = stmt
-            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let sold: Vec<(String, i64, i64, i64)> = stmt
+            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut markets: Vec<String> = out.terminals.iter().map(|t| t.market.clone()).collect();
         markets.dedup();
         for market in markets {
-            let (orders, sales) =
-                sold.iter().find(|(m, _, _)| *m == market).map_or((0, 0), |(_, o, s)| (*o as u64, *s));
+            let (orders, ordered, sales) = sold
+                .iter()
+                .find(|(m, ..)| *m == market)
+                .map_or((0, 0, 0), |(_, o, placed, paid)| (u64::try_from(*o).unwrap_or(0), *placed, *paid));
             let last_sync =
                 out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
-            out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
+            out.markets.push(MarketDay { market, orders, ordered_fen: ordered, sales_fen: sales, last_sync });
         }
         let mut stmt = conn.prepare(
             "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",

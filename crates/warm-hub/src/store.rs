@@ -157,7 +157,11 @@ pub struct TerminalRow {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MarketDay {
     pub market: String,
+    /// Orders placed (at the kiosk or as walk-in sales at the counter).
     pub orders: u64,
+    /// What the placed orders came to when placed.
+    pub ordered_fen: i64,
+    /// Sales: the payments recorded.
     pub sales_fen: i64,
     pub last_sync: Option<String>,
 }

@@ -1,7 +1,23 @@
 //! The van plan as the desk prints it (a loading list per van and stop) and as CSV.
 
-use super::store::VanPlan;
+use super::store::{VanPlan, VanStop};
 use std::fmt::Write as _;
+use warm_core::api::manager::DispatchNote;
+
+/// The plan the confirmed dispatch notes of `date` were made from.
+pub fn plan_of(date: &str, notes: &[DispatchNote]) -> VanPlan {
+    let stops = notes
+        .iter()
+        .map(|n| VanStop {
+            van: n.van.clone(),
+            stop: n.stop,
+            market: n.market.clone(),
+            lines: n.lines.clone(),
+            requests: n.requests.iter().map(ToString::to_string).collect(),
+        })
+        .collect();
+    VanPlan { date: date.to_owned(), stops }
+}
 
 /// A printable loading list: one block per van, its stops in order, each line's product and units.
 pub fn loading_list(plan: &VanPlan) -> String {
@@ -56,7 +72,6 @@ fn quote(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::VanStop;
     use warm_core::api::manager::DispatchLine;
 
     #[test]

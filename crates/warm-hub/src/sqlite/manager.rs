@@ -88,13 +88,17 @@ fn plan(conn: &Connection, date: &str) -> Result<VanPlan, HubError> {
         ids.push(row.id);
     }
     let mut name = conn.prepare_cached("SELECT name_zh, name_en FROM products WHERE id = ?1")?;
-    let unrouted_after = routes.values().map(|(_, s)| *s).max().unwrap_or(0);
+    // Markets without a route ride van V1 after its last routed stop, in name order.
+    let mut next_unrouted = routes.values().filter(|(v, _)| v == "V1").map(|(_, s)| *s).max().unwrap_or(0);
     let mut stops = Vec::new();
-    for (i, (market, (lines, requests))) in wanted.into_iter().enumerate() {
-        let (van, stop) = routes
-            .get(&market)
-            .cloned()
-            .unwrap_or_else(|| ("V1".to_owned(), unrouted_after + 1 + u32::try_from(i).unwrap_or(u32::MAX - 1)));
+    for (market, (lines, requests)) in wanted {
+        let (van, stop) = match routes.get(&market) {
+            Some(route) => route.clone(),
+            None => {
+                next_unrouted = next_unrouted.saturating_add(1);
+                ("V1".to_owned(), next_unrouted)
+            }
+        };
         let mut out = Vec::new();
         for (product, qty) in lines {
             let (name_zh, name_en) = name
