@@ -376,19 +376,19 @@ pub(super) fn count_differences(conn: &rusqlite::Connection, counted: &[(Product
     }
     Ok(by_product
         .into_iter()
-        .filter_map(|(product, counted)| {
+        .map(|(product, counted)| {
             let on_hand = levels.get(product).copied().unwrap_or_default().on_hand();
             let delta = counted.saturating_sub(on_hand);
             // A count that matches is written too (with no event for the hub): the ledger shows
             // the product was counted, a first count makes it tracked, and a count confirmed
             // twice is found by its id and written once.
-            Some(NewMovement {
+            NewMovement {
                 product: product.clone(),
                 delta,
                 kind: MovementKind::Count,
                 reason: String::new(),
                 expected: Some(on_hand),
-            })
+            }
         })
         .collect())
 }
