@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::Pictures;
-use super::screen::{self, Screen, category, counter, done, home, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -21,6 +21,8 @@ use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
 use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
@@ -67,6 +69,8 @@ pub enum Message {
     Modal(modal::Message),
     Pin(pin::Message),
     Counter(counter::Message),
+    /// The site manager's mode (issue 11): see `app/manager_mode.rs`.
+    Manager(manager::Message),
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
@@ -104,6 +108,7 @@ pub struct Committed {
 pub enum Volunteer {
     Pin(pin::Pin),
     Counter(Box<counter::Counter>),
+    Manager(Box<manager::Manager>),
 }
 
 pub struct App {
@@ -234,6 +239,7 @@ impl App {
                 | Message::Modal(_)
                 | Message::Pin(_)
                 | Message::Counter(_)
+                | Message::Manager(_)
                 | Message::Touched
                 | Message::Key(_)
         ) {
@@ -276,7 +282,7 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
-            Message::Tick(_) if self.volunteer.is_some() => {}
+            Message::Tick(now) if self.volunteer.is_some() => self.lock_when_quiet(now),
             Message::Tick(now) => self.tick(now),
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
@@ -290,6 +296,7 @@ impl App {
                 match pin.update(message) {
                     pin::Action::None => {}
                     pin::Action::Leave => self.volunteer = None,
+                    pin::Action::Manager => self.open_manager(),
                     pin::Action::Check(entry) => return self.check_pin(entry),
                 }
             }
@@ -302,6 +309,7 @@ impl App {
                 }
             }
             Message::Counter(message) => return self.counter(message),
+            Message::Manager(message) => return self.manager(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
             Message::Key(key) => return self.key(key),
@@ -526,7 +534,11 @@ impl App {
     /// screens only the volunteer badge means something (it opens the PIN pad).
     fn scanned(&mut self, line: Result<String, LineError>) -> Task<Message> {
         match &self.volunteer {
-            Some(Volunteer::Counter(_)) => self.counter(counter::Message::Scanned(line)),
+            Some(Volunteer::Counter(_)) => {
+                self.last_touch = Instant::now();
+                self.counter(counter::Message::Scanned(line))
+            }
+            Some(Volunteer::Manager(_)) => self.manager(manager::Message::Scanned(line)),
             Some(Volunteer::Pin(_)) => Task::none(),
             None => {
                 let config = &self.ctx.config;
@@ -544,7 +556,7 @@ impl App {
     }
 
     fn key(&mut self, key: KeyPress) -> Task<Message> {
-        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_)));
+        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_) | Volunteer::Manager(_)));
         match key {
             KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
                 self.volunteer = Some(Volunteer::Pin(pin::Pin::default()));
@@ -567,6 +579,7 @@ impl App {
             let body = match volunteer {
                 Volunteer::Pin(pin) => pin.view(ctx).map(Message::Pin),
                 Volunteer::Counter(counter) => counter.view(ctx, self.scanner.as_ref()).map(Message::Counter),
+                Volunteer::Manager(m) => m.view(ctx).map(Message::Manager),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }

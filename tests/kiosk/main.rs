@@ -7,6 +7,8 @@ mod crash;
 mod failures;
 mod idle;
 mod layout;
+mod manager;
+mod manager_day;
 mod snapshots;
 mod story;
 mod support;

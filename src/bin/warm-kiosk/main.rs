@@ -148,6 +148,14 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    if config.volunteer.pin_hash == warm_kiosk::config::DEMO_PIN_HASH {
+        tracing::warn!("the volunteer PIN is still the demo PIN: make your own with `warm-kiosk pin`");
+    }
+    if config.manager.pin_hash == warm_kiosk::config::DEMO_MANAGER_PIN_HASH {
+        tracing::warn!(
+            "the site manager's PIN is still the demo PIN: make your own with `warm-kiosk pin --role manager`"
+        );
+    }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
@@ -160,8 +168,8 @@ fn run_sync(config: &Config, data_dir: &std::path::Path, command: SyncCommand) -
         SyncCommand::Once => {
             let r = sync::once(config, &store, data_dir)?;
             println!(
-                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched",
-                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched
+                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched, {} dispatch notes",
+                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched, r.dispatch_notes
             );
         }
         SyncCommand::Status => {

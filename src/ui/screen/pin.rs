@@ -9,7 +9,7 @@ use crate::ui::widget::{bold, label, numpad, tap};
 use iced::widget::{center, column, container, row};
 use iced::{Alignment, Element};
 use warm_core::domain::pin::PinOutcome;
-use warm_core::i18n::{Msg, tr};
+use warm_core::i18n::{ManagerMsg, Msg, tr};
 
 /// The longest PIN the pad takes.
 const MAX_DIGITS: usize = 8;
@@ -19,6 +19,8 @@ pub enum Message {
     Key(Key),
     Ok,
     Cancel,
+    /// 暖当家: the site manager's own PIN pad instead.
+    Manager,
 }
 
 pub enum Action {
@@ -26,6 +28,8 @@ pub enum Action {
     /// Check this PIN (off the UI thread).
     Check(String),
     Leave,
+    /// Open the site manager's mode (it asks for the manager's PIN).
+    Manager,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -40,6 +44,7 @@ impl Pin {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Cancel => Action::Leave,
+            Message::Manager => Action::Manager,
             Message::Key(key) => {
                 key.apply(&mut self.entry, MAX_DIGITS, false);
                 Action::None
@@ -66,7 +71,14 @@ impl Pin {
             PinOutcome::Wrong { left } => Some(tr(Msg::PinWrong, lang, &[("n", &left.to_string())])),
             PinOutcome::Paused { left } => Some(tr(Msg::PinPaused, lang, &[("s", &left.as_secs().max(1).to_string())])),
         });
+        // A kiosk still on a demo PIN says so on every volunteer and manager screen.
+        let demo = ctx.config.demo_pins().then(|| {
+            container(bold(ManagerMsg::DemoPin.text(lang), theme::BODY))
+                .padding([0.0, theme::GAP])
+                .style(theme::warning)
+        });
         let card = column![bold(Msg::EnterPin.text(lang), theme::TOTAL), bold(dots, theme::TOTAL)]
+            .push(demo)
             .push(status.map(|s| container(bold(s, theme::TITLE)).padding(theme::GAP).style(theme::warning)))
             .push(numpad(lang, false, Message::Key))
             .push(
@@ -75,6 +87,13 @@ impl Pin {
                     tap(
                         label(Msg::Cancel.text(lang), theme::TITLE),
                         Message::Cancel,
+                        Tap::Secondary,
+                        300,
+                        theme::BIG_TARGET
+                    ),
+                    tap(
+                        label(ManagerMsg::ManagerOpen.text(lang), theme::TITLE),
+                        Message::Manager,
                         Tap::Secondary,
                         300,
                         theme::BIG_TARGET
