@@ -271,10 +271,11 @@ fn figure<'a>(words: String, amount: Option<Money>) -> Element<'a, Message> {
     row![label(words, theme::BODY), space::horizontal(), amount].align_y(Alignment::Center).into()
 }
 
-/// The difference in words in a box, never by colour alone.
+/// The difference in words in a box, never by colour alone; an amount in it is price-sized.
 fn words_box<'a>(words: String, matches: bool) -> Element<'a, Message> {
     let style = if matches { theme::badge } else { theme::warning };
-    container(bold(words, theme::TITLE)).padding([0.0, theme::GAP]).width(Length::Fill).style(style).into()
+    let size = if words.contains('￥') { theme::PRICE } else { theme::TITLE };
+    container(bold(words, size)).padding([0.0, theme::GAP]).width(Length::Fill).style(style).into()
 }
 
 /// Two columns of choices (denominations, statements, products) beside the pad.
@@ -301,10 +302,11 @@ fn cash_view<'a>(
     entry: &str,
     lang: Lang,
 ) -> Element<'a, Message> {
+    // Notes and coins by their face value in words (a price-sized ￥ would not fit the buttons).
     let items = DENOMINATIONS
         .iter()
         .zip(closing.cash.pieces)
-        .map(|(fen, n)| format!("{} × {}", Money(*fen), tr(M::Pieces, lang, &[("n", &n.to_string())])))
+        .map(|(fen, n)| tr(M::Denomination, lang, &[("amount", &yuan_entry(Money(*fen))), ("n", &n.to_string())]))
         .collect();
     let expected = preview.cash_expected().ok();
     let counted = closing.cash.total();
@@ -345,23 +347,22 @@ fn qr_view<'a>(
             "{}{} · {}",
             if chosen { "▶ " } else { "" },
             method_name(*method).text(lang),
-            tr(M::Recorded, lang, &[("count", &recorded.count.to_string()), ("amount", &recorded.amount.to_string())])
+            tr(M::RecordedCount, lang, &[("count", &recorded.count.to_string())])
         );
         let kind = if chosen { Tap::Primary } else { Tap::Secondary };
-        col = col.push(tap(bold(head, theme::BODY), Message::Select(i), kind, Length::Fill, theme::TARGET));
-        let (words, matches) = match statement {
-            None => (M::StatementMissing.text(lang).to_owned(), false),
+        let content = row![bold(head, theme::BODY), space::horizontal(), price(recorded.amount, theme::PRICE)]
+            .align_y(Alignment::Center)
+            .padding([0.0, theme::GAP]);
+        col = col.push(tap(content, Message::Select(i), kind, Length::Fill, theme::TARGET));
+        match statement {
+            None => col = col.push(words_box(M::StatementMissing.text(lang).to_owned(), false)),
             Some(s) => {
                 let diff = s.total.0.checked_sub(recorded.amount.0).map(Money);
-                let words = format!(
-                    "{} · {}",
-                    tr(M::StatementTotal, lang, &[("amount", &s.total.to_string())]),
-                    difference_words(diff, lang)
-                );
-                (words, diff == Some(Money::ZERO))
+                col = col
+                    .push(figure(M::StatementEntered.text(lang).to_owned(), Some(s.total)))
+                    .push(words_box(difference_words(diff, lang), diff == Some(Money::ZERO)));
             }
-        };
-        col = col.push(words_box(words, matches));
+        }
         if let Some(s) = statement.filter(|s| s.total != recorded.amount) {
             let note = NOTES.iter().find(|n| n.text(Lang::Zh) == s.note).map_or(M::NoteUnknown, |n| *n);
             let words = if s.note.is_empty() {
@@ -492,12 +493,13 @@ fn report_view<'a>(r: &DayReport, lang: Lang) -> Element<'a, Message> {
     let diff = r.cash_difference().ok().flatten();
     right = right.push(words_box(difference_words(diff, lang), diff == Some(Money::ZERO)));
     for s in &r.statements {
+        let diff = r.statement_difference(s.method);
         let words = format!(
-            "{} · {}",
+            "{}: {}",
             tr(M::ReportStatement, lang, &[("method", method_name(s.method).text(lang))]),
-            difference_words(r.statement_difference(s.method), lang)
+            difference_words(diff, lang)
         );
-        right = right.push(label(words, theme::BODY));
+        right = right.push(words_box(words, diff == Some(Money::ZERO)));
     }
     let counted: Vec<String> = r
         .stock

@@ -92,8 +92,10 @@ messages! { ManagerMsg {
     DiffOver: "长款 {amount}", "Over by {amount}";
     DiffNone: "相符，没有差额", "Matches: no difference";
     Pieces: "{n} 张/个", "{n} pcs";
-    Denomination: "{amount}", "{amount}";
+    Denomination: "{amount} 元 × {n} 张/个", "{amount} yuan × {n}";
     Recorded: "系统记录 {count} 笔 {amount}", "Recorded: {count} payments, {amount}";
+    RecordedCount: "系统记录 {count} 笔", "Recorded: {count} payments";
+    StatementEntered: "账单合计", "Statement total";
     StatementTotal: "账单合计 {amount}", "Statement total {amount}";
     DiffNote: "差额说明：{note}", "Note on the difference: {note}";
     NoteUnknown: "原因不明，已告知云小二", "Cause unknown; co-op desk told";
