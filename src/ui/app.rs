@@ -75,6 +75,8 @@ pub enum Message {
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
     PinChecked(bool),
+    /// What may still be ordered, read again from the stock ledger (issue 11).
+    Shelf(Result<super::shelf::Shelf, StoreError>),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
@@ -128,6 +130,8 @@ pub struct App {
     sync_ticks: u32,
     volunteer: Option<Volunteer>,
     pin_gate: PinGate,
+    /// What the seniors may still order (sold out in words on the tiles).
+    shelf: super::shelf::Shelf,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
@@ -142,6 +146,7 @@ impl App {
             retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
+        let shelf = manager_mode::initial_shelf(&ctx);
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -156,6 +161,7 @@ impl App {
             sync_ticks: 0,
             volunteer: None,
             pin_gate: PinGate::default(),
+            shelf,
             scanner,
             wedge,
         }
@@ -211,6 +217,7 @@ impl App {
             pictures: &self.ctx.pictures,
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
+            shelf: &self.shelf,
         }
     }
 
@@ -256,7 +263,7 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
@@ -265,7 +272,7 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -273,7 +280,11 @@ impl App {
                     review::Action::Commit(order_id) => return self.commit(order_id),
                 }
             }
-            Message::Committed(result) => self.committed(result),
+            Message::Committed(result) => {
+                self.committed(result);
+                return self.refresh_shelf();
+            }
+            Message::Shelf(shelf) => self.shelf_arrived(shelf),
             Message::Done(message) => {
                 let Screen::Done(done) = &mut self.screen else { return Task::none() };
                 match done.update(message) {
@@ -283,7 +294,10 @@ impl App {
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
             Message::Tick(now) if self.volunteer.is_some() => self.lock_when_quiet(now),
-            Message::Tick(now) => self.tick(now),
+            Message::Tick(now) => {
+                self.tick(now);
+                return self.refresh_shelf_now_and_then();
+            }
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
                 if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
@@ -324,6 +338,10 @@ impl App {
     fn basket(&mut self, message: basket::Message) {
         match message {
             basket::Message::Increase(product) => {
+                // Nothing more than is left: the tile says 已售完 and takes no tap.
+                if !self.shelf.can_add(&product, self.cart.qty(&product)) {
+                    return;
+                }
                 self.cart.add(&product);
                 // Show the page with the line just changed, so the senior sees the tap worked.
                 if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
@@ -489,7 +507,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -653,7 +671,12 @@ impl App {
 
 /// The screens' read-only context, from the parts of the root (a free function, so the root can
 /// lend them while it holds its screen mutably).
-fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::Context<'a> {
+fn screen_context<'a>(
+    ctx: &'a Context,
+    cart: &'a Cart,
+    shelf: &'a super::shelf::Shelf,
+    lang: Lang,
+) -> screen::Context<'a> {
     screen::Context {
         lang,
         config: &ctx.config,
@@ -661,6 +684,7 @@ fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::C
         pictures: &ctx.pictures,
         time_zone: &ctx.time_zone,
         cart,
+        shelf,
     }
 }
 

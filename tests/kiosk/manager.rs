@@ -46,15 +46,16 @@ fn picture(k: &Kiosk, name: &str) {
     let _ = snapshot.matches_image(&path);
 }
 
-/// A dispatch note for the demo market's rice and oil, pulled as sync would.
+/// A dispatch note for the demo market's rice and flour, pulled as sync would.
 pub fn note_arrives(k: &Kiosk) -> warm_core::api::manager::DispatchNote {
     let c = &k.ctx.catalog;
-    let line = |i: usize, qty| warm_core::api::manager::DispatchLine {
-        product: c.products[i].id.0.clone(),
-        name_zh: c.products[i].name.zh.clone(),
-        name_en: c.products[i].name.en.clone(),
-        qty,
-    };
+    let (rice, flour) = (c.products[0].id.clone(), c.products[1].id.clone());
+    note_arrives_with(k, &[(&rice, 10), (&flour, 6)])
+}
+
+/// A dispatch note of these products and quantities, pulled as sync would.
+pub fn note_arrives_with(k: &Kiosk, lines: &[(&ProductId, i64)]) -> warm_core::api::manager::DispatchNote {
+    let c = &k.ctx.catalog;
     let note = warm_core::api::manager::DispatchNote {
         version: 1,
         id: uuid::Uuid::now_v7(),
@@ -62,7 +63,18 @@ pub fn note_arrives(k: &Kiosk) -> warm_core::api::manager::DispatchNote {
         date: "2022-05-06".into(),
         van: "V1".into(),
         stop: 2,
-        lines: vec![line(0, 10), line(1, 6)],
+        lines: lines
+            .iter()
+            .map(|(p, qty)| {
+                let product = c.product(p).unwrap();
+                warm_core::api::manager::DispatchLine {
+                    product: p.0.clone(),
+                    name_zh: product.name.zh.clone(),
+                    name_en: product.name.en.clone(),
+                    qty: *qty,
+                }
+            })
+            .collect(),
         requests: vec![],
     };
     k.ctx.store().apply_dispatch_page(std::slice::from_ref(&note), 1).unwrap();

@@ -9,6 +9,7 @@ use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
 use crate::store::stock::{COUNT_DRAFT, receiving_key};
 use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
 use crate::ui::screen::{manager_count, manager_settle, pin};
+use crate::ui::shelf::Shelf;
 use iced::Task;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,13 +36,16 @@ impl App {
             // Scanning goods in is someone at the kiosk, like a touch.
             self.last_touch = Instant::now();
         }
-        let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+        let wrote = matches!(message, manager::Message::Done(_));
+        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Manager(m)) = &mut self.volunteer else { return Task::none() };
         match m.update(message, ctx) {
+            // Stock may have changed: the seniors' tiles say so at once.
+            Action::None if wrote => self.refresh_shelf(),
             Action::None => Task::none(),
             Action::Leave => {
                 self.volunteer = None;
-                Task::none()
+                self.refresh_shelf()
             }
             Action::CheckPin(entry) => self.check_manager_pin(entry),
             Action::Load(want) => self.manager_load(want),
@@ -179,6 +183,26 @@ impl App {
         .map(|r| Message::Manager(manager::Message::Done(r.unwrap_or_else(Err))))
     }
 
+    /// Reads what may still be ordered off the UI thread.
+    pub(super) fn refresh_shelf(&self) -> Task<Message> {
+        let store = self.ctx.store.clone();
+        off_thread(move || warm_core::process::lock(&store).stock_levels().map(|l| Shelf::from_levels(&l)))
+            .map(|r| Message::Shelf(r.unwrap_or_else(Err)))
+    }
+
+    /// Every few seconds on the seniors' screens (a counter sale or an amendment changed it).
+    pub(super) fn refresh_shelf_now_and_then(&self) -> Task<Message> {
+        if self.volunteer.is_none() && self.sync_ticks.is_multiple_of(5) { self.refresh_shelf() } else { Task::none() }
+    }
+
+    pub(super) fn shelf_arrived(&mut self, shelf: Result<Shelf, StoreError>) {
+        match shelf {
+            Ok(shelf) => self.shelf = shelf,
+            // The tiles keep what they knew; the next read tries again.
+            Err(e) => tracing::warn!("stock not read: {e}"),
+        }
+    }
+
     /// Volunteer and manager modes lock themselves after the configured quiet time: the
     /// manager's screen waits behind the PIN (its work is in the store); the counter goes back
     /// to the PIN pad; a PIN pad left alone as long again gives the screen back to the seniors.
@@ -196,6 +220,17 @@ impl App {
                 self.go_home_for_next_senior();
             }
             _ => {}
+        }
+    }
+}
+
+/// What may be ordered when the kiosk starts (a store that cannot be read: nothing is sold out).
+pub(super) fn initial_shelf(ctx: &super::Context) -> Shelf {
+    match ctx.store().stock_levels() {
+        Ok(levels) => Shelf::from_levels(&levels),
+        Err(e) => {
+            tracing::warn!("stock not read: {e}");
+            Shelf::default()
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub time_zone: &'a jiff::tz::TimeZone,
     /// The senior's basket (the root owns it).
     pub cart: &'a Cart,
+    /// What may still be ordered of each product the stock ledger tracks.
+    pub shelf: &'a crate::ui::shelf::Shelf,
 }
 
 /// The seniors' screen on show.
