@@ -8,6 +8,7 @@ mod failures;
 mod idle;
 mod layout;
 mod manager;
+mod manager_crash;
 mod manager_day;
 mod snapshots;
 mod story;

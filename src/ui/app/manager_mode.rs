@@ -20,7 +20,7 @@ use warm_core::receipt::day_report::day_report;
 
 impl App {
     pub(super) fn open_manager(&mut self) {
-        self.volunteer = Some(Volunteer::Manager(Box::new(Manager::new())));
+        self.volunteer = Some(Volunteer::Manager(Box::default()));
     }
 
     /// The manager's screen on show, if manager mode is on.
@@ -106,9 +106,15 @@ impl App {
                     )?)
                 }
                 Want::Settle => {
-                    let closing = store
-                        .draft::<Closing>(CLOSING_DRAFT)?
-                        .unwrap_or_else(|| Closing { id: uuid::Uuid::now_v7(), ..Closing::default() });
+                    let draft = store.draft::<Closing>(CLOSING_DRAFT)?;
+                    // Closed already today (a crash right after the close, a second visit): the
+                    // settlement shows that day's Z; a second close waits for the next day.
+                    if draft.is_none()
+                        && let Some(closed) = store.z_report(Some(now.to_zoned(tz.clone()).date()))?
+                    {
+                        return Ok(Box::new(Loaded::ClosedToday(Box::new(closed.report))));
+                    }
+                    let closing = draft.unwrap_or_else(|| Closing { id: uuid::Uuid::now_v7(), ..Closing::default() });
                     let preview = with_day(&catalog, &config, &tz, |ctx| store.settlement_preview(&closing, ctx, now))?;
                     let movers = store.fastest_movers(manager_settle::QUICK_COUNT)?;
                     Loaded::Settle { closing, preview: Box::new(preview), movers }

@@ -103,6 +103,8 @@ pub enum Loaded {
         preview: Box<DayReport>,
         movers: Vec<(ProductId, i64, i64)>,
     },
+    /// Today is closed already: its Z report (what comes later belongs to the next day).
+    ClosedToday(Box<DayReport>),
 }
 
 /// A write for the root to run.
@@ -146,7 +148,7 @@ pub enum Step {
     Menu,
     Stock(stock::Stock),
     Spoil(stock::Spoil),
-    Receive(receive::Receive),
+    Receive(Box<receive::Receive>),
     Count(count::Count),
     Restock(restock::Restock),
     Cash(cash::Cash),
@@ -344,7 +346,7 @@ impl Manager {
                 Action::Load(Want::Stock)
             }
             Area::Receive => {
-                self.step = Step::Receive(receive::Receive::new());
+                self.step = Step::Receive(Box::default());
                 Action::Load(Want::Notes)
             }
             Area::Count => {
@@ -381,6 +383,7 @@ impl Manager {
             (Step::Count(c), Loaded::Count(levels, draft)) => c.loaded(levels, draft),
             (Step::Restock(r), Loaded::Restock(lines)) => r.loaded(lines),
             (Step::Settle(s), Loaded::Settle { closing, preview, movers }) => s.loaded(closing, *preview, movers, ctx),
+            (Step::Settle(s), Loaded::ClosedToday(report)) => s.closed(*report),
             _ => {}
         }
     }
