@@ -14,4 +14,5 @@ mod snapshots;
 mod story;
 mod support;
 mod tasks;
+mod touch;
 mod window;

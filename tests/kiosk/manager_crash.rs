@@ -38,7 +38,13 @@ fn manager(app: &App) -> &manager::Manager {
 #[ignore = "run by manager_crash::kill_9_while_receiving_and_settling_loses_and_doubles_nothing"]
 fn manager_crash_child() {
     let Ok(dir) = std::env::var(ENV) else { return };
-    let ctx = kiosk::context(warm_kiosk::config::Config::default(), Path::new(&dir)).unwrap();
+    let mut ctx = kiosk::context(warm_kiosk::config::Config::default(), Path::new(&dir)).unwrap();
+    // Each message comes two seconds after the last, as a person's taps would: the screens'
+    // settling after a change never holds one back.
+    let (start, ticks) = (std::time::Instant::now(), std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)));
+    ctx.now = std::sync::Arc::new(move || {
+        start + Duration::from_secs(2 * ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    });
     let catalog = ctx.catalog.clone();
     let mut app = App::new(ctx);
     println!("READY");
@@ -108,14 +114,40 @@ fn manager_crash_child() {
 #[test]
 fn kill_9_while_receiving_and_settling_loses_and_doubles_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    // The van's note is in the store, as sync would leave it; the day has some sales.
+    // The van's note is in the store, as sync would leave it; the day has three orders.
     let note = {
-        let mut ctx = kiosk::context(warm_kiosk::config::Config::default(), dir.path()).unwrap();
-        let mut k =
-            crate::support::Kiosk { app: App::new(ctx.clone()), ctx: ctx.clone(), dir: tempfile::tempdir().unwrap() };
-        let note = crate::manager::note_arrives(&k);
-        crate::manager_day::sell_some(&mut k, 3);
-        ctx.clock = std::sync::Arc::new(jiff::Timestamp::now);
+        let ctx = kiosk::context(warm_kiosk::config::Config::default(), dir.path()).unwrap();
+        let c = &ctx.catalog;
+        let line = |i: usize, qty| warm_core::api::manager::DispatchLine {
+            product: c.products[i].id.0.clone(),
+            name_zh: c.products[i].name.zh.clone(),
+            name_en: c.products[i].name.en.clone(),
+            qty,
+        };
+        let note = warm_core::api::manager::DispatchNote {
+            version: 1,
+            id: uuid::Uuid::now_v7(),
+            market: "M1".into(),
+            date: "2022-05-06".into(),
+            van: "V1".into(),
+            stop: 2,
+            lines: vec![line(0, 10), line(1, 6)],
+            requests: vec![],
+        };
+        let mut store = ctx.store();
+        store.apply_dispatch_page(std::slice::from_ref(&note), 1).unwrap();
+        let mut slots = ctx.config.slot_policy();
+        slots.orders_per_slot = u32::MAX;
+        for i in 0..3 {
+            let new = warm_kiosk::store::NewOrder {
+                id: uuid::Uuid::now_v7(),
+                terminal: "K1".into(),
+                lang: warm_core::domain::Lang::Zh,
+                household: None,
+                lines: vec![warm_core::domain::OrderLine::of(&c.products[i], 1)],
+            };
+            store.place_order(new, jiff::Timestamp::now(), &slots, &ctx.time_zone, |_| Vec::new()).unwrap();
+        }
         note
     };
     let exe = std::env::current_exe().unwrap();

@@ -8,7 +8,7 @@ use crate::store::StoreError;
 use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
 use crate::store::stock::{COUNT_DRAFT, receiving_key};
 use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
-use crate::ui::screen::{manager_count, manager_settle, pin};
+use crate::ui::screen::{manager_count, manager_settle};
 use crate::ui::shelf::Shelf;
 use iced::Task;
 use std::sync::Arc;
@@ -211,7 +211,7 @@ impl App {
 
     /// Volunteer and manager modes lock themselves after the configured quiet time: the
     /// manager's screen waits behind the PIN (its work is in the store); the counter goes back
-    /// to the PIN pad; a PIN pad left alone as long again gives the screen back to the seniors.
+    /// to the PIN pad.
     pub(super) fn lock_when_quiet(&mut self, now: Instant) {
         let quiet = Duration::from_secs(self.ctx.config.manager.lock_after_seconds);
         let idle = now.saturating_duration_since(self.last_touch);
@@ -220,11 +220,7 @@ impl App {
         }
         match &mut self.volunteer {
             Some(Volunteer::Manager(m)) if !m.locked() => m.lock(),
-            Some(Volunteer::Counter(_)) => self.volunteer = Some(Volunteer::Pin(pin::Pin::default())),
-            Some(_) if idle >= quiet.saturating_mul(2) => {
-                self.volunteer = None;
-                self.go_home_for_next_senior();
-            }
+            Some(Volunteer::Counter(_)) => self.open_pin(),
             _ => {}
         }
     }

@@ -67,6 +67,14 @@ pub enum Message {
     Done(Result<Box<Done>, StoreError>),
 }
 
+impl Message {
+    /// A message a finger made by tapping a target (what the store or the scanner sends back
+    /// is not, and is never held back by the root's settling of a changed screen).
+    pub fn is_tap(&self) -> bool {
+        !matches!(self, Message::PinChecked(_) | Message::Loaded(_) | Message::Done(_) | Message::Scanned(_))
+    }
+}
+
 /// What the root is asked to do.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -192,6 +200,23 @@ impl Manager {
         self.resume = Some(Box::new(step));
         self.notice = Some(Notice::Problem(String::new()));
         self.busy = false;
+    }
+
+    /// What a finger sees where: when this changes, the root lets the screen settle before it
+    /// takes taps again.
+    pub fn layout(&self) -> String {
+        let step = match &self.step {
+            Step::Pin { .. } => "pin".to_owned(),
+            Step::Menu => "menu".to_owned(),
+            Step::Stock(_) => "stock".to_owned(),
+            Step::Spoil(_) => "spoil".to_owned(),
+            Step::Receive(r) => format!("receive:{}", r.stage_name()),
+            Step::Count(_) => "count".to_owned(),
+            Step::Restock(_) => "restock".to_owned(),
+            Step::Cash(_) => "cash".to_owned(),
+            Step::Settle(s) => format!("settle:{}", s.stage_name()),
+        };
+        format!("manager:{step}")
     }
 
     pub fn locked(&self) -> bool {
@@ -517,7 +542,7 @@ fn pin_view<'a>(
         bold(heading.text(lang), theme::TITLE),
         bold(dots, theme::TOTAL),
         bold(status, theme::BODY),
-        numpad(lang, false, Message::PinKey),
+        numpad(lang, false, true, Message::PinKey),
         tap(bold(Msg::Ok.text(lang), theme::TITLE), Message::PinOk, Tap::Primary, 452, theme::TARGET),
     ]
     .spacing(theme::GAP)

@@ -120,7 +120,7 @@ impl Cash {
             CashKind::Out => M::CashOut,
         };
         column![
-            row![left, numpad(lang, true, Message::Key)].spacing(theme::PAD),
+            row![left, numpad(lang, true, true, Message::Key)].spacing(theme::PAD),
             nav(vec![(tr(M::SaveWhat, lang, &[("what", kind_words.text(lang))]), Message::Save, Tap::Primary)]),
         ]
         .spacing(theme::PAD)

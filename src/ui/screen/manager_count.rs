@@ -138,7 +138,7 @@ impl Count {
         .spacing(theme::GAP)
         .width(Length::Fill);
         column![
-            row![left, numpad(lang, false, Message::Key)].spacing(theme::PAD).align_y(Alignment::Start),
+            row![left, numpad(lang, false, true, Message::Key)].spacing(theme::PAD).align_y(Alignment::Start),
             nav(vec![
                 (M::Previous.text(lang).into(), Message::Previous, Tap::Secondary),
                 (M::Next.text(lang).into(), Message::Next, Tap::Secondary),

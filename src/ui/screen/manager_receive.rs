@@ -76,6 +76,16 @@ impl Receive {
         self.stage = Stage::Choose { notes, loose };
     }
 
+    /// Which part is on screen (notes, lines, adding a product), for the root's settling.
+    pub fn stage_name(&self) -> &'static str {
+        match &self.stage {
+            Stage::Loading => "loading",
+            Stage::Choose { .. } => "choose",
+            Stage::Lines { picking: Some(_), .. } => "pick",
+            Stage::Lines { .. } => "lines",
+        }
+    }
+
     /// The delivery being checked, if one is on screen.
     pub fn delivery(&self) -> Option<&Received> {
         match &self.stage {

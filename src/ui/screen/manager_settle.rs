@@ -114,6 +114,16 @@ impl Settle {
         }
     }
 
+    /// Which part is on screen (a step, or the day closed), for the root's settling.
+    pub fn stage_name(&self) -> String {
+        match &self.stage {
+            Stage::Loading => "loading".into(),
+            Stage::Steps { closing, .. } => format!("step{}", closing.step),
+            Stage::Closing { .. } => "closing".into(),
+            Stage::Closed(_) => "closed".into(),
+        }
+    }
+
     /// The settlement as entered so far (none before it loaded or after it closed).
     pub fn closing(&self) -> Option<&Closing> {
         match &self.stage {
@@ -323,7 +333,7 @@ fn cash_view<'a>(
     .spacing(theme::GAP);
     row![
         column![choices(items, selected), summary].spacing(theme::PAD).width(Length::Fill),
-        column![bold(shown, theme::TOTAL), numpad(lang, false, Message::Key)]
+        column![bold(shown, theme::TOTAL), numpad(lang, false, true, Message::Key)]
             .spacing(theme::GAP)
             .align_x(Alignment::Center),
     ]
@@ -377,9 +387,13 @@ fn qr_view<'a>(
     let shown = if entry.is_empty() { "_".to_owned() } else { entry.to_owned() };
     row![
         col,
-        column![label(M::Amount.text(lang), theme::BODY), bold(shown, theme::TOTAL), numpad(lang, true, Message::Key)]
-            .spacing(theme::GAP)
-            .align_x(Alignment::Center),
+        column![
+            label(M::Amount.text(lang), theme::BODY),
+            bold(shown, theme::TOTAL),
+            numpad(lang, true, true, Message::Key)
+        ]
+        .spacing(theme::GAP)
+        .align_x(Alignment::Center),
     ]
     .spacing(theme::PAD)
     .into()
@@ -469,7 +483,7 @@ fn stock_view<'a>(
         column![label(M::ReportStock.text(lang), theme::BODY), choices(items, selected), words]
             .spacing(theme::GAP)
             .width(Length::Fill),
-        column![bold(shown, theme::TOTAL), numpad(lang, false, Message::Key)]
+        column![bold(shown, theme::TOTAL), numpad(lang, false, true, Message::Key)]
             .spacing(theme::GAP)
             .align_x(Alignment::Center),
     ]

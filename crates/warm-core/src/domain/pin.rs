@@ -107,23 +107,59 @@ pub enum PinOutcome {
     },
 }
 
-/// Counts wrong tries and enforces the pause. Serializable: the kiosk keeps it in its store, so
-/// a restart in the middle of a pause does not end it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PinGate {
-    failures: u32,
-    rounds: u32,
-    paused_until: Option<Timestamp>,
+/// A point in time a [`PinGate`] can run on: the wall clock (`Timestamp`, kept in the store so
+/// a pause outlives a restart) or a monotonic clock (`Instant`, for a gate that lives only as
+/// long as the screen).
+pub trait Moment: Copy + Ord {
+    /// `self` plus `d`, or `None` if it does not fit.
+    fn plus(self, d: Duration) -> Option<Self>;
+    /// How long from `earlier` to `self` (zero if `earlier` is later).
+    fn since(self, earlier: Self) -> Duration;
 }
 
-impl PinGate {
-    /// Time left in a pause, if one is running.
-    pub fn paused(&self, now: Timestamp) -> Option<Duration> {
-        let until = self.paused_until.filter(|until| *until > now)?;
-        Duration::try_from(until.duration_since(now)).ok()
+impl Moment for Timestamp {
+    fn plus(self, d: Duration) -> Option<Self> {
+        self.checked_add(d).ok()
     }
 
-    pub fn try_pin(&mut self, hash: &str, pin: &str, now: Timestamp) -> PinOutcome {
+    fn since(self, earlier: Self) -> Duration {
+        Duration::try_from(self.duration_since(earlier)).unwrap_or(Duration::ZERO)
+    }
+}
+
+impl Moment for std::time::Instant {
+    fn plus(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+
+    fn since(self, earlier: Self) -> Duration {
+        self.saturating_duration_since(earlier)
+    }
+}
+
+/// Counts wrong tries and enforces the pause. On the wall clock it is serializable: the kiosk
+/// keeps the manager's in its store, so a restart in the middle of a pause does not end it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinGate<T = Timestamp> {
+    failures: u32,
+    rounds: u32,
+    paused_until: Option<T>,
+}
+
+impl<T> Default for PinGate<T> {
+    fn default() -> Self {
+        PinGate { failures: 0, rounds: 0, paused_until: None }
+    }
+}
+
+impl<T: Moment> PinGate<T> {
+    /// Time left in a pause, if one is running.
+    pub fn paused(&self, now: T) -> Option<Duration> {
+        let until = self.paused_until.filter(|until| *until > now)?;
+        Some(until.since(now))
+    }
+
+    pub fn try_pin(&mut self, hash: &str, pin: &str, now: T) -> PinOutcome {
         if let Some(left) = self.paused(now) {
             return PinOutcome::Paused { left };
         }
@@ -132,7 +168,7 @@ impl PinGate {
 
     /// Counts a try whose PIN was checked elsewhere (off the screen's thread): `matched` is what
     /// argon2 said. A try during a pause is not counted.
-    pub fn record(&mut self, matched: bool, now: Timestamp) -> PinOutcome {
+    pub fn record(&mut self, matched: bool, now: T) -> PinOutcome {
         if let Some(left) = self.paused(now) {
             return PinOutcome::Paused { left };
         }
@@ -147,7 +183,7 @@ impl PinGate {
         let pause = PAUSE.saturating_mul(1 << self.rounds.min(4)).min(MAX_PAUSE);
         self.failures = 0;
         self.rounds += 1;
-        self.paused_until = now.checked_add(pause).ok();
+        self.paused_until = now.plus(pause);
         PinOutcome::Paused { left: pause }
     }
 }
