@@ -300,16 +300,18 @@ impl Store {
             return Ok(HashMap::new());
         }
         let since = now - jiff::SignedDuration::from_hours(24 * i64::from(days));
+        // Summed by product and day in SQLite: one row per product and day comes back, not one
+        // per sale (the day is how many whole days before `now` the sale was).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT product_id, at, delta FROM stock_movements
-             WHERE reason IN ('sale', 'amend', 'cancel') AND at >= ?1",
+            "SELECT product_id, CAST((julianday(?2) - julianday(at)) AS INTEGER) AS day, sum(delta)
+             FROM stock_movements
+             WHERE reason IN ('sale', 'amend', 'cancel') AND at >= ?1
+             GROUP BY product_id, day",
         )?;
-        let mut rows = stmt.query([time_to_sql(since)])?;
+        let mut rows = stmt.query([time_to_sql(since), time_to_sql(now)])?;
         let mut sales: HashMap<ProductId, Vec<i64>> = HashMap::new();
-        let now_ms = now.as_millisecond();
         while let Some(r) = rows.next()? {
-            let at: Timestamp = super::time_from_sql(&r.get::<_, String>(1)?)?;
-            let day = (now_ms.saturating_sub(at.as_millisecond()) / 86_400_000).clamp(0, i64::from(days) - 1);
+            let day = r.get::<_, i64>(1)?.clamp(0, i64::from(days) - 1);
             let delta: i64 = r.get(2)?;
             let v = sales.entry(ProductId(r.get(0)?)).or_insert_with(|| vec![0; days as usize]);
             if let Some(slot) = usize::try_from(day).ok().and_then(|d| v.get_mut(d)) {
