@@ -72,7 +72,8 @@ fn day(dir: &std::path::Path) {
             lines.pop();
         }
         let amount: Money = lines.iter().map(OrderLine::total).sum();
-        let method = [PaymentMethod::Cash, PaymentMethod::Wechat, PaymentMethod::Alipay, PaymentMethod::OnAccount][i % 4];
+        let method =
+            [PaymentMethod::Cash, PaymentMethod::Wechat, PaymentMethod::Alipay, PaymentMethod::OnAccount][i % 4];
         let payment = NewPayment {
             id: Uuid::now_v7(),
             method,
@@ -132,7 +133,8 @@ fn day(dir: &std::path::Path) {
     }
     let closing = Closing { id: Uuid::now_v7(), ..Closing::default() };
     let profile = PaperProfile::default();
-    let (_, close) = timed(|| store.close_day(&closing, &ctx, now, |r| day_report(r, Lang::Zh, &profile, &tz)).unwrap());
+    let (_, close) =
+        timed(|| store.close_day(&closing, &ctx, now, |r| day_report(r, Lang::Zh, &profile, &tz)).unwrap());
     println!("close the day (figures, stamps, job, event; once) {:>8.2} ms", ms(close));
 }
 
@@ -152,7 +154,9 @@ fn restock(dir: &std::path::Path) {
             let at = (now - SignedDuration::from_hours(24 * DAYS)).strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             // Enough for the month and five more: most products then want a restock.
             let daily: i64 = (0..(i % 4) as i64).map(|s| 1 + s).sum();
-            insert.execute(rusqlite::params![Uuid::now_v7().to_string(), p.0, daily * DAYS + 5, "delivery", at]).unwrap();
+            insert
+                .execute(rusqlite::params![Uuid::now_v7().to_string(), p.0, daily * DAYS + 5, "delivery", at])
+                .unwrap();
             for d in 0..DAYS {
                 for s in 0..(i % 4) as i64 {
                     let at = now - SignedDuration::from_hours(24 * d + 1 + s);
@@ -188,6 +192,12 @@ fn restock(dir: &std::path::Path) {
         .1
     });
     let asked = lines.iter().filter(|l| l.suggested > 0).count();
-    println!("restock suggestions (sales by day, stock, on its way, packs) median {:>8.2} ms  min {:>8.2} ms  ({asked} products to ask for)", suggest.0, suggest.1);
-    println!("plain SQL: sum of sales by product                         median {:>8.2} ms  min {:>8.2} ms", plain.0, plain.1);
+    println!(
+        "restock suggestions (sales by day, stock, on its way, packs) median {:>8.2} ms  min {:>8.2} ms  ({asked} products to ask for)",
+        suggest.0, suggest.1
+    );
+    println!(
+        "plain SQL: sum of sales by product                         median {:>8.2} ms  min {:>8.2} ms",
+        plain.0, plain.1
+    );
 }

@@ -8,7 +8,7 @@ use crate::device::scanner::LineError;
 use crate::store::stock::receiving_key;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{Pager, bold, label, pager, tap};
-use iced::widget::{Column, Row, column, container, row};
+use iced::widget::{Column, Row, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::api::manager::{DispatchNote, Received, ReceivedLine};
@@ -17,7 +17,10 @@ use warm_core::domain::{Lang, ProductId};
 use warm_core::i18n::{ManagerMsg as M, Msg, tr};
 
 /// Lines per page.
-pub const PAGE: usize = 5;
+pub const PAGE: usize = 4;
+/// A line's height, and the list's: `PAGE` lines with their gaps.
+const LINE_H: f32 = theme::TARGET + 8.0;
+const LIST_H: f32 = PAGE as f32 * LINE_H + (PAGE as f32 - 1.0) * theme::GAP;
 /// Products per page when adding goods by hand.
 const PICK_PAGE: usize = 6;
 
@@ -272,16 +275,23 @@ impl Receive {
                 for i in self.pager.range(delivery.lines.len()) {
                     list = list.push(line_view(ctx, note.as_ref(), &delivery.lines[i], i));
                 }
-                column![row![bold(heading, theme::BODY), label(hint, theme::BODY)].spacing(theme::PAD), list,]
-                    .push(pager(self.pager, delivery.lines.len(), lang, Message::TurnPage))
-                    .push(nav(vec![
-                        (M::OtherNote.text(lang).into(), Message::Back, Tap::Secondary),
-                        (M::AddProduct.text(lang).into(), Message::AddProduct, Tap::Secondary),
-                        (M::AllArrived.text(lang).into(), Message::AllArrived, Tap::Secondary),
-                        (M::ConfirmReceipt.text(lang).into(), Message::Confirm, Tap::Primary),
-                    ]))
-                    .spacing(theme::GAP)
-                    .into()
+                // The list and the pager keep their room, so a line that comes (a scan of goods
+                // not on the note) never moves the buttons under a finger.
+                let pages: Element<'a, Message> = pager(self.pager, delivery.lines.len(), lang, Message::TurnPage)
+                    .unwrap_or_else(|| space::vertical().into());
+                column![
+                    row![bold(heading, theme::BODY), label(hint, theme::BODY)].spacing(theme::PAD),
+                    container(list).height(LIST_H),
+                    container(pages).height(theme::TARGET),
+                ]
+                .push(nav(vec![
+                    (M::OtherNote.text(lang).into(), Message::Back, Tap::Secondary),
+                    (M::AddProduct.text(lang).into(), Message::AddProduct, Tap::Secondary),
+                    (M::AllArrived.text(lang).into(), Message::AllArrived, Tap::Secondary),
+                    (M::ConfirmReceipt.text(lang).into(), Message::Confirm, Tap::Primary),
+                ]))
+                .spacing(theme::GAP)
+                .into()
             }
         }
     }
@@ -368,6 +378,7 @@ fn line_view<'a>(ctx: Context<'a>, note: Option<&DispatchNote>, l: &ReceivedLine
         .align_y(Alignment::Center),
     )
     .padding([4.0, theme::GAP])
+    .height(LINE_H)
     .style(theme::panel)
     .into()
 }
