@@ -247,8 +247,8 @@ mod tests {
         );
         assert_eq!(zh(&status(Link::Online, 3, 7))[0], "● 已联网 · 3 笔订单待送达");
         assert_eq!(zh(&status(Link::Online, 3, 7))[1], "上次送达 10:42 · 目录更新 11-28 09:15");
-        assert_eq!(en(&status(Link::Offline, 1, 1))[0], "○ Offline · 1 order waiting to send");
-        assert_eq!(en(&status(Link::Online, 0, 2))[0], "● Online · 2 records waiting to send");
+        assert_eq!(en(&status(Link::Offline, 1, 1))[0], "○ Offline · 1 order to send");
+        assert_eq!(en(&status(Link::Online, 0, 2))[0], "● Online · 2 records to send");
         assert_eq!(zh(&status(Link::Unknown, 0, 0))[0], "… 正在连接合作社 · 订单都已送达");
         let mut refused = status(Link::Online, 2, 2);
         refused.needs_help = true;

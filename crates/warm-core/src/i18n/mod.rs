@@ -87,12 +87,12 @@ messages! { Msg {
     SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
     Reprint: "重印", "REPRINT";
     Unavailable: "（已下架）", "(no longer sold)";
-    PrinterPaperOut: "打印机缺纸，请换纸", "The printer is out of paper. Please load a new roll.";
-    PrinterCoverOpen: "打印机盖子开着，请盖好", "The printer cover is open. Please close it.";
-    PrinterError: "打印机出错了，请关掉打印机再打开", "The printer has an error. Please switch it off and on again.";
-    PrinterOffline: "打印机暂停了，请检查打印机", "The printer is paused. Please check the printer.";
-    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "The printer does not answer. Please check its power and cable.";
-    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "The paper is running low. Please have a new roll ready.";
+    PrinterPaperOut: "打印机缺纸，请换纸", "Out of paper: load a new roll";
+    PrinterCoverOpen: "打印机盖子开着，请盖好", "Printer cover open: close it";
+    PrinterError: "打印机出错了，请关掉打印机再打开", "Printer error: switch it off and on";
+    PrinterOffline: "打印机暂停了，请检查打印机", "Printer paused: check the printer";
+    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer not answering: check power and cable";
+    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "Paper running low: have a new roll ready";
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} slips waiting to print";
     ReceiptTitle: "收据", "RECEIPT";
     ReceiptNumber: "收据号", "Receipt no.";
@@ -110,13 +110,6 @@ messages! { Msg {
     TestPageTitle: "打印机测试页", "PRINTER TEST PAGE";
     TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
     TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
-    SyncOnline: "● 已联网", "● Online";
-    SyncOffline: "○ 未联网", "○ Offline";
-    SyncStandalone: "单机使用", "Stand-alone";
-    SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
-    SyncLast: "上次同步 {time}", "Last sync {time}";
-    SyncNever: "尚未同步", "Not synced yet";
-    SyncNeedsHelp: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
     // Checkout (issue 4): the volunteer's counter, PIN, scanner, payment and receipt.
     Tendered: "收现金", "Cash received";
     ChangeGiven: "找零", "Change";
