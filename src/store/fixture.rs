@@ -34,8 +34,13 @@ pub fn line(id: &str, fen: i64, qty: u32) -> OrderLine {
 
 /// A senior's order placed at the kiosk (not yet picked up).
 pub fn place(store: &mut Store, lines: Vec<OrderLine>, now: Timestamp) -> Order {
-    let mut slots = crate::config::Config::default().slot_policy();
-    slots.orders_per_slot = u32::MAX;
+    let slots = warm_core::domain::SlotPolicy {
+        minutes: 30,
+        orders_per_slot: u32::MAX,
+        opens: jiff::civil::time(8, 0, 0, 0),
+        closes: jiff::civil::time(18, 0, 0, 0),
+        lead_minutes: 15,
+    };
     let new = NewOrder { id: Uuid::now_v7(), terminal: "K1".into(), lang: Lang::Zh, household: None, lines };
     store.place_order(new, now, &slots, &shanghai(), |_| b"S".to_vec()).unwrap().order
 }

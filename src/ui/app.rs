@@ -84,7 +84,7 @@ pub enum Message {
     /// The PIN check came back: whether the PIN matched.
     PinChecked(bool),
     /// What may still be ordered, read again from the stock ledger (issue 11).
-    Shelf(Result<super::shelf::Shelf, StoreError>),
+    Shelf(Result<crate::store::shelf::Shelf, StoreError>),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
@@ -159,7 +159,7 @@ pub struct App {
     volunteer: Option<Volunteer>,
     pin_gate: PinGate<Instant>,
     /// What the seniors may still order (sold out in words on the tiles).
-    shelf: super::shelf::Shelf,
+    shelf: crate::store::shelf::Shelf,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
@@ -791,7 +791,7 @@ impl App {
 fn screen_context<'a>(
     ctx: &'a Context,
     cart: &'a Cart,
-    shelf: &'a super::shelf::Shelf,
+    shelf: &'a crate::store::shelf::Shelf,
     lang: Lang,
 ) -> screen::Context<'a> {
     screen::Context {

@@ -8,7 +8,6 @@ pub mod app;
 pub mod devices;
 pub mod picture;
 pub mod screen;
-pub mod shelf;
 pub mod sync_status;
 pub mod theme;
 pub mod widget;

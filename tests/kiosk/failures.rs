@@ -81,7 +81,8 @@ fn a_broken_printer_keeps_the_slip_queued_and_prints_it_at_the_next_start() {
     let Screen::Done(done) = k.app.screen() else { panic!("the order is placed even if the printer fails") };
     assert!(done.print_error.is_some());
     assert!(k.shows("取货单没有打印出来，请找志愿者"));
-    let banner = |k: &crate::support::Kiosk| k.shows("打印机没有响应，请检查电源和连接线") && k.shows("还有 1 张单据等待打印");
+    let banner =
+        |k: &crate::support::Kiosk| k.shows("打印机没有响应，请检查电源和连接线") && k.shows("还有 1 张单据等待打印");
     assert!(banner(&k), "the volunteer is told what to do");
     // The banner is on every screen while the printer has the problem.
     k.tap("回到首页");

@@ -6,10 +6,10 @@
 use super::{App, Message, Volunteer, off_thread, screen_context};
 use crate::store::StoreError;
 use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
+use crate::store::shelf::Shelf;
 use crate::store::stock::{COUNT_DRAFT, receiving_key};
 use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
 use crate::ui::screen::{manager_count, manager_settle};
-use crate::ui::shelf::Shelf;
 use iced::Task;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

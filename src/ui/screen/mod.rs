@@ -38,7 +38,7 @@ pub struct Context<'a> {
     /// The senior's basket (the root owns it).
     pub cart: &'a Cart,
     /// What may still be ordered of each product the stock ledger tracks.
-    pub shelf: &'a crate::ui::shelf::Shelf,
+    pub shelf: &'a crate::store::shelf::Shelf,
 }
 
 /// The seniors' screen on show.

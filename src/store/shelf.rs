@@ -3,7 +3,7 @@
 //! out of it. A product never delivered or counted is not tracked and never shown sold out, so a
 //! kiosk without stock-keeping sells as before (offline sales are never refused after the fact).
 
-use crate::store::stock::StockLevel;
+use super::stock::StockLevel;
 use std::collections::HashMap;
 use warm_core::domain::{Cart, ProductId};
 
