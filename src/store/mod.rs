@@ -8,6 +8,7 @@ mod migrations;
 pub mod orders;
 pub mod payments;
 pub mod print_jobs;
+pub mod recovery;
 pub mod shelf;
 pub mod stock;
 pub mod sync;

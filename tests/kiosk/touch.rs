@@ -567,3 +567,24 @@ fn the_counter_shows_when_sync_needs_a_person() {
     assert!(k.shows("！合作社拒收，请联系云小二 · 3 条记录待上传"), "the volunteer, who can act, sees it");
     assert_fits(&k, "counter with the sync corner");
 }
+
+#[test]
+fn words_come_in_one_language_and_english_counts_agree() {
+    use warm_kiosk::device::scanner::LineError;
+    for (english, said) in [
+        (false, "扫码枪发来的不是条码：第 0 个字节是空字节"),
+        (true, "The scanner sent something that is not a code: a NUL byte at byte 0"),
+    ] {
+        let mut k = kiosk();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        to_counter(&mut k);
+        k.update(Message::Scanner(ScannerEvent::Line(Err(LineError::Nul { at: 0 }))));
+        assert!(k.shows(said), "{said}");
+    }
+    let mut k = kiosk();
+    k.update(Message::SwitchLanguage);
+    open_and_add(&mut k, "grain_oil", &["rice-5kg"]);
+    assert!(k.shows("1 item"), "not '1 items'");
+}

@@ -20,6 +20,9 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     let dir = tempfile::tempdir().unwrap();
     let hub_dir = dir.path().join("hub");
     let token = add_terminal(&hub_dir, "K1", "M1");
+    // Another market, whose terms this kiosk must never get (a market exists once a terminal is
+    // registered for it: prices of unknown markets are refused).
+    add_terminal(&hub_dir, "K9", "M2");
     let assets = dir.path().join("catalog");
     copy_assets(&assets);
     let out = hub_cli(&hub_dir, &["catalog", "import", assets.join("catalog.toml").to_str().unwrap()]);

@@ -222,7 +222,20 @@ async fn each_markets_day_is_summed_from_payments_closes_and_movements() {
     assert_eq!(m1.stock_variances, vec![("rice".to_owned(), -2)]);
     assert_eq!(m1.open_requests, 1);
     assert_eq!(days[1].cash_variance_fen, None);
-    let resp = app(h.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    // The dashboard, as a read-only operator signed in sees it.
+    let password = "a long enough password";
+    let hash = auth::hash_password(password).unwrap();
+    h.state.store.add_operator("desk", super::store::Role::ReadOnly, &hash, Timestamp::now()).unwrap();
+    let login = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("name=desk&password=a+long+enough+password"))
+        .unwrap();
+    let resp = app(h.state.clone()).oneshot(login).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let cookie = resp.headers()[axum::http::header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = Request::get("/").header(axum::http::header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let resp = app(h.state.clone()).oneshot(page).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
     let html = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
     assert!(html.contains(r#"<td class="num ordered">￥50.00</td><td class="num sales">￥30.00</td>"#), "{html}");
     assert!(html.contains("短款 short ￥0.50"), "{html}");

@@ -23,7 +23,7 @@ use warm_core::receipt::receipt::method_name;
 /// target moves when one comes or goes, and the list takes the rest.
 const NOTICE_H: f32 = theme::TITLE * 1.3 + theme::BODY * 1.3 + 16.0;
 const LINE_H: f32 = theme::BODY * 1.3 + 4.0 + theme::TARGET + 8.0;
-const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+const LIST_H: f32 = theme::REFERENCE_SIZE.height
     - 2.0 * theme::PAD
     - theme::TARGET
     - theme::GAP
@@ -203,7 +203,8 @@ impl Counter {
         let text = match line {
             Ok(text) => text,
             Err(e) => {
-                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.to_string())]);
+                tracing::info!("scanner sent an unreadable line: {e}");
+                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.words(lang))]);
                 self.problem(Msg::ScanRejected.text(lang).into(), None, Some(detail), false);
                 return Action::None;
             }

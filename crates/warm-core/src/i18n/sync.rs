@@ -10,6 +10,7 @@ messages! { SyncWords {
     Unstable: "◐ 网络不稳", "◐ Network unstable";
     Offline: "○ 未联网", "○ Offline";
     Refused: "！合作社拒收，请联系云小二", "! Refused: call the co-op";
+    Untrusted: "！合作社证书不可信，请联系云小二", "! Hub certificate not trusted: call the co-op";
     AllDelivered: "订单都已送达", "All orders sent";
     OneOrderWaiting: "1 笔订单待送达", "1 order to send";
     OrdersWaiting: "{n} 笔订单待送达", "{n} orders to send";

@@ -12,8 +12,8 @@ use warm_core::domain::day::DayReport;
 use warm_core::domain::stock::StockMoved;
 use warm_core::process::lock;
 
-/// Migration 2 of the hub's schema.
-pub(super) const SCHEMA_2: &str = "
+/// Migration 3 of the hub's schema.
+pub(super) const SCHEMA_3: &str = "
     CREATE INDEX events_by_kind ON events (kind, created_at);
     CREATE TABLE van_routes (
         market TEXT PRIMARY KEY,
