@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::Pictures;
-use super::screen::{self, Screen, category, counter, done, home, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -22,6 +22,8 @@ use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
 use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
@@ -81,10 +83,14 @@ pub enum Message {
     Modal(modal::Message),
     Pin(pin::Message),
     Counter(counter::Message),
+    /// The site manager's mode (issue 11): see `app/manager_mode.rs`.
+    Manager(manager::Message),
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
     PinChecked(bool),
+    /// What may still be ordered, read again from the stock ledger (issue 11).
+    Shelf(Result<crate::store::shelf::Shelf, StoreError>),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
@@ -113,6 +119,7 @@ impl Message {
             | Message::Modal(_)
             | Message::Pin(_) => true,
             Message::Counter(message) => message.is_tap(),
+            Message::Manager(message) => message.is_tap(),
             _ => false,
         }
     }
@@ -138,6 +145,7 @@ pub struct Committed {
 pub enum Volunteer {
     Pin(pin::Pin),
     Counter(Box<counter::Counter>),
+    Manager(Box<manager::Manager>),
 }
 
 pub struct App {
@@ -156,7 +164,9 @@ pub struct App {
     sync: crate::sync::SyncStatus,
     sync_ticks: u32,
     volunteer: Option<Volunteer>,
-    pin_gate: PinGate,
+    pin_gate: PinGate<Instant>,
+    /// What the seniors may still order (sold out in words on the tiles).
+    shelf: crate::store::shelf::Shelf,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
@@ -191,6 +201,7 @@ impl App {
             retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
+        let shelf = manager_mode::initial_shelf(&ctx);
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -205,6 +216,7 @@ impl App {
             sync_ticks: 0,
             volunteer: None,
             pin_gate: PinGate::default(),
+            shelf,
             scanner,
             wedge,
             settled_at,
@@ -221,6 +233,7 @@ impl App {
             volunteer: self.volunteer.as_ref().map(|v| match v {
                 Volunteer::Pin(_) => "pin".to_owned(),
                 Volunteer::Counter(counter) => counter.layout(),
+                Volunteer::Manager(manager) => manager.layout(),
             }),
             basket_lines: self.cart.lines().len(),
         }
@@ -294,6 +307,7 @@ impl App {
             pictures: &self.ctx.pictures,
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
+            shelf: &self.shelf,
         }
     }
 
@@ -342,7 +356,7 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
@@ -356,7 +370,7 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -364,7 +378,11 @@ impl App {
                     review::Action::Commit(order_id) => return self.commit(order_id),
                 }
             }
-            Message::Committed(result) => self.committed(result),
+            Message::Committed(result) => {
+                self.committed(result);
+                return self.refresh_shelf();
+            }
+            Message::Shelf(shelf) => self.shelf_arrived(shelf),
             Message::Done(message) => {
                 let Screen::Done(done) = &mut self.screen else { return Task::none() };
                 match done.update(message) {
@@ -373,16 +391,18 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
-            Message::Tick(_) if self.volunteer.is_some() => {
+            Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
-                // The PIN pad counts its pause down; nothing else in volunteer mode runs on time.
+                // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.
                 if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                     pin.lock(self.pin_gate.paused(self.now));
                 }
+                self.lock_when_quiet(now);
             }
             Message::Tick(now) => {
                 self.refresh_sync_counts();
                 self.tick(now);
+                return self.refresh_shelf_now_and_then();
             }
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
@@ -396,6 +416,7 @@ impl App {
                 match pin.update(message) {
                     pin::Action::None => {}
                     pin::Action::Leave => self.volunteer = None,
+                    pin::Action::Manager => self.open_manager(),
                     pin::Action::Check(entry) => return self.check_pin(entry),
                 }
             }
@@ -408,6 +429,7 @@ impl App {
                 }
             }
             Message::Counter(message) => return self.counter(message),
+            Message::Manager(message) => return self.manager(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
             Message::Key(key) => return self.key(key),
@@ -422,6 +444,10 @@ impl App {
     fn basket(&mut self, message: basket::Message) {
         match message {
             basket::Message::Increase(product) => {
+                // Nothing more than is left: the tile says 已售完 and takes no tap.
+                if !self.shelf.can_add(&product, self.cart.qty(&product)) {
+                    return;
+                }
                 self.cart.add(&product);
                 // Show the page with the line just changed, so the senior sees the tap worked.
                 if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
@@ -611,7 +637,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -656,7 +682,11 @@ impl App {
     /// screens only the volunteer badge means something (it opens the PIN pad).
     fn scanned(&mut self, line: Result<String, LineError>) -> Task<Message> {
         match &self.volunteer {
-            Some(Volunteer::Counter(_)) => self.counter(counter::Message::Scanned(line)),
+            Some(Volunteer::Counter(_)) => {
+                self.last_touch = Instant::now();
+                self.counter(counter::Message::Scanned(line))
+            }
+            Some(Volunteer::Manager(_)) => self.manager(manager::Message::Scanned(line)),
             Some(Volunteer::Pin(_)) => Task::none(),
             None => {
                 let config = &self.ctx.config;
@@ -674,7 +704,7 @@ impl App {
     }
 
     fn key(&mut self, key: KeyPress) -> Task<Message> {
-        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_)));
+        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_) | Volunteer::Manager(_)));
         match key {
             KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
                 self.open_pin();
@@ -701,6 +731,7 @@ impl App {
                     let sync = sync_status::view(&self.sync, &self.ctx.time_zone, lang, (self.ctx.clock)());
                     counter.view(ctx, self.scanner.as_ref(), sync).map(Message::Counter)
                 }
+                Volunteer::Manager(m) => m.view(ctx).map(Message::Manager),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }
@@ -793,7 +824,12 @@ impl App {
 
 /// The screens' read-only context, from the parts of the root (a free function, so the root can
 /// lend them while it holds its screen mutably).
-fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::Context<'a> {
+fn screen_context<'a>(
+    ctx: &'a Context,
+    cart: &'a Cart,
+    shelf: &'a crate::store::shelf::Shelf,
+    lang: Lang,
+) -> screen::Context<'a> {
     screen::Context {
         lang,
         config: &ctx.config,
@@ -801,6 +837,7 @@ fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::C
         pictures: &ctx.pictures,
         time_zone: &ctx.time_zone,
         cart,
+        shelf,
     }
 }
 

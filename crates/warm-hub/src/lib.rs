@@ -13,6 +13,7 @@ pub mod server;
 pub mod sqlite;
 pub mod store;
 pub mod validate;
+pub mod van;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
@@ -78,6 +79,7 @@ pub fn app(state: HubState) -> Router {
         .route("/v1/terminals/{terminal}/events", post(push))
         .route("/v1/terminals/{terminal}/recovery", post(recovery))
         .route("/v1/terminals/{terminal}/catalog", get(catalog))
+        .route("/v1/terminals/{terminal}/dispatch", get(dispatch))
         .route("/v1/pictures/{hash}", get(picture))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(state.clone(), request_timeout))
@@ -442,6 +444,30 @@ async fn catalog(
     }
 }
 
+/// The dispatch notes for the terminal's market after a cursor: a second cursor feed beside the
+/// catalog's, so a note is pulled exactly once and applied with its cursor.
+async fn dispatch(
+    State(state): State<HubState>,
+    Path(terminal): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let terminal = match authenticate(&state, &headers, &terminal).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Query(q) = match query {
+        Ok(q) => q,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None),
+    };
+    let limit = q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE);
+    let store = state.store.clone();
+    match blocking(move || store.dispatch_page(&terminal, q.cursor, limit)).await {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(r) => r,
+    }
+}
+
 async fn picture(State(state): State<HubState>, Path(hash): Path<String>, headers: HeaderMap) -> Response {
     // Any registered terminal may fetch pictures: they are the same for every market.
     let token =
@@ -485,7 +511,7 @@ async fn dashboard_json(State(state): State<HubState>, headers: HeaderMap) -> Re
     }
     let (from, to) = today(&state);
     let store = state.store.clone();
-    match blocking(move || store.dashboard(from, to)).await {
+    match blocking(move || full_dashboard(&*store, from, to)).await {
         Ok(d) => axum::Json(d).into_response(),
         Err(r) => r,
     }
@@ -500,10 +526,17 @@ async fn dashboard_page(State(state): State<HubState>, headers: HeaderMap) -> Re
     };
     let (from, to) = today(&state);
     let store = state.store.clone();
-    match blocking(move || store.dashboard(from, to)).await {
+    match blocking(move || full_dashboard(&*store, from, to)).await {
         Ok(d) => Html(dashboard::render(&d, &state.time_zone, (state.clock)(), &session)).into_response(),
         Err(r) => r,
     }
+}
+
+/// The dashboard with each market's day (sales from payments, closes, variances, requests).
+fn full_dashboard(store: &dyn HubStore, from: Timestamp, to: Timestamp) -> Result<store::Dashboard, HubError> {
+    let mut d = store.dashboard(from, to)?;
+    d.days = store.market_days(from, to)?;
+    Ok(d)
 }
 
 /// The desk clears an alarm from the dashboard; a read-only operator may not.
@@ -554,5 +587,7 @@ pub async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
+#[cfg(test)]
+mod manager_tests;
 #[cfg(test)]
 mod tests;

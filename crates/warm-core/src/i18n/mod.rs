@@ -192,9 +192,11 @@ messages! { Msg {
 }}
 
 mod hub;
+mod manager;
 mod speech;
 mod sync;
 pub use hub::HubMsg;
+pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
 pub use sync::SyncWords;
 
@@ -280,7 +282,12 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(HubMsg::ALL)).chain(of(SyncWords::ALL)).chain(of(SpeechWords::ALL)).collect()
+        of(Msg::ALL)
+            .chain(of(HubMsg::ALL))
+            .chain(of(SyncWords::ALL))
+            .chain(of(SpeechWords::ALL))
+            .chain(of(ManagerMsg::ALL))
+            .collect()
     }
 
     #[test]
