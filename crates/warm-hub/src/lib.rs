@@ -416,29 +416,36 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
+/// A terminal's request for a page of a cursor feed: who asks, from where, how many. Refused in
+/// words when the token, the query or the cursor is wrong.
+async fn page_request(
+    state: &HubState,
+    headers: &HeaderMap,
+    terminal: &str,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<(Terminal, u64, u32), Response> {
+    let terminal = authenticate(state, headers, terminal).await?;
+    let Query(q) = query.map_err(|e| refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None))?;
+    if q.cursor > api::limits::MAX_CURSOR {
+        let message = format!("cursor {} is beyond any version (at most {})", q.cursor, api::limits::MAX_CURSOR);
+        return Err(refuse(StatusCode::BAD_REQUEST, "malformed", message, None));
+    }
+    Ok((terminal, q.cursor, q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE)))
+}
+
 async fn catalog(
     State(state): State<HubState>,
     Path(terminal): Path<String>,
     headers: HeaderMap,
     query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let terminal = match authenticate(&state, &headers, &terminal).await {
-        Ok(t) => t,
+    let (terminal, cursor, limit) = match page_request(&state, &headers, &terminal, query).await {
+        Ok(request) => request,
         Err(r) => return r,
     };
-    let Query(q) = match query {
-        Ok(q) => q,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None),
-    };
-    if q.cursor > api::limits::MAX_CURSOR {
-        let message =
-            format!("cursor {} is beyond any catalog version (at most {})", q.cursor, api::limits::MAX_CURSOR);
-        return refuse(StatusCode::BAD_REQUEST, "malformed", message, None);
-    }
-    let limit = q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE);
     let store = state.store.clone();
     let now = (state.clock)();
-    match blocking(move || store.catalog_page(&terminal, q.cursor, limit, now)).await {
+    match blocking(move || store.catalog_page(&terminal, cursor, limit, now)).await {
         Ok(page) => axum::Json(page).into_response(),
         Err(r) => r,
     }
@@ -452,17 +459,12 @@ async fn dispatch(
     headers: HeaderMap,
     query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let terminal = match authenticate(&state, &headers, &terminal).await {
-        Ok(t) => t,
+    let (terminal, cursor, limit) = match page_request(&state, &headers, &terminal, query).await {
+        Ok(request) => request,
         Err(r) => return r,
     };
-    let Query(q) = match query {
-        Ok(q) => q,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None),
-    };
-    let limit = q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE);
     let store = state.store.clone();
-    match blocking(move || store.dispatch_page(&terminal, q.cursor, limit)).await {
+    match blocking(move || store.dispatch_page(&terminal, cursor, limit)).await {
         Ok(page) => axum::Json(page).into_response(),
         Err(r) => r,
     }

@@ -9,7 +9,7 @@ use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
 use crate::store::shelf::Shelf;
 use crate::store::stock::{COUNT_DRAFT, receiving_key};
 use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
-use crate::ui::screen::{manager_count, manager_settle};
+use crate::ui::screen::{manager_count, manager_parts, manager_settle};
 use iced::Task;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -95,7 +95,7 @@ impl App {
                 Want::Count => Loaded::Count(store.stock_levels()?, store.draft::<manager_count::Draft>(COUNT_DRAFT)?),
                 Want::Restock => {
                     let products: Vec<ProductId> =
-                        manager::products_in_order(&catalog).into_iter().map(|p| p.id.clone()).collect();
+                        manager_parts::products_in_order(&catalog).into_iter().map(|p| p.id.clone()).collect();
                     let m = &config.manager;
                     Loaded::Restock(store.restock_suggestions(
                         &products,

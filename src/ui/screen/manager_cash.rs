@@ -1,7 +1,7 @@
 //! Cash into or out of the box (with why), and the opening float, typed in yuan on the numpad.
 
 use super::Context;
-use super::manager::nav;
+use super::manager_parts::nav;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::numpad::Key;
 use crate::ui::widget::{bold, label, numpad, tap};

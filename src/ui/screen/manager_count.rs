@@ -2,7 +2,7 @@
 //! number pad; every step is kept as a draft, and 完成盘点 books the differences as corrections.
 
 use super::Context;
-use super::manager::{loading, nav, products_in_order};
+use super::manager_parts::{loading, nav, products_in_order};
 use crate::store::stock::StockLevel;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::numpad::Key;

@@ -3,7 +3,7 @@
 //! words with a reason. Every change is kept as a draft; 确认收货 books it once.
 
 use super::Context;
-use super::manager::{loading, nav, products_in_order, stepper, units_words};
+use super::manager_parts::{loading, nav, products_in_order, stepper, units_words};
 use crate::device::scanner::LineError;
 use crate::store::stock::receiving_key;
 use crate::ui::theme::{self, Tap};

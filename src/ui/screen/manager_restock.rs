@@ -3,7 +3,7 @@
 //! pack at a time and sends it, as an event like everything else.
 
 use super::Context;
-use super::manager::{loading, nav, stepper};
+use super::manager_parts::{loading, nav, stepper};
 use crate::store::stock::Suggestion;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{Pager, bold, label, pager};

@@ -6,7 +6,7 @@
 //! close is one transaction that prints the Z report and cannot be done twice.
 
 use super::Context;
-use super::manager::{loading, nav};
+use super::manager_parts::{loading, nav};
 use crate::store::day::Closing;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::numpad::Key;
@@ -476,7 +476,7 @@ fn stock_view<'a>(
     let (product, counted) = closing.counts.get(selected).cloned().unwrap_or((ProductId::new(""), None));
     let diff = ledger(&product).zip(counted).map(|(l, c)| c.saturating_sub(l));
     let words = match diff {
-        Some(d) => words_box(super::manager::units_words(d, lang), d == 0),
+        Some(d) => words_box(super::manager_parts::units_words(d, lang), d == 0),
         None => label(M::CountEnter.text(lang), theme::BODY).into(),
     };
     row![
@@ -519,7 +519,7 @@ fn report_view<'a>(r: &DayReport, lang: Lang) -> Element<'a, Message> {
         .stock
         .iter()
         .filter(|s| s.difference() != 0)
-        .map(|s| format!("{} {}", s.name.get(lang), super::manager::units_words(s.difference(), lang)))
+        .map(|s| format!("{} {}", s.name.get(lang), super::manager_parts::units_words(s.difference(), lang)))
         .collect();
     if !counted.is_empty() {
         right = right.push(label(counted.join("，"), theme::BODY));

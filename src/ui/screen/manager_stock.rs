@@ -2,7 +2,7 @@
 //! sold out in words) and the spoilage / return entry for one product.
 
 use super::Context;
-use super::manager::{loading, products_in_order, stepper};
+use super::manager_parts::{loading, products_in_order, stepper};
 use crate::store::stock::{NewMovement, StockLevel};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{Pager, bold, label, pager, tap};

@@ -14,6 +14,7 @@ pub mod home;
 pub mod manager;
 pub mod manager_cash;
 pub mod manager_count;
+pub mod manager_parts;
 pub mod manager_receive;
 pub mod manager_restock;
 pub mod manager_settle;
