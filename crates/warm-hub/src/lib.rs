@@ -1,5 +1,5 @@
 //! `warm-hub`: the cooperative's server every terminal syncs with. axum on tokio; storage behind
-//! [`store::HubStore`] (embedded SQLite by default). `app(state)` is the whole HTTP surface, so
+//! [`store::HubStore`] (embedded SQLite by default, PostgreSQL when the config names one). `app(state)` is the whole HTTP surface, so
 //! tests drive it with `tower::ServiceExt::oneshot` as well as over a real socket.
 
 pub mod config;
@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod import;
 pub mod ingest;
 pub mod pipeline;
+pub mod postgres;
 pub mod sqlite;
 pub mod store;
 

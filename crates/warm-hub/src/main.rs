@@ -5,10 +5,8 @@ use anyhow::{Context as _, anyhow};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use warm_hub::config::db_path;
-use warm_hub::sqlite::SqliteHub;
-use warm_hub::store::HubStore;
+use warm_hub::config::Database;
+use warm_hub::postgres::{PgHub, from_sqlite};
 use warm_hub::{self as hub, HubConfig, HubState};
 
 #[derive(Parser)]
@@ -20,6 +18,10 @@ struct Args {
     /// Folder for the hub's database (overrides the config's data_dir).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// PostgreSQL to keep everything in (overrides the config's `database`; a password is
+    /// better kept in the config file than on a command line).
+    #[arg(long, value_name = "postgres://…")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,6 +73,12 @@ enum Command {
         #[command(subcommand)]
         command: AlarmCommand,
     },
+    /// Copy an embedded hub's SQLite file into the (empty) PostgreSQL database of `database`.
+    Migrate {
+        /// The SQLite hub to copy, e.g. /srv/hub/hub.sqlite.
+        #[arg(long, value_name = "FILE")]
+        from_sqlite: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,12 +121,33 @@ fn run(args: Args) -> anyhow::Result<()> {
         None => HubConfig::default(),
     };
     let data_dir = config.data_dir(args.data.as_deref());
-    let db = db_path(&data_dir);
-    let store = SqliteHub::open(&db).with_context(|| format!("opening the hub database {}", db.display()))?;
+    let database = config.database_in(args.database.as_deref(), &data_dir);
+    if let Command::Migrate { from_sqlite } = &args.command {
+        let Database::Postgres(url) = &database else {
+            return Err(anyhow!(
+                "migrate copies into PostgreSQL: set `database` in the config, or --database postgres://…"
+            ));
+        };
+        let target = PgHub::open(url).with_context(|| format!("opening the hub database {database}"))?;
+        let census = from_sqlite::migrate(from_sqlite, &target)
+            .with_context(|| format!("copying {} into {database}", from_sqlite.display()))?;
+        println!(
+            "copied {} into {database}: {} terminals (high-water marks equal), {} events, {} alarms, {} products, {} pictures; counts checked",
+            from_sqlite.display(),
+            census.terminals.len(),
+            census.events,
+            census.alarms,
+            census.products,
+            census.pictures
+        );
+        return Ok(());
+    }
+    let store = hub::store::open(&database).with_context(|| format!("opening the hub database {database}"))?;
     let now = jiff::Timestamp::now();
     match args.command {
+        Command::Migrate { .. } => Ok(()),
         Command::Serve { listen } => {
-            let state = HubState::new(Arc::new(store), &config).map_err(|e| anyhow!(e))?;
+            let state = HubState::new(store, &config).map_err(|e| anyhow!(e))?;
             let listen = listen.unwrap_or_else(|| config.listen.clone());
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime.block_on(async move {
@@ -128,7 +157,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 let addr = listener.local_addr()?;
                 // Tests and scripts read this line to find the port.
                 println!("warm-hub listening on http://{addr}");
-                tracing::info!(%addr, data = %data_dir.display(), "hub serving");
+                tracing::info!(%addr, %database, "hub serving");
                 hub::serve(listener, state).await.context("serving")
             })
         }

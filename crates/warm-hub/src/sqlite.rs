@@ -5,7 +5,8 @@
 
 use super::ingest::{Aborted, Incoming};
 use super::store::{
-    Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, MarketDay, PushOutcome, Terminal, TerminalRow,
+    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, PushOutcome, Terminal,
+    TerminalCensus, TerminalRow, conflict,
 };
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -315,9 +316,9 @@ impl HubStore for SqliteHub {
                         }
                         Some((t, s, _, _)) => {
                             let detail = if t != terminal.id || s as u64 != ev.seq {
-                                format!("event {id} came back as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
+                                conflict::moved(id, &terminal.id, ev.seq, &t, s)
                             } else {
-                                format!("event {id} ({}#{}) came back with a different content", terminal.id, ev.seq)
+                                conflict::changed(id, &terminal.id, ev.seq)
                             };
                             return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                         }
@@ -325,14 +326,8 @@ impl HubStore for SqliteHub {
                             let other: Option<String> =
                                 by_seq.query_row(params![terminal.id, ev.seq as i64], |r| r.get(0)).optional()?;
                             let detail = match other {
-                                Some(other) => format!(
-                                    "{}#{} came as event {id} but is stored as event {other}: two terminals share one id?",
-                                    terminal.id, ev.seq
-                                ),
-                                None => format!(
-                                    "{}#{} (event {id}) is below the high-water mark but unknown",
-                                    terminal.id, ev.seq
-                                ),
+                                Some(other) => conflict::other_id(id, &terminal.id, ev.seq, &other),
+                                None => conflict::unknown(id, &terminal.id, ev.seq),
                             };
                             return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                         }
@@ -357,10 +352,8 @@ impl HubStore for SqliteHub {
                     let stored_as: Option<(String, i64)> =
                         by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
                     let detail = match stored_as {
-                        Some((t, s)) => {
-                            format!("event {id} came as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
-                        }
-                        None => format!("{}#{} is already stored under another event id", terminal.id, ev.seq),
+                        Some((t, s)) => conflict::reused(id, &terminal.id, ev.seq, &t, s),
+                        None => conflict::seq_taken(&terminal.id, ev.seq),
                     };
                     return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                 }
@@ -415,10 +408,13 @@ impl HubStore for SqliteHub {
         let limit = i64::from(limit.max(1));
         // Each table is asked for one row more than a page, so `more` is known exactly.
         let fetch = limit + 1;
-        let cursor_i = cursor as i64;
+        let cursor_i = store::cursor_in_db(cursor);
         let mut changes = Vec::new();
         {
-            let conn = lock(&self.reader);
+            let mut reader = lock(&self.reader);
+            // One read transaction, one snapshot for the four tables: a change committed between
+            // two of the reads could otherwise be skipped by the cursor.
+            let conn = reader.transaction()?;
             changes_after(
                 &conn,
                 "SELECT version, name_zh, name_en FROM market_names WHERE id = '*' AND version > ?1 ORDER BY version LIMIT ?2",
@@ -494,13 +490,9 @@ impl HubStore for SqliteHub {
                 &mut changes,
             )?;
         }
-        changes.sort_by_key(CatalogChange::version);
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let next_cursor = changes.last().map_or(cursor, CatalogChange::version);
         self.write()
             .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
-        Ok(CatalogPage { changes, next_cursor, more })
+        Ok(store::catalog_page(changes, cursor, limit as usize))
     }
 
     fn picture(&self, hash: &str) -> Result<Option<Vec<u8>>, HubError> {
@@ -512,7 +504,7 @@ impl HubStore for SqliteHub {
 
     fn dashboard(&self, from: Timestamp, to: Timestamp) -> Result<Dashboard, HubError> {
         let conn = lock(&self.reader);
-        let mut out = Dashboard::default();
+        let mut terminals = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT id, market, high_seq, max(coalesce(last_push_at, ''), coalesce(last_pull_at, '')) FROM terminals ORDER BY market, id",
         )?;
@@ -525,7 +517,7 @@ impl HubStore for SqliteHub {
                 last_sync: (!last.is_empty()).then_some(last),
             })
         })? {
-            out.terminals.push(row?);
+            terminals.push(row?);
         }
         let mut stmt = conn.prepare(
             "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
@@ -536,15 +528,7 @@ impl HubStore for SqliteHub {
         let sold: Vec<(String, i64, i64)> = stmt
             .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut markets: Vec<String> = out.terminals.iter().map(|t| t.market.clone()).collect();
-        markets.dedup();
-        for market in markets {
-            let (orders, sales) =
-                sold.iter().find(|(m, _, _)| *m == market).map_or((0, 0), |(_, o, s)| (*o as u64, *s));
-            let last_sync =
-                out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
-            out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
-        }
+        let mut alarms = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",
         )?;
@@ -559,9 +543,9 @@ impl HubStore for SqliteHub {
                 last_at: r.get(6)?,
             })
         })? {
-            out.alarms.push(row?);
+            alarms.push(row?);
         }
-        Ok(out)
+        Ok(Dashboard::assemble(terminals, &sold, alarms))
     }
 
     fn add_terminal(&self, id: &str, market: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError> {
@@ -750,5 +734,46 @@ impl HubStore for SqliteHub {
             None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
         };
         Ok(n as u64)
+    }
+
+    fn census(&self) -> Result<Census, HubError> {
+        let mut reader = lock(&self.reader);
+        let conn = reader.transaction()?;
+        let count = |table: &str| -> Result<u64, HubError> {
+            Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let mut census = Census {
+            events: count("events")?,
+            alarms: count("alarms")?,
+            market_names: count("market_names")?,
+            categories: count("categories")?,
+            products: count("products")?,
+            assortment: count("assortment")?,
+            pictures: count("pictures")?,
+            ..Census::default()
+        };
+        census.catalog_version = conn
+            .query_row("SELECT value FROM counters WHERE name = 'catalog_version'", [], |r| r.get::<_, i64>(0))
+            .optional()?
+            .unwrap_or(0) as u64;
+        let mut stmt = conn.prepare(
+            "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
+                    coalesce(sum(e.amount_fen), 0)
+             FROM terminals t LEFT JOIN events e ON e.terminal = t.id GROUP BY t.id ORDER BY t.id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok(TerminalCensus {
+                id: r.get(0)?,
+                market: r.get(1)?,
+                high_seq: r.get::<_, i64>(2)? as u64,
+                events: r.get::<_, i64>(3)? as u64,
+                distinct_ids: r.get::<_, i64>(4)? as u64,
+                max_seq: r.get::<_, i64>(5)? as u64,
+                amount_fen: r.get(6)?,
+            })
+        })? {
+            census.terminals.push(row?);
+        }
+        Ok(census)
     }
 }

@@ -1,7 +1,11 @@
-//! The hub's HTTP surface driven in-process with `tower::ServiceExt::oneshot`.
+//! The hub's HTTP surface driven in-process with `tower::ServiceExt::oneshot`, each scenario on
+//! both engines: `NAME::sqlite` on a real SQLite file, `NAME::postgres` on a real PostgreSQL
+//! database of its own (see `postgres::scratch`: `WARM_TEST_PG`, or a server started for the run).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use super::postgres::scratch::ScratchDb;
 use super::sqlite::SqliteHub;
+use super::store::HubStore;
 use super::*;
 use axum::body::Body;
 use axum::http::Request;
@@ -9,24 +13,72 @@ use serde_json::json;
 use tower::ServiceExt;
 use warm_core::api::{CatalogPage, Event, PushResponse};
 
-struct Hub {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Each scenario runs on both engines, as `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_both_engines {
+    ($(#[$attr:meta])* async fn $name:ident($engine:ident: Engine) $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                scenario(Engine::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                scenario(Engine::Postgres).await
+            }
+
+            async fn scenario($engine: Engine) $body
+        }
+    };
+}
+
+/// A store of the engine's, empty. (Fields drop in order: the store before its database.)
+struct Place {
+    store: Arc<dyn HubStore>,
+    _db: Option<ScratchDb>,
     _dir: tempfile::TempDir,
-    state: HubState,
 }
 
-fn hub() -> (Hub, String, String) {
-    hub_with_body_limit(64 * 1024)
-}
-
-fn hub_with_body_limit(max_body_bytes: usize) -> (Hub, String, String) {
+fn place(engine: Engine) -> Place {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteHub::open(&dir.path().join("hub.sqlite")).unwrap();
+    match engine {
+        Engine::Sqlite => {
+            Place { store: Arc::new(SqliteHub::open(&dir.path().join("hub.sqlite")).unwrap()), _db: None, _dir: dir }
+        }
+        Engine::Postgres => {
+            let db = ScratchDb::new().unwrap();
+            Place { store: Arc::new(postgres::PgHub::open(&db.url).unwrap()), _db: Some(db), _dir: dir }
+        }
+    }
+}
+
+struct Hub {
+    state: HubState,
+    _place: Place,
+}
+
+fn hub(engine: Engine) -> (Hub, String, String) {
+    hub_with_body_limit(engine, 64 * 1024)
+}
+
+fn hub_with_body_limit(engine: Engine, max_body_bytes: usize) -> (Hub, String, String) {
+    let place = place(engine);
+    let store = place.store.clone();
     let (a, b) = (new_token().unwrap(), new_token().unwrap());
     let now = Timestamp::now();
     store.add_terminal("K1", "M1", &token_hash(&a), now).unwrap();
     store.add_terminal("K2", "M1", &token_hash(&b), now).unwrap();
-    let state = HubState::new(Arc::new(store), &HubConfig { max_body_bytes, ..HubConfig::default() }).unwrap();
-    (Hub { _dir: dir, state }, a, b)
+    let state = HubState::new(store, &HubConfig { max_body_bytes, ..HubConfig::default() }).unwrap();
+    (Hub { state, _place: place }, a, b)
 }
 
 fn event(seq: u64, total: i64) -> Event {
@@ -68,233 +120,244 @@ fn push_body(events: &[Event]) -> Vec<u8> {
     api::encode_push(events).unwrap()
 }
 
-#[tokio::test]
-async fn a_batch_is_stored_once_and_a_resend_is_acknowledged_as_duplicate() {
-    let (h, a, _) = hub();
-    let events: Vec<Event> = (1..=3).map(|s| event(s, 100)).collect();
-    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let r: PushResponse = serde_json::from_value(body).unwrap();
-    assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 3, 0));
-    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
-    assert_eq!(status, StatusCode::OK);
-    let r: PushResponse = serde_json::from_value(body).unwrap();
-    assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 0, 3));
-    assert_eq!(h.state.store.event_count(None).unwrap(), 3);
-}
-
-#[tokio::test]
-async fn a_gap_is_refused_and_nothing_is_stored() {
-    let (h, a, _) = hub();
-    let events = vec![event(2, 1), event(3, 1)];
-    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"], "gap");
-    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
-}
-
-#[tokio::test]
-async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_stored() {
-    let (h, a, _) = hub();
-    let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
-    events[1].payload = serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": 999, "qty": 1}]})).unwrap();
-    events.push(event(3, 5));
-    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["acked_upto"], 2);
-    assert_eq!(h.state.store.event_count(None).unwrap(), 2, "event 3 of the refused batch must not be stored");
-    // The terminal retries: the same alarm is counted, not listed again.
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::CONFLICT);
-    let d = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
-    assert_eq!(d.alarms.len(), 1);
-    assert_eq!((d.alarms[0].kind.as_str(), d.alarms[0].repeats), ("conflict", 2));
-    h.state.store.clear_alarm(d.alarms[0].id, Timestamp::now()).unwrap();
-    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
-}
-
-/// Hundreds of events reach the store's transaction while the body is still being decoded (see
-/// `ingest`): a body that goes bad near its end must still leave nothing behind.
-#[tokio::test]
-async fn a_body_cut_short_after_hundreds_of_events_stores_none_of_them() {
-    let (h, a, _) = hub();
-    let events: Vec<Event> = (1..=300).map(|s| event(s, 100)).collect();
-    let whole = push_body(&events);
-    let (status, body) = send(&h, Some(&a), "K1", whole[..whole.len() - 5].to_vec()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["error"], "malformed");
-    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
-    let (status, body) = send(&h, Some(&a), "K1", whole).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(h.state.store.event_count(None).unwrap(), 300);
-}
-
-#[tokio::test]
-async fn a_conflict_inside_a_malformed_body_is_answered_as_malformed_without_an_alarm() {
-    let (h, a, _) = hub();
-    let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
-    events[0].payload = serde_json::value::to_raw_value(&json!({"changed": true})).unwrap();
-    let body = push_body(&events);
-    let (status, refusal) = send(&h, Some(&a), "K1", body[..body.len() - 2].to_vec()).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{refusal}");
-    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
-    assert_eq!(h.state.store.event_count(None).unwrap(), 2);
-}
-
-#[tokio::test]
-async fn more_events_than_one_push_may_carry_get_413_and_nothing_is_stored() {
-    let (h, a, _) = hub_with_body_limit(api::MAX_BODY_BYTES);
-    let events: Vec<Event> = (1..=api::MAX_BATCH_EVENTS as u64 + 1).map(|s| event(s, 1)).collect();
-    let (status, refusal) = send(&h, Some(&a), "K1", push_body(&events)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
-    assert_eq!(refusal["error"], "too_large");
-    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
-    let (status, _) = send(&h, Some(&a), "K1", push_body(&events[..api::MAX_BATCH_EVENTS])).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(h.state.store.event_count(None).unwrap(), api::MAX_BATCH_EVENTS as u64);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_push_that_arrives_before_the_one_it_follows_waits_for_it() {
-    let (h, a, _) = hub();
-    let events: Vec<Event> = (1..=20).map(|s| event(s, 100)).collect();
-    let (first, second) = (push_body(&events[..10]), push_body(&events[10..]));
-    // The follower gets there first; stored straight away it would be a gap (and an alarm).
-    let follower = {
-        let (state, a) = (h.state.clone(), a.clone());
-        tokio::spawn(async move { send_following(&state, Some(&a), "K1", second, Some(10)).await })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let (status, body) = send(&h, Some(&a), "K1", first).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = follower.await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["acked_upto"], 20);
-    assert_eq!(h.state.store.event_count(None).unwrap(), 20);
-    assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_push_following_one_that_failed_or_never_came_is_refused_without_an_alarm() {
-    let (h, a, _) = hub();
-    let events: Vec<Event> = (1..=4).map(|s| event(s, 100)).collect();
-    // Nothing comes before it: refused once the wait for an arrival is over.
-    let started = std::time::Instant::now();
-    let (status, body) = send_following(&h.state, Some(&a), "K1", push_body(&events[2..]), Some(2)).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert_eq!((body["error"].as_str(), body["acked_upto"].as_u64()), (Some("out_of_order"), Some(0)));
-    assert!(started.elapsed() >= super::pipeline::ARRIVAL_WAIT);
-    // The push before it comes but is refused (a gap): the follower is refused as soon as it is.
-    let follower = {
-        let (state, a, body) = (h.state.clone(), a.clone(), push_body(&events[2..]));
-        tokio::spawn(async move { send_following(&state, Some(&a), "K1", body, Some(2)).await })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let started = std::time::Instant::now();
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&events[1..2])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body) = follower.await.unwrap();
-    assert_eq!((status, body["error"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("out_of_order")));
-    assert!(started.elapsed() < super::pipeline::ARRIVAL_WAIT, "it waited for nothing: {:?}", started.elapsed());
-    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
-    let alarms = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms;
-    assert_eq!(alarms.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(), ["gap"], "only the real gap is an alarm");
-    // Sent again from the high-water mark, in order, everything is stored once.
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
-    assert_eq!(h.state.store.event_count(None).unwrap(), 4);
-}
-
-#[tokio::test]
-async fn an_id_reused_by_another_terminal_is_a_conflict() {
-    let (h, a, b) = hub();
-    let e = event(1, 100);
-    assert_eq!(send(&h, Some(&a), "K1", push_body(std::slice::from_ref(&e))).await.0, StatusCode::OK);
-    let (status, _) = send(&h, Some(&b), "K2", push_body(&[e])).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(h.state.store.event_count(Some("K2")).unwrap(), 0);
-}
-
-#[tokio::test]
-async fn tokens_are_checked_before_anything_is_stored() {
-    let (h, a, b) = hub();
-    let body = push_body(&[event(1, 1)]);
-    assert_eq!(send(&h, None, "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(send(&h, Some("wmt_nonsense"), "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
-    let (status, refusal) = send(&h, Some(&b), "K1", body.clone()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(refusal["message"].as_str().unwrap().contains("K2"), "{refusal}");
-    assert_eq!(send(&h, Some(&a), "K1", b"{not json".to_vec()).await.0, StatusCode::BAD_REQUEST);
-    let (status, refusal) = send(&h, Some(&a), "K1", vec![b' '; 100 * 1024]).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
-    assert_eq!(refusal["error"], "too_large");
-    let mut shuffled = vec![event(1, 1), event(3, 1)];
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled)).await.0, StatusCode::BAD_REQUEST);
-    shuffled[0].seq = 0;
-    assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled[..1])).await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
-}
-
-#[tokio::test]
-async fn the_catalog_comes_in_pages_with_tombstones_and_market_terms() {
-    let (h, a, _) = hub();
-    let catalog =
-        import::from_toml(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/catalog.toml")))
-            .unwrap();
-    let n_products = catalog.products.len();
-    h.state.store.import_catalog(&catalog).unwrap();
-    let first = catalog.products[0].id.clone();
-    h.state.store.set_price("M1", &first, Some(1)).unwrap();
-    h.state.store.set_price("M2", &first, Some(2)).unwrap();
-    let mut cursor = 0;
-    let mut all = Vec::new();
-    loop {
-        let req = Request::get(api::catalog_path("K1", cursor, 7))
-            .header("authorization", api::bearer(&a))
-            .body(Body::empty())
-            .unwrap();
-        let resp = app(h.state.clone()).oneshot(req).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        let page: CatalogPage =
-            serde_json::from_slice(&axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap()).unwrap();
-        assert!(page.changes.len() <= 7);
-        all.extend(page.changes);
-        cursor = page.next_cursor;
-        if !page.more {
-            break;
-        }
+on_both_engines! {
+    async fn a_batch_is_stored_once_and_a_resend_is_acknowledged_as_duplicate(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let events: Vec<Event> = (1..=3).map(|s| event(s, 100)).collect();
+        let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let r: PushResponse = serde_json::from_value(body).unwrap();
+        assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 3, 0));
+        let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+        assert_eq!(status, StatusCode::OK);
+        let r: PushResponse = serde_json::from_value(body).unwrap();
+        assert_eq!((r.acked_upto, r.stored, r.duplicates), (3, 0, 3));
+        assert_eq!(h.state.store.event_count(None).unwrap(), 3);
     }
-    let products = all.iter().filter(|c| matches!(c, warm_core::api::CatalogChange::Product { .. })).count();
-    assert_eq!(products, n_products);
-    let terms: Vec<_> = all.iter().filter(|c| matches!(c, warm_core::api::CatalogChange::Assortment { .. })).collect();
-    assert_eq!(terms.len(), 1, "only this market's terms: {terms:?}");
-    let versions: Vec<u64> = all.iter().map(|c| c.version()).collect();
-    assert!(versions.windows(2).all(|w| w[0] < w[1]));
-    // `more` is exact: a page that holds everything says so; one row short says there is more.
-    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
-    let n = all.len() as u32;
-    assert!(!h.state.store.catalog_page(&terminal, 0, n, Timestamp::now()).unwrap().more);
-    assert!(h.state.store.catalog_page(&terminal, 0, n - 1, Timestamp::now()).unwrap().more);
-    let product_only = n - 1 - catalog.categories.len() as u32; // as many as the products alone
-    let page = h.state.store.catalog_page(&terminal, 0, product_only, Timestamp::now()).unwrap();
-    assert!(page.more && page.changes.len() == product_only as usize);
+}
 
-    // Re-importing without the first product withdraws it with a tombstone after the cursor.
-    let mut smaller = catalog.clone();
-    smaller.products.remove(0);
-    let summary = h.state.store.import_catalog(&smaller).unwrap();
-    assert_eq!(summary.withdrawn, 1);
-    let page = h.state.store.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
-    // (The others moved up one place, so they come again with their new position.)
-    let tombstones: Vec<&str> = page
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            warm_core::api::CatalogChange::Product { deleted: true, id, .. } => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(tombstones, [first.as_str()]);
-    assert!(page.changes.iter().all(|c| c.version() > cursor));
+on_both_engines! {
+    async fn a_gap_is_refused_and_nothing_is_stored(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let events = vec![event(2, 1), event(3, 1)];
+        let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"], "gap");
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+    }
+}
+
+on_both_engines! {
+    async fn a_changed_payload_gets_409_and_an_alarm_and_the_batch_is_not_partly_stored(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+        events[1].payload = serde_json::value::to_raw_value(&json!({"lines": [{"unit_price": 999, "qty": 1}]})).unwrap();
+        events.push(event(3, 5));
+        let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["acked_upto"], 2);
+        assert_eq!(h.state.store.event_count(None).unwrap(), 2, "event 3 of the refused batch must not be stored");
+        // The terminal retries: the same alarm is counted, not listed again.
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::CONFLICT);
+        let d = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
+        assert_eq!(d.alarms.len(), 1);
+        assert_eq!((d.alarms[0].kind.as_str(), d.alarms[0].repeats), ("conflict", 2));
+        h.state.store.clear_alarm(d.alarms[0].id, Timestamp::now()).unwrap();
+        assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+    }
+}
+
+on_both_engines! {
+    /// Hundreds of events reach the store's transaction while the body is still being decoded (see
+    /// `ingest`): a body that goes bad near its end must still leave nothing behind.
+    async fn a_body_cut_short_after_hundreds_of_events_stores_none_of_them(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let events: Vec<Event> = (1..=300).map(|s| event(s, 100)).collect();
+        let whole = push_body(&events);
+        let (status, body) = send(&h, Some(&a), "K1", whole[..whole.len() - 5].to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"], "malformed");
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+        let (status, body) = send(&h, Some(&a), "K1", whole).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(h.state.store.event_count(None).unwrap(), 300);
+    }
+}
+
+on_both_engines! {
+    async fn a_conflict_inside_a_malformed_body_is_answered_as_malformed_without_an_alarm(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let mut events: Vec<Event> = (1..=2).map(|s| event(s, 100)).collect();
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+        events[0].payload = serde_json::value::to_raw_value(&json!({"changed": true})).unwrap();
+        let body = push_body(&events);
+        let (status, refusal) = send(&h, Some(&a), "K1", body[..body.len() - 2].to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refusal}");
+        assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+        assert_eq!(h.state.store.event_count(None).unwrap(), 2);
+    }
+}
+
+on_both_engines! {
+    async fn more_events_than_one_push_may_carry_get_413_and_nothing_is_stored(engine: Engine) {
+        let (h, a, _) = hub_with_body_limit(engine, api::MAX_BODY_BYTES);
+        let events: Vec<Event> = (1..=api::MAX_BATCH_EVENTS as u64 + 1).map(|s| event(s, 1)).collect();
+        let (status, refusal) = send(&h, Some(&a), "K1", push_body(&events)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
+        assert_eq!(refusal["error"], "too_large");
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+        let (status, _) = send(&h, Some(&a), "K1", push_body(&events[..api::MAX_BATCH_EVENTS])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h.state.store.event_count(None).unwrap(), api::MAX_BATCH_EVENTS as u64);
+    }
+}
+
+on_both_engines! {
+    async fn a_push_that_arrives_before_the_one_it_follows_waits_for_it(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let events: Vec<Event> = (1..=20).map(|s| event(s, 100)).collect();
+        let (first, second) = (push_body(&events[..10]), push_body(&events[10..]));
+        // The follower gets there first; stored straight away it would be a gap (and an alarm).
+        let follower = {
+            let (state, a) = (h.state.clone(), a.clone());
+            tokio::spawn(async move { send_following(&state, Some(&a), "K1", second, Some(10)).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let (status, body) = send(&h, Some(&a), "K1", first).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = follower.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["acked_upto"], 20);
+        assert_eq!(h.state.store.event_count(None).unwrap(), 20);
+        assert!(h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.is_empty());
+    }
+}
+
+on_both_engines! {
+    async fn a_push_following_one_that_failed_or_never_came_is_refused_without_an_alarm(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let events: Vec<Event> = (1..=4).map(|s| event(s, 100)).collect();
+        // Nothing comes before it: refused once the wait for an arrival is over.
+        let started = std::time::Instant::now();
+        let (status, body) = send_following(&h.state, Some(&a), "K1", push_body(&events[2..]), Some(2)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!((body["error"].as_str(), body["acked_upto"].as_u64()), (Some("out_of_order"), Some(0)));
+        assert!(started.elapsed() >= super::pipeline::ARRIVAL_WAIT);
+        // The push before it comes but is refused (a gap): the follower is refused as soon as it is.
+        let follower = {
+            let (state, a, body) = (h.state.clone(), a.clone(), push_body(&events[2..]));
+            tokio::spawn(async move { send_following(&state, Some(&a), "K1", body, Some(2)).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let started = std::time::Instant::now();
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&events[1..2])).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = follower.await.unwrap();
+        assert_eq!((status, body["error"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("out_of_order")));
+        assert!(started.elapsed() < super::pipeline::ARRIVAL_WAIT, "it waited for nothing: {:?}", started.elapsed());
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+        let alarms = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms;
+        assert_eq!(alarms.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(), ["gap"], "only the real gap is an alarm");
+        // Sent again from the high-water mark, in order, everything is stored once.
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&events)).await.0, StatusCode::OK);
+        assert_eq!(h.state.store.event_count(None).unwrap(), 4);
+    }
+}
+
+on_both_engines! {
+    async fn an_id_reused_by_another_terminal_is_a_conflict(engine: Engine) {
+        let (h, a, b) = hub(engine);
+        let e = event(1, 100);
+        assert_eq!(send(&h, Some(&a), "K1", push_body(std::slice::from_ref(&e))).await.0, StatusCode::OK);
+        let (status, _) = send(&h, Some(&b), "K2", push_body(&[e])).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(h.state.store.event_count(Some("K2")).unwrap(), 0);
+    }
+}
+
+on_both_engines! {
+    async fn tokens_are_checked_before_anything_is_stored(engine: Engine) {
+        let (h, a, b) = hub(engine);
+        let body = push_body(&[event(1, 1)]);
+        assert_eq!(send(&h, None, "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(send(&h, Some("wmt_nonsense"), "K1", body.clone()).await.0, StatusCode::UNAUTHORIZED);
+        let (status, refusal) = send(&h, Some(&b), "K1", body.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(refusal["message"].as_str().unwrap().contains("K2"), "{refusal}");
+        assert_eq!(send(&h, Some(&a), "K1", b"{not json".to_vec()).await.0, StatusCode::BAD_REQUEST);
+        let (status, refusal) = send(&h, Some(&a), "K1", vec![b' '; 100 * 1024]).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{refusal}");
+        assert_eq!(refusal["error"], "too_large");
+        let mut shuffled = vec![event(1, 1), event(3, 1)];
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled)).await.0, StatusCode::BAD_REQUEST);
+        shuffled[0].seq = 0;
+        assert_eq!(send(&h, Some(&a), "K1", push_body(&shuffled[..1])).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+    }
+}
+
+on_both_engines! {
+    async fn the_catalog_comes_in_pages_with_tombstones_and_market_terms(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let catalog =
+            import::from_toml(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/catalog.toml")))
+                .unwrap();
+        let n_products = catalog.products.len();
+        h.state.store.import_catalog(&catalog).unwrap();
+        let first = catalog.products[0].id.clone();
+        h.state.store.set_price("M1", &first, Some(1)).unwrap();
+        h.state.store.set_price("M2", &first, Some(2)).unwrap();
+        let mut cursor = 0;
+        let mut all = Vec::new();
+        loop {
+            let req = Request::get(api::catalog_path("K1", cursor, 7))
+                .header("authorization", api::bearer(&a))
+                .body(Body::empty())
+                .unwrap();
+            let resp = app(h.state.clone()).oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            let page: CatalogPage =
+                serde_json::from_slice(&axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap()).unwrap();
+            assert!(page.changes.len() <= 7);
+            all.extend(page.changes);
+            cursor = page.next_cursor;
+            if !page.more {
+                break;
+            }
+        }
+        let products = all.iter().filter(|c| matches!(c, warm_core::api::CatalogChange::Product { .. })).count();
+        assert_eq!(products, n_products);
+        let terms: Vec<_> = all.iter().filter(|c| matches!(c, warm_core::api::CatalogChange::Assortment { .. })).collect();
+        assert_eq!(terms.len(), 1, "only this market's terms: {terms:?}");
+        let versions: Vec<u64> = all.iter().map(|c| c.version()).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]));
+        // `more` is exact: a page that holds everything says so; one row short says there is more.
+        let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+        let n = all.len() as u32;
+        assert!(!h.state.store.catalog_page(&terminal, 0, n, Timestamp::now()).unwrap().more);
+        assert!(h.state.store.catalog_page(&terminal, 0, n - 1, Timestamp::now()).unwrap().more);
+        let product_only = n - 1 - catalog.categories.len() as u32; // as many as the products alone
+        let page = h.state.store.catalog_page(&terminal, 0, product_only, Timestamp::now()).unwrap();
+        assert!(page.more && page.changes.len() == product_only as usize);
+
+        // Re-importing without the first product withdraws it with a tombstone after the cursor.
+        let mut smaller = catalog.clone();
+        smaller.products.remove(0);
+        let summary = h.state.store.import_catalog(&smaller).unwrap();
+        assert_eq!(summary.withdrawn, 1);
+        let page = h.state.store.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
+        // (The others moved up one place, so they come again with their new position.)
+        let tombstones: Vec<&str> = page
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                warm_core::api::CatalogChange::Product { deleted: true, id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tombstones, [first.as_str()]);
+        assert!(page.changes.iter().all(|c| c.version() > cursor));
+    }
 }
 
 #[test]
@@ -317,14 +380,15 @@ fn pushes_reach_the_database_file_through_the_background_checkpointer() {
     }
 }
 
-#[tokio::test]
-async fn health_and_dashboard_answer() {
-    let (h, a, _) = hub();
-    let resp = app(h.state.clone()).oneshot(Request::get("/v1/health").body(Body::empty()).unwrap()).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    send(&h, Some(&a), "K1", push_body(&[event(1, 1234), event(2, 66)])).await;
-    let resp = app(h.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
-    let html = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
-    assert!(html.contains("￥13.00"), "{html}");
-    assert!(html.contains(r#"<td class="num orders">2</td>"#), "{html}");
+on_both_engines! {
+    async fn health_and_dashboard_answer(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        let resp = app(h.state.clone()).oneshot(Request::get("/v1/health").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        send(&h, Some(&a), "K1", push_body(&[event(1, 1234), event(2, 66)])).await;
+        let resp = app(h.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+        let html = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        assert!(html.contains("￥13.00"), "{html}");
+        assert!(html.contains(r#"<td class="num orders">2</td>"#), "{html}");
+    }
 }
