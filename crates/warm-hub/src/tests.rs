@@ -392,3 +392,355 @@ on_both_engines! {
         assert!(html.contains(r#"<td class="num orders">2</td>"#), "{html}");
     }
 }
+
+/// A product the tests' catalogs hold: a tiny distinct picture each.
+fn product(i: usize) -> store::ImportProduct {
+    store::ImportProduct {
+        id: format!("p{i:04}"),
+        category: "c1".into(),
+        name_zh: format!("商品{i}"),
+        name_en: format!("Product {i}"),
+        spec_zh: "1袋".into(),
+        spec_en: "1 bag".into(),
+        unit_zh: "袋".into(),
+        unit_en: "bag".into(),
+        price_fen: 100 + i as i64,
+        ean13: "6900000000000".into(),
+        limit_per_household: i.is_multiple_of(3).then_some(2),
+        picture: format!("picture {i}").into_bytes(),
+    }
+}
+
+fn catalog_of(products: usize) -> store::CatalogImport {
+    store::CatalogImport {
+        market_name_zh: "峨海小区".into(),
+        market_name_en: "Ehai".into(),
+        categories: vec![store::ImportCategory {
+            id: "c1".into(),
+            name_zh: "粮油".into(),
+            name_en: "Grain".into(),
+            picture: b"c1".to_vec(),
+        }],
+        products: (0..products).map(product).collect(),
+    }
+}
+
+/// The catalog as a kiosk holds it after applying pages: the last change of each row.
+type Held = std::collections::BTreeMap<String, warm_core::api::CatalogChange>;
+
+fn apply(held: &mut Held, changes: Vec<warm_core::api::CatalogChange>) {
+    use warm_core::api::CatalogChange as C;
+    for change in changes {
+        let key = match &change {
+            C::Market { .. } => "market".to_owned(),
+            C::Category { id, .. } => format!("category {id}"),
+            C::Product { id, .. } => format!("product {id}"),
+            C::Assortment { product, .. } => format!("assortment {product}"),
+        };
+        held.insert(key, change);
+    }
+}
+
+/// Pulls from `cursor` until no page says more; returns the new cursor.
+fn pull(store: &dyn HubStore, terminal: &Terminal, mut cursor: u64, held: &mut Held, page: u32) -> u64 {
+    loop {
+        let p = store.catalog_page(terminal, cursor, page, Timestamp::now()).unwrap();
+        assert!(p.changes.iter().all(|c| c.version() > cursor), "a page went back before its cursor");
+        apply(held, p.changes);
+        cursor = p.next_cursor;
+        if !p.more {
+            return cursor;
+        }
+    }
+}
+
+on_both_engines! {
+    /// Two operators change prices while three kiosks pull by cursor, all at once: a version
+    /// handed out first but committed last must not be passed by a cursor, so every kiosk ends
+    /// with exactly the hub's catalog.
+    async fn kiosks_pulling_while_two_operators_change_prices_end_with_the_hubs_catalog(engine: Engine) {
+        let place = place(engine);
+        let store = place.store.as_ref();
+        store.import_catalog(&catalog_of(60)).unwrap();
+        let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let held: Vec<Held> = std::thread::scope(|s| {
+            // One operator sets this market's prices product by product; the other re-imports
+            // the cooperative's catalog with new prices: two tables change at once.
+            let done = &done;
+            s.spawn(move || {
+                for round in 0..4i64 {
+                    for i in 0..60 {
+                        store.set_price("M1", &format!("p{i:04}"), Some(1000 * round + i)).unwrap();
+                        if i % 7 == 0 {
+                            store.set_price("M2", &format!("p{i:04}"), Some(1)).unwrap();
+                        }
+                    }
+                }
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            });
+            s.spawn(move || {
+                for round in 1..=8 {
+                    let mut catalog = catalog_of(60);
+                    catalog.products.iter_mut().for_each(|p| p.price_fen += 10_000 * round);
+                    store.import_catalog(&catalog).unwrap();
+                }
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            });
+            let kiosks: Vec<_> = (0..3u32)
+                .map(|k| {
+                    let terminal = &terminal;
+                    s.spawn(move || {
+                        let mut held = Held::new();
+                        let mut cursor = 0;
+                        loop {
+                            let finished = done.load(std::sync::atomic::Ordering::SeqCst) == 2;
+                            cursor = pull(store, terminal, cursor, &mut held, 3 + k * 5);
+                            if finished {
+                                return held;
+                            }
+                        }
+                    })
+                })
+                .collect();
+            kiosks.into_iter().map(|k| k.join().unwrap()).collect()
+        });
+        let mut hub = Held::new();
+        pull(store, &terminal, 0, &mut hub, 1000);
+        assert_eq!(hub.keys().filter(|k| k.starts_with("assortment")).count(), 60);
+        assert!(matches!(hub.get("product p0000"), Some(warm_core::api::CatalogChange::Product { price_fen: 80_100, .. })));
+        for (k, kiosk) in held.iter().enumerate() {
+            let differ: Vec<&String> =
+                hub.keys().filter(|key| kiosk.get(*key) != hub.get(*key)).collect();
+            assert!(differ.is_empty(), "kiosk {k} differs from the hub in {} rows: {differ:?}", differ.len());
+        }
+    }
+}
+
+on_both_engines! {
+    /// A cursor past every version there can be (2^63 and beyond) gets nothing, not everything.
+    async fn a_cursor_beyond_every_version_gets_an_empty_page(engine: Engine) {
+        let place = place(engine);
+        place.store.import_catalog(&catalog_of(3)).unwrap();
+        let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+        for cursor in [1u64 << 63, u64::MAX] {
+            let page = place.store.catalog_page(&terminal, cursor, 10, Timestamp::now()).unwrap();
+            assert!(page.changes.is_empty() && !page.more, "cursor {cursor}: {page:?}");
+            assert_eq!(page.next_cursor, cursor);
+        }
+    }
+}
+
+#[test]
+fn a_postgres_database_with_a_newer_schema_is_refused_and_hubs_starting_together_migrate_once() {
+    let db = ScratchDb::new().unwrap();
+    // Four hub processes starting at once on an empty database: one migrates, all start.
+    let opened: Vec<Result<postgres::PgHub, store::HubError>> = std::thread::scope(|s| {
+        let starting: Vec<_> = (0..4).map(|_| s.spawn(|| postgres::PgHub::open(&db.url))).collect();
+        starting.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for hub in &opened {
+        let hub = hub.as_ref().unwrap();
+        assert_eq!(hub.schema_version().unwrap(), 1);
+    }
+    let hub = opened.into_iter().next().unwrap().unwrap();
+    hub.add_terminal("K1", "M1", "hash", Timestamp::now()).unwrap();
+    drop(hub);
+    // A newer hub has been here: this one must not touch the database.
+    let admin = postgres::PgHub::open(&db.url).unwrap();
+    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (2)").unwrap();
+    drop(admin);
+    let e = postgres::PgHub::open(&db.url).err().expect("a newer schema must be refused");
+    assert!(e.to_string().contains("schema 2; this program knows 1"), "{e}");
+}
+
+#[test]
+fn a_sqlite_file_with_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite");
+    drop(SqliteHub::open(&path).unwrap());
+    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 9).unwrap();
+    let e = SqliteHub::open(&path).err().expect("a newer schema must be refused");
+    assert!(e.to_string().contains("schema 9; this program knows 1"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_postgres_cannot_hold_is_refused_as_malformed_and_nothing_is_stored() {
+    let (h, a, _) = hub(Engine::Postgres);
+    let mut events = vec![event(1, 100), event(2, 100)];
+    events[1].kind = "order.placed\u{0}".into();
+    let (status, body) = send(&h, Some(&a), "K1", push_body(&events)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("NUL"), "{body}");
+    assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+}
+
+/// Events of terminal `id` from `from` to `to`, as its kiosk would push them.
+fn events_of(from: u64, to: u64) -> Vec<Event> {
+    (from..=to).map(|s| event(s, (s % 500) as i64 + 1)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_without_resending() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite");
+    let sqlite = SqliteHub::open(&path).unwrap();
+    sqlite.import_catalog(&catalog_of(1000)).unwrap();
+    sqlite.set_price("M1", "p0001", Some(1)).unwrap();
+    sqlite.set_listed("M2", "p0002", false).unwrap();
+    let mut catalog = catalog_of(1000);
+    catalog.products.remove(3);
+    sqlite.import_catalog(&catalog).unwrap();
+    // Three kiosks, 100,000 events; the last batch of each is kept as if its answer was lost.
+    let now = Timestamp::now();
+    let terminals = ["K1", "K2", "K3"];
+    let mut tokens = Vec::new();
+    let mut last_batches = Vec::new();
+    for (k, id) in terminals.iter().enumerate() {
+        let token = new_token().unwrap();
+        sqlite.add_terminal(id, &format!("M{}", k % 2 + 1), &token_hash(&token), now).unwrap();
+        tokens.push(token);
+        let terminal = Terminal { id: (*id).into(), market: format!("M{}", k % 2 + 1) };
+        let total = [33_334u64, 33_333, 33_333][k];
+        let mut seq = 0;
+        let mut last = Vec::new();
+        while seq < total {
+            let batch = events_of(seq + 1, (seq + 5000).min(total));
+            seq += batch.len() as u64;
+            last = batch.clone();
+            let outcome = sqlite.push(&terminal, &mut ingest::Batch::of(batch), now).unwrap();
+            assert!(matches!(outcome, PushOutcome::Accepted(_)), "{outcome:?}");
+        }
+        last_batches.push(last);
+    }
+    sqlite.raise_alarm(Some("K1"), "conflict", "event x came back with a different content", now).unwrap();
+    sqlite.raise_alarm(Some("K2"), "gap", "terminal K2 sent event #9", now).unwrap();
+    sqlite.raise_alarm(Some("K2"), "gap", "terminal K2 sent event #9", now).unwrap();
+    sqlite.raise_alarm(None, "note", "cleared before the move", now).unwrap();
+    sqlite.clear_alarm(3, now).unwrap();
+    let expected = sqlite.census().unwrap();
+    assert_eq!(expected.events, 100_000);
+    drop(sqlite);
+
+    let db = ScratchDb::new().unwrap();
+    let pg = postgres::PgHub::open(&db.url).unwrap();
+    let copied = postgres::from_sqlite::migrate(&path, &pg).unwrap();
+    assert_eq!(copied, expected, "counts, high-water marks, sums and the catalog version");
+    assert_eq!(pg.census().unwrap(), expected);
+    // Never twice: the database now holds a hub.
+    let again = postgres::from_sqlite::migrate(&path, &pg).unwrap_err();
+    assert!(again.to_string().contains("already holds a hub"), "{again}");
+    assert_eq!(pg.census().unwrap(), expected);
+
+    // The same answers from both engines: dashboard, catalog pages, marks, pictures.
+    let sqlite = SqliteHub::open(&path).unwrap();
+    assert_eq!(
+        pg.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap(),
+        sqlite.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap()
+    );
+    for (k, id) in terminals.iter().enumerate() {
+        let terminal = Terminal { id: (*id).into(), market: format!("M{}", k % 2 + 1) };
+        for cursor in [0, 17, 500] {
+            assert_eq!(
+                pg.catalog_page(&terminal, cursor, 97, now).unwrap(),
+                sqlite.catalog_page(&terminal, cursor, 97, now).unwrap()
+            );
+        }
+        assert_eq!(pg.high_seq(id).unwrap(), sqlite.high_seq(id).unwrap());
+    }
+    let hash = super::sqlite::sha256_hex(b"picture 7");
+    assert_eq!(pg.picture(&hash).unwrap(), Some(b"picture 7".to_vec()));
+    drop(sqlite);
+
+    // Kiosks go on against the PostgreSQL hub: the batch whose answer was lost comes again and
+    // is acknowledged as duplicate (no 409), then new events are stored, nothing resent.
+    let state = HubState::new(Arc::new(pg), &HubConfig::default()).unwrap();
+    for (k, id) in terminals.iter().enumerate() {
+        let (status, body) = send_following(&state, Some(&tokens[k]), id, push_body(&last_batches[k]), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let r: PushResponse = serde_json::from_value(body).unwrap();
+        assert_eq!((r.stored, r.duplicates), (0, last_batches[k].len() as u64));
+        let high = expected.terminals[k].high_seq;
+        let (status, body) =
+            send_following(&state, Some(&tokens[k]), id, push_body(&events_of(high + 1, high + 10)), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let r: PushResponse = serde_json::from_value(body).unwrap();
+        assert_eq!((r.acked_upto, r.stored, r.duplicates), (high + 10, 10, 0));
+    }
+    let after = state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
+    assert_eq!(after.alarms.len(), 2, "no new alarm: {:?}", after.alarms);
+    // A new alarm is numbered after the copied ones.
+    state.store.raise_alarm(None, "note", "after the move", now).unwrap();
+    let ids: Vec<i64> =
+        state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [1, 2, 4]);
+    drop(state);
+    drop(db);
+}
+
+/// On PostgreSQL with several hub processes, a catalog change holds back every later one until
+/// it commits: a version is never visible before the versions below it, so no cursor passes a
+/// row that is still to come.
+#[test]
+fn on_postgres_a_catalog_change_still_open_elsewhere_holds_back_the_next_so_no_cursor_passes_it() {
+    use warm_core::api::CatalogChange;
+    let db = ScratchDb::new().unwrap();
+    let hub = Arc::new(postgres::PgHub::open(&db.url).unwrap());
+    hub.import_catalog(&catalog_of(2)).unwrap();
+    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+    let mut held = Held::new();
+    let cursor = pull(hub.as_ref(), &terminal, 0, &mut held, 100);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (other, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        // Another hub process in the middle of a catalog change: version taken, not committed.
+        other
+            .batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({});
+                 UPDATE products SET price_fen = 1, version = (
+                     SELECT value FROM counters WHERE name = 'catalog_version') + 1 WHERE id = 'p0000';
+                 UPDATE counters SET value = value + 1 WHERE name = 'catalog_version';",
+                postgres::CATALOG_LOCK
+            ))
+            .await
+            .unwrap();
+        let setter = {
+            let hub = hub.clone();
+            std::thread::spawn(move || hub.set_price("M1", "p0001", Some(7)))
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let waiting: i64 = other
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'warm-hub' AND wait_event_type = 'Lock'",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            if waiting > 0 {
+                break;
+            }
+            assert!(!setter.is_finished(), "the second catalog change went ahead of the open one");
+            assert!(std::time::Instant::now() < deadline, "the second catalog change never waited");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // A kiosk pulling now sees neither change, so its cursor stays before both.
+        let page = hub.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
+        assert!(page.changes.is_empty(), "{page:?}");
+        other.batch_execute("COMMIT").await.unwrap();
+        setter.join().unwrap().unwrap();
+    });
+    let page = hub.catalog_page(&terminal, cursor, 100, Timestamp::now()).unwrap();
+    let got: Vec<(u64, &str)> = page
+        .changes
+        .iter()
+        .map(|c| match c {
+            CatalogChange::Product { version, id, .. } => (*version, id.as_str()),
+            CatalogChange::Assortment { version, product, .. } => (*version, product.as_str()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, [(cursor + 1, "p0000"), (cursor + 2, "p0001")], "both, in the order they were given");
+}

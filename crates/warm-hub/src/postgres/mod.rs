@@ -43,7 +43,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Advisory lock keys (any 64-bit numbers, the same in every hub process).
 const SCHEMA_LOCK: i64 = 0x5741_524d_0000_0001;
-const CATALOG_LOCK: i64 = 0x5741_524d_0000_0002;
+pub(crate) const CATALOG_LOCK: i64 = 0x5741_524d_0000_0002;
 const ALARM_LOCK: i64 = 0x5741_524d_0000_0003;
 
 pub struct PgHub {
@@ -174,6 +174,12 @@ impl PgHub {
             let client = self.pool.get().await?;
             Ok(client.query_one("SELECT coalesce(max(version), 0) FROM warm_hub_schema", &[]).await?.try_get(0)?)
         })
+    }
+
+    /// One statement, for tests that must put a database in a state no hub would.
+    #[doc(hidden)]
+    pub fn execute_for_test(&self, sql: &str) -> Result<(), HubError> {
+        self.wait(async { Ok(self.pool.get().await?.batch_execute(sql).await?) })
     }
 
     async fn push_async(
