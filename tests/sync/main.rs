@@ -8,5 +8,6 @@ mod delivery;
 mod faults;
 mod hub_binary;
 mod locks;
+mod postgres;
 mod refusals;
 mod support;

@@ -6,9 +6,12 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use warm_core::domain::{Lang, OrderLine};
+use warm_hub::config::{Database, db_path};
+use warm_hub::postgres::scratch::ScratchDb;
+use warm_hub::store::HubStore;
 use warm_kiosk::config::Config;
 use warm_kiosk::demo;
 use warm_kiosk::store::{NewOrder, Store};
@@ -33,6 +36,69 @@ impl Drop for Killed {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A story told against both of the hub's engines, as `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_both_engines {
+    ($(#[$attr:meta])* fn $name:ident($engine:ident: Engine) $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                story(Engine::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                story(Engine::Postgres)
+            }
+
+            fn story($engine: Engine) $body
+        }
+    };
+}
+pub(crate) use on_both_engines;
+
+/// Where a test's hub keeps everything: its data folder and, on PostgreSQL, a database of its
+/// own on the test server (see `warm_hub::postgres::scratch`). Every `warm-hub` it runs is
+/// pointed at it; the tests read what the hub stored through the hub's own store.
+pub struct HubHome {
+    pub dir: PathBuf,
+    pub database: Database,
+    store: OnceLock<Arc<dyn HubStore>>,
+    _db: Option<ScratchDb>,
+}
+
+impl HubHome {
+    pub fn new(dir: PathBuf, engine: Engine) -> HubHome {
+        let db = (engine == Engine::Postgres).then(|| ScratchDb::new().unwrap());
+        let database = match &db {
+            Some(db) => Database::Postgres(db.url.clone()),
+            None => Database::Sqlite(db_path(&dir)),
+        };
+        HubHome { dir, database, store: OnceLock::new(), _db: db }
+    }
+
+    /// `--data DIR`, and `--database URL` on PostgreSQL.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec!["--data".to_owned(), self.dir.display().to_string()];
+        if let Database::Postgres(url) = &self.database {
+            args.extend(["--database".to_owned(), url.clone()]);
+        }
+        args
+    }
+
+    pub fn store(&self) -> &dyn HubStore {
+        self.store.get_or_init(|| warm_hub::store::open(&self.database).unwrap()).as_ref()
+    }
+}
+
 /// A `warm-hub serve` child process on a free loopback port.
 pub struct Hub {
     pub child: Child,
@@ -40,9 +106,10 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn start(dir: &Path) -> Hub {
+    pub fn start(home: &HubHome) -> Hub {
         let mut child = Command::new(hub_binary())
-            .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+            .args(home.args())
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -71,43 +138,27 @@ impl Drop for Hub {
     }
 }
 
-pub fn hub_db(dir: &Path) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open_with_flags(
-        dir.join("hub.sqlite"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .unwrap();
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    conn
-}
-
 /// Runs an operator command (`terminal add`, `catalog import`, ...) and returns its stdout.
-pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(hub_binary()).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
+pub fn hub_cli(home: &HubHome, args: &[&str]) -> String {
+    let out = Command::new(hub_binary()).args(home.args()).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "warm-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
-pub fn add_terminal(dir: &Path, id: &str, market: &str) -> String {
-    hub_cli(dir, &["terminal", "add", id, "--market", market]).trim().to_owned()
+pub fn add_terminal(home: &HubHome, id: &str, market: &str) -> String {
+    hub_cli(home, &["terminal", "add", id, "--market", market]).trim().to_owned()
 }
 
 /// What the hub stored for a terminal: (events, distinct ids, max seq, total of order amounts).
-pub fn hub_totals(dir: &Path, terminal: &str) -> (i64, i64, i64, i64) {
-    hub_db(dir)
-        .query_row(
-            "SELECT count(*), count(DISTINCT id), coalesce(max(seq), 0), coalesce(sum(amount_fen), 0)
-             FROM events WHERE terminal = ?1",
-            [terminal],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap()
+pub fn hub_totals(home: &HubHome, terminal: &str) -> (i64, i64, i64, i64) {
+    let census = home.store().census().unwrap();
+    let t = census.terminals.iter().find(|t| t.id == terminal).unwrap();
+    (t.events as i64, t.distinct_ids as i64, t.max_seq as i64, t.amount_fen)
 }
 
-pub fn open_alarms(dir: &Path) -> Vec<String> {
-    let conn = hub_db(dir);
-    let mut stmt = conn.prepare("SELECT kind || ': ' || message FROM alarms WHERE cleared_at IS NULL").unwrap();
-    stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+pub fn open_alarms(home: &HubHome) -> Vec<String> {
+    let dashboard = home.store().dashboard(jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::MAX).unwrap();
+    dashboard.alarms.iter().map(|a| format!("{}: {}", a.kind, a.message)).collect()
 }
 
 /// A kiosk's data folder and config file, talking to `hub_url`.
@@ -229,9 +280,11 @@ pub fn eventually(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
 
 /// A TCP proxy in front of the hub that can lose requests and responses and reset connections.
 /// Its upstream can be changed (the hub restarted on another port) while the kiosk keeps one URL.
+/// With several upstreams it sends each request to the next one in turn (a round-robin load
+/// balancer in front of several hub processes).
 pub struct Proxy {
     pub addr: SocketAddr,
-    pub upstream: Arc<Mutex<SocketAddr>>,
+    pub upstream: Upstreams,
     stop: Arc<AtomicBool>,
     pub stats: Arc<ProxyStats>,
 }
@@ -255,11 +308,27 @@ impl Faults {
     pub const NONE: Faults = Faults { drop_request: 0.0, drop_response: 0.0, reset: 0.0 };
 }
 
+/// The hubs behind a proxy, and which one the next request goes to.
+#[derive(Clone, Default)]
+pub struct Upstreams(Arc<Mutex<(Vec<SocketAddr>, usize)>>);
+
+impl Upstreams {
+    fn next(&self) -> SocketAddr {
+        let mut u = self.0.lock().unwrap();
+        u.1 = (u.1 + 1) % u.0.len();
+        u.0[u.1]
+    }
+}
+
 impl Proxy {
     pub fn start(upstream: SocketAddr, faults: Faults, seed: u64) -> Proxy {
+        Proxy::round_robin(vec![upstream], faults, seed)
+    }
+
+    pub fn round_robin(upstreams: Vec<SocketAddr>, faults: Faults, seed: u64) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let upstream = Arc::new(Mutex::new(upstream));
+        let upstream = Upstreams(Arc::new(Mutex::new((upstreams, 0))));
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(ProxyStats::default());
         let (up, st, stats2) = (upstream.clone(), stop.clone(), stats.clone());
@@ -271,7 +340,7 @@ impl Proxy {
                 }
                 let Ok(client) = client else { continue };
                 n += 1;
-                let upstream = *up.lock().unwrap();
+                let upstream = up.clone();
                 let stats = stats2.clone();
                 let rng = fastrand::Rng::with_seed(seed.wrapping_mul(1_000_003).wrapping_add(n));
                 std::thread::spawn(move || relay(client, upstream, faults, rng, &stats));
@@ -285,7 +354,12 @@ impl Proxy {
     }
 
     pub fn point_to(&self, upstream: SocketAddr) {
-        *self.upstream.lock().unwrap() = upstream;
+        *self.upstream.0.lock().unwrap() = (vec![upstream], 0);
+    }
+
+    /// Upstream `i` has moved (its hub was restarted on another port).
+    pub fn replace(&self, i: usize, upstream: SocketAddr) {
+        self.upstream.0.lock().unwrap().0[i] = upstream;
     }
 }
 
@@ -317,7 +391,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Vec<u8>, usize)> {
     }
 }
 
-fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, mut rng: fastrand::Rng, stats: &ProxyStats) {
+fn relay(client: TcpStream, upstream: Upstreams, faults: Faults, mut rng: fastrand::Rng, stats: &ProxyStats) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
     let mut client = client;
     loop {
@@ -335,7 +409,7 @@ fn relay(client: TcpStream, upstream: SocketAddr, faults: Faults, mut rng: fastr
             stats.dropped_requests.fetch_add(1, Ordering::SeqCst);
             return;
         }
-        let Ok(up) = TcpStream::connect(upstream) else { return };
+        let Ok(up) = TcpStream::connect(upstream.next()) else { return };
         let mut up_writer = up.try_clone().unwrap();
         if up_writer.write_all(&head).and_then(|()| up_writer.write_all(&body)).is_err() {
             return;
