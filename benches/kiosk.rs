@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot go on should stop loudly
 
 use iced::widget::text;
-use iced::{Element, Task, window};
+use iced::{Element, window};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,10 +86,7 @@ fn first_frame(catalog: Option<PathBuf>) {
     iced::application(
         move || App::new(ctx.clone()),
         |app: &mut App, message: Bench| match message {
-            Bench::App(m) => {
-                app.update(m);
-                Task::none()
-            }
+            Bench::App(m) => app.update(m).map(Bench::App),
             Bench::Frame => iced::exit(),
         },
         bench_view,

@@ -5,6 +5,10 @@
 //! Run: `cargo bench --bench scanning` (optionally `-- 5000` for more scans).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/kiosk/tasks.rs"]
+mod tasks;
+use tasks::settle;
+
 use serialport::{SerialPort as _, TTYPort};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -13,13 +17,14 @@ use warm_kiosk::device::scanner::ScannerConfig;
 use warm_kiosk::device::scanner::serial::spawn;
 use warm_kiosk::device::scanner::{ScannerEvent, ScannerLink};
 use warm_kiosk::ui::app::KeyPress;
-use warm_kiosk::ui::volunteer::{Mode, VMsg};
+use warm_kiosk::ui::app::Volunteer;
+use warm_kiosk::ui::screen::pin;
 use warm_kiosk::ui::widget::numpad::Key;
 use warm_kiosk::ui::{App, Message};
 
 fn items(app: &App) -> u32 {
     match app.volunteer() {
-        Some(Mode::Counter(c)) => c.sale.item_count(),
+        Some(Volunteer::Counter(c)) => c.sale.item_count(),
         _ => panic!("not at the counter"),
     }
 }
@@ -34,11 +39,11 @@ fn main() {
     let ctx = warm_kiosk::kiosk::context(config.clone(), dir.path()).unwrap();
     let codes: Vec<String> = ctx.catalog.products.iter().map(|p| p.ean13.clone()).collect();
     let mut app = App::new(ctx);
-    app.update(Message::Key(KeyPress::VolunteerShortcut));
+    settle(&mut app, Message::Key(KeyPress::VolunteerShortcut));
     for d in [2, 4, 6, 8] {
-        app.update(Message::Volunteer(VMsg::PinKey(Key::Digit(d))));
+        settle(&mut app, Message::Pin(pin::Message::Key(Key::Digit(d))));
     }
-    app.update(Message::Volunteer(VMsg::PinOk));
+    settle(&mut app, Message::Pin(pin::Message::Ok));
 
     let mut rx = spawn(config.scanner.clone(), port).unwrap();
     loop {
@@ -62,7 +67,7 @@ fn main() {
                 Err(_) => std::hint::spin_loop(),
             }
         };
-        app.update(Message::Scanner(event));
+        settle(&mut app, Message::Scanner(event));
         let done = written.elapsed();
         assert_eq!(items(&app), before + 1, "scan {i} ({code}) did not reach the sale");
         samples.push(done);

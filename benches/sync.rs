@@ -6,6 +6,11 @@
 //! 2. Hub ingest with 50 terminals pushing at once.
 //! 3. Catalog pull of 1,000 products with pictures (`BIG_CATALOG=/tmp/bigcat/catalog.toml`, made
 //!    by `python3 tools/assets/make_big_catalog.py /tmp/bigcat/catalog.toml`).
+//! 4. On a bad network (issue 16), the sync loop as the kiosk runs it, behind the fault proxy of
+//!    `tests/sync/proxy.rs` with no faults and with 10 % of requests and 30 % of responses lost:
+//!    200 orders placed one by one, commit to acknowledgement (p50/p95); and a fresh kiosk
+//!    pulling the 1,000-product catalog with its pictures (time and bytes). Only this part:
+//!    `cargo bench --bench sync -- network`.
 //!
 //! During the push and the pull a probe measures how long a seniors' order commit would wait
 //! for the kiosk store's write lock (the longest write transaction sync holds).
@@ -28,7 +33,11 @@ use warm_kiosk::sync::Syncer;
 
 #[path = "../tests/sync/hub_binary.rs"]
 mod hub_binary;
+#[path = "../tests/sync/proxy.rs"]
+#[allow(dead_code)] // the tests use all of it, the benchmark some
+mod proxy;
 use hub_binary::hub_binary;
+use proxy::{Faults, Proxy};
 /// Each push and raw insert is measured this many times.
 const RUNS: usize = 9;
 
@@ -186,6 +195,11 @@ fn raw_insert(path: &Path, events: &[Event], checkpoint: bool) -> Duration {
 fn main() {
     let scratch = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
     println!("## Sync benchmark ({})", Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"));
+    // `cargo bench --bench sync -- network`: only part 4.
+    if std::env::args().skip(1).any(|a| a == "network") {
+        bad_network(scratch.path());
+        return;
+    }
 
     // 1. 10,000 orders over loopback vs a raw batch insert, each RUNS times (interleaved, so a
     // busy moment of the machine does not fall on one side only); medians reported.
@@ -216,7 +230,7 @@ fn main() {
                 Syncer::new(&sync_config(&hub.1, &token, *batch), "K1", &store_path, &dir.join("kiosk")).unwrap();
             let probe = LockProbe::start(&store_path);
             let start = Instant::now();
-            let report = syncer.round(Timestamp::now()).unwrap();
+            let report = syncer.round().unwrap();
             times.push(start.elapsed());
             let (wait, tries) = probe.finish();
             push_lock_wait = (push_lock_wait.0.max(wait), push_lock_wait.1 + tries);
@@ -329,7 +343,7 @@ fn main() {
                 Syncer::new(&sync_config(&hub.1, &token, 2000), "K1", &kiosk.join("kiosk.sqlite"), &kiosk).unwrap();
             let probe = LockProbe::start(&kiosk.join("kiosk.sqlite"));
             let start = Instant::now();
-            let report = syncer.round(Timestamp::now()).unwrap();
+            let report = syncer.round().unwrap();
             let took = start.elapsed();
             let (wait, tries) = probe.finish();
             let bytes: u64 =
@@ -348,5 +362,160 @@ fn main() {
             let catalog = syncer.store().synced_catalog().unwrap().unwrap();
             assert_eq!(catalog.products.len(), 1000);
         }
+    }
+
+    // 4. A bad network, side by side with a clean one (the same proxy with no faults).
+    bad_network(scratch.path());
+}
+
+/// The sync loop of a kiosk in this process (as the window runs it), until the guard drops.
+struct Loop {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Loop {
+    fn start(
+        config: SyncConfig,
+        kiosk: &Path,
+        waker: &warm_kiosk::sync::Waker,
+        updates: std::sync::mpsc::Sender<warm_kiosk::sync::Update>,
+    ) -> Loop {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, kiosk, waker) = (stop.clone(), kiosk.to_owned(), waker.clone());
+        let thread = std::thread::spawn(move || {
+            warm_kiosk::sync::run_loop_with(
+                &waker,
+                &config,
+                "K1",
+                &kiosk.join("kiosk.sqlite"),
+                &kiosk,
+                |u| {
+                    let _ = updates.send(u);
+                },
+                || flag.load(std::sync::atomic::Ordering::SeqCst),
+            )
+        });
+        Loop { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Loop {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64()
+}
+
+fn bad_network(scratch: &Path) {
+    let links = [("clean", Faults::NONE), ("lossy (10 % requests, 30 % responses lost, 5 % resets)", Faults::LOSSY)];
+    let interval = SyncConfig::default().interval_seconds;
+    println!(
+        "### On a bad network (default [sync] config: interval {interval} s, pictures {} at a time)",
+        warm_kiosk::sync::pictures::AT_ONCE
+    );
+
+    // Order commit (durable, synchronous=FULL, as the kiosk commits) to the hub's acknowledgement
+    // (the outbox row dropped), one order at a time with the kiosk's waker called after each
+    // commit, a random pause of 0-100 ms between orders.
+    let orders = 200;
+    let catalog = demo::catalog().unwrap().catalog;
+    let mut slots = Config::default().slot_policy();
+    slots.orders_per_slot = u32::MAX;
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let mut rng = fastrand::Rng::with_seed(16);
+    for (i, (name, faults)) in links.iter().enumerate() {
+        let dir = scratch.join(format!("acks-{i}"));
+        let hub_dir = dir.join("hub");
+        let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
+        let hub = start_hub(&hub_dir);
+        let proxy = Proxy::start(hub.1.trim_start_matches("http://").parse().unwrap(), *faults, 16);
+        let kiosk = dir.join("kiosk");
+        let waker = warm_kiosk::sync::Waker::new();
+        let (tx, _updates) = std::sync::mpsc::channel();
+        let mut store = Store::open(&kiosk.join("kiosk.sqlite")).unwrap();
+        let sync = Loop::start(sync_config(&proxy.url(), &token, 5000), &kiosk, &waker, tx);
+        let mut times = Vec::with_capacity(orders);
+        for k in 0..orders {
+            let p = &catalog.products[k % catalog.products.len()];
+            let new = NewOrder {
+                id: uuid::Uuid::now_v7(),
+                terminal: "K1".into(),
+                lang: Lang::Zh,
+                household: None,
+                lines: vec![OrderLine::of(p, 1)],
+            };
+            let start = Instant::now();
+            store.place_order(new, Timestamp::now(), &slots, &tz, |_| Vec::new()).unwrap();
+            waker.wake();
+            while store.outbox_len().unwrap() > 0 {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            times.push(start.elapsed());
+            std::thread::sleep(Duration::from_millis(rng.u64(0..100)));
+        }
+        drop(sync);
+        times.sort();
+        let s = &proxy.stats;
+        println!(
+            "order commit -> acknowledged by the hub, {orders} orders one by one, {name}: p50 {:.3} s, p95 {:.3} s, max {:.3} s ({} requests and {} responses lost, {} resets)",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times[times.len() - 1].as_secs_f64(),
+            s.dropped_requests.load(std::sync::atomic::Ordering::SeqCst),
+            s.dropped_responses.load(std::sync::atomic::Ordering::SeqCst),
+            s.resets.load(std::sync::atomic::Ordering::SeqCst),
+        );
+    }
+
+    // A fresh kiosk pulling the big catalog with its pictures through each link, until its
+    // catalog has every product (a page is applied only when its pictures are on disk).
+    let Ok(path) = std::env::var("BIG_CATALOG") else {
+        println!("fresh catalog pull on a bad network: skipped (set BIG_CATALOG)");
+        return;
+    };
+    let dir = scratch.join("fresh");
+    let hub_dir = dir.join("hub");
+    let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
+    hub_cli(&hub_dir, &["catalog", "import", &path]);
+    let hub = start_hub(&hub_dir);
+    let expected = 1000;
+    let mut clean_time = None;
+    for (i, (name, faults)) in links.iter().enumerate() {
+        let proxy = Proxy::start(hub.1.trim_start_matches("http://").parse().unwrap(), *faults, 61);
+        let kiosk = dir.join(format!("kiosk-{i}"));
+        let (tx, updates) = std::sync::mpsc::channel();
+        let start = Instant::now();
+        let sync = Loop::start(sync_config(&proxy.url(), &token, 5000), &kiosk, &warm_kiosk::sync::Waker::new(), tx);
+        let mut bytes = (0, 0);
+        loop {
+            match updates.recv_timeout(Duration::from_secs(600)).expect("the pull made no progress for 10 minutes") {
+                warm_kiosk::sync::Update::Status(s) => bytes = (s.bytes_sent, s.bytes_received),
+                warm_kiosk::sync::Update::Catalog(c, _) if c.products.len() >= expected => break,
+                warm_kiosk::sync::Update::Catalog(..) => {}
+            }
+        }
+        let took = start.elapsed();
+        drop(sync);
+        let pictures = std::fs::read_dir(kiosk.join("pictures")).unwrap().count();
+        let ratio = clean_time.map_or(String::new(), |c: Duration| {
+            format!(" = {:.2}x the clean link", took.as_secs_f64() / c.as_secs_f64())
+        });
+        println!(
+            "fresh kiosk pulls {expected} products and {pictures} pictures, {name}: {:.2} s{ratio}; {:.1} MB received, {} bytes sent ({} requests and {} responses lost)",
+            took.as_secs_f64(),
+            bytes.1 as f64 / 1e6,
+            bytes.0,
+            proxy.stats.dropped_requests.load(std::sync::atomic::Ordering::SeqCst),
+            proxy.stats.dropped_responses.load(std::sync::atomic::Ordering::SeqCst),
+        );
+        clean_time.get_or_insert(took);
     }
 }

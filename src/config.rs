@@ -44,7 +44,8 @@ pub struct SyncConfig {
     pub token: String,
     /// Seconds between sync rounds while everything works.
     pub interval_seconds: u64,
-    /// The longest wait between retries while the hub cannot be reached (backoff doubles up to it).
+    /// The longest wait between catalog pulls while the hub cannot be reached (backoff doubles up
+    /// to it). Pushes retry at least every interval, and at once when an order is placed.
     pub max_backoff_seconds: u64,
     /// Seconds one request may take before it counts as failed.
     pub timeout_seconds: u64,
@@ -152,78 +153,102 @@ impl Default for IdleConfig {
 pub enum ConfigError {
     #[error("cannot read config file {path}: {reason}")]
     Read { path: PathBuf, reason: std::io::Error },
-    #[error("config file {path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("config file {path}: {problem}")]
+    Invalid { path: PathBuf, problem: ConfigProblem },
+}
+
+/// What is wrong with a config text, in words for the person editing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigProblem {
+    /// Not TOML, an unknown key or a wrong type: the line and key as the parser names them.
+    #[error("{0}")]
+    Syntax(String),
+    /// A value the kiosk cannot work with.
+    #[error("{key}: {why}")]
+    Value { key: &'static str, why: String },
+    #[error(transparent)]
+    Printer(#[from] crate::device::printer::config::PrinterConfigError),
+    #[error(transparent)]
+    Weighed(#[from] warm_core::domain::scan::LayoutError),
+}
+
+fn bad(key: &'static str, why: impl Into<String>) -> ConfigProblem {
+    ConfigProblem::Value { key, why: why.into() }
 }
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text =
             std::fs::read_to_string(path).map_err(|reason| ConfigError::Read { path: path.to_owned(), reason })?;
-        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+        Config::parse(&text).map_err(|problem| ConfigError::Invalid { path: path.to_owned(), problem })
     }
 
     /// Parses and checks a config text; the message names the line and key at fault.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
+    pub fn parse(text: &str) -> Result<Config, ConfigProblem> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigProblem::Syntax(e.to_string().trim_end().to_owned()))?;
         config.check()?;
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), ConfigProblem> {
         if self.terminal_id.is_empty() || !self.terminal_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(format!("terminal_id = {:?}: use letters, digits and '-' only", self.terminal_id));
+            return Err(bad("terminal_id", format!("{:?}: use letters, digits and '-' only", self.terminal_id)));
         }
         self.time_zone()?;
         if !(0.5..=3.0).contains(&self.scale) {
-            return Err(format!("scale = {}: must be between 0.5 and 3.0", self.scale));
+            return Err(bad("scale", format!("{}: must be between 0.5 and 3.0", self.scale)));
         }
         let s = &self.slots;
         if s.minutes == 0 || s.orders_per_slot == 0 {
-            return Err("slots.minutes and slots.orders_per_slot must be at least 1".into());
+            return Err(bad("slots", "slots.minutes and slots.orders_per_slot must be at least 1"));
         }
         if s.opens >= s.closes {
-            return Err(format!("slots.opens ({}) must be before slots.closes ({})", s.opens, s.closes));
+            return Err(bad("slots.opens", format!("{} must be before slots.closes ({})", s.opens, s.closes)));
         }
         self.printer.check()?;
         if self.idle.ask_after_seconds == 0 || self.idle.clear_after_seconds == 0 {
-            return Err("idle.ask_after_seconds and idle.clear_after_seconds must be at least 1".into());
+            return Err(bad("idle", "idle.ask_after_seconds and idle.clear_after_seconds must be at least 1"));
         }
         let y = &self.sync;
         if !(y.hub_url.is_empty() || y.hub_url.starts_with("http://") || y.hub_url.starts_with("https://")) {
-            return Err(format!("sync.hub_url = {:?}: must start with http:// or https://", y.hub_url));
+            return Err(bad("sync.hub_url", format!("{:?}: must start with http:// or https://", y.hub_url)));
         }
         if !y.hub_url.is_empty() && y.token.is_empty() {
-            return Err("sync.token is empty: run `warm-hub terminal add` and put its token here".into());
+            return Err(bad("sync.token", "empty: run `warm-hub terminal add` and put its token here"));
         }
         if y.interval_seconds == 0 || y.timeout_seconds == 0 || y.batch_events == 0 || y.catalog_page == 0 {
-            return Err(
-                "sync.interval_seconds, timeout_seconds, batch_events and catalog_page must be at least 1".into()
-            );
+            return Err(bad(
+                "sync",
+                "interval_seconds, timeout_seconds, batch_events and catalog_page must be at least 1",
+            ));
         }
         if y.batch_events as usize > warm_core::api::MAX_BATCH_EVENTS || y.catalog_page > warm_core::api::MAX_PAGE {
-            return Err(format!(
-                "sync.batch_events is at most {} and sync.catalog_page at most {}",
-                warm_core::api::MAX_BATCH_EVENTS,
-                warm_core::api::MAX_PAGE
+            return Err(bad(
+                "sync",
+                format!(
+                    "batch_events is at most {} and catalog_page at most {}",
+                    warm_core::api::MAX_BATCH_EVENTS,
+                    warm_core::api::MAX_PAGE
+                ),
             ));
         }
         let sc = &self.scanner;
         if sc.baud == 0 || !(5..=8).contains(&sc.data_bits) || !(1..=2).contains(&sc.stop_bits) {
-            return Err("scanner: baud must be above 0, data_bits 5–8, stop_bits 1 or 2".into());
+            return Err(bad("scanner", "baud must be above 0, data_bits 5–8, stop_bits 1 or 2"));
         }
         if sc.retry_seconds == 0 || sc.max_line_bytes < 16 || sc.wedge_key_gap_ms == 0 {
-            return Err("scanner: retry_seconds and wedge_key_gap_ms at least 1, max_line_bytes at least 16".into());
+            return Err(bad("scanner", "retry_seconds and wedge_key_gap_ms at least 1, max_line_bytes at least 16"));
         }
         sc.weighed.check()?;
         if !warm_core::domain::pin::valid_hash(&self.volunteer.pin_hash) {
-            return Err("volunteer.pin_hash is not an argon2 hash: make one with `warm-kiosk pin`".into());
+            return Err(bad("volunteer.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin`"));
         }
         Ok(())
     }
 
-    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, String> {
-        jiff::tz::TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone = {:?}: {e}", self.time_zone))
+    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, ConfigProblem> {
+        jiff::tz::TimeZone::get(&self.time_zone).map_err(|e| bad("time_zone", format!("{:?}: {e}", self.time_zone)))
     }
 
     pub fn slot_policy(&self) -> SlotPolicy {
@@ -270,30 +295,30 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = Config::parse("terminal_id = \"K2\"\nprinter_speed = 3\n").unwrap_err();
+        let err = Config::parse("terminal_id = \"K2\"\nprinter_speed = 3\n").unwrap_err().to_string();
         assert!(err.contains("printer_speed"), "{err}");
         assert!(err.contains("line 2"), "{err}");
-        let err = Config::parse("[slots]\nminuets = 30\n").unwrap_err();
+        let err = Config::parse("[slots]\nminuets = 30\n").unwrap_err().to_string();
         assert!(err.contains("minuets"), "{err}");
     }
 
     #[test]
     fn wrong_type_is_named() {
-        let err = Config::parse("[slots]\norders_per_slot = \"many\"\n").unwrap_err();
+        let err = Config::parse("[slots]\norders_per_slot = \"many\"\n").unwrap_err().to_string();
         assert!(err.contains("orders_per_slot"), "{err}");
-        let err = Config::parse("[idle]\nask_after_seconds = -5\n").unwrap_err();
+        let err = Config::parse("[idle]\nask_after_seconds = -5\n").unwrap_err().to_string();
         assert!(err.contains("ask_after_seconds"), "{err}");
     }
 
     #[test]
     fn printer_keys_are_named() {
-        let err = Config::parse("[printer]\nbaud_rate = 9600\n").unwrap_err();
+        let err = Config::parse("[printer]\nbaud_rate = 9600\n").unwrap_err().to_string();
         assert!(err.contains("baud_rate"), "{err}");
-        let err = Config::parse("[printer]\nbaud = \"fast\"\n").unwrap_err();
+        let err = Config::parse("[printer]\nbaud = \"fast\"\n").unwrap_err().to_string();
         assert!(err.contains("baud"), "{err}");
-        let err = Config::parse("[printer]\nflow_control = \"dtr\"\n").unwrap_err();
+        let err = Config::parse("[printer]\nflow_control = \"dtr\"\n").unwrap_err().to_string();
         assert!(err.contains("flow_control") || err.contains("dtr"), "{err}");
-        let err = Config::parse("[printer]\nkind = \"serial\"\nport = \"\"\n").unwrap_err();
+        let err = Config::parse("[printer]\nkind = \"serial\"\nport = \"\"\n").unwrap_err().to_string();
         assert!(err.contains("printer.port"), "{err}");
         let c = Config::parse("[printer]\nkind = \"tcp\"\nhost = \"10.0.0.9\"\npaper = \"58mm\"\n").unwrap();
         assert_eq!(c.printer.profile().paper, warm_core::receipt::Paper::Mm58);
@@ -301,10 +326,10 @@ mod tests {
 
     #[test]
     fn bad_values_are_explained() {
-        assert!(Config::parse("time_zone = \"Mars/Olympus\"").unwrap_err().contains("time_zone"));
-        assert!(Config::parse("[slots]\nopens = \"19:00\"").unwrap_err().contains("slots.opens"));
-        assert!(Config::parse("terminal_id = \"K 1\"").unwrap_err().contains("terminal_id"));
-        assert!(Config::parse("scale = 9.0").unwrap_err().contains("scale"));
+        assert!(Config::parse("time_zone = \"Mars/Olympus\"").unwrap_err().to_string().contains("time_zone"));
+        assert!(Config::parse("[slots]\nopens = \"19:00\"").unwrap_err().to_string().contains("slots.opens"));
+        assert!(Config::parse("terminal_id = \"K 1\"").unwrap_err().to_string().contains("terminal_id"));
+        assert!(Config::parse("scale = 9.0").unwrap_err().to_string().contains("scale"));
     }
 
     #[test]

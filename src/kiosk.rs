@@ -20,7 +20,7 @@ pub enum StartError {
     #[error("order store: {0}")]
     Store(StoreError),
     #[error("config: {0}")]
-    Config(String),
+    Config(#[from] crate::config::ConfigProblem),
     #[error("the print worker thread could not start: {0}")]
     Printer(String),
 }
@@ -56,7 +56,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
             None => crate::demo::catalog()?,
         },
     };
-    let time_zone = config.time_zone().map_err(StartError::Config)?;
+    let time_zone = config.time_zone()?;
     let pictures = Pictures::load(&catalog, &pictures, config.scale);
     let store = Arc::new(Mutex::new(store));
     // Slips committed before a crash or a printer fault print now, in order, on the worker.

@@ -44,6 +44,21 @@ impl Store {
         // IMMEDIATE takes the write lock up front, so two terminals' processes sharing a file
         // (or a stray tool) can never interleave between reading the slot counts and inserting.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The id is made once per confirmation: a commit retried after it went through (a second
+        // tap, an answer lost) is the same order, not a second one.
+        if let Some(order) = read_order(&tx, new.id)? {
+            let print_job: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM print_jobs WHERE order_id = ?1 AND kind = 'pickup_slip'",
+                    [order.id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let print_job = print_job
+                .and_then(|id| id.parse().ok())
+                .ok_or_else(|| StoreError::Decode(format!("order {} has no pickup slip", order.number)))?;
+            return Ok(Placed { order, print_job });
+        }
         let seq = next_in_sequence(&tx, &format!("order_seq:{}", new.terminal))?;
         let mut count_error = None;
         let slot = slots.choose(now, tz, |start| {
@@ -220,4 +235,33 @@ pub(super) fn read_order(conn: &rusqlite::Connection, id: Uuid) -> Result<Option
         lang: if lang == "en" { Lang::En } else { Lang::Zh },
         lines,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_retried_with_the_same_id_is_the_same_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        let catalog = crate::demo::catalog().unwrap().catalog;
+        let product = &catalog.products[0];
+        let new = || NewOrder {
+            id: Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_0000_0001),
+            terminal: "K1".into(),
+            lang: Lang::Zh,
+            household: None,
+            lines: vec![OrderLine::of(product, 2)],
+        };
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let (now, slots) = (Timestamp::now(), crate::config::Config::default().slot_policy());
+        let first = store.place_order(new(), now, &slots, &tz, |_| b"slip".to_vec()).unwrap();
+        let again = store.place_order(new(), now, &slots, &tz, |_| b"slip".to_vec()).unwrap();
+        assert_eq!((first.order.number, first.print_job), (again.order.number, again.print_job));
+        let count = |table: &str| -> i64 {
+            store.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!((count("orders"), count("print_jobs"), count("outbox"), count("stock_movements")), (1, 1, 1, 1));
+    }
 }

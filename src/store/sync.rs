@@ -79,6 +79,50 @@ impl Store {
         Ok(self.conn.execute("DELETE FROM outbox WHERE seq <= ?1", [acked_upto as i64])?)
     }
 
+    /// The newest event in the outbox (0: none). Cheap (the outbox's key): the sync loop asks it
+    /// every second to notice events committed by anyone, even without a wake.
+    pub fn outbox_max_seq(&self) -> Result<u64> {
+        let seq: Option<i64> = self.conn.query_row("SELECT max(seq) FROM outbox", [], |r| r.get(0))?;
+        Ok(seq.unwrap_or(0).max(0) as u64)
+    }
+
+    /// How many orders wait in the outbox (the other events are payments, prints, stock moves).
+    pub fn orders_waiting(&self) -> Result<u64> {
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM outbox WHERE kind = 'order.placed'", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Sets (`Some`) or removes (`None`) sync state values and adds to counters, in one
+    /// transaction, so what a sync pass did is recorded whole or not at all.
+    pub fn update_sync_state(&mut self, set: &[(&str, Option<&str>)], add: &[(&str, u64)]) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (key, value) in set {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                    params![key, v],
+                )?,
+                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+            };
+        }
+        for (key, n) in add.iter().filter(|(_, n)| *n > 0) {
+            let n = i64::try_from(*n).unwrap_or(i64::MAX);
+            tx.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + ?2",
+                params![key, n],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A counter kept by [`Store::update_sync_state`] (0 if never counted).
+    pub fn sync_counter(&self, key: &str) -> Result<u64> {
+        Ok(self.sync_value(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
     pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }

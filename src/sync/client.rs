@@ -1,12 +1,19 @@
-//! The terminal's HTTP client for the hub: blocking `ureq` on the sync thread.
+//! The terminal's HTTP client for the hub: blocking `ureq` on the sync threads.
 //!
-//! Why ureq and not reqwest/hyper: sync runs on its own thread and does one request at a time, in
-//! order; a small blocking client keeps that code straight-line (no second async runtime next to
-//! iced's), builds in seconds, and its timeouts are per call. The hub uses axum/tokio because a
-//! server must serve many terminals at once; the terminal has no such need.
+//! Why ureq and not reqwest/hyper: sync runs on its own threads and each does one request at a
+//! time, in order (pictures a few at a time); a small blocking client keeps that code
+//! straight-line (no second async runtime next to iced's), builds in seconds, and its timeouts
+//! are per call. The hub uses axum/tokio because a server must serve many terminals at once.
+//!
+//! Every request here is idempotent (pushes by design, pulls by cursor, pictures by hash), so a
+//! failed one may simply be sent again: [`with_retries`]. Each request's body bytes and whether
+//! it got through are counted in the loop's [`Meter`].
 
 use super::SyncError;
+use super::meter::Meter;
 use crate::config::SyncConfig;
+use std::io::Read as _;
+use std::sync::Arc;
 use std::time::Duration;
 use ureq::Agent;
 use warm_core::api::{self, ApiError, CatalogPage, PushResponse};
@@ -16,13 +23,46 @@ pub struct Client {
     base: String,
     terminal: String,
     auth: String,
+    meter: Arc<Meter>,
 }
 
 /// Pictures larger than this are refused (a product photo is a few hundred KB).
 const MAX_PICTURE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Tries of one request in a pass, while it fails for a reason that may pass (network, a hub in
+/// trouble); a refusal is never retried.
+pub const ATTEMPTS: u32 = 5;
+
+/// The pause before try `attempt + 1` (attempt 0 is the first retry): 25 ms, doubling, at most
+/// 2 s, each drawn from its upper half so kiosks that failed together do not retry together.
+/// Short: on a lossy link the next try usually gets through (a lost answer is known at once when
+/// the connection closes), and a hub that is away is left to the loop's back-off.
+pub fn pause(attempt: u32) -> Duration {
+    let full = Duration::from_millis(25).saturating_mul(1 << attempt.min(7)).min(Duration::from_secs(2));
+    let half = full / 2;
+    half + Duration::from_millis(getrandom::u64().unwrap_or(0) % (half.as_millis() as u64 + 1))
+}
+
+/// Runs `f` until it succeeds, fails for good, or has failed [`ATTEMPTS`] times in a row;
+/// `f` returns whether the failed try still moved something (then the count starts again).
+pub fn with_retries<T>(mut f: impl FnMut() -> Result<T, (SyncError, bool)>) -> Result<T, SyncError> {
+    let mut failed = 0;
+    loop {
+        match f() {
+            Ok(v) => return Ok(v),
+            Err((e, progress)) => {
+                failed = if progress { 1 } else { failed + 1 };
+                if !e.is_transient() || failed >= ATTEMPTS {
+                    return Err(e);
+                }
+                std::thread::sleep(pause(failed - 1));
+            }
+        }
+    }
+}
+
 impl Client {
-    pub fn new(config: &SyncConfig, terminal: &str) -> Client {
+    pub fn new(config: &SyncConfig, terminal: &str, meter: Arc<Meter>) -> Client {
         let timeout = Duration::from_secs(config.timeout_seconds);
         let agent = Agent::new_with_config(
             Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build(),
@@ -32,29 +72,74 @@ impl Client {
             base: config.hub_url.trim_end_matches('/').to_owned(),
             terminal: terminal.to_owned(),
             auth: api::bearer(&config.token),
+            meter,
         }
     }
 
-    fn answer(mut response: ureq::http::Response<ureq::Body>, limit: u64) -> Result<Vec<u8>, SyncError> {
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| SyncError::Offline(format!("reading the hub's answer: {e}")))?;
-        if (200..300).contains(&status) {
+    pub fn meter(&self) -> &Arc<Meter> {
+        &self.meter
+    }
+
+    /// The request failed on the way: the next step is to check the hub and its address.
+    fn unreachable(&self, e: &ureq::Error) -> SyncError {
+        self.meter.outcome(false);
+        SyncError::Offline(format!(
+            "{e} (is the hub running, and are the address and port in [sync] hub_url = \"{}\" right?)",
+            self.base
+        ))
+    }
+
+    /// Reads the answer's body (counting every byte that arrived) and turns a refusal into words
+    /// that name what to check.
+    fn answer(&self, mut response: ureq::http::Response<ureq::Body>, limit: u64) -> Result<Vec<u8>, SyncError> {
+        let status = response.status();
+        let mut reader = response.body_mut().with_config().limit(limit).reader();
+        let mut body = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.meter.received(n as u64);
+                    body.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.meter.outcome(false);
+                    return Err(SyncError::Offline(format!("reading the hub's answer: {e}")));
+                }
+            }
+        }
+        self.meter.outcome(true);
+        if status.is_success() {
             return Ok(body);
         }
+        let code = status.as_u16();
         let refusal: Option<ApiError> = serde_json::from_slice(&body).ok();
         let (error, message, acked_upto) = match refusal {
             Some(r) => (r.error, r.message, r.acked_upto),
-            None => (String::new(), String::from_utf8_lossy(&body).chars().take(200).collect(), None),
+            None => {
+                let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+                let reason = status.canonical_reason().unwrap_or("no reason given");
+                (String::new(), if text.trim().is_empty() { reason.to_owned() } else { text }, None)
+            }
         };
-        if status >= 500 {
-            Err(SyncError::Server { status, message })
+        let hint = match code {
+            401 => {
+                " (check [sync] token in the config file: it is the token `warm-hub terminal add` printed for this terminal)"
+            }
+            403 => " (this token is another terminal's: check terminal_id and [sync] token in the config file)",
+            // Not the hub's own answer: the address leads somewhere else (a `/v1` too many?).
+            404 if error.is_empty() => {
+                " (check [sync] hub_url in the config file: the hub's address and port only, e.g. http://192.168.1.10:7878, without /v1)"
+            }
+            _ => "",
+        };
+        let message = format!("{message}{hint}");
+        if code >= 500 {
+            Err(SyncError::Server { status: code, message })
         } else {
-            Err(SyncError::Refused { status, error, message, acked_upto })
+            Err(SyncError::Refused { status: code, error, message, acked_upto })
         }
     }
 
@@ -69,10 +154,12 @@ impl Client {
         if let Some(seq) = follows {
             request = request.header(api::FOLLOWS_SEQ, seq.to_string());
         }
-        let response = request.send(body).map_err(|e| SyncError::Offline(e.to_string()))?;
-        let body = Self::answer(response, 1024 * 1024)?;
+        // Counted as sent when it is handed to the network: a body lost on the way still cost it.
+        self.meter.sent(body.len() as u64);
+        let response = request.send(body).map_err(|e| self.unreachable(&e))?;
+        let body = self.answer(response, 1024 * 1024)?;
         serde_json::from_slice(&body)
-            .map_err(|e| SyncError::Server { status: 200, message: format!("bad answer: {e}") })
+            .map_err(|e| SyncError::Server { status: 200, message: format!("bad answer to a push: {e}") })
     }
 
     pub fn catalog_page(&self, cursor: u64, limit: u32) -> Result<CatalogPage, SyncError> {
@@ -81,9 +168,10 @@ impl Client {
             .get(format!("{}{}", self.base, api::catalog_path(&self.terminal, cursor, limit)))
             .header("Authorization", &self.auth)
             .call()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        let body = Self::answer(response, 64 * 1024 * 1024)?;
-        serde_json::from_slice(&body).map_err(|e| SyncError::Server { status: 200, message: format!("bad page: {e}") })
+            .map_err(|e| self.unreachable(&e))?;
+        let body = self.answer(response, 64 * 1024 * 1024)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| SyncError::Server { status: 200, message: format!("bad catalog page: {e}") })
     }
 
     pub fn picture(&self, hash: &str) -> Result<Vec<u8>, SyncError> {
@@ -92,7 +180,55 @@ impl Client {
             .get(format!("{}{}", self.base, api::picture_path(hash)))
             .header("Authorization", &self.auth)
             .call()
-            .map_err(|e| SyncError::Offline(e.to_string()))?;
-        Self::answer(response, MAX_PICTURE_BYTES)
+            .map_err(|e| self.unreachable(&e))?;
+        self.answer(response, MAX_PICTURE_BYTES)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_are_short_jittered_and_doubling() {
+        for attempt in 0..10 {
+            let full = Duration::from_millis(25 << attempt.min(7)).min(Duration::from_secs(2));
+            let p = pause(attempt);
+            assert!(p >= full / 2 && p <= full, "{attempt}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn retries_stop_on_a_refusal_or_after_attempts_in_a_row_without_progress() {
+        let offline = || SyncError::Offline("lost".into());
+        let mut tries = 0;
+        let r: Result<(), _> = with_retries(|| {
+            tries += 1;
+            Err((offline(), false))
+        });
+        assert!(r.is_err());
+        assert_eq!(tries, ATTEMPTS);
+        let mut tries = 0;
+        let r: Result<(), _> = with_retries(|| {
+            tries += 1;
+            Err((
+                SyncError::Refused { status: 409, error: "conflict".into(), message: String::new(), acked_upto: None },
+                false,
+            ))
+        });
+        assert!(r.is_err());
+        assert_eq!(tries, 1, "a refusal is not retried");
+        // A try that failed after moving something starts the count again.
+        let mut tries = 0;
+        let r = with_retries(|| {
+            tries += 1;
+            match tries {
+                1..=3 => Err((offline(), false)),
+                4 => Err((offline(), true)),
+                5..=7 => Err((offline(), false)),
+                _ => Ok(tries),
+            }
+        });
+        assert_eq!(r.unwrap(), 8);
     }
 }

@@ -5,18 +5,39 @@
 //!
 //! One loop per terminal: whoever syncs holds an exclusive lock on `sync.lock` in the data
 //! folder (the kernel releases it if the process dies, even by `kill -9`).
+//!
+//! Built for a bad network (issue 16): pushing and pulling run on their own threads with their
+//! own back-off, so a catalog or picture that will not come never holds an order back; a push
+//! starts as soon as the kiosk commits an order ([`Waker`]) and at least every interval; every
+//! request is idempotent and retried a few times with short jittered pauses before a pass counts
+//! as failed; pictures come a few at a time and a page is applied as soon as its own pictures
+//! are on disk; nothing that arrived is fetched again. What happened is kept in the store for the
+//! corner of the screen ([`SyncStatus`], [`corner_lines`]) and `warm-kiosk sync status`.
 
 pub mod client;
+pub mod meter;
+pub mod pictures;
+pub mod status;
+mod waker;
+
+pub use meter::Meter;
+pub use status::{Link, LinkRecord, Problem, SyncStatus, corner_lines};
+pub use waker::Waker;
 
 use crate::config::SyncConfig;
 use crate::store::{Store, StoreError};
-use client::Client;
+use client::{Client, with_retries};
 use jiff::Timestamp;
-use sha2::{Digest, Sha256};
+use status::keys;
+use std::collections::{HashSet, VecDeque};
 use std::fs::File;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use waker::Signal;
+use warm_core::api::{CatalogChange, CatalogPage};
 use warm_core::catalog_file::PictureSource;
 use warm_core::domain::Catalog;
 
@@ -28,6 +49,9 @@ const SMALLEST_BATCH: usize = 50;
 /// A push answered within this doubles the next one (up to `batch_events`); a slower one halves it,
 /// so a slow market uplink sends pushes it can carry well inside the request timeout.
 const QUICK_ANSWER: Duration = Duration::from_secs(2);
+/// How often a waiting push looks for events committed without a wake (by the print worker,
+/// another process): the wake is the fast way, this the safety net.
+const NOTICE: Duration = Duration::from_secs(1);
 
 /// The size of the next push after one of `size` events was answered in `took`.
 fn next_batch_size(size: usize, took: Duration, cap: usize) -> usize {
@@ -35,7 +59,7 @@ fn next_batch_size(size: usize, took: Duration, cap: usize) -> usize {
     next.clamp(SMALLEST_BATCH.min(cap), cap)
 }
 
-/// Why a sync round stopped. `Clone` so it can travel in UI messages.
+/// Why a sync pass stopped. `Clone` so it can travel in UI messages. Each says what to check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SyncError {
     #[error("no hub is configured ([sync] hub_url is empty)")]
@@ -44,7 +68,7 @@ pub enum SyncError {
     Offline(String),
     #[error("the hub had a problem ({status}): {message}")]
     Server { status: u16, message: String },
-    #[error("the hub refused ({status} {error}): {message}")]
+    #[error("the hub refused ({status}{}): {message}", code(.error))]
     Refused { status: u16, error: String, message: String, acked_upto: Option<u64> },
     #[error("another sync of this terminal is running (lock {0})")]
     Busy(String),
@@ -53,6 +77,11 @@ pub enum SyncError {
     Store(StoreError),
     #[error("{0}")]
     Local(String),
+}
+
+/// The hub's error code after the status, when it gave one.
+fn code(error: &str) -> String {
+    if error.is_empty() { String::new() } else { format!(" {error}") }
 }
 
 impl From<StoreError> for SyncError {
@@ -66,8 +95,12 @@ impl SyncError {
     pub fn is_transient(&self) -> bool {
         matches!(self, SyncError::Offline(_) | SyncError::Server { .. } | SyncError::Store(StoreError::Busy(_)))
     }
-}
 
+    /// Retrying alone will not help: the corner asks for a person.
+    pub fn needs_help(&self) -> bool {
+        !self.is_transient() && !matches!(self, SyncError::Busy(_))
+    }
+}
 /// The exclusive right to sync this terminal, held until dropped.
 pub struct SyncLock {
     _file: File,
@@ -100,7 +133,7 @@ pub fn pictures_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("pictures")
 }
 
-/// What one round did.
+/// What a pass or a round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RoundReport {
     pub pushed: u64,
@@ -110,16 +143,24 @@ pub struct RoundReport {
     pub pictures_fetched: u64,
 }
 
-/// What the screen (or `sync status`) shows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SyncStatus {
-    pub configured: bool,
-    pub online: bool,
-    pub waiting: u64,
-    pub last_ok: Option<Timestamp>,
-    pub problem: Option<String>,
-    /// The hub refused our data (conflict, gap, token): retrying alone will not help; a person must.
-    pub needs_help: bool,
+impl RoundReport {
+    /// Something reached the hub or arrived from it.
+    pub fn moved(&self) -> bool {
+        self.pushed + self.duplicates + self.catalog_changes + self.pictures_fetched > 0
+    }
+}
+
+/// One push or pull: what it did, and why it stopped early if it did (what it did stays done).
+#[derive(Debug, Clone, Default)]
+pub struct Pass {
+    pub report: RoundReport,
+    pub error: Option<SyncError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Push,
+    Pull,
 }
 
 pub struct Syncer {
@@ -130,11 +171,25 @@ pub struct Syncer {
     page: u32,
     /// Whether this process has checked that every synced picture is in the cache.
     cache_checked: bool,
+    /// Pages that arrived but whose pictures did not all: applied once they have, never fetched
+    /// again (each kept with the cursor it was fetched at).
+    pending: Vec<(u64, CatalogPage)>,
 }
 
 impl Syncer {
     /// `store_path` is the kiosk's database; the syncer opens its own connection to it.
     pub fn new(config: &SyncConfig, terminal: &str, store_path: &Path, data_dir: &Path) -> Result<Syncer, SyncError> {
+        Self::with_meter(config, terminal, store_path, data_dir, Arc::default())
+    }
+
+    /// A syncer whose requests count into `meter` (shared by a loop's push and pull).
+    pub fn with_meter(
+        config: &SyncConfig,
+        terminal: &str,
+        store_path: &Path,
+        data_dir: &Path,
+        meter: Arc<Meter>,
+    ) -> Result<Syncer, SyncError> {
         if config.hub_url.is_empty() {
             return Err(SyncError::NoHub);
         }
@@ -146,11 +201,12 @@ impl Syncer {
         store.connection().pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
         Ok(Syncer {
             store,
-            client: Client::new(config, terminal),
+            client: Client::new(config, terminal, meter),
             pictures: pictures_dir(data_dir),
             batch: config.batch_events as usize,
             page: config.catalog_page,
             cache_checked: false,
+            pending: Vec::new(),
         })
     }
 
@@ -158,23 +214,58 @@ impl Syncer {
         &self.store
     }
 
-    /// Push everything waiting, then pull the catalog. Stops at the first failure; whatever was
-    /// acknowledged or applied before it stays done.
-    pub fn round(&mut self, now: Timestamp) -> Result<RoundReport, SyncError> {
-        let mut report = RoundReport::default();
-        self.push_all(&mut report)?;
-        self.pull_catalog(&mut report)?;
-        if !self.cache_checked {
-            // A picture cache emptied by hand (or a disk fault) is refilled once per start.
-            for hash in self.store.synced_picture_hashes()? {
-                if self.fetch_picture(&hash)? {
-                    report.pictures_fetched += 1;
-                }
-            }
-            self.cache_checked = true;
+    pub fn meter(&self) -> &Arc<Meter> {
+        self.client.meter()
+    }
+
+    /// The status as this syncer's store and live link reading have it.
+    pub fn status(&self) -> Result<SyncStatus, SyncError> {
+        Ok(SyncStatus::read(&self.store, true, Some(self.meter().link().link))?)
+    }
+
+    /// Push, then pull (the pull runs even if the push failed); the first failure is returned.
+    /// Whatever was acknowledged or applied stays done.
+    pub fn round(&mut self) -> Result<RoundReport, SyncError> {
+        let push = self.push();
+        let pull = self.pull();
+        match push.error.or(pull.error) {
+            Some(e) => Err(e),
+            None => Ok(RoundReport {
+                catalog_changes: pull.report.catalog_changes,
+                pictures_fetched: pull.report.pictures_fetched,
+                ..push.report
+            }),
         }
-        self.store.set_last_sync_ok(now)?;
-        Ok(report)
+    }
+
+    /// Pushes everything waiting. A push that fails is sent again (up to [`client::ATTEMPTS`]
+    /// times in a row that move nothing) before the pass counts as failed.
+    pub fn push(&mut self) -> Pass {
+        let mut report = RoundReport::default();
+        let result = with_retries(|| {
+            let before = report.pushed + report.duplicates;
+            self.push_all(&mut report).map_err(|e| (e, report.pushed + report.duplicates > before))
+        });
+        let pass = Pass { report, error: result.err() };
+        // Nothing was waiting and nothing was sent: nothing to record.
+        if pass.report.batches > 0 || pass.error.is_some() {
+            self.record(Side::Push, &pass);
+        }
+        pass
+    }
+
+    /// Pulls catalog pages until the hub has no more, each applied as soon as its pictures are
+    /// on disk; once per process, also refills pictures missing from the cache.
+    pub fn pull(&mut self) -> Pass {
+        let mut report = RoundReport::default();
+        let mut result = self.pull_catalog(&mut report);
+        if result.is_ok() && !self.cache_checked {
+            // A picture cache emptied by hand (or a disk fault) is refilled once per start.
+            result = self.refill_cache(&mut report);
+        }
+        let pass = Pass { report, error: result.err() };
+        self.record(Side::Pull, &pass);
+        pass
     }
 
     /// Pushes batches in seq order with two on their way at a time: the hub stores the second
@@ -193,7 +284,7 @@ impl Syncer {
                     let Some(sent_upto) = last else { break };
                     let follows = on_the_way.back().map(|(_, seq, _)| *seq);
                     let (client, sending) = (&self.client, std::mem::take(&mut body));
-                    let sent_at = std::time::Instant::now();
+                    let sent_at = Instant::now();
                     on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto, sent_at));
                     (body, last) = self.store.outbox_push_body(sent_upto, size)?;
                 }
@@ -226,66 +317,161 @@ impl Syncer {
         Ok(())
     }
 
+    /// Fetches up to [`PAGES_AHEAD`] pages, then their pictures all together (so the pictures of
+    /// the next page fill the wait for a straggler of this one), applying each page in order as
+    /// soon as its own pictures are on disk. Pages left unapplied are kept for the next pass.
     fn pull_catalog(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
         loop {
-            let cursor = self.store.catalog_cursor()?;
-            let page = self.client.catalog_page(cursor, self.page)?;
-            if page.changes.is_empty() {
-                return Ok(());
-            }
-            // Pictures first: a page is applied only once everything it shows is on disk.
-            for change in &page.changes {
-                let hash = match change {
-                    warm_core::api::CatalogChange::Category { picture, deleted: false, .. }
-                    | warm_core::api::CatalogChange::Product { picture, deleted: false, .. } => picture,
-                    _ => continue,
+            let mut cursor = self.store.catalog_cursor()?;
+            let mut kept = std::mem::take(&mut self.pending).into_iter();
+            let mut pages: VecDeque<WaitingPage> = VecDeque::new();
+            let (mut more, mut fetch_error) = (true, None);
+            while more && pages.len() < PAGES_AHEAD {
+                let page = match kept.next() {
+                    Some((at, page)) if at == cursor => page,
+                    _ => match with_retries(|| self.client.catalog_page(cursor, self.page).map_err(|e| (e, false))) {
+                        Ok(page) => page,
+                        Err(e) => {
+                            fetch_error = Some(e);
+                            break;
+                        }
+                    },
                 };
-                if self.fetch_picture(hash)? {
-                    report.pictures_fetched += 1;
+                if page.changes.is_empty() {
+                    more = false;
+                    break;
+                }
+                let shown = page.changes.iter().filter_map(|change| match change {
+                    CatalogChange::Category { picture, deleted: false, .. }
+                    | CatalogChange::Product { picture, deleted: false, .. } => Some(picture.clone()),
+                    _ => None,
+                });
+                let missing = pictures::missing(&self.pictures, shown)?.into_iter().collect();
+                if page.next_cursor <= cursor {
+                    // A hub that answers nonsense must not keep this loop going forever.
+                    return Err(SyncError::Server {
+                        status: 200,
+                        message: format!("a catalog page after cursor {cursor} ends at {}", page.next_cursor),
+                    });
+                }
+                more = page.more;
+                let next = page.next_cursor;
+                pages.push_back(WaitingPage { cursor, missing, page });
+                cursor = next;
+            }
+            let mut applied = apply_ready(&mut self.store, &mut pages, report);
+            let mut fetched_error = None;
+            while applied.is_ok() {
+                let mut wanted: Vec<String> = Vec::new();
+                for hash in pages.iter().flat_map(|p| &p.missing) {
+                    if !wanted.contains(hash) {
+                        wanted.push(hash.clone());
+                    }
+                }
+                if wanted.is_empty() {
+                    break;
+                }
+                let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, wanted, |hash| {
+                    for page in pages.iter_mut() {
+                        page.missing.remove(hash);
+                    }
+                    if applied.is_ok() {
+                        applied = apply_ready(&mut self.store, &mut pages, report);
+                    }
+                });
+                report.pictures_fetched += fetched;
+                match result {
+                    Ok(()) => {}
+                    // Pictures keep arriving: go on with those that did not (yet).
+                    Err(e) if e.is_transient() && fetched > 0 => {}
+                    Err(e) => {
+                        fetched_error = Some(e);
+                        break;
+                    }
                 }
             }
-            self.store.apply_catalog_page(&page.changes, page.next_cursor)?;
-            report.catalog_changes += page.changes.len() as u64;
-            if !page.more {
+            self.pending = pages.into_iter().map(|p| (p.cursor, p.page)).collect();
+            if let Some(e) = applied.err().or(fetched_error).or(fetch_error) {
+                return Err(e);
+            }
+            if !more {
                 return Ok(());
             }
         }
     }
 
-    /// Downloads a picture into the cache unless it is there; true if it was fetched.
-    fn fetch_picture(&self, hash: &str) -> Result<bool, SyncError> {
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(SyncError::Server { status: 200, message: format!("picture name {hash:?} is not a sha256") });
-        }
-        let path = self.pictures.join(hash);
-        if path.exists() {
-            return Ok(false);
-        }
-        let bytes = self.client.picture(hash)?;
-        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        if got != hash {
-            return Err(SyncError::Offline(format!("picture {hash} arrived damaged (sha256 {got})")));
-        }
-        let io = |e: std::io::Error| SyncError::Local(format!("picture cache {}: {e}", self.pictures.display()));
-        std::fs::create_dir_all(&self.pictures).map_err(io)?;
-        let tmp = self.pictures.join(format!("{hash}.part"));
-        let mut file = File::create(&tmp).map_err(io)?;
-        file.write_all(&bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
-        Ok(true)
+    fn refill_cache(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
+        let missing = pictures::missing(&self.pictures, self.store.synced_picture_hashes()?)?;
+        let (fetched, result) = pictures::fetch_all(&self.client, &self.pictures, missing, |_| {});
+        report.pictures_fetched += fetched;
+        result?;
+        self.cache_checked = true;
+        Ok(())
     }
 
-    pub fn status(&self, online: bool, problem: Option<String>) -> SyncStatus {
-        SyncStatus {
-            configured: true,
-            online,
-            waiting: self.store.outbox_len().unwrap_or(0),
-            last_ok: self.store.last_sync_ok().ok().flatten(),
-            problem,
-            needs_help: false,
+    /// Keeps what a pass did in the store, in one transaction, for the corner and `sync status`:
+    /// bytes on the wire, the link, this side's problem (or none), and the times of the last
+    /// success, delivery and catalog change.
+    fn record(&mut self, side: Side, pass: &Pass) {
+        let now = Timestamp::now();
+        let at = now.to_string();
+        let meter = self.client.meter().clone();
+        let (sent, received) = meter.take_unsaved();
+        let reading = meter.link();
+        let link = LinkRecord { link: reading.link, at: now, tried: reading.tried, failed: reading.failed };
+        let link = serde_json::to_string(&link).ok();
+        let problem = pass.error.as_ref().and_then(|e| {
+            serde_json::to_string(&Problem { at: now, message: e.to_string(), needs_help: e.needs_help() }).ok()
+        });
+        let r = &pass.report;
+        let mut set = vec![
+            (keys::LINK, link.as_deref()),
+            (if side == Side::Push { keys::PUSH_PROBLEM } else { keys::PULL_PROBLEM }, problem.as_deref()),
+        ];
+        if pass.error.is_none() {
+            set.push((keys::LAST_OK, Some(at.as_str())));
+        }
+        if r.pushed + r.duplicates > 0 {
+            set.push((keys::DELIVERED, Some(at.as_str())));
+        }
+        if r.catalog_changes > 0 {
+            set.push((keys::CATALOG_CHANGED, Some(at.as_str())));
+        }
+        if let Err(e) =
+            self.store.update_sync_state(&set, &[(keys::BYTES_SENT, sent), (keys::BYTES_RECEIVED, received)])
+        {
+            // The bytes wait for the next pass's record rather than being lost.
+            meter.sent(sent);
+            meter.received(received);
+            tracing::warn!("sync state not recorded: {e}");
         }
     }
+}
+
+/// Catalog pages fetched ahead of their pictures: enough to keep the picture downloads busy
+/// while a straggler of the page before is retried, few enough to hold little in memory.
+const PAGES_AHEAD: usize = 4;
+
+/// A fetched page, the cursor it was fetched at, and the pictures it still waits for.
+struct WaitingPage {
+    cursor: u64,
+    missing: HashSet<String>,
+    page: CatalogPage,
+}
+
+/// Applies, in order, the pages at the front whose pictures are all on disk, each with its
+/// cursor in one transaction.
+fn apply_ready(
+    store: &mut Store,
+    pages: &mut VecDeque<WaitingPage>,
+    report: &mut RoundReport,
+) -> Result<(), SyncError> {
+    while let Some(front) = pages.front().filter(|p| p.missing.is_empty()) {
+        store.apply_catalog_page(&front.page.changes, front.page.next_cursor)?;
+        report.catalog_changes += front.page.changes.len() as u64;
+        pages.pop_front();
+    }
+    Ok(())
 }
 
 /// The catalog the kiosk should show: the synced one if there is one, with its picture cache.
@@ -327,9 +513,33 @@ pub enum Update {
     Catalog(Catalog, PictureSource),
 }
 
-/// The background loop: rounds every `interval_seconds`, backing off while the hub is away,
-/// until `stop()` says so. Waits for the lock if another process syncs this terminal.
+/// [`run_loop_with`] with a waker nobody holds: pushes start on the timer and when the loop
+/// notices new events (within a second).
 pub fn run_loop(
+    config: &SyncConfig,
+    terminal: &str,
+    store_path: &Path,
+    data_dir: &Path,
+    on_update: impl FnMut(Update),
+    stop: impl Fn() -> bool,
+) {
+    run_loop_with(&Waker::new(), config, terminal, store_path, data_dir, on_update, stop);
+}
+
+/// A finished pass, from a worker to the loop.
+struct Done {
+    side: Side,
+    pass: Pass,
+}
+
+/// The background loop until `stop()` says so: a push thread (woken by `waker`, by new events,
+/// and at least every `interval_seconds`; after a failure it retries with a back-off never
+/// longer than the interval) and a pull thread (every interval, backing off up to
+/// `max_backoff_seconds` while the hub is away). Neither waits for the other. `on_update` and
+/// `stop` are called on this thread only. Waits for the lock if another process syncs this
+/// terminal.
+pub fn run_loop_with(
+    waker: &Waker,
     config: &SyncConfig,
     terminal: &str,
     store_path: &Path,
@@ -337,23 +547,28 @@ pub fn run_loop(
     mut on_update: impl FnMut(Update),
     stop: impl Fn() -> bool,
 ) {
-    let interval = Duration::from_secs(config.interval_seconds);
-    let mut backoff = Backoff::new(Duration::from_secs(config.max_backoff_seconds.max(1)));
+    let interval = Duration::from_secs(config.interval_seconds.max(1));
+    let max_backoff = Duration::from_secs(config.max_backoff_seconds.max(1));
+    let mut backoff = Backoff::new(max_backoff);
     let sleep = |d: Duration| {
-        let until = std::time::Instant::now() + d;
-        while std::time::Instant::now() < until && !stop() {
-            std::thread::sleep(Duration::from_millis(100).min(until - std::time::Instant::now()));
+        let until = Instant::now() + d;
+        while Instant::now() < until && !stop() {
+            std::thread::sleep(Duration::from_millis(100).min(until - Instant::now()));
         }
+    };
+    let mut trouble = |e: SyncError| {
+        on_update(Update::Status(SyncStatus {
+            configured: true,
+            problem: Some(e.to_string()),
+            needs_help: e.needs_help(),
+            ..SyncStatus::default()
+        }))
     };
     let _lock = loop {
         match SyncLock::try_acquire(data_dir) {
             Ok(lock) => break lock,
             Err(e) => {
-                on_update(Update::Status(SyncStatus {
-                    configured: true,
-                    problem: Some(e.to_string()),
-                    ..SyncStatus::default()
-                }));
+                trouble(e);
                 sleep(interval);
                 if stop() {
                     return;
@@ -361,15 +576,16 @@ pub fn run_loop(
             }
         }
     };
-    let mut syncer = loop {
-        match Syncer::new(config, terminal, store_path, data_dir) {
-            Ok(s) => break s,
+    let meter = Arc::new(Meter::default());
+    let open = || -> Result<(Syncer, Syncer, Store), SyncError> {
+        let syncer = || Syncer::with_meter(config, terminal, store_path, data_dir, meter.clone());
+        Ok((syncer()?, syncer()?, Store::open(store_path)?))
+    };
+    let (mut pusher, mut puller, store) = loop {
+        match open() {
+            Ok(opened) => break opened,
             Err(e) => {
-                on_update(Update::Status(SyncStatus {
-                    configured: true,
-                    problem: Some(e.to_string()),
-                    ..SyncStatus::default()
-                }));
+                trouble(e);
                 sleep(backoff.wait());
                 if stop() {
                     return;
@@ -377,32 +593,129 @@ pub fn run_loop(
             }
         }
     };
-    on_update(Update::Status(syncer.status(false, None)));
-    while !stop() {
-        match syncer.round(Timestamp::now()) {
-            Ok(report) => {
-                backoff.reset();
-                if report.pushed + report.duplicates > 0 || report.catalog_changes > 0 {
-                    tracing::info!(?report, "sync round");
-                }
-                on_update(Update::Status(syncer.status(true, None)));
-                if report.catalog_changes > 0 || report.pictures_fetched > 0 {
-                    match synced_catalog(syncer.store(), data_dir) {
-                        Ok(Some((catalog, pictures))) => on_update(Update::Catalog(catalog, pictures)),
-                        Ok(None) => {}
-                        Err(e) => tracing::error!("synced catalog unreadable: {e}"),
-                    }
-                }
-                sleep(interval);
+    let status = |store: &Store| SyncStatus::read(store, true, Some(meter.link().link));
+    if let Ok(s) = status(&store) {
+        on_update(Update::Status(s));
+    }
+    let quit = AtomicBool::new(false);
+    let pull_signal = Signal::default();
+    let (done, finished) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let (to_push, to_pull) = (done.clone(), done);
+        let (quit, pull_signal) = (&quit, &pull_signal);
+        let spawned = [
+            std::thread::Builder::new()
+                .name("sync-push".into())
+                .spawn_scoped(scope, move || push_worker(&mut pusher, waker, quit, interval, to_push)),
+            std::thread::Builder::new().name("sync-pull".into()).spawn_scoped(scope, move || {
+                pull_worker(&mut puller, pull_signal, quit, interval, max_backoff, to_pull)
+            }),
+        ];
+        if let Some(Err(e)) = spawned.iter().find(|s| s.is_err()) {
+            tracing::error!("a sync thread could not start: {e}");
+        }
+        loop {
+            if stop() {
+                break;
             }
-            Err(e) => {
-                tracing::warn!("sync: {e}");
-                let mut status = syncer.status(false, Some(e.to_string()));
-                status.needs_help = !e.is_transient() && !matches!(e, SyncError::Busy(_));
-                on_update(Update::Status(status));
-                sleep(if e.is_transient() { backoff.wait() } else { backoff.wait().max(interval) });
+            let Done { side, pass } = match finished.recv_timeout(Duration::from_millis(100)) {
+                Ok(done) => done,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            match &pass.error {
+                Some(e) => tracing::warn!("sync {}: {e}", if side == Side::Push { "push" } else { "pull" }),
+                None if pass.report.moved() => tracing::info!(report = ?pass.report, "sync"),
+                None => {}
+            }
+            match status(&store) {
+                Ok(s) => on_update(Update::Status(s)),
+                Err(e) => tracing::warn!("sync status unreadable: {e}"),
+            }
+            if pass.report.catalog_changes > 0 || pass.report.pictures_fetched > 0 {
+                match synced_catalog(&store, data_dir) {
+                    Ok(Some((catalog, pictures))) => on_update(Update::Catalog(catalog, pictures)),
+                    Ok(None) => {}
+                    Err(e) => tracing::error!("synced catalog unreadable: {e}"),
+                }
             }
         }
+        // Both workers end at their next wait; the scope waits for them.
+        quit.store(true, Ordering::SeqCst);
+        waker.0.raise();
+        pull_signal.raise();
+    });
+}
+
+/// Pushes whenever there is something new, and at least every `interval`.
+fn push_worker(syncer: &mut Syncer, waker: &Waker, quit: &AtomicBool, interval: Duration, done: mpsc::Sender<Done>) {
+    // Orders must not wait for a long back-off: a failed push is tried again at least every
+    // interval (a hub away for hours costs one refused connection an interval).
+    let mut backoff = Backoff::new(interval);
+    let mut seen = 0;
+    let mut wait = Duration::ZERO;
+    loop {
+        let until = Instant::now() + wait;
+        loop {
+            if quit.load(Ordering::SeqCst) {
+                return;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() || waker.0.wait(left.min(NOTICE)) {
+                break;
+            }
+            if syncer.store().outbox_max_seq().is_ok_and(|newest| newest > seen) {
+                break;
+            }
+        }
+        if quit.load(Ordering::SeqCst) {
+            return;
+        }
+        seen = syncer.store().outbox_max_seq().unwrap_or(seen);
+        let pass = syncer.push();
+        wait = match &pass.error {
+            None => {
+                backoff.reset();
+                interval
+            }
+            Some(e) if e.is_transient() => backoff.wait(),
+            Some(_) => interval,
+        };
+        if done.send(Done { side: Side::Push, pass }).is_err() {
+            return;
+        }
+    }
+}
+
+/// Pulls every `interval`; backs off up to `max_backoff` while nothing comes.
+fn pull_worker(
+    syncer: &mut Syncer,
+    signal: &Signal,
+    quit: &AtomicBool,
+    interval: Duration,
+    max_backoff: Duration,
+    done: mpsc::Sender<Done>,
+) {
+    let mut backoff = Backoff::new(max_backoff);
+    while !quit.load(Ordering::SeqCst) {
+        let pass = syncer.pull();
+        let wait = match &pass.error {
+            None => {
+                backoff.reset();
+                interval
+            }
+            // Pages or pictures arrived before it stopped: the link moves, so no long wait.
+            Some(_) if pass.report.moved() => {
+                backoff.reset();
+                backoff.wait()
+            }
+            Some(e) if e.is_transient() => backoff.wait(),
+            Some(_) => backoff.wait().max(interval),
+        };
+        if done.send(Done { side: Side::Pull, pass }).is_err() {
+            return;
+        }
+        signal.wait(wait);
     }
 }
 
@@ -421,7 +734,7 @@ mod tests {
     /// page), recording the seqs it was sent. Only for a hub that misbehaves; everything else is
     /// tested against the real `warm-hub` in tests/sync.
     fn misbehaving_hub(answer: &'static str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<u64>>>) {
-        use std::io::{BufRead, BufReader, Read};
+        use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -484,7 +797,7 @@ mod tests {
         let (url, seen) = misbehaving_hub(r#"{"acked_upto": 999, "stored": 2, "duplicates": 0}"#);
         let config = SyncConfig { hub_url: url, token: "t".into(), batch_events: 2, ..SyncConfig::default() };
         let mut syncer = Syncer::new(&config, "K1", &path, dir.path()).unwrap();
-        syncer.round(Timestamp::now()).unwrap();
+        syncer.round().unwrap();
         let mut seen = seen.lock().unwrap().clone();
         seen.sort();
         assert_eq!(seen, [1, 2, 3, 4, 5], "every event must be sent before it is dropped");
@@ -506,7 +819,7 @@ mod tests {
         let (url, _) = misbehaving_hub("<html>a captive portal</html>");
         let config = SyncConfig { hub_url: url, token: "t".into(), ..SyncConfig::default() };
         let mut syncer = Syncer::new(&config, "K1", &path, dir.path()).unwrap();
-        let err = syncer.round(Timestamp::now()).unwrap_err();
+        let err = syncer.round().unwrap_err();
         assert!(matches!(err, SyncError::Server { .. }) && err.is_transient(), "{err}");
         assert_eq!(store.outbox_len().unwrap(), 1);
     }
@@ -532,6 +845,34 @@ mod tests {
         assert_eq!(shrunk, [2500, 1250, 625, 312, 156, 78, 50, 50]);
         assert_eq!(next_batch_size(2, quick, 2), 2, "never beyond the configured most");
         assert_eq!(next_batch_size(2, slow, 2), 2);
+    }
+
+    #[test]
+    fn a_page_is_applied_in_order_as_soon_as_its_own_pictures_are_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let page = |v: u64, name: &str| CatalogPage {
+            changes: vec![CatalogChange::Market { version: v, name_zh: name.into(), name_en: name.into() }],
+            next_cursor: v,
+            more: true,
+        };
+        let waiting = |cursor, missing: &[&str], page| WaitingPage {
+            cursor,
+            missing: missing.iter().map(|m| m.to_string()).collect(),
+            page,
+        };
+        let mut pages: VecDeque<WaitingPage> =
+            [waiting(0, &["a"], page(1, "one")), waiting(1, &[], page(2, "two")), waiting(2, &["b"], page(3, "three"))]
+                .into();
+        let mut report = RoundReport::default();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap()), (3, 0), "page two waits for page one");
+        pages[0].missing.clear();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap(), report.catalog_changes), (1, 2, 2));
+        pages[0].missing.clear();
+        apply_ready(&mut store, &mut pages, &mut report).unwrap();
+        assert_eq!((pages.len(), store.catalog_cursor().unwrap()), (0, 3));
     }
 
     #[test]

@@ -1,35 +1,36 @@
-//! The root of the kiosk's GUI: state, routing between screens, and the only place that does I/O
-//! (committing orders, printing).
+//! The root of the kiosk's GUI: it owns the basket, the screen on show and volunteer mode, maps
+//! each screen's messages to it and acts on the `Action` it returns. It is the only part of the
+//! GUI that does I/O, and it does all of it off the UI thread through `Task`s (committing an
+//! order, checking a PIN, recalling a slip, committing a payment, drawing the slip's picture).
 
+use super::devices;
 use super::picture::Pictures;
-use super::screen;
-use super::widget::{Pager, bold, label, tap};
-use super::{Element, theme};
+use super::screen::{self, Screen, category, counter, done, home, modal, pin, review};
+use super::sync_status::{self, SyncMsg};
+use super::theme;
+use super::widget::{Pager, basket, bold, label, tap};
 use crate::config::Config;
 use crate::device::printer::worker::{Printer, PrinterState};
-use crate::store::{NewOrder, Store};
+use crate::device::scanner::wedge::Wedge;
+use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
+use crate::store::payments::NewPayment;
+use crate::store::{NewOrder, Store, StoreError};
 use iced::widget::{column, container, image, opaque, row, space, stack};
-use iced::{Alignment, Event, Length, Subscription, Theme, event, mouse, touch, window};
+use iced::{Alignment, Element, Event, Length, Subscription, Task, Theme, event, keyboard, mouse, touch, window};
 use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
-use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine, ProductId};
+use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
+use warm_core::domain::scan::{self, Scan};
+use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
 use warm_core::i18n::Msg;
 use warm_core::receipt::preview;
+use warm_core::receipt::receipt::sales_receipt;
 use warm_core::receipt::slip::pickup_slip;
 
-use super::volunteer::{self, Mode as VolunteerMode, VMsg};
-use crate::device::scanner::wedge::Wedge;
-use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
-use iced::keyboard;
-use warm_core::domain::pin::PinGate;
-use warm_core::domain::scan::{self, Scan};
-
-/// Products per page of a category's grid (3 columns × 2 rows) and lines per page elsewhere.
-pub const GRID_PAGE: usize = 6;
+/// Lines per page of the basket.
 pub const BASKET_PAGE: usize = 3;
-pub const REVIEW_PAGE: usize = 4;
 
 /// Everything the kiosk needs from outside, made once by `main` (or a test). Cheap to clone.
 #[derive(Clone)]
@@ -43,48 +44,40 @@ pub struct Context {
     pub time_zone: jiff::tz::TimeZone,
     /// The wall clock; tests fix it so slots and slips are reproducible.
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
-    /// New order ids (UUIDv7); tests make them deterministic.
+    /// New ids (UUIDv7); tests make them deterministic.
     pub ids: Arc<dyn Fn() -> Uuid + Send + Sync>,
 }
 
 impl Context {
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        // A poisoned lock only means another thread panicked mid-call; SQLite's own
-        // transaction kept the file consistent, so carry on with it.
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        warm_core::process::lock(&self.store)
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Message {
     SwitchLanguage,
+    /// ← 返回 in the title bar of a category.
     Home,
-    OpenCategory(CategoryId),
-    Add(ProductId),
-    Increase(ProductId),
-    Decrease(ProductId),
-    TurnGridPage(bool),
-    TurnBasketPage(bool),
-    TurnReviewPage(bool),
-    AskEmpty,
-    EmptyConfirmed,
-    EmptyCancelled,
-    Review,
-    BackToShopping,
-    PlaceOrder,
-    /// From the done screen: ready for the next senior, in the default language.
-    NextSenior,
-    StillHere,
-    StartOver,
+    HomeScreen(home::Message),
+    Category(category::Message),
+    Review(review::Message),
+    Done(done::Message),
+    Basket(basket::Message),
+    Modal(modal::Message),
+    Pin(pin::Message),
+    Counter(counter::Message),
+    /// The order commit came back (from a task).
+    Committed(Result<Box<Committed>, StoreError>),
+    /// The PIN check came back: whether the PIN matched.
+    PinChecked(bool),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
     /// News from the print worker: status, queue length.
     Printer(PrinterState),
     /// From the background sync loop: its status, or a new catalog from the hub.
-    Sync(super::sync_status::SyncMsg),
-    /// Volunteer mode (PIN and checkout counter): see `ui::volunteer`.
-    Volunteer(VMsg),
+    Sync(SyncMsg),
     /// From the serial scanner's thread.
     Scanner(ScannerEvent),
     /// A key on a keyboard (a keyboard-wedge scanner types too).
@@ -100,44 +93,35 @@ pub enum KeyPress {
     VolunteerShortcut,
 }
 
-pub enum Screen {
-    Home,
-    Category { id: CategoryId, pager: Pager },
-    Review { pager: Pager, error: Option<String> },
-    Done(Box<Done>),
-}
-
-pub struct Done {
+/// An order committed to the store, with the picture of its slip.
+#[derive(Debug, Clone)]
+pub struct Committed {
     pub order: Order,
-    /// The slip as it would come out of the printer, rendered from the stored bytes.
     pub slip: Option<image::Handle>,
-    pub print_error: Option<String>,
-    pub since: Instant,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modal {
-    ConfirmEmpty,
-    StillThere { since: Instant },
+/// Volunteer mode, over the seniors' screens while it lasts.
+pub enum Volunteer {
+    Pin(pin::Pin),
+    Counter(Box<counter::Counter>),
 }
 
 pub struct App {
-    pub(crate) ctx: Context,
-    pub(crate) lang: Lang,
-    pub(crate) cart: Cart,
-    pub(crate) basket_pager: Pager,
-    pub(crate) screen: Screen,
-    pub(crate) modal: Option<Modal>,
+    ctx: Context,
+    lang: Lang,
+    cart: Cart,
+    basket_pager: Pager,
+    screen: Screen,
+    modal: Option<modal::Modal>,
     /// Shown on the home screen after the idle timer cleared a basket, until the next touch.
-    pub(crate) notice: Option<Msg>,
+    notice: Option<Msg>,
     /// The printer as last reported by its worker; a problem shows on every screen.
-    pub(crate) printer: PrinterState,
+    printer: PrinterState,
     last_touch: Instant,
     /// The sync corner: online, events waiting, last successful sync.
-    pub(crate) sync: crate::sync::SyncStatus,
-    pub(crate) sync_ticks: u32,
-    /// Volunteer mode, over the seniors' screens while it lasts.
-    pub(crate) volunteer: Option<VolunteerMode>,
+    sync: crate::sync::SyncStatus,
+    sync_ticks: u32,
+    volunteer: Option<Volunteer>,
     pin_gate: PinGate,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
@@ -146,7 +130,7 @@ pub struct App {
 
 impl App {
     pub fn new(ctx: Context) -> App {
-        let sync = super::sync_status::initial(&ctx);
+        let sync = sync_status::initial(&ctx.store(), &ctx.config);
         let scanner = ctx.config.scanner.port.as_ref().map(|port| ScannerLink::Disconnected {
             port: port.clone(),
             reason: String::new(),
@@ -159,7 +143,7 @@ impl App {
             ctx,
             cart: Cart::default(),
             basket_pager: Pager::new(BASKET_PAGE),
-            screen: Screen::Home,
+            screen: Screen::Home(home::Home),
             modal: None,
             notice: None,
             last_touch: Instant::now(),
@@ -172,48 +156,12 @@ impl App {
         }
     }
 
-    pub fn volunteer(&self) -> Option<&VolunteerMode> {
+    pub fn volunteer(&self) -> Option<&Volunteer> {
         self.volunteer.as_ref()
     }
 
     pub fn scanner_status(&self) -> Option<&ScannerLink> {
         self.scanner.as_ref()
-    }
-
-    /// A scanned line (serial or keyboard wedge): goes to the checkout counter; on the seniors'
-    /// screens only the volunteer badge means something (it opens the PIN pad).
-    fn scanned(&mut self, line: Result<String, LineError>) {
-        match &mut self.volunteer {
-            Some(mode) => volunteer::scanned(mode, &self.ctx, line, self.lang),
-            None => {
-                let config = &self.ctx.config;
-                let badge = line.as_ref().is_ok_and(|text| {
-                    scan::parse(text, &config.scanner.weighed, &config.volunteer.badge) == Scan::Badge
-                });
-                if badge {
-                    self.volunteer = Some(VolunteerMode::Pin(Default::default()));
-                } else {
-                    tracing::info!("scan ignored outside volunteer mode: {line:?}");
-                }
-            }
-        }
-    }
-
-    fn key(&mut self, key: KeyPress) {
-        match key {
-            KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
-                self.volunteer = Some(VolunteerMode::Pin(Default::default()));
-            }
-            KeyPress::Text(text) if matches!(self.volunteer, Some(VolunteerMode::Counter(_))) => {
-                self.wedge.key(&text, Instant::now());
-            }
-            KeyPress::Enter if matches!(self.volunteer, Some(VolunteerMode::Counter(_))) => {
-                if let Some(code) = self.wedge.enter(Instant::now()) {
-                    self.scanned(Ok(code));
-                }
-            }
-            _ => {}
-        }
     }
 
     pub fn title(&self) -> String {
@@ -241,7 +189,7 @@ impl App {
         &self.screen
     }
 
-    pub fn modal(&self) -> Option<Modal> {
+    pub fn modal(&self) -> Option<modal::Modal> {
         self.modal
     }
 
@@ -249,95 +197,165 @@ impl App {
         self.lang
     }
 
+    /// What the screens may read.
+    fn screen_context(&self) -> screen::Context<'_> {
+        screen::Context {
+            lang: self.lang,
+            config: &self.ctx.config,
+            catalog: &self.ctx.catalog,
+            pictures: &self.ctx.pictures,
+            time_zone: &self.ctx.time_zone,
+            cart: &self.cart,
+        }
+    }
+
     pub fn subscription(&self) -> Subscription<Message> {
         Subscription::batch([
             iced::time::every(Duration::from_secs(1)).map(Message::Tick),
             event::listen_with(touched),
-            super::devices::printer(&self.ctx.printer).map(Message::Printer),
-            super::sync_status::subscription(self),
+            devices::printer(&self.ctx.printer).map(Message::Printer),
+            sync_status::subscription(&self.ctx.config, self.ctx.store().path()).map(Message::Sync),
             event::listen_with(keyed),
-            super::devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
+            devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
         ])
     }
 
-    pub fn update(&mut self, message: Message) {
-        // A scanner event is no sign of anyone at the screen (a scanner reconnecting, a stray scan).
-        if !matches!(message, Message::Tick(_) | Message::Printer(_) | Message::Sync(_) | Message::Scanner(_)) {
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        // Device and sync news, timers and tasks coming back are no sign of anyone at the screen.
+        if matches!(
+            message,
+            Message::SwitchLanguage
+                | Message::Home
+                | Message::HomeScreen(_)
+                | Message::Category(_)
+                | Message::Review(_)
+                | Message::Done(_)
+                | Message::Basket(_)
+                | Message::Modal(_)
+                | Message::Pin(_)
+                | Message::Counter(_)
+                | Message::Touched
+                | Message::Key(_)
+        ) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
         match message {
             Message::SwitchLanguage => self.lang = self.lang.toggled(),
-            Message::Home => self.screen = Screen::Home,
-            Message::OpenCategory(id) => self.screen = Screen::Category { id, pager: Pager::new(GRID_PAGE) },
-            Message::Add(product) | Message::Increase(product) => {
-                self.cart.add(&product);
-                // Show the page with the line just changed, so the senior sees the tap worked.
-                if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
-                    self.basket_pager = self.basket_pager.showing(i);
+            Message::Home => self.screen = Screen::Home(home::Home),
+            Message::HomeScreen(message) => {
+                let Screen::Home(home) = &mut self.screen else { return Task::none() };
+                match home.update(message) {
+                    home::Action::Open(id) => self.open_category(id),
                 }
             }
-            Message::Decrease(product) => self.cart.remove_one(&product),
-            Message::TurnGridPage(forward) => {
-                if let Screen::Category { id, pager } = &mut self.screen {
-                    let len = self.ctx.catalog.in_category(id).count();
-                    *pager = pager.turned(forward, len);
+            Message::Category(message) => {
+                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let Screen::Category(category) = &mut self.screen else { return Task::none() };
+                match category.update(message, ctx) {
+                    category::Action::None => {}
+                    category::Action::Add(product) => self.basket(basket::Message::Increase(product)),
                 }
             }
-            Message::TurnBasketPage(forward) => {
-                self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
-            }
-            Message::TurnReviewPage(forward) => {
-                if let Screen::Review { pager, .. } = &mut self.screen {
-                    *pager = pager.turned(forward, self.cart.lines().len());
+            Message::Basket(message) => self.basket(message),
+            Message::Review(message) => {
+                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let Screen::Review(review) = &mut self.screen else { return Task::none() };
+                match review.update(message, ctx) {
+                    review::Action::None => {}
+                    review::Action::BackToShopping => self.screen = Screen::Home(home::Home),
+                    review::Action::Commit(order_id) => return self.commit(order_id),
                 }
             }
-            Message::AskEmpty => self.modal = Some(Modal::ConfirmEmpty),
-            Message::EmptyConfirmed => {
-                self.cart.clear();
-                self.modal = None;
-                self.screen = Screen::Home;
+            Message::Committed(result) => self.committed(result),
+            Message::Done(message) => {
+                let Screen::Done(done) = &mut self.screen else { return Task::none() };
+                match done.update(message) {
+                    done::Action::NextSenior => self.go_home_for_next_senior(),
+                }
             }
-            Message::EmptyCancelled | Message::StillHere => self.modal = None,
-            Message::StartOver => self.start_over(),
-            Message::Review if !self.cart.is_empty() => {
-                self.screen = Screen::Review { pager: Pager::new(REVIEW_PAGE), error: None };
-            }
-            Message::Review => {}
-            Message::BackToShopping => self.screen = Screen::Home,
-            Message::PlaceOrder => self.place_order(),
-            Message::NextSenior => self.go_home_for_next_senior(),
+            Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
             Message::Tick(_) if self.volunteer.is_some() => {}
-            Message::Tick(now) => {
-                self.tick(now);
-                super::sync_status::on_tick(self);
-            }
-            Message::Sync(msg) => super::sync_status::apply(self, msg),
+            Message::Tick(now) => self.tick(now),
+            Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
                 if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
                     done.print_error = Some(problem.text(self.lang).to_owned());
                 }
                 self.printer = state;
             }
-            Message::Volunteer(msg) => {
-                if let Some(mode) = &mut self.volunteer {
-                    let outcome = volunteer::update(mode, &mut self.pin_gate, &self.ctx, msg, self.lang);
-                    if matches!(outcome, volunteer::Outcome::Leave) {
-                        self.volunteer = None;
-                    }
+            Message::Pin(message) => {
+                let Some(Volunteer::Pin(pin)) = &mut self.volunteer else { return Task::none() };
+                match pin.update(message) {
+                    pin::Action::None => {}
+                    pin::Action::Leave => self.volunteer = None,
+                    pin::Action::Check(entry) => return self.check_pin(entry),
                 }
             }
-            Message::Scanner(ScannerEvent::Line(line)) => self.scanned(line),
-            Message::Scanner(ScannerEvent::Link(link)) => {
-                self.scanner = Some(link);
+            Message::PinChecked(matched) => {
+                let outcome = self.pin_gate.record(matched, Instant::now());
+                match (&mut self.volunteer, outcome) {
+                    (Some(Volunteer::Pin(_)), PinOutcome::Accepted) => self.open_counter(),
+                    (Some(Volunteer::Pin(pin)), outcome) => pin.refused(outcome),
+                    _ => {}
+                }
             }
-            Message::Key(key) => self.key(key),
+            Message::Counter(message) => return self.counter(message),
+            Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
+            Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
+            Message::Key(key) => return self.key(key),
+        }
+        Task::none()
+    }
+
+    fn open_category(&mut self, id: CategoryId) {
+        self.screen = Screen::Category(category::Category::new(id));
+    }
+
+    fn basket(&mut self, message: basket::Message) {
+        match message {
+            basket::Message::Increase(product) => {
+                self.cart.add(&product);
+                // Show the page with the line just changed, so the senior sees the tap worked.
+                if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
+                    self.basket_pager = self.basket_pager.showing(i);
+                }
+            }
+            basket::Message::Decrease(product) => self.cart.remove_one(&product),
+            basket::Message::TurnPage(forward) => {
+                self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
+            }
+            basket::Message::AskEmpty => self.modal = Some(modal::Modal::ConfirmEmpty),
+            basket::Message::Review if !self.cart.is_empty() => {
+                self.screen = Screen::Review(review::Review::new((self.ctx.ids)()));
+            }
+            basket::Message::Review => {}
+        }
+    }
+
+    fn answered(&mut self, answer: modal::Message) {
+        match (self.modal, answer) {
+            (_, modal::Message::Keep) => self.modal = None,
+            (Some(modal::Modal::ConfirmEmpty), modal::Message::Clear) => {
+                self.cart.clear();
+                self.modal = None;
+                self.screen = Screen::Home(home::Home);
+            }
+            (_, modal::Message::Clear) => self.start_over(),
         }
     }
 
     /// Idle handling: ask first, clear only when nobody answers; never silently.
     fn tick(&mut self, now: Instant) {
+        self.sync_ticks = self.sync_ticks.wrapping_add(1);
+        if self.sync_ticks.is_multiple_of(5) {
+            // Keeps the corner's "waiting" count current between sync rounds.
+            match self.ctx.store().outbox_len() {
+                Ok(n) => self.sync.waiting = n,
+                Err(e) => tracing::warn!("outbox not counted: {e}"),
+            }
+        }
         let idle = &self.ctx.config.idle;
         if let Screen::Done(done) = &self.screen {
             if now.saturating_duration_since(done.since) >= Duration::from_secs(idle.done_seconds) {
@@ -346,7 +364,7 @@ impl App {
             return;
         }
         match self.modal {
-            Some(Modal::StillThere { since }) => {
+            Some(modal::Modal::StillThere { since }) => {
                 if now.saturating_duration_since(since) >= Duration::from_secs(idle.clear_after_seconds) {
                     self.start_over();
                     self.notice = Some(Msg::BasketCleared);
@@ -355,7 +373,7 @@ impl App {
             _ if self.cart.is_empty() => {}
             _ => {
                 if now.saturating_duration_since(self.last_touch) >= Duration::from_secs(idle.ask_after_seconds) {
-                    self.modal = Some(Modal::StillThere { since: now });
+                    self.modal = Some(modal::Modal::StillThere { since: now });
                 }
             }
         }
@@ -363,11 +381,12 @@ impl App {
 
     /// Seconds left before an unanswered "还在吗？" clears the basket, for the prompt's countdown.
     pub fn seconds_until_clear(&self, now: Instant) -> u64 {
+        let clear_after = self.ctx.config.idle.clear_after_seconds;
         match self.modal {
-            Some(Modal::StillThere { since }) => {
-                self.ctx.config.idle.clear_after_seconds.saturating_sub(now.saturating_duration_since(since).as_secs())
+            Some(modal::Modal::StillThere { since }) => {
+                clear_after.saturating_sub(now.saturating_duration_since(since).as_secs())
             }
-            _ => self.ctx.config.idle.clear_after_seconds,
+            _ => clear_after,
         }
     }
 
@@ -378,64 +397,181 @@ impl App {
     }
 
     fn go_home_for_next_senior(&mut self) {
-        self.screen = Screen::Home;
+        self.screen = Screen::Home(home::Home);
         self.lang = self.ctx.config.language;
         self.basket_pager = Pager::new(BASKET_PAGE);
     }
 
-    /// Commits the order, then (and only then) prints its slip and shows the done screen. On a
-    /// store failure the basket stays and the senior is told to ask a volunteer.
-    fn place_order(&mut self) {
+    /// Commits the basket as order `order_id` off the UI thread; the slip prints only after the
+    /// commit returned (the print worker takes it from the store).
+    fn commit(&mut self, order_id: Uuid) -> Task<Message> {
         let lines = OrderLine::from_cart(&self.cart, &self.ctx.catalog);
-        if lines.is_empty() {
-            self.screen = Screen::Home;
-            return;
-        }
         let config = &self.ctx.config;
-        let new = NewOrder {
-            id: (self.ctx.ids)(),
-            terminal: config.terminal_id.clone(),
-            lang: self.lang,
-            household: None,
-            lines,
-        };
-        let profile = &config.printer.profile();
-        let (market, tz) = (&self.ctx.catalog.market_name, &self.ctx.time_zone);
-        let placed = self.ctx.store().place_order(new, (self.ctx.clock)(), &config.slot_policy(), tz, |order| {
-            pickup_slip(order, market, profile, tz)
-        });
-        let placed = match placed {
-            Ok(placed) => placed,
-            Err(e) => {
-                tracing::error!("order not placed: {e}");
-                self.screen = Screen::Review { pager: Pager::new(REVIEW_PAGE), error: Some(e.to_string()) };
-                return;
-            }
-        };
-        self.cart.clear();
-        // Printed by the worker, after COMMIT returned; a problem comes back as Message::Printer.
-        self.ctx.printer.wake();
-        let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
-        let store = self.ctx.store();
-        let slip = match store.print_job(placed.print_job) {
-            Ok(Some(job)) => slip_picture(&job.bytes, profile),
-            _ => None,
-        };
-        drop(store);
-        self.screen = Screen::Done(Box::new(Done { order: placed.order, slip, print_error, since: Instant::now() }));
+        let new =
+            NewOrder { id: order_id, terminal: config.terminal_id.clone(), lang: self.lang, household: None, lines };
+        let (store, profile, slots) = (self.ctx.store.clone(), config.printer.profile(), config.slot_policy());
+        let (market, tz, now) = (self.ctx.catalog.market_name.clone(), self.ctx.time_zone.clone(), (self.ctx.clock)());
+        off_thread(move || {
+            let placed = warm_core::process::lock(&store)
+                .place_order(new, now, &slots, &tz, |order| pickup_slip(order, &market, &profile, &tz))?;
+            let job = warm_core::process::lock(&store).print_job(placed.print_job);
+            let slip = match job {
+                Ok(Some(job)) => slip_picture(&job.bytes, &profile),
+                _ => None,
+            };
+            Ok(Box::new(Committed { order: placed.order, slip }))
+        })
+        .map(|result| Message::Committed(result.unwrap_or_else(Err)))
     }
 
-    pub fn view(&self) -> Element<'_> {
+    /// The commit came back: the done screen, or the review screen saying it failed (the basket
+    /// is kept).
+    fn committed(&mut self, result: Result<Box<Committed>, StoreError>) {
+        match result {
+            Ok(committed) => {
+                self.cart.clear();
+                // Printed by the worker, after COMMIT returned; a problem comes back as Message::Printer.
+                self.ctx.printer.wake();
+                let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
+                let Committed { order, slip } = *committed;
+                self.screen = Screen::Done(Box::new(done::Done { order, slip, print_error, since: Instant::now() }));
+            }
+            Err(e) => {
+                tracing::error!("order not placed: {e}");
+                if let Screen::Review(review) = &mut self.screen {
+                    review.commit_failed();
+                }
+            }
+        }
+    }
+
+    /// A catalog change from the hub, or the sync loop's status.
+    fn synced(&mut self, msg: SyncMsg) {
+        match msg {
+            SyncMsg::Status(status) => self.sync = status,
+            SyncMsg::Catalog(catalog, pictures) => {
+                // Products no longer sold leave the basket; the review screen shows the new prices.
+                self.cart.retain_known(&catalog);
+                if let Screen::Category(category) = &self.screen
+                    && catalog.category(&category.id).is_none()
+                {
+                    self.screen = Screen::Home(home::Home);
+                }
+                tracing::info!(products = catalog.products.len(), "catalog updated from the hub");
+                self.ctx.catalog = catalog;
+                self.ctx.pictures = pictures;
+            }
+        }
+    }
+
+    /// Checks a PIN off the UI thread (argon2 takes a moment); a pause answers at once.
+    fn check_pin(&mut self, entry: String) -> Task<Message> {
+        if let Some(left) = self.pin_gate.paused(Instant::now()) {
+            if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
+                pin.refused(PinOutcome::Paused { left });
+            }
+            return Task::none();
+        }
+        let hash = self.ctx.config.volunteer.pin_hash.clone();
+        off_thread(move || pin_matches(&hash, &entry)).map(|matched| Message::PinChecked(matched.unwrap_or(false)))
+    }
+
+    fn open_counter(&mut self) {
+        self.volunteer = Some(Volunteer::Counter(Box::new(counter::Counter::new((self.ctx.ids)()))));
+    }
+
+    fn counter(&mut self, message: counter::Message) -> Task<Message> {
+        let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+        let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
+        match counter.update(message, ctx) {
+            counter::Action::None => Task::none(),
+            counter::Action::Leave => {
+                self.volunteer = None;
+                Task::none()
+            }
+            counter::Action::NewSale(scan) => {
+                self.open_counter();
+                match scan {
+                    Some(line) => self.counter(counter::Message::Scanned(line)),
+                    None => Task::none(),
+                }
+            }
+            counter::Action::Recall(id) => {
+                let store = self.ctx.store.clone();
+                off_thread(move || warm_core::process::lock(&store).order(id))
+                    .map(|found| Message::Counter(counter::Message::Recalled(found.unwrap_or_else(Err))))
+            }
+            counter::Action::Pay { sale, method, tendered, reference } => {
+                let payment = NewPayment { id: (self.ctx.ids)(), method, tendered, reference };
+                let (store, printer, now) = (self.ctx.store.clone(), self.ctx.printer.clone(), (self.ctx.clock)());
+                let (market, profile, tz) = (
+                    self.ctx.catalog.market_name.clone(),
+                    self.ctx.config.printer.profile(),
+                    self.ctx.time_zone.clone(),
+                );
+                off_thread(move || {
+                    let paid = warm_core::process::lock(&store).pay(sale, payment, now, |order, payment| {
+                        sales_receipt(order, payment, &market, &profile, &tz)
+                    })?;
+                    // The print worker prints the stored receipt; a problem shows in the banner.
+                    printer.wake();
+                    Ok(Box::new(paid))
+                })
+                .map(|paid| Message::Counter(counter::Message::Paid(paid.unwrap_or_else(Err))))
+            }
+        }
+    }
+
+    /// A scanned line (serial or keyboard wedge): goes to the checkout counter; on the seniors'
+    /// screens only the volunteer badge means something (it opens the PIN pad).
+    fn scanned(&mut self, line: Result<String, LineError>) -> Task<Message> {
+        match &self.volunteer {
+            Some(Volunteer::Counter(_)) => self.counter(counter::Message::Scanned(line)),
+            Some(Volunteer::Pin(_)) => Task::none(),
+            None => {
+                let config = &self.ctx.config;
+                let badge = line.as_ref().is_ok_and(|text| {
+                    scan::parse(text, &config.scanner.weighed, &config.volunteer.badge) == Scan::Badge
+                });
+                if badge {
+                    self.volunteer = Some(Volunteer::Pin(pin::Pin::default()));
+                } else {
+                    tracing::info!("scan ignored outside volunteer mode: {line:?}");
+                }
+                Task::none()
+            }
+        }
+    }
+
+    fn key(&mut self, key: KeyPress) -> Task<Message> {
+        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_)));
+        match key {
+            KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
+                self.volunteer = Some(Volunteer::Pin(pin::Pin::default()));
+            }
+            KeyPress::Text(text) if at_counter => self.wedge.key(&text, Instant::now()),
+            KeyPress::Enter if at_counter => {
+                if let Some(code) = self.wedge.enter(Instant::now()) {
+                    return self.scanned(Ok(code));
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
         let lang = self.lang;
-        if let Some(mode) = &self.volunteer {
-            let body = match mode {
-                VolunteerMode::Pin(pin) => screen::checkout::pin_view(self, pin),
-                VolunteerMode::Counter(counter) => screen::checkout::counter_view(self, counter),
+        let ctx = self.screen_context();
+        if let Some(volunteer) = &self.volunteer {
+            let body = match volunteer {
+                Volunteer::Pin(pin) => pin.view(ctx).map(Message::Pin),
+                Volunteer::Counter(counter) => counter.view(ctx, self.scanner.as_ref()).map(Message::Counter),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }
-        let title: Element<'_> = match &self.screen {
-            Screen::Category { id, .. } => row![
+        let title: Element<'_, Message> = match &self.screen {
+            Screen::Category(category) => row![
                 tap(
                     label(Msg::Back.text(lang), theme::BUTTON),
                     Message::Home,
@@ -443,7 +579,10 @@ impl App {
                     220,
                     theme::TARGET
                 ),
-                bold(self.ctx.catalog.category(id).map(|c| c.name.get(lang)).unwrap_or_default(), theme::TITLE),
+                bold(
+                    self.ctx.catalog.category(&category.id).map(|c| c.name.get(lang)).unwrap_or_default(),
+                    theme::TITLE
+                ),
             ]
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
@@ -459,8 +598,8 @@ impl App {
         let top = row![
             title,
             // The printer's problem, when it has one, in the top bar of every screen.
-            screen::printer::banner(self).unwrap_or_else(|| space::horizontal().into()),
-            super::sync_status::view(self),
+            screen::printer::banner(&self.printer, lang).unwrap_or_else(|| space::horizontal().into()),
+            sync_status::view(&self.sync, &self.ctx.config, &self.ctx.time_zone, lang),
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
@@ -472,20 +611,57 @@ impl App {
         .spacing(theme::PAD)
         .align_y(Alignment::Center);
 
-        let body = match &self.screen {
-            Screen::Home => screen::home::view(self),
-            Screen::Category { id, pager } => screen::category::view(self, id, *pager),
-            Screen::Review { pager, error } => screen::review::view(self, *pager, error.as_deref()),
-            Screen::Done(done) => screen::done::view(self, done),
+        let basket = || {
+            basket::basket(&self.cart, &self.ctx.catalog, &self.ctx.pictures, self.basket_pager, lang)
+                .map(Message::Basket)
+        };
+        let body: Element<'_, Message> = match &self.screen {
+            Screen::Home(home) => {
+                row![home.view(ctx, self.notice).map(Message::HomeScreen), basket()].spacing(theme::PAD).into()
+            }
+            Screen::Category(category) => {
+                row![category.view(ctx).map(Message::Category), basket()].spacing(theme::PAD).into()
+            }
+            Screen::Review(review) => review.view(ctx).map(Message::Review),
+            Screen::Done(done) => done.view(ctx).map(Message::Done),
         };
         let content = column![top, body].spacing(theme::GAP);
         let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
         match self.modal {
             None => page.into(),
-            Some(modal) => stack![page, opaque(screen::modal::view(self, modal))].into(),
+            Some(question) => {
+                let seconds = self.seconds_until_clear(Instant::now());
+                stack![page, opaque(modal::view(question, lang, seconds).map(Message::Modal))].into()
+            }
         }
     }
+}
+
+/// The screens' read-only context, from the parts of the root (a free function, so the root can
+/// lend them while it holds its screen mutably).
+fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::Context<'a> {
+    screen::Context {
+        lang,
+        config: &ctx.config,
+        catalog: &ctx.catalog,
+        pictures: &ctx.pictures,
+        time_zone: &ctx.time_zone,
+        cart,
+    }
+}
+
+/// Runs blocking work on its own thread and gives its result back as a task. A panic there is
+/// an error here, never a crash of the screen.
+fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Task<Result<T, StoreError>> {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("ui-task".into()).spawn(move || {
+        let _ = tx.send(work());
+    });
+    if let Err(e) = spawned {
+        return Task::done(Err(StoreError::Other(format!("cannot start a worker thread: {e}"))));
+    }
+    Task::future(async move { rx.await.map_err(|_| StoreError::Other("the worker thread stopped".into())) })
 }
 
 /// Any press on the screen counts as somebody being there.
@@ -515,14 +691,11 @@ fn keyed(event: Event, _status: event::Status, _window: window::Id) -> Option<Me
 /// The slip picture shown on the done screen; a failure to render only loses the picture.
 fn slip_picture(bytes: &[u8], profile: &warm_core::receipt::PaperProfile) -> Option<image::Handle> {
     match preview::render(bytes, profile) {
-        Ok(gray) => {
-            let rgba = image::Handle::from_rgba(
-                gray.width(),
-                gray.height(),
-                gray.pixels().flat_map(|p| [p.0[0], p.0[0], p.0[0], 255]).collect::<Vec<u8>>(),
-            );
-            Some(rgba)
-        }
+        Ok(gray) => Some(image::Handle::from_rgba(
+            gray.width(),
+            gray.height(),
+            gray.pixels().flat_map(|p| [p.0[0], p.0[0], p.0[0], 255]).collect::<Vec<u8>>(),
+        )),
         Err(e) => {
             tracing::warn!("slip preview not rendered: {e}");
             None

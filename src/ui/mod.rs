@@ -1,5 +1,8 @@
-//! The touchscreen: iced views of the seniors' ordering flow. `app` owns the state and performs
-//! all I/O; `screen` holds one view per screen; `widget` the big tappable parts they share.
+//! The touchscreen, in iced. `app` is the root: it owns the basket, the screen on show and
+//! volunteer mode, and does all I/O off the UI thread; `screen` holds the screens, each owning
+//! its state and its messages; `widget` the big tappable parts they share, generic over the
+//! message; `devices` and `sync_status` turn the devices' and the sync loop's news into
+//! subscriptions; `picture` decodes pictures; `theme` holds every size and colour.
 
 pub mod app;
 pub mod devices;
@@ -7,12 +10,9 @@ pub mod picture;
 pub mod screen;
 pub mod sync_status;
 pub mod theme;
-pub mod volunteer;
 pub mod widget;
 
 pub use app::{App, Context, Message};
-
-pub type Element<'a> = iced::Element<'a, Message>;
 
 /// The reference window size every size in `theme` is chosen for.
 pub const REFERENCE_SIZE: iced::Size = iced::Size::new(1920.0, 1080.0);

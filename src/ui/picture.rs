@@ -5,7 +5,7 @@ use super::theme;
 use iced::widget::image::Handle;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use warm_core::catalog_file::PictureSource;
+use warm_core::catalog_file::{PictureError, PictureSource};
 use warm_core::domain::Catalog;
 
 /// Pictures are scaled once to the largest size the screen shows them at (category tiles are
@@ -42,7 +42,7 @@ impl Pictures {
                 if let Some(handle) = by_hash.get(&key) {
                     return Ok(handle.clone());
                 }
-                let handle = decode(&bytes, side)?;
+                let handle = decode(&bytes, side).map_err(|e| PictureError::Decode(e.to_string()))?;
                 by_hash.insert(key, handle.clone());
                 Ok(handle)
             });
@@ -52,7 +52,7 @@ impl Pictures {
                 }
                 Err(reason) => {
                     tracing::warn!(picture = %path, %reason, "picture missing or unreadable; showing a placeholder");
-                    pictures.missing.push((path.clone(), reason));
+                    pictures.missing.push((path.clone(), reason.to_string()));
                 }
             }
         }
@@ -72,8 +72,8 @@ impl Pictures {
     }
 }
 
-fn decode(bytes: &[u8], side: u32) -> Result<Handle, String> {
-    let image = image::load_from_memory(bytes).map_err(|e| format!("cannot decode: {e}"))?;
+fn decode(bytes: &[u8], side: u32) -> Result<Handle, image::ImageError> {
+    let image = image::load_from_memory(bytes)?;
     let image = if image.width() > side || image.height() > side {
         image.resize(side, side, image::imageops::FilterType::Triangle)
     } else {

@@ -2,18 +2,18 @@
 //! change on the hub reaches the seniors' screen as a message carrying the new catalog and its
 //! decoded pictures (decoded on the sync thread, never in `view()`).
 
-use super::app::{App, Message, Screen};
 use super::picture::Pictures;
+use super::theme;
 use super::widget::{bold, label};
-use super::{Element, theme};
-use crate::config::SyncConfig;
+use crate::config::{Config, SyncConfig};
+use crate::store::Store;
 use crate::sync::{self, SyncStatus, Update};
-use iced::Subscription;
-use iced::futures::channel::mpsc;
+use futures_channel::mpsc;
 use iced::widget::{column, container};
-use std::path::PathBuf;
+use iced::{Element, Subscription};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use warm_core::domain::Catalog;
+use warm_core::domain::{Catalog, Lang};
 use warm_core::i18n::{Msg, fill};
 
 /// What the sync loop tells the screen.
@@ -42,16 +42,19 @@ struct LoopKey {
     scale_millis: u32,
 }
 
-/// The background loop, when a hub is configured.
-pub fn subscription(app: &App) -> Subscription<Message> {
-    let config = &app.ctx.config;
+/// The background loop, when a hub is configured, on its own connection to the store at `store_path`.
+pub fn subscription(config: &Config, store_path: &Path) -> Subscription<SyncMsg> {
     if config.sync.hub_url.is_empty() {
         return Subscription::none();
     }
-    let store_path = app.ctx.store().path().to_owned();
     let scale_millis = (config.scale * 1000.0).round() as u32;
-    let key = LoopKey { config: config.sync.clone(), terminal: config.terminal_id.clone(), store_path, scale_millis };
-    Subscription::run_with(key, start).map(Message::Sync)
+    let key = LoopKey {
+        config: config.sync.clone(),
+        terminal: config.terminal_id.clone(),
+        store_path: store_path.to_owned(),
+        scale_millis,
+    };
+    Subscription::run_with(key, start)
 }
 
 fn start(key: &LoopKey) -> mpsc::UnboundedReceiver<SyncMsg> {
@@ -83,54 +86,22 @@ fn start(key: &LoopKey) -> mpsc::UnboundedReceiver<SyncMsg> {
     rx
 }
 
-/// Applies what the sync loop reported.
-pub fn apply(app: &mut App, msg: SyncMsg) {
-    match msg {
-        SyncMsg::Status(status) => app.sync = status,
-        SyncMsg::Catalog(catalog, pictures) => {
-            // Products no longer sold leave the basket; the review screen shows the new prices.
-            app.cart.retain_known(&catalog);
-            if let Screen::Category { id, .. } = &app.screen
-                && catalog.category(id).is_none()
-            {
-                app.screen = Screen::Home;
-            }
-            tracing::info!(products = catalog.products.len(), "catalog updated from the hub");
-            app.ctx.catalog = catalog;
-            app.ctx.pictures = pictures;
-        }
-    }
-}
-
 /// What the corner shows before the loop first reports: the store's own count and time.
-pub fn initial(ctx: &super::Context) -> SyncStatus {
-    let store = ctx.store();
+pub fn initial(store: &Store, config: &Config) -> SyncStatus {
     SyncStatus {
-        configured: !ctx.config.sync.hub_url.is_empty(),
+        configured: !config.sync.hub_url.is_empty(),
         online: false,
         waiting: store.outbox_len().unwrap_or(0),
         last_ok: store.last_sync_ok().ok().flatten(),
         problem: None,
         needs_help: false,
-    }
-}
-
-/// Keeps the "waiting" count current between sync rounds (orders placed, hub away).
-pub fn on_tick(app: &mut App) {
-    app.sync_ticks = app.sync_ticks.wrapping_add(1);
-    if app.sync_ticks.is_multiple_of(5) {
-        match app.ctx.store().outbox_len() {
-            Ok(n) => app.sync.waiting = n,
-            Err(e) => tracing::warn!("outbox not counted: {e}"),
-        }
+        ..SyncStatus::default()
     }
 }
 
 /// The corner: online or not, events waiting, last successful sync in the kiosk's time zone.
-pub fn view(app: &App) -> Element<'_> {
-    let lang = app.lang;
-    let s = &app.sync;
-    let first = if app.ctx.config.sync.hub_url.is_empty() {
+pub fn view<'a, M: 'a>(s: &SyncStatus, config: &Config, tz: &jiff::tz::TimeZone, lang: Lang) -> Element<'a, M> {
+    let first = if config.sync.hub_url.is_empty() {
         Msg::SyncStandalone.text(lang)
     } else if s.needs_help {
         Msg::SyncNeedsHelp.text(lang)
@@ -141,13 +112,12 @@ pub fn view(app: &App) -> Element<'_> {
     };
     let waiting = fill(Msg::SyncWaiting.text(lang), &[("n", &s.waiting.to_string())]);
     let last = match s.last_ok {
-        Some(t) => fill(
-            Msg::SyncLast.text(lang),
-            &[("time", &t.to_zoned(app.ctx.time_zone.clone()).strftime("%m-%d %H:%M").to_string())],
-        ),
+        Some(t) => {
+            fill(Msg::SyncLast.text(lang), &[("time", &t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string())])
+        }
         None => Msg::SyncNever.text(lang).to_owned(),
     };
-    let style = if s.online || app.ctx.config.sync.hub_url.is_empty() { theme::badge } else { theme::warning };
+    let style = if s.online || config.sync.hub_url.is_empty() { theme::badge } else { theme::warning };
     // Two lines, so the corner is no taller than the buttons beside it.
     container(column![bold(format!("{first} · {waiting}"), theme::BODY), label(last, theme::BODY)].spacing(0))
         .padding([4.0, theme::GAP])

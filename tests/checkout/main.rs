@@ -12,4 +12,6 @@ mod story;
 #[path = "../kiosk/support.rs"]
 #[allow(dead_code)]
 mod support;
+#[path = "../kiosk/tasks.rs"]
+mod tasks;
 mod tool;

@@ -7,7 +7,7 @@ use crate::support::{kiosk_with, qr_payload};
 use warm_core::domain::{Money, PaymentMethod, ProductId};
 use warm_kiosk::store::payments::{NewPayment, SaleToPay};
 use warm_kiosk::store::{Store, StoreError};
-use warm_kiosk::ui::app::Screen;
+use warm_kiosk::ui::screen::Screen;
 
 #[test]
 fn a_slip_is_recalled_amended_and_paid_by_wechat_once() {

@@ -7,8 +7,8 @@ use warm_core::domain::PaymentMethod;
 use warm_kiosk::device::scanner::ScannerEvent;
 use warm_kiosk::ui::Message;
 use warm_kiosk::ui::app::KeyPress;
+use warm_kiosk::ui::screen::{counter, pin};
 use warm_kiosk::ui::theme;
-use warm_kiosk::ui::volunteer::VMsg;
 use warm_kiosk::ui::widget::numpad::Key;
 
 fn shot(k: &Kiosk, name: &str) {
@@ -21,23 +21,23 @@ fn shot(k: &Kiosk, name: &str) {
 #[ignore]
 fn checkout_screenshots() {
     let mut k = kiosk();
-    let v = |k: &mut Kiosk, m: VMsg| k.app.update(Message::Volunteer(m));
-    k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+    let v = |k: &mut Kiosk, m: counter::Message| k.update(Message::Counter(m));
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
     shot(&k, "pin");
     for d in [2, 4, 6, 8] {
-        v(&mut k, VMsg::PinKey(Key::Digit(d)));
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
     }
-    v(&mut k, VMsg::PinOk);
+    k.update(Message::Pin(pin::Message::Ok));
     for code in ["6952022100012", "6952022100029", "6952022100012", "6901234567892"] {
-        k.app.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
+        k.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
     }
     shot(&k, "unknown");
-    v(&mut k, VMsg::Pay);
-    v(&mut k, VMsg::Method(PaymentMethod::Cash));
+    v(&mut k, counter::Message::Pay);
+    v(&mut k, counter::Message::Method(PaymentMethod::Cash));
     for d in [1, 0, 0] {
-        v(&mut k, VMsg::Key(Key::Digit(d)));
+        v(&mut k, counter::Message::Key(Key::Digit(d)));
     }
     shot(&k, "cash");
-    v(&mut k, VMsg::ConfirmPay);
+    v(&mut k, counter::Message::ConfirmPay);
     shot(&k, "paid");
 }

@@ -9,6 +9,7 @@ use warm_kiosk::device::scanner::{ScannerEvent, ScannerLink};
 use warm_kiosk::store::Store;
 use warm_kiosk::ui::Message;
 use warm_kiosk::ui::app::KeyPress;
+use warm_kiosk::ui::screen::counter;
 
 /// Feeds scanner events to the app until one scanned line has been handled.
 pub fn scan(k: &mut Kiosk, scanner: &mut Scanner, rx: &mut UnboundedReceiver<ScannerEvent>, bytes: &[u8]) {
@@ -16,7 +17,7 @@ pub fn scan(k: &mut Kiosk, scanner: &mut Scanner, rx: &mut UnboundedReceiver<Sca
     loop {
         let event = next(rx);
         let is_line = matches!(event, ScannerEvent::Line(_));
-        k.app.update(Message::Scanner(event));
+        k.update(Message::Scanner(event));
         if is_line {
             return;
         }
@@ -28,7 +29,7 @@ pub fn until_connected(k: &mut Kiosk, rx: &mut UnboundedReceiver<ScannerEvent>) 
     loop {
         let event = next(rx);
         let done = matches!(event, ScannerEvent::Link(ScannerLink::Connected { .. }));
-        k.app.update(Message::Scanner(event));
+        k.update(Message::Scanner(event));
         if done {
             return;
         }
@@ -68,7 +69,7 @@ fn a_volunteer_scans_goods_and_takes_cash() {
     assert!(k.app.volunteer().is_none() && k.app.cart().is_empty());
 
     // In from the keyboard shortcut; a wrong PIN is refused in words, the demo PIN opens.
-    k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
     assert!(k.shows("志愿者请输入密码"));
     enter_pin(&mut k, "1111");
     assert!(k.shows("密码不对，还可以试 2 次"));
@@ -121,7 +122,7 @@ fn a_volunteer_scans_goods_and_takes_cash() {
     assert!(k.shows("收款成功"));
     assert!(k.shows("收据已打印"));
     // A second tap on a stale confirm (or a double tap) cannot pay again.
-    k.app.update(Message::Volunteer(warm_kiosk::ui::volunteer::VMsg::ConfirmPay));
+    k.update(Message::Counter(counter::Message::ConfirmPay));
 
     let store = Store::open(&warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     let (method, amount, tendered, change, order_id): (String, i64, i64, i64, String) = store
@@ -169,13 +170,13 @@ fn a_volunteer_scans_goods_and_takes_cash() {
 fn a_keyboard_wedge_scanner_works_on_the_counter() {
     let mut k = kiosk_with(crate::support::config());
     assert!(k.app.scanner_status().is_none());
-    k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
     enter_pin(&mut k, "2468");
     assert!(k.shows("扫码枪：未设置串口，可用键盘式扫码枪"));
     for c in "6952022100029".chars() {
-        k.app.update(Message::Key(KeyPress::Text(c.to_string())));
+        k.update(Message::Key(KeyPress::Text(c.to_string())));
     }
-    k.app.update(Message::Key(KeyPress::Enter));
+    k.update(Message::Key(KeyPress::Enter));
     assert!(k.shows("✓ 已加入：面粉"));
     k.tap("退出");
     assert!(k.shows("请点选您要买的东西"), "back on the seniors' home screen");

@@ -3,7 +3,8 @@
 
 use crate::support::{kiosk, kiosk_with};
 use warm_kiosk::device::printer::transport::FileTransport;
-use warm_kiosk::ui::app::Screen;
+use warm_kiosk::ui::screen::Screen;
+use warm_kiosk::ui::widget::basket;
 
 fn order_count(k: &crate::support::Kiosk) -> i64 {
     k.ctx.store().connection().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap()
@@ -33,12 +34,13 @@ fn a_full_disk_keeps_the_basket_and_the_orders_already_placed() {
         while c.execute("INSERT INTO filler VALUES (zeroblob(64))", []).is_ok() {}
     }
     // A big order: more lines than fit in the pages the file already has.
-    for product in &k.ctx.catalog.products {
-        k.app.update(warm_kiosk::ui::Message::Add(product.id.clone()));
+    let products: Vec<_> = k.ctx.catalog.products.iter().map(|p| p.id.clone()).collect();
+    for product in products {
+        k.update(warm_kiosk::ui::Message::Basket(basket::Message::Increase(product)));
     }
     k.tap("下单");
     k.tap("确认");
-    assert!(matches!(k.app.screen(), Screen::Review { error: Some(_), .. }));
+    assert!(matches!(k.app.screen(), Screen::Review(r) if r.failed()));
     assert!(k.shows("暂时无法下单，请找志愿者"));
     assert!(k.shows("您的购物篮已保留"));
     assert_eq!(k.app.cart().lines().len(), k.ctx.catalog.products.len(), "the basket is kept");
@@ -75,7 +77,7 @@ fn a_broken_printer_keeps_the_slip_queued_and_prints_it_at_the_next_start() {
     // The worker's report reaches the app as its subscription would deliver it.
     let state = k.ctx.printer.drain();
     assert!(state.problem.is_some());
-    k.app.update(warm_kiosk::ui::Message::Printer(state));
+    k.update(warm_kiosk::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("the order is placed even if the printer fails") };
     assert!(done.print_error.is_some());
     assert!(k.shows("取货单没有打印出来，请找志愿者"));

@@ -3,7 +3,8 @@
 use crate::support::kiosk;
 use std::time::{Duration, Instant};
 use warm_kiosk::ui::Message;
-use warm_kiosk::ui::app::{Modal, Screen};
+use warm_kiosk::ui::screen::Screen;
+use warm_kiosk::ui::screen::modal::Modal;
 
 #[test]
 fn asks_then_clears_only_when_nobody_answers() {
@@ -13,9 +14,9 @@ fn asks_then_clears_only_when_nobody_answers() {
     k.tap("粮油");
     k.tap("东北大米");
 
-    k.app.update(Message::Tick(start + Duration::from_secs(idle.ask_after_seconds / 2)));
+    k.update(Message::Tick(start + Duration::from_secs(idle.ask_after_seconds / 2)));
     assert_eq!(k.app.modal(), None, "too early to ask");
-    k.app.update(Message::Tick(start + Duration::from_secs(idle.ask_after_seconds + 1)));
+    k.update(Message::Tick(start + Duration::from_secs(idle.ask_after_seconds + 1)));
     assert!(matches!(k.app.modal(), Some(Modal::StillThere { .. })));
     assert!(k.shows("还在吗？"));
 
@@ -26,26 +27,26 @@ fn asks_then_clears_only_when_nobody_answers() {
 
     // Nobody answers this time: asked, then cleared, and the home screen says so.
     let later = Instant::now() + Duration::from_secs(idle.ask_after_seconds + 1);
-    k.app.update(Message::Tick(later));
+    k.update(Message::Tick(later));
     assert!(matches!(k.app.modal(), Some(Modal::StillThere { .. })));
-    k.app.update(Message::Tick(later + Duration::from_secs(idle.clear_after_seconds - 1)));
+    k.update(Message::Tick(later + Duration::from_secs(idle.clear_after_seconds - 1)));
     assert_eq!(k.app.cart().item_count(), 1, "not before the answer period is over");
-    k.app.update(Message::Tick(later + Duration::from_secs(idle.clear_after_seconds)));
+    k.update(Message::Tick(later + Duration::from_secs(idle.clear_after_seconds)));
     assert!(k.app.cart().is_empty());
-    assert!(matches!(k.app.screen(), Screen::Home));
+    assert!(matches!(k.app.screen(), Screen::Home(_)));
     assert!(k.shows("刚才的购物篮已清空"));
 }
 
 #[test]
 fn an_empty_basket_is_never_interrupted_and_done_returns_home() {
     let mut k = kiosk();
-    k.app.update(Message::Tick(Instant::now() + Duration::from_secs(3600)));
+    k.update(Message::Tick(Instant::now() + Duration::from_secs(3600)));
     assert_eq!(k.app.modal(), None);
 
     k.tap("蛋奶");
     k.tap("鲜牛奶");
     k.tap("下单");
     k.tap("确认");
-    k.app.update(Message::Tick(Instant::now() + Duration::from_secs(k.ctx.config.idle.done_seconds + 1)));
-    assert!(matches!(k.app.screen(), Screen::Home));
+    k.update(Message::Tick(Instant::now() + Duration::from_secs(k.ctx.config.idle.done_seconds + 1)));
+    assert!(matches!(k.app.screen(), Screen::Home(_)));
 }

@@ -6,7 +6,9 @@ use iced::Rectangle;
 use iced_test::selector::Candidate;
 use warm_kiosk::ui::Message;
 use warm_kiosk::ui::screen::modal::MODAL_ID;
+use warm_kiosk::ui::screen::{category, home, modal, review};
 use warm_kiosk::ui::widget::TAP_ID;
+use warm_kiosk::ui::widget::basket;
 
 const LINE_HEIGHT: f32 = 1.3;
 
@@ -68,29 +70,29 @@ fn every_screen_meets_the_size_rules_in_both_languages() {
     {
         let mut k = kiosk();
         if english {
-            k.app.update(Message::SwitchLanguage);
+            k.update(Message::SwitchLanguage);
         }
         k.ctx.printer.drain();
-        k.app.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
+        k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
         check(&k, "home, empty");
-        k.app.update(Message::OpenCategory(k.ctx.catalog.categories[3].id.clone()));
+        k.update(Message::HomeScreen(home::Message::OpenCategory(k.ctx.catalog.categories[3].id.clone())));
         let products: Vec<_> =
             k.ctx.catalog.in_category(&k.ctx.catalog.categories[3].id).map(|p| p.id.clone()).collect();
         for p in &products {
-            k.app.update(Message::Add(p.clone()));
+            k.update(Message::Category(category::Message::Add(p.clone())));
         }
         check(&k, "category with a full basket and pagers");
-        k.app.update(Message::AskEmpty);
+        k.update(Message::Basket(basket::Message::AskEmpty));
         check(&k, "empty-basket question");
-        k.app.update(Message::EmptyCancelled);
-        k.app.update(Message::Home);
+        k.update(Message::Modal(modal::Message::Keep));
+        k.update(Message::Home);
         check(&k, "home with basket");
-        k.app.update(Message::Review);
+        k.update(Message::Basket(basket::Message::Review));
         check(&k, "review");
-        k.app.update(Message::Tick(std::time::Instant::now() + std::time::Duration::from_secs(600)));
+        k.update(Message::Tick(std::time::Instant::now() + std::time::Duration::from_secs(600)));
         check(&k, "still-there question");
-        k.app.update(Message::StillHere);
-        k.app.update(Message::PlaceOrder);
+        k.update(Message::Modal(modal::Message::Keep));
+        k.update(Message::Review(review::Message::Confirm));
         check(&k, "done");
     }
 }
@@ -100,26 +102,26 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
     use warm_core::domain::PaymentMethod;
     use warm_kiosk::device::scanner::ScannerEvent;
     use warm_kiosk::ui::app::KeyPress;
-    use warm_kiosk::ui::volunteer::VMsg;
+    use warm_kiosk::ui::screen::{counter, pin};
     use warm_kiosk::ui::widget::numpad::Key;
     for english in [false, true] {
         let mut k = kiosk();
         if english {
-            k.app.update(Message::SwitchLanguage);
+            k.update(Message::SwitchLanguage);
         }
-        let scan = |k: &mut Kiosk, code: &str| k.app.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
-        let v = |k: &mut Kiosk, m: VMsg| k.app.update(Message::Volunteer(m));
-        k.app.update(Message::Key(KeyPress::VolunteerShortcut));
+        let scan = |k: &mut Kiosk, code: &str| k.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
+        let v = |k: &mut Kiosk, m: counter::Message| k.update(Message::Counter(m));
+        k.update(Message::Key(KeyPress::VolunteerShortcut));
         check(&k, "PIN pad");
         for d in [1, 1, 1, 1] {
-            v(&mut k, VMsg::PinKey(Key::Digit(d)));
+            k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
         }
-        v(&mut k, VMsg::PinOk);
+        k.update(Message::Pin(pin::Message::Ok));
         check(&k, "PIN pad with a wrong-PIN message");
         for d in [2, 4, 6, 8] {
-            v(&mut k, VMsg::PinKey(Key::Digit(d)));
+            k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
         }
-        v(&mut k, VMsg::PinOk);
+        k.update(Message::Pin(pin::Message::Ok));
         check(&k, "empty counter");
         for code in ["6952022100012", "6952022100029", "6952022100036", "6952022100043", "6952022100012"] {
             scan(&mut k, code);
@@ -129,24 +131,24 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
         check(&k, "unknown code with the pick-by-hand offer");
         scan(&mut k, "not a code at all, and rather long for a barcode too");
         check(&k, "rejected code");
-        v(&mut k, VMsg::PickByHand);
+        v(&mut k, counter::Message::PickByHand);
         check(&k, "pick: categories");
         let grain = k.ctx.catalog.categories[0].id.clone();
-        v(&mut k, VMsg::PickCategory(grain));
+        v(&mut k, counter::Message::PickCategory(grain));
         check(&k, "pick: products");
-        v(&mut k, VMsg::ClosePick);
-        v(&mut k, VMsg::Pay);
+        v(&mut k, counter::Message::ClosePick);
+        v(&mut k, counter::Message::Pay);
         check(&k, "payment methods");
-        v(&mut k, VMsg::Method(PaymentMethod::Wechat));
+        v(&mut k, counter::Message::Method(PaymentMethod::Wechat));
         check(&k, "reference on the numpad");
-        v(&mut k, VMsg::CancelPay);
-        v(&mut k, VMsg::Pay);
-        v(&mut k, VMsg::Method(PaymentMethod::Cash));
+        v(&mut k, counter::Message::CancelPay);
+        v(&mut k, counter::Message::Pay);
+        v(&mut k, counter::Message::Method(PaymentMethod::Cash));
         for d in [5, 0, 0] {
-            v(&mut k, VMsg::Key(Key::Digit(d)));
+            v(&mut k, counter::Message::Key(Key::Digit(d)));
         }
         check(&k, "cash with change");
-        v(&mut k, VMsg::ConfirmPay);
+        v(&mut k, counter::Message::ConfirmPay);
         check(&k, "paid");
     }
 }

@@ -10,4 +10,5 @@ mod layout;
 mod snapshots;
 mod story;
 mod support;
+mod tasks;
 mod window;

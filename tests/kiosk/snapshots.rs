@@ -34,7 +34,7 @@ fn write_printer_banner_picture() {
     let mut k = kiosk();
     k.ctx.printer.drain();
     let state = PrinterState { problem: Some(Problem::PaperOut), pending: 2, ..PrinterState::default() };
-    k.app.update(warm_kiosk::ui::Message::Printer(state));
+    k.update(warm_kiosk::ui::Message::Printer(state));
     k.tap("粮油");
     let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
     let path = format!("{}/target/printer-banner.png", env!("CARGO_MANIFEST_DIR"));

@@ -3,7 +3,7 @@
 use crate::support::{kiosk, qr_payload, slip_text};
 use warm_core::domain::{Money, ProductId};
 use warm_kiosk::store::Store;
-use warm_kiosk::ui::app::Screen;
+use warm_kiosk::ui::screen::Screen;
 
 #[test]
 fn a_senior_orders_two_products_and_gets_a_slip() {
@@ -26,7 +26,7 @@ fn a_senior_orders_two_products_and_gets_a_slip() {
     k.tap("确认");
     let state = k.ctx.printer.drain();
     assert_eq!(state.problem, None, "{:?}", state.last_error);
-    k.app.update(warm_kiosk::ui::Message::Printer(state));
+    k.update(warm_kiosk::ui::Message::Printer(state));
     let Screen::Done(done) = k.app.screen() else { panic!("not on the done screen") };
     let order = done.order.clone();
     assert!(done.print_error.is_none(), "{:?}", done.print_error);
@@ -130,4 +130,31 @@ fn order_numbers_continue_after_a_restart() {
     again.tap("确认");
     let Screen::Done(done) = again.app.screen() else { panic!("not done") };
     assert_eq!(done.order.number.to_string(), "K1-0003");
+}
+
+/// Two taps on 确认 before the first commit came back (a double tap, a slow disk): one order.
+#[test]
+fn a_second_confirm_while_the_first_is_saving_places_one_order() {
+    use iced::futures::StreamExt;
+    use warm_kiosk::ui::Message;
+    use warm_kiosk::ui::screen::review;
+    let mut k = kiosk();
+    k.tap("粮油");
+    k.tap("东北大米");
+    k.tap("下单");
+    // Both taps reach the app before either task has run.
+    let first = k.app.update(Message::Review(review::Message::Confirm));
+    let second = k.app.update(Message::Review(review::Message::Confirm));
+    assert!(iced_runtime::task::into_stream(second).is_none(), "the second tap started no second commit");
+    let stream = iced_runtime::task::into_stream(first).expect("the first tap commits");
+    let answers: Vec<_> = futures_executor::block_on(stream.collect::<Vec<_>>());
+    assert_eq!(answers.len(), 1);
+    for answer in answers {
+        if let iced_runtime::Action::Output(message) = answer {
+            k.update(message);
+        }
+    }
+    assert!(matches!(k.app.screen(), Screen::Done(_)));
+    let orders: i64 = k.ctx.store().connection().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(orders, 1);
 }

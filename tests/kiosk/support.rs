@@ -72,8 +72,13 @@ impl Kiosk {
         }
         let messages: Vec<Message> = ui.into_messages().collect();
         for message in messages {
-            self.app.update(message);
+            self.update(message);
         }
+    }
+
+    /// Feeds a message to the app and runs the tasks it starts to their end.
+    pub fn update(&mut self, message: Message) {
+        crate::tasks::settle(&mut self.app, message);
     }
 
     pub fn shows(&self, text: &str) -> bool {

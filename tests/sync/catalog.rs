@@ -2,25 +2,14 @@
 //! a new product and a withdrawn product, on the kiosk's catalog and on its screen.
 
 use crate::support::*;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use warm_core::domain::barcode::valid_ean13;
 use warm_core::domain::{Money, ProductId};
 use warm_kiosk::sync::{self, Update};
 use warm_kiosk::ui::sync_status::SyncMsg;
+use warm_kiosk::ui::widget::basket;
 use warm_kiosk::ui::{App, Message};
-
-const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
-
-fn copy_assets(to: &Path) {
-    std::fs::create_dir_all(to.join("pictures")).unwrap();
-    std::fs::copy(Path::new(ASSETS).join("catalog.toml"), to.join("catalog.toml")).unwrap();
-    for entry in std::fs::read_dir(Path::new(ASSETS).join("pictures")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join("pictures").join(entry.file_name())).unwrap();
-    }
-}
 
 fn ean_with_check(prefix12: &str) -> String {
     (0..10).map(|d| format!("{prefix12}{d}")).find(|c| valid_ean13(c)).unwrap()
@@ -64,8 +53,8 @@ on_both_engines! {
         let mut app = App::new(ctx);
         let rice = demo.products[0].id.clone();
         let withdrawn = demo.products[1].id.clone();
-        app.update(Message::Add(rice.clone()));
-        app.update(Message::Add(withdrawn.clone()));
+        let _ = app.update(Message::Basket(basket::Message::Increase(rice.clone())));
+        let _ = app.update(Message::Basket(basket::Message::Increase(withdrawn.clone())));
 
         // The sync loop (as the window runs it on its thread) is listening.
         let updates = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -133,7 +122,7 @@ on_both_engines! {
         // The screen takes it as a message: withdrawn product out of the basket, new price in the total.
         let pictures = warm_kiosk::ui::picture::Pictures::load(&catalog, &source, 1.0);
         assert!(pictures.missing.is_empty());
-        app.update(Message::Sync(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures))));
+        let _ = app.update(Message::Sync(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures))));
         assert_eq!(app.cart().lines().len(), 1);
         assert_eq!(app.cart().lines()[0].product, rice);
         assert_eq!(app.cart().total(app.catalog()), Money(1999));
@@ -156,20 +145,21 @@ fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
         last_ok: Some("2026-11-29T08:05:00Z".parse().unwrap()),
         problem: None,
         needs_help,
+        ..sync::SyncStatus::default()
     };
     let sees = |app: &App, text: &str| {
         let mut ui =
             iced_test::Simulator::with_size(warm_kiosk::kiosk::settings(), warm_kiosk::ui::REFERENCE_SIZE, app.view());
         ui.find(text).is_ok()
     };
-    app.update(Message::Sync(SyncMsg::Status(status(true, false))));
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(true, false))));
     assert!(sees(&app, "● 已联网 · 待上传 3 条"));
     assert!(sees(&app, "上次同步 11-29 16:05"), "08:05 UTC is 16:05 in Shanghai");
-    app.update(Message::Sync(SyncMsg::Status(status(false, false))));
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(false, false))));
     assert!(sees(&app, "○ 未联网 · 待上传 3 条"));
-    app.update(Message::Sync(SyncMsg::Status(status(false, true))));
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(false, true))));
     assert!(sees(&app, "！合作社拒收，请联系云小二 · 待上传 3 条"));
-    app.update(Message::SwitchLanguage);
+    let _ = app.update(Message::SwitchLanguage);
     assert!(sees(&app, "! Hub refused: call the co-op desk · 3 waiting to send"));
     assert!(sees(&app, "Last sync 11-29 16:05"));
 }

@@ -1,5 +1,6 @@
 //! A fault proxy between kiosk and hub loses 10 % of requests and 30 % of responses and resets
-//! connections: every event is still stored exactly once.
+//! connections: every event is still stored exactly once (`sync once` rounds, each retrying
+//! within itself).
 
 use crate::support::*;
 use std::sync::atomic::Ordering;
@@ -10,7 +11,7 @@ on_both_engines! {
         let hub_dir = HubHome::new(dir.path().join("hub"), engine);
         let token = add_terminal(&hub_dir, "K1", "M1");
         let hub = Hub::start(&hub_dir);
-        let faults = Faults { drop_request: 0.10, drop_response: 0.30, reset: 0.05 };
+        let faults = Faults::LOSSY;
         let proxy = Proxy::start(hub.addr, faults, 42);
         let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &proxy.url(), &token, 100);
         let mut total = 0;
@@ -37,7 +38,7 @@ on_both_engines! {
             s.resets.load(Ordering::SeqCst),
         );
         assert!(dropped_req > 0 && dropped_resp > 0 && resets > 0, "the proxy did not misbehave");
-        assert!(failures > 0);
+        // Retries within a round (issue 16) absorb most losses: a round may now never fail here.
         let n = orders as i64;
         assert_eq!(hub_totals(&hub_dir, "K1"), (n, n, n, total));
         assert!(open_alarms(&hub_dir).is_empty(), "{:?}", open_alarms(&hub_dir));

@@ -31,7 +31,7 @@ fn two_hub_processes_on_one_database_killed_in_turn_store_every_event_once_and_i
     let mut rng = fastrand::Rng::with_seed(20220506);
     for round in 0..20 {
         let k = round % 3;
-        let n = if round < 19 { 350 } else { 7000 - 19 * 350 };
+        let n = 7000 / 20;
         totals[k] += kiosks[k].make_orders(n);
         orders[k] += n;
         std::thread::sleep(Duration::from_millis(rng.u64(50..300)));

@@ -138,3 +138,34 @@ fn bad_tokens_malformed_json_and_oversize_bodies_get_4xx_and_store_nothing() {
     assert_eq!(post(&url, Some(&k1), valid).0, 200);
     assert_eq!(hub_totals(&hub_dir, "K1").0, 3);
 }
+
+/// Sync errors say what to check next, and `sync status` still shows them afterwards.
+#[test]
+fn sync_errors_name_the_setting_to_check_and_sync_status_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_dir = HubHome::new(dir.path().join("hub"), Engine::Sqlite);
+    let token = add_terminal(&hub_dir, "K1", "M1");
+    let hub = Hub::start(&hub_dir);
+    let knobs = "interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\n";
+    let check = |name: &str, url: &str, token: &str, says: &[&str]| {
+        let kiosk = Kiosk::with_sync(&dir.path().join(name), "K1", url, token, knobs);
+        kiosk.make_orders(1);
+        let (ok, out) = kiosk.sync_once();
+        assert!(!ok, "{out}");
+        for words in says {
+            assert!(out.contains(words), "{name}: {words:?} not in {out}");
+        }
+        assert!(!out.contains(" ): "), "{name}: an empty reason: {out}");
+        let status = kiosk.sync_status();
+        let problem = status.lines().find(|l| l.starts_with("problem:") && l.contains(says[0]));
+        assert!(problem.is_some(), "{name}: sync status does not show the problem: {status}");
+        assert_eq!(kiosk.waiting(), 1, "nothing is dropped");
+    };
+    // A `/v1` too many in hub_url: the hub's router answers 404 with an empty body.
+    check("v1", &format!("{}/v1", hub.url()), &token, &["404", "[sync] hub_url", "without /v1"]);
+    check("token", &hub.url(), "wmt_not_a_token", &["401", "[sync] token"]);
+    // Nothing listens on this port any more.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = format!("http://{free}");
+    check("refused", &url, &token, &["cannot be reached", "is the hub running", &url]);
+}

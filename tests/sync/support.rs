@@ -1,12 +1,11 @@
 //! Real processes and real files for the sync stories.
 
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use warm_core::domain::{Lang, OrderLine};
 use warm_hub::config::{Database, db_path};
@@ -17,6 +16,7 @@ use warm_kiosk::demo;
 use warm_kiosk::store::{NewOrder, Store};
 
 pub use crate::hub_binary::hub_binary;
+pub use crate::proxy::{Faults, Proxy};
 pub const KIOSK: &str = env!("CARGO_BIN_EXE_warm-kiosk");
 
 /// A child process that is killed (and reaped) when dropped, so a failing test leaves none behind.
@@ -95,7 +95,7 @@ impl HubHome {
     }
 
     pub fn store(&self) -> &dyn HubStore {
-        self.store.get_or_init(|| warm_hub::store::open(&self.database).unwrap()).as_ref()
+        self.store.get_or_init(|| warm_hub::open_store(&self.database).unwrap()).as_ref()
     }
 }
 
@@ -170,17 +170,27 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32) -> Kiosk {
+        let knobs =
+            format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n");
+        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs)
+    }
+
+    /// A kiosk whose `[sync]` has `knobs` (TOML lines) besides the hub and token.
+    pub fn with_sync(dir: &Path, terminal: &str, hub_url: &str, token: &str, knobs: &str) -> Kiosk {
         std::fs::create_dir_all(dir).unwrap();
         let config = dir.join("kiosk.toml");
         std::fs::write(
             &config,
-            format!(
-                "terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n\
-                 interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n"
-            ),
+            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}"),
         )
         .unwrap();
         Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() }
+    }
+
+    /// The sync status as the store has it (what `sync status` and the corner read).
+    pub fn status(&self) -> warm_kiosk::sync::SyncStatus {
+        let store = Store::open_read_only(&self.store_path()).unwrap().unwrap();
+        warm_kiosk::sync::SyncStatus::read(&store, true, None).unwrap()
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -278,156 +288,45 @@ pub fn eventually(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// A TCP proxy in front of the hub that can lose requests and responses and reset connections.
-/// Its upstream can be changed (the hub restarted on another port) while the kiosk keeps one URL.
-/// With several upstreams it sends each request to the next one in turn (a round-robin load
-/// balancer in front of several hub processes).
-pub struct Proxy {
-    pub addr: SocketAddr,
-    pub upstream: Upstreams,
-    stop: Arc<AtomicBool>,
-    pub stats: Arc<ProxyStats>,
-}
+const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
-#[derive(Default)]
-pub struct ProxyStats {
-    pub forwarded: AtomicU64,
-    pub dropped_requests: AtomicU64,
-    pub dropped_responses: AtomicU64,
-    pub resets: AtomicU64,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Faults {
-    pub drop_request: f64,
-    pub drop_response: f64,
-    pub reset: f64,
-}
-
-impl Faults {
-    pub const NONE: Faults = Faults { drop_request: 0.0, drop_response: 0.0, reset: 0.0 };
-}
-
-/// The hubs behind a proxy, and which one the next request goes to.
-#[derive(Clone, Default)]
-pub struct Upstreams(Arc<Mutex<(Vec<SocketAddr>, usize)>>);
-
-impl Upstreams {
-    fn next(&self) -> SocketAddr {
-        let mut u = self.0.lock().unwrap();
-        u.1 = (u.1 + 1) % u.0.len();
-        u.0[u.1]
+/// A copy of the demo catalog and its pictures in `to`, for the hub to import (and change).
+pub fn copy_assets(to: &Path) {
+    std::fs::create_dir_all(to.join("pictures")).unwrap();
+    std::fs::copy(Path::new(ASSETS).join("catalog.toml"), to.join("catalog.toml")).unwrap();
+    for entry in std::fs::read_dir(Path::new(ASSETS).join("pictures")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join("pictures").join(entry.file_name())).unwrap();
     }
 }
 
-impl Proxy {
-    pub fn start(upstream: SocketAddr, faults: Faults, seed: u64) -> Proxy {
-        Proxy::round_robin(vec![upstream], faults, seed)
-    }
-
-    pub fn round_robin(upstreams: Vec<SocketAddr>, faults: Faults, seed: u64) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let upstream = Upstreams(Arc::new(Mutex::new((upstreams, 0))));
-        let stop = Arc::new(AtomicBool::new(false));
-        let stats = Arc::new(ProxyStats::default());
-        let (up, st, stats2) = (upstream.clone(), stop.clone(), stats.clone());
-        std::thread::spawn(move || {
-            let mut n = 0u64;
-            for client in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                n += 1;
-                let upstream = up.clone();
-                let stats = stats2.clone();
-                let rng = fastrand::Rng::with_seed(seed.wrapping_mul(1_000_003).wrapping_add(n));
-                std::thread::spawn(move || relay(client, upstream, faults, rng, &stats));
-            }
-        });
-        Proxy { addr, upstream, stop, stats }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub fn point_to(&self, upstream: SocketAddr) {
-        *self.upstream.0.lock().unwrap() = (vec![upstream], 0);
-    }
-
-    /// Upstream `i` has moved (its hub was restarted on another port).
-    pub fn replace(&self, i: usize, upstream: SocketAddr) {
-        self.upstream.0.lock().unwrap().0[i] = upstream;
-    }
+/// A hub folder with terminal K1 of market M1 and the demo catalog imported; returns K1's token.
+pub fn hub_with_demo_catalog(hub_dir: &HubHome, scratch: &Path) -> String {
+    let token = add_terminal(hub_dir, "K1", "M1");
+    let assets = scratch.join("catalog");
+    copy_assets(&assets);
+    hub_cli(hub_dir, &["catalog", "import", assets.join("catalog.toml").to_str().unwrap()]);
+    token
 }
 
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-    }
-}
-
-/// Reads an HTTP/1.1 message head; returns it and the Content-Length.
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Vec<u8>, usize)> {
-    let mut head = Vec::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        head.extend_from_slice(line.as_bytes());
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
-        if line == "\r\n" {
-            return Some((head, length));
-        }
-    }
-}
-
-fn relay(client: TcpStream, upstream: Upstreams, faults: Faults, mut rng: fastrand::Rng, stats: &ProxyStats) {
-    let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut client = client;
-    loop {
-        let Some((head, length)) = read_head(&mut reader) else { return };
-        if length > 0 && rng.f64() < faults.reset {
-            // Closing with the body unread makes the kernel answer with a TCP reset.
-            stats.resets.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        if rng.f64() < faults.drop_request {
-            stats.dropped_requests.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        let Ok(up) = TcpStream::connect(upstream.next()) else { return };
-        let mut up_writer = up.try_clone().unwrap();
-        if up_writer.write_all(&head).and_then(|()| up_writer.write_all(&body)).is_err() {
-            return;
-        }
-        let mut up_reader = BufReader::new(up);
-        let Some((rhead, rlength)) = read_head(&mut up_reader) else { return };
-        let mut rbody = vec![0; rlength];
-        if up_reader.read_exact(&mut rbody).is_err() {
-            return;
-        }
-        stats.forwarded.fetch_add(1, Ordering::SeqCst);
-        if rng.f64() < faults.drop_response {
-            // The hub did the work; the kiosk never hears of it.
-            stats.dropped_responses.fetch_add(1, Ordering::SeqCst);
-            return;
-        }
-        if client.write_all(&rhead).and_then(|()| client.write_all(&rbody)).is_err() {
-            return;
-        }
-    }
+/// Whether the kiosk's synced catalog is the demo catalog at the hub's prices (with `price` for
+/// the first product, the rice), every picture in its cache and whole.
+pub fn has_demo_catalog(kiosk: &Kiosk, rice_price: i64) -> bool {
+    use sha2::Digest as _;
+    let Ok(Some(store)) = Store::open_read_only(&kiosk.store_path()) else { return false };
+    let Ok(Some(synced)) = store.synced_catalog() else { return false };
+    let demo = demo::catalog().unwrap().catalog;
+    let same =
+        synced.products.len() == demo.products.len()
+            && synced.categories.len() == demo.categories.len()
+            && synced.products.iter().zip(&demo.products).enumerate().all(|(i, (a, b))| {
+                a.id == b.id && a.price.as_fen() == if i == 0 { rice_price } else { b.price.as_fen() }
+            });
+    let pictures = warm_kiosk::sync::pictures_dir(&kiosk.dir);
+    same && synced.products.iter().map(|p| &p.picture).chain(synced.categories.iter().map(|c| &c.picture)).all(|hash| {
+        std::fs::read(pictures.join(hash)).is_ok_and(|bytes| {
+            let got: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            &got == hash
+        })
+    })
 }

@@ -26,19 +26,30 @@ pub enum PictureSource {
 
 impl PictureSource {
     /// The picture's bytes, or why they cannot be had.
-    pub fn read(&self, rel: &str) -> Result<Cow<'static, [u8]>, String> {
+    pub fn read(&self, rel: &str) -> Result<Cow<'static, [u8]>, PictureError> {
         match self {
             PictureSource::Embedded(pictures) => pictures
                 .iter()
                 .find(|(name, _)| *name == rel)
                 .map(|(_, bytes)| Cow::Borrowed(*bytes))
-                .ok_or_else(|| format!("{rel}: not in the built-in pictures")),
+                .ok_or_else(|| PictureError::NotBuiltIn(rel.to_owned())),
             PictureSource::Folder(dir) => {
                 let path = dir.join(rel);
-                std::fs::read(&path).map(Cow::Owned).map_err(|e| format!("{}: {e}", path.display()))
+                std::fs::read(&path).map(Cow::Owned).map_err(|e| PictureError::Read { path, reason: e.to_string() })
             }
         }
     }
+}
+
+/// Why a catalog's picture cannot be had (the screen then shows a placeholder with the name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PictureError {
+    #[error("{0}: not in the built-in pictures")]
+    NotBuiltIn(String),
+    #[error("{}: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("cannot decode: {0}")]
+    Decode(String),
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +197,7 @@ mod tests {
     #[test]
     fn a_missing_picture_is_reported_not_fatal() {
         let source = PictureSource::Folder(PathBuf::from("/nonexistent"));
-        assert!(source.read("rice.png").unwrap_err().contains("/nonexistent/rice.png"));
+        assert!(source.read("rice.png").unwrap_err().to_string().contains("/nonexistent/rice.png"));
         let built_in = PictureSource::Embedded(&[("pictures/one.png", b"png")]);
         assert!(built_in.read("pictures/none.png").is_err());
         assert_eq!(&*built_in.read("pictures/one.png").unwrap(), b"png");

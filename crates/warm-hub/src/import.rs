@@ -3,10 +3,19 @@
 
 use super::store::{CatalogImport, ImportCategory, ImportProduct};
 use std::path::Path;
-use warm_core::catalog_file;
+use warm_core::catalog_file::{self, CatalogError, PictureError};
 
-pub fn from_toml(path: &Path) -> Result<CatalogImport, String> {
-    let loaded = catalog_file::load(path).map_err(|e| e.to_string())?;
+/// Why a catalog file cannot be imported; nothing of it is stored.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("picture {0}")]
+    Picture(#[from] PictureError),
+}
+
+pub fn from_toml(path: &Path) -> Result<CatalogImport, ImportError> {
+    let loaded = catalog_file::load(path)?;
     let (catalog, pictures) = (loaded.catalog, loaded.pictures);
     let read = |rel: &str| pictures.read(rel).map(|b| b.into_owned());
     let mut out = CatalogImport {

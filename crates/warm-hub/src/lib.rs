@@ -23,6 +23,14 @@ use warm_core::api::{self, ApiError, Health};
 
 pub use config::HubConfig;
 
+/// The store the configuration names: PostgreSQL, or the embedded SQLite file.
+pub fn open_store(database: &config::Database) -> Result<Arc<dyn HubStore>, HubError> {
+    Ok(match database {
+        config::Database::Sqlite(path) => Arc::new(sqlite::SqliteHub::open(path)?),
+        config::Database::Postgres(url) => Arc::new(postgres::PgHub::open(url)?),
+    })
+}
+
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
 pub struct HubState {

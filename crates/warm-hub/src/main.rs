@@ -142,7 +142,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let store = hub::store::open(&database).with_context(|| format!("opening the hub database {database}"))?;
+    let store = hub::open_store(&database).with_context(|| format!("opening the hub database {database}"))?;
     let now = jiff::Timestamp::now();
     match args.command {
         Command::Migrate { .. } => Ok(()),

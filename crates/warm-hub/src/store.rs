@@ -1,10 +1,8 @@
 //! The hub's storage, behind a trait so the embedded SQLite store and a PostgreSQL one (for a
 //! cooperative beyond one machine) serve the same handlers.
 
-use super::config::Database;
 use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
-use std::sync::Arc;
 use warm_core::api::{CatalogChange, CatalogPage, PushResponse};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,14 +35,6 @@ impl From<deadpool_postgres::PoolError> for HubError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         HubError::Db(format!("no connection to PostgreSQL: {e}"))
     }
-}
-
-/// The store the configuration names: PostgreSQL, or the embedded SQLite file.
-pub fn open(database: &Database) -> Result<Arc<dyn HubStore>, HubError> {
-    Ok(match database {
-        Database::Sqlite(path) => Arc::new(super::sqlite::SqliteHub::open(path)?),
-        Database::Postgres(url) => Arc::new(super::postgres::PgHub::open(url)?),
-    })
 }
 
 /// A registered terminal, as found by its token.

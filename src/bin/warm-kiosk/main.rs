@@ -51,7 +51,8 @@ enum Command {
 enum SyncCommand {
     /// Push everything waiting and pull the catalog, once; fails if the hub cannot be reached.
     Once,
-    /// Show events waiting, last successful sync and whether a sync loop is running.
+    /// Show what waits, when orders last reached the hub, the link, bytes on the wire, the last
+    /// problem and whether a sync loop is running.
     Status,
     /// Run the background sync loop in the foreground (what the kiosk window runs on a thread).
     Run,

@@ -91,25 +91,39 @@ impl PrinterConfig {
     }
 
     /// Checks the keys the chosen transport needs; the message names the key.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), PrinterConfigError> {
+        use PrinterConfigError::*;
         if !(5..=8).contains(&self.data_bits) {
-            return Err(format!("printer.data_bits = {}: must be 5, 6, 7 or 8", self.data_bits));
+            return Err(DataBits(self.data_bits));
         }
         if !(1..=2).contains(&self.stop_bits) {
-            return Err(format!("printer.stop_bits = {}: must be 1 or 2", self.stop_bits));
+            return Err(StopBits(self.stop_bits));
         }
         if self.timeout_ms == 0 {
-            return Err("printer.timeout_ms must be at least 1".into());
+            return Err(NoTimeout);
         }
         match self.kind {
-            PrinterKind::Serial if self.port.as_os_str().is_empty() => {
-                Err("printer.port: a serial printer needs its device, e.g. \"/dev/ttyUSB0\"".into())
-            }
-            PrinterKind::Serial if self.baud == 0 => Err("printer.baud must be at least 1".into()),
-            PrinterKind::Tcp if self.host.is_empty() => {
-                Err("printer.host: a network printer needs its address, e.g. \"192.168.1.50\"".into())
-            }
+            PrinterKind::Serial if self.port.as_os_str().is_empty() => Err(NoPort),
+            PrinterKind::Serial if self.baud == 0 => Err(NoBaud),
+            PrinterKind::Tcp if self.host.is_empty() => Err(NoHost),
             _ => Ok(()),
         }
     }
+}
+
+/// A `[printer]` value the kiosk cannot print with; the message names the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrinterConfigError {
+    #[error("printer.data_bits = {0}: must be 5, 6, 7 or 8")]
+    DataBits(u8),
+    #[error("printer.stop_bits = {0}: must be 1 or 2")]
+    StopBits(u8),
+    #[error("printer.timeout_ms must be at least 1")]
+    NoTimeout,
+    #[error("printer.port: a serial printer needs its device, e.g. \"/dev/ttyUSB0\"")]
+    NoPort,
+    #[error("printer.baud must be at least 1")]
+    NoBaud,
+    #[error("printer.host: a network printer needs its address, e.g. \"192.168.1.50\"")]
+    NoHost,
 }

@@ -1,9 +1,40 @@
-//! One view per screen of the seniors' flow: home → category → review → done.
+//! The screens. Each owns its state and its `Message`; `update` returns an `Action` that the
+//! root (`ui::app`) acts on — open another screen, change the basket, or run a task off the UI
+//! thread — and `view` draws it from its own state and the read-only [`Context`]. No screen
+//! imports the root or does I/O.
+//!
+//! Seniors: home → category → review → done, with the basket beside home and category and the
+//! questions of `modal` over them. Volunteers: the PIN pad, then the checkout counter.
 
 pub mod category;
-pub mod checkout;
+pub mod counter;
 pub mod done;
 pub mod home;
 pub mod modal;
+pub mod pin;
 pub mod printer;
 pub mod review;
+
+use crate::config::Config;
+use crate::ui::picture::Pictures;
+use warm_core::domain::{Cart, Catalog, Lang};
+
+/// What every screen may read, and nothing it could change.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub lang: Lang,
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    pub pictures: &'a Pictures,
+    pub time_zone: &'a jiff::tz::TimeZone,
+    /// The senior's basket (the root owns it).
+    pub cart: &'a Cart,
+}
+
+/// The seniors' screen on show.
+pub enum Screen {
+    Home(home::Home),
+    Category(category::Category),
+    Review(review::Review),
+    Done(Box<done::Done>),
+}

@@ -1,40 +1,48 @@
 //! Questions that sit over a screen: "empty the basket?" and "are you still there?".
 
-use crate::ui::app::{Message, Modal};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{bold, label, tap};
-use crate::ui::{App, Element};
-use iced::Alignment;
 use iced::widget::{center, column, container, row};
+use iced::{Alignment, Element};
 use std::time::Instant;
+use warm_core::domain::Lang;
 use warm_core::i18n::{Msg, tr};
 
 /// Id of the question's card: only the targets inside it can be tapped while it is up.
 pub const MODAL_ID: &str = "modal";
 
-pub fn view(app: &App, modal: Modal) -> Element<'_> {
-    let lang = app.lang;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    ConfirmEmpty,
+    StillThere { since: Instant },
+}
+
+/// The two answers. The safe one (keep the basket) is the primary, first button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message {
+    Keep,
+    Clear,
+}
+
+/// `seconds_left`: before an unanswered "还在吗？" clears the basket.
+pub fn view<'a>(modal: Modal, lang: Lang, seconds_left: u64) -> Element<'a, Message> {
     let (question, detail, yes, no) = match modal {
-        Modal::ConfirmEmpty => (
-            Msg::ConfirmEmptyTitle.text(lang).to_owned(),
-            None,
-            (Msg::ConfirmEmptyNo, Message::EmptyCancelled),
-            (Msg::ConfirmEmptyYes, Message::EmptyConfirmed),
-        ),
+        Modal::ConfirmEmpty => {
+            (Msg::ConfirmEmptyTitle.text(lang).to_owned(), None, Msg::ConfirmEmptyNo, Msg::ConfirmEmptyYes)
+        }
         Modal::StillThere { .. } => (
             Msg::StillThere.text(lang).to_owned(),
-            Some(tr(Msg::StillThereBody, lang, &[("s", &app.seconds_until_clear(Instant::now()).to_string())])),
-            (Msg::ImHere, Message::StillHere),
-            (Msg::StartOver, Message::StartOver),
+            Some(tr(Msg::StillThereBody, lang, &[("s", &seconds_left.to_string())])),
+            Msg::ImHere,
+            Msg::StartOver,
         ),
     };
-    // The safe answer (keep the basket) is the primary, first button.
     let card = column![bold(question, theme::TOTAL)]
         .push(detail.map(|d| label(d, theme::BODY)))
         .push(
             row![
-                tap(bold(yes.0.text(lang), theme::TITLE), yes.1, Tap::Primary, 400, theme::BIG_TARGET),
-                tap(label(no.0.text(lang), theme::TITLE), no.1, Tap::Secondary, 400, theme::BIG_TARGET),
+                tap(bold(yes.text(lang), theme::TITLE), Message::Keep, Tap::Primary, 400, theme::BIG_TARGET),
+                tap(label(no.text(lang), theme::TITLE), Message::Clear, Tap::Secondary, 400, theme::BIG_TARGET),
             ]
             .spacing(theme::PAD * 2.0),
         )

@@ -2,16 +2,15 @@
 //! wrong and what to do, in words (never only a colour), and how many slips are waiting. It
 //! takes the room between the title and the language button, so no screen loses any height.
 
+use crate::device::printer::worker::PrinterState;
 use crate::ui::theme;
 use crate::ui::widget::bold;
-use crate::ui::{App, Element};
 use iced::widget::container;
-use iced::{Length, alignment};
+use iced::{Element, Length, alignment};
+use warm_core::domain::Lang;
 use warm_core::i18n::{Msg, tr};
 
-pub fn banner(app: &App) -> Option<Element<'_>> {
-    let lang = app.lang;
-    let state = &app.printer;
+pub fn banner<'a, M: 'a>(state: &PrinterState, lang: Lang) -> Option<Element<'a, M>> {
     let words = match state.problem {
         Some(problem) => problem.text(lang),
         None if state.paper_near_end => Msg::PrinterNearEnd.text(lang),

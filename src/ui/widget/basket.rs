@@ -4,18 +4,35 @@
 use super::{Pager, bold, label, pager, picture, price, tap};
 use crate::ui::picture::Pictures;
 use crate::ui::theme::{self, Tap};
-use crate::ui::{Element, Message};
 use iced::widget::{Column, column, container, row, space};
-use iced::{Alignment, Length};
-use warm_core::domain::{Cart, Catalog, Lang};
+use iced::{Alignment, Element, Length};
+use warm_core::domain::{Cart, Catalog, Lang, ProductId};
 use warm_core::i18n::{Msg, tr};
 
-pub fn basket<'a>(cart: &'a Cart, catalog: &'a Catalog, pictures: &Pictures, page: Pager, lang: Lang) -> Element<'a> {
+/// What a tap on the basket asks for; the root owns the basket and acts on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Increase(ProductId),
+    Decrease(ProductId),
+    TurnPage(bool),
+    /// 清空: asks first.
+    AskEmpty,
+    /// 下单: to the review screen.
+    Review,
+}
+
+pub fn basket<'a>(
+    cart: &'a Cart,
+    catalog: &'a Catalog,
+    pictures: &Pictures,
+    page: Pager,
+    lang: Lang,
+) -> Element<'a, Message> {
     let count = tr(Msg::ItemCount, lang, &[("n", &cart.item_count().to_string())]);
     let header = row![bold(Msg::Basket.text(lang), theme::TITLE), space::horizontal(), label(count, theme::BODY)]
         .align_y(Alignment::Center);
 
-    let lines: Element<'a> = if cart.is_empty() {
+    let lines: Element<'a, Message> = if cart.is_empty() {
         container(label(Msg::BasketEmpty.text(lang), theme::BODY)).padding([theme::PAD, 0.0]).into()
     } else {
         let mut list = Column::new().spacing(theme::GAP);
@@ -79,7 +96,7 @@ pub fn basket<'a>(cart: &'a Cart, catalog: &'a Catalog, pictures: &Pictures, pag
     });
 
     let content = column![header, lines]
-        .push(pager(page, cart.lines().len(), lang, Message::TurnBasketPage))
+        .push(pager(page, cart.lines().len(), lang, Message::TurnPage))
         .push(space::vertical())
         .push(total)
         .push(actions)

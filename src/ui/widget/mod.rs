@@ -1,6 +1,6 @@
 //! Building blocks shared by the screens.
 
-mod basket;
+pub mod basket;
 pub mod numpad;
 mod pager;
 mod tap;

@@ -3,7 +3,7 @@
 
 use super::{bold, label, tap};
 use crate::ui::theme::{self, Tap};
-use crate::ui::{Element, Message};
+use iced::Element;
 use iced::widget::{Column, Row};
 use warm_core::domain::Lang;
 use warm_core::i18n::Msg;
@@ -36,8 +36,8 @@ impl Key {
 }
 
 /// 1 2 3 / 4 5 6 / 7 8 9 / (. or 清除) 0 退格. `on_key` wraps a key in the screen's message.
-pub fn numpad<'a>(lang: Lang, dot: bool, on_key: impl Fn(Key) -> Message) -> Element<'a> {
-    let key = |content: Element<'a>, k: Key| tap(content, on_key(k), Tap::Secondary, KEY_W, KEY_H);
+pub fn numpad<'a, M: Clone + 'a>(lang: Lang, dot: bool, on_key: impl Fn(Key) -> M) -> Element<'a, M> {
+    let key = |content: Element<'a, M>, k: Key| tap(content, on_key(k), Tap::Secondary, KEY_W, KEY_H);
     let digit = |d: u8| key(bold(d.to_string(), theme::TOTAL).into(), Key::Digit(d));
     let mut rows = Column::new().spacing(theme::GAP);
     for r in 0..3u8 {

@@ -2,9 +2,8 @@
 
 use super::{label, tap};
 use crate::ui::theme::{self, Tap};
-use crate::ui::{Element, Message};
 use iced::widget::{row, space};
-use iced::{Alignment, Length};
+use iced::{Alignment, Element, Length};
 use warm_core::domain::Lang;
 use warm_core::i18n::{Msg, tr};
 
@@ -44,7 +43,12 @@ impl Pager {
 }
 
 /// `上一页  2 / 3  下一页`, or nothing when everything fits on one page.
-pub fn pager<'a>(pager: Pager, len: usize, lang: Lang, on_turn: fn(bool) -> Message) -> Option<Element<'a>> {
+pub fn pager<'a, M: Clone + 'a>(
+    pager: Pager,
+    len: usize,
+    lang: Lang,
+    on_turn: impl Fn(bool) -> M,
+) -> Option<Element<'a, M>> {
     let pages = pager.pages(len);
     if pages <= 1 {
         return None;
@@ -52,7 +56,7 @@ pub fn pager<'a>(pager: Pager, len: usize, lang: Lang, on_turn: fn(bool) -> Mess
     let page = pager.page.min(pages - 1) + 1;
     let position = tr(Msg::PageOf, lang, &[("page", &page.to_string()), ("pages", &pages.to_string())]);
     // At either end the button that would do nothing is left out, so every button on screen works.
-    let turn = |forward: bool, msg: Msg, show: bool| -> Element<'a> {
+    let turn = |forward: bool, msg: Msg, show: bool| -> Element<'a, M> {
         if show {
             tap(label(msg.text(lang), theme::BUTTON), on_turn(forward), Tap::Secondary, 220, theme::TARGET)
         } else {

@@ -2,20 +2,19 @@
 //! style and an id the layout test finds them by.
 
 use crate::ui::theme::{self, Tap};
-use crate::ui::{Element, Message};
-use iced::Length;
 use iced::widget::{button, container};
+use iced::{Element, Length};
 
 /// Id shared by every tap target; the accessibility test walks the tree for it.
 pub const TAP_ID: &str = "tap";
 
-pub fn tap<'a>(
-    content: impl Into<Element<'a>>,
-    on_press: Message,
+pub fn tap<'a, M: Clone + 'a>(
+    content: impl Into<Element<'a, M>>,
+    on_press: M,
     kind: Tap,
     width: impl Into<Length>,
     height: impl Into<Length>,
-) -> Element<'a> {
+) -> Element<'a, M> {
     let button = button(container(content).center(Length::Fill))
         .on_press(on_press)
         .padding(8)

@@ -3,14 +3,13 @@
 use super::{bold, label, price, tap};
 use crate::ui::picture::Pictures;
 use crate::ui::theme::{self, Tap};
-use crate::ui::{Element, Message};
 use iced::widget::{column, container, image};
-use iced::{Alignment, Length};
+use iced::{Alignment, Element, Length};
 use warm_core::domain::{Category, Lang, Product};
 use warm_core::i18n::{Msg, tr};
 
 /// A picture, or when it is missing a framed placeholder that still says what the thing is.
-pub fn picture<'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a> {
+pub fn picture<'a, M: 'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a, M> {
     match pictures.get(path) {
         Some(handle) => image(handle.clone()).width(side).height(side).into(),
         None => container(
@@ -23,20 +22,31 @@ pub fn picture<'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang:
     }
 }
 
-pub fn category_tile<'a>(category: &'a Category, pictures: &Pictures, lang: Lang) -> Element<'a> {
+pub fn category_tile<'a, M: Clone + 'a>(
+    category: &'a Category,
+    pictures: &Pictures,
+    lang: Lang,
+    on_press: M,
+) -> Element<'a, M> {
     let name = category.name.get(lang);
     let content =
         column![picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang), bold(name, theme::TITLE),]
             .spacing(theme::GAP)
             .align_x(Alignment::Center);
-    tap(content, Message::OpenCategory(category.id.clone()), Tap::Tile, Length::Fill, Length::Fill)
+    tap(content, on_press, Tap::Tile, Length::Fill, Length::Fill)
 }
 
 /// The tile says in words how many are already in the basket, so the feedback of a tap never
 /// rests on colour alone.
-pub fn product_tile<'a>(product: &'a Product, in_basket: u32, pictures: &Pictures, lang: Lang) -> Element<'a> {
+pub fn product_tile<'a, M: Clone + 'a>(
+    product: &'a Product,
+    in_basket: u32,
+    pictures: &Pictures,
+    lang: Lang,
+    on_press: M,
+) -> Element<'a, M> {
     let name = product.name.get(lang);
-    let status: Element<'a> = if in_basket > 0 {
+    let status: Element<'a, M> = if in_basket > 0 {
         container(bold(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY))
             .padding([0.0, theme::GAP])
             .style(theme::badge)
@@ -54,5 +64,5 @@ pub fn product_tile<'a>(product: &'a Product, in_basket: u32, pictures: &Picture
     .spacing(2)
     .align_x(Alignment::Center);
     let kind = if in_basket > 0 { Tap::TileAdded } else { Tap::Tile };
-    tap(content, Message::Add(product.id.clone()), kind, Length::Fill, Length::Fill)
+    tap(content, on_press, kind, Length::Fill, Length::Fill)
 }

@@ -82,7 +82,16 @@ impl PinGate {
         if let Some(left) = self.paused(now) {
             return PinOutcome::Paused { left };
         }
-        if matches(hash, pin) {
+        self.record(matches(hash, pin), now)
+    }
+
+    /// Counts a try whose PIN was checked elsewhere (off the screen's thread): `matched` is what
+    /// argon2 said. A try during a pause is not counted.
+    pub fn record(&mut self, matched: bool, now: Instant) -> PinOutcome {
+        if let Some(left) = self.paused(now) {
+            return PinOutcome::Paused { left };
+        }
+        if matched {
             *self = PinGate::default();
             return PinOutcome::Accepted;
         }

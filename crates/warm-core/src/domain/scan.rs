@@ -75,28 +75,43 @@ impl Default for WeighedLayout {
     }
 }
 
+/// Why a scale-label layout cannot work; the message names the config key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    #[error("scanner.weighed: item and value digits must lie within digits 3–12 of the 13")]
+    OutsideDigits,
+    #[error("scanner.weighed: item and value digits overlap")]
+    Overlap,
+    #[error("scanner.weighed.value_len: at most 9 digits")]
+    ValueTooLong,
+    #[error("scanner.weighed.price_per_grams must be at least 1")]
+    NoPricePerGrams,
+    #[error("scanner.weighed.items: {item:?} is not a {digits}-digit item number")]
+    BadItem { item: String, digits: usize },
+}
+
 impl WeighedLayout {
     /// Why the layout cannot work, for the config check.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), LayoutError> {
         let fits = |start: usize, len: usize| start >= 3 && len >= 1 && start + len - 1 <= 12;
         if !fits(self.item_start, self.item_len) || !fits(self.value_start, self.value_len) {
-            return Err("scanner.weighed: item and value digits must lie within digits 3–12 of the 13".into());
+            return Err(LayoutError::OutsideDigits);
         }
         let overlap =
             self.item_start < self.value_start + self.value_len && self.value_start < self.item_start + self.item_len;
         if overlap {
-            return Err("scanner.weighed: item and value digits overlap".into());
+            return Err(LayoutError::Overlap);
         }
         if self.value_len > 9 {
-            return Err("scanner.weighed.value_len: at most 9 digits".into());
+            return Err(LayoutError::ValueTooLong);
         }
         if self.price_per_grams == 0 {
-            return Err("scanner.weighed.price_per_grams must be at least 1".into());
+            return Err(LayoutError::NoPricePerGrams);
         }
         if let Some(bad) =
             self.items.keys().find(|k| k.len() != self.item_len || !k.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(format!("scanner.weighed.items: {bad:?} is not a {}-digit item number", self.item_len));
+            return Err(LayoutError::BadItem { item: bad.clone(), digits: self.item_len });
         }
         Ok(())
     }

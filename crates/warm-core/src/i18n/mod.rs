@@ -181,6 +181,9 @@ messages! { Msg {
     ClearEntry: "清除", "Clear";
 }}
 
+mod sync;
+pub use sync::SyncWords;
+
 /// Fills `{name}` placeholders of a message.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
@@ -233,7 +236,7 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).collect()
+        of(Msg::ALL).chain(of(SyncWords::ALL)).collect()
     }
 
     #[test]
