@@ -744,3 +744,44 @@ fn on_postgres_a_catalog_change_still_open_elsewhere_holds_back_the_next_so_no_c
         .collect();
     assert_eq!(got, [(cursor + 1, "p0000"), (cursor + 2, "p0001")], "both, in the order they were given");
 }
+
+#[test]
+fn on_postgres_a_pull_and_the_dashboard_go_ahead_while_a_push_elsewhere_holds_the_terminal() {
+    let db = ScratchDb::new().unwrap();
+    let hub = Arc::new(postgres::PgHub::open(&db.url).unwrap());
+    hub.import_catalog(&catalog_of(2)).unwrap();
+    hub.add_terminal("K1", "M1", "hash-k1", Timestamp::now()).unwrap();
+    let terminal = Terminal { id: "K1".into(), market: "M1".into() };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (other, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        // Another hub process in the middle of a push of K1: the terminal's row is locked.
+        other.batch_execute("BEGIN; SELECT high_seq FROM terminals WHERE id = 'K1' FOR UPDATE").await.unwrap();
+        let reader = {
+            let (hub, terminal) = (hub.clone(), terminal.clone());
+            std::thread::spawn(move || {
+                let page = hub.catalog_page(&terminal, 0, 100, Timestamp::now())?;
+                let high = hub.high_seq("K1")?;
+                let dashboard = hub.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX)?;
+                Ok::<_, HubError>((page, high, dashboard))
+            })
+        };
+        // A deadline for failing, not a measurement: a pull that waited for the push would
+        // still be waiting when the push's transaction ends below.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !reader.is_finished() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(reader.is_finished(), "the pull waited for a push of its terminal in another process");
+        let (page, high, dashboard) = reader.join().unwrap().unwrap();
+        assert_eq!(page.changes.len(), 1 + 1 + 2, "the market name, a category, two products: {page:?}");
+        assert_eq!(high, 0);
+        assert_eq!(dashboard.terminals[0].last_sync, None, "the locked row was left alone");
+        other.batch_execute("COMMIT").await.unwrap();
+    });
+    // With nothing holding the row, a pull notes its time.
+    hub.catalog_page(&terminal, 0, 100, Timestamp::now()).unwrap();
+    let dashboard = hub.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
+    assert!(dashboard.terminals[0].last_sync.is_some(), "{dashboard:?}");
+}

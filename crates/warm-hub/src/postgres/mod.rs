@@ -36,9 +36,13 @@ use warm_core::api::{CatalogChange, CatalogPage, PushResponse};
 /// The schema, one file a version, applied in order; never edit one once shipped.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
 
-/// Connections per hub process. Several processes share the server's `max_connections`
-/// (PostgreSQL's default is 100).
-const POOL_SIZE: usize = 16;
+/// Connections per hub process: 16 in all (several processes share the server's
+/// `max_connections`, PostgreSQL's default is 100). Pushes, imports and operator commands hold
+/// theirs for a whole transaction; the short reads (a token, the dashboard, a catalog page, a
+/// picture, a high-water mark) have a few of their own, so they never queue behind a burst of
+/// pushes, and a push that must look something up while it holds its connection always can.
+const POOL_SIZE: usize = 12;
+const QUICK_POOL_SIZE: usize = 4;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Advisory lock keys (any 64-bit numbers, the same in every hub process).
@@ -48,6 +52,8 @@ const ALARM_LOCK: i64 = 0x5741_524d_0000_0003;
 
 pub struct PgHub {
     pool: Pool,
+    /// For short reads only (see [`QUICK_POOL_SIZE`]).
+    quick: Pool,
     /// Drives the connections. `None` only while the store is dropped.
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -123,9 +129,12 @@ impl PgHub {
             .enable_all()
             .build()
             .map_err(|e| HubError::Db(format!("cannot start the database threads: {e}")))?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(POOL_SIZE).build().map_err(|e| HubError::Db(e.to_string()))?;
-        let hub = PgHub { pool, runtime: Some(runtime) };
+        let pool = |size: usize| {
+            let manager =
+                Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+            Pool::builder(manager).max_size(size).build().map_err(|e| HubError::Db(e.to_string()))
+        };
+        let hub = PgHub { pool: pool(POOL_SIZE)?, quick: pool(QUICK_POOL_SIZE)?, runtime: Some(runtime) };
         hub.wait(hub.migrate())?;
         Ok(hub)
     }
@@ -247,7 +256,7 @@ impl PgHub {
                 let row: [&(dyn ToSql + Sync); 8] =
                     [&ev.id, &terminal.id, &seq, &ev.kind, &ev.created_at, &ev.payload.get(), &received, &order_total];
                 let written = writer.as_mut().write(&row).await;
-                if let Some(outcome) = unique_violation(&written, &new, terminal, start, &self.pool).await? {
+                if let Some(outcome) = unique_violation(&written, &new, terminal, start, &self.quick).await? {
                     return Ok(outcome);
                 }
                 written?;
@@ -255,7 +264,7 @@ impl PgHub {
                 high = ev.seq;
             }
             let finished = writer.as_mut().finish().await;
-            if let Some(outcome) = unique_violation(&finished, &new, terminal, start, &self.pool).await? {
+            if let Some(outcome) = unique_violation(&finished, &new, terminal, start, &self.quick).await? {
                 return Ok(outcome);
             }
             finished?;
@@ -552,7 +561,7 @@ impl PgHub {
         // Each table is asked for one row more than a page, so `more` is known exactly.
         let fetch = i64::from(limit) + 1;
         let after = store::cursor_in_db(cursor);
-        let mut client = self.pool.get().await?;
+        let mut client = self.quick.get().await?;
         let mut changes = Vec::new();
         {
             // One snapshot for the four tables: a change committed between two of the reads
@@ -623,14 +632,20 @@ impl PgHub {
             }
             tx.commit().await?;
         }
+        // Never waits for a push of this terminal holding its row: that push notes its own time
+        // as it commits, and a pull that waited would hold a connection of the short reads.
         client
-            .execute("UPDATE terminals SET last_pull_at = $2 WHERE id = $1", &[&terminal.id, &time_text(now)])
+            .execute(
+                "UPDATE terminals SET last_pull_at = $2
+                 WHERE id = (SELECT id FROM terminals WHERE id = $1 FOR UPDATE SKIP LOCKED)",
+                &[&terminal.id, &time_text(now)],
+            )
             .await?;
         Ok(store::catalog_page(changes, cursor, limit as usize))
     }
 
     async fn dashboard_async(&self, from: Timestamp, to: Timestamp) -> Result<Dashboard, HubError> {
-        let client = self.pool.get().await?;
+        let client = self.quick.get().await?;
         let mut terminals = Vec::new();
         for r in client
             .query(
@@ -729,7 +744,7 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
 impl HubStore for PgHub {
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError> {
         self.wait(async {
-            let client = self.pool.get().await?;
+            let client = self.quick.get().await?;
             let stmt = client.prepare_cached("SELECT id, market FROM terminals WHERE token_hash = $1").await?;
             match client.query_opt(&stmt, &[&token_hash]).await? {
                 Some(r) => Ok(Some(Terminal { id: r.try_get(0)?, market: r.try_get(1)? })),
@@ -799,7 +814,7 @@ impl HubStore for PgHub {
 
     fn picture(&self, hash: &str) -> Result<Option<Vec<u8>>, HubError> {
         self.wait(async {
-            let client = self.pool.get().await?;
+            let client = self.quick.get().await?;
             match client.query_opt("SELECT bytes FROM pictures WHERE hash = $1", &[&hash]).await? {
                 Some(r) => Ok(Some(r.try_get(0)?)),
                 None => Ok(None),
@@ -846,7 +861,7 @@ impl HubStore for PgHub {
 
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {
         self.wait(async {
-            let client = self.pool.get().await?;
+            let client = self.quick.get().await?;
             let stmt = client.prepare_cached("SELECT high_seq FROM terminals WHERE id = $1").await?;
             match client.query_opt(&stmt, &[&terminal]).await? {
                 Some(r) => Ok(u64_of(r.try_get(0)?)),
@@ -857,7 +872,7 @@ impl HubStore for PgHub {
 
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError> {
         self.wait(async {
-            let client = self.pool.get().await?;
+            let client = self.quick.get().await?;
             let row = match terminal {
                 Some(t) => client.query_one("SELECT count(*) FROM events WHERE terminal = $1", &[&t]).await?,
                 None => client.query_one("SELECT count(*) FROM events", &[]).await?,
@@ -867,6 +882,6 @@ impl HubStore for PgHub {
     }
 
     fn census(&self) -> Result<Census, HubError> {
-        self.wait(async { census_of(&self.pool.get().await?).await })
+        self.wait(async { census_of(&self.quick.get().await?).await })
     }
 }
