@@ -71,6 +71,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         time_zone,
         clock: Arc::new(jiff::Timestamp::now),
         ids: Arc::new(uuid::Uuid::now_v7),
+        now: Arc::new(std::time::Instant::now),
     })
 }
 

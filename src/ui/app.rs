@@ -29,8 +29,14 @@ use warm_core::receipt::preview;
 use warm_core::receipt::receipt::sales_receipt;
 use warm_core::receipt::slip::pickup_slip;
 
-/// Lines per page of the basket.
-pub const BASKET_PAGE: usize = 3;
+/// A screen that just changed ignores taps this long: the finger that changed it may still be
+/// coming down (a double tap), and another button may now stand where the old one was.
+pub const SETTLE: Duration = Duration::from_millis(350);
+/// After the kiosk changed the screen by itself (a timer cleared the basket, the done screen
+/// went home), longer: nobody at the screen expected the change.
+pub const SETTLE_AFTER_TIMER: Duration = Duration::from_millis(1500);
+/// The same target tapped again this soon counts once (a trembling or doubled finger).
+pub const DOUBLE_TAP: Duration = Duration::from_millis(250);
 
 /// Everything the kiosk needs from outside, made once by `main` (or a test). Cheap to clone.
 #[derive(Clone)]
@@ -46,6 +52,8 @@ pub struct Context {
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
     /// New ids (UUIDv7); tests make them deterministic.
     pub ids: Arc<dyn Fn() -> Uuid + Send + Sync>,
+    /// The monotonic clock taps are timed by (settling, double taps); tests step it.
+    pub now: Arc<dyn Fn() -> Instant + Send + Sync>,
 }
 
 impl Context {
@@ -82,6 +90,25 @@ pub enum Message {
     Scanner(ScannerEvent),
     /// A key on a keyboard (a keyboard-wedge scanner types too).
     Key(KeyPress),
+}
+
+impl Message {
+    /// A message a finger made by tapping a target on screen.
+    fn is_tap(&self) -> bool {
+        match self {
+            Message::SwitchLanguage
+            | Message::Home
+            | Message::HomeScreen(_)
+            | Message::Category(_)
+            | Message::Review(_)
+            | Message::Done(_)
+            | Message::Basket(_)
+            | Message::Modal(_)
+            | Message::Pin(_) => true,
+            Message::Counter(message) => message.is_tap(),
+            _ => false,
+        }
+    }
 }
 
 /// The part of a key press the kiosk uses.
@@ -126,10 +153,27 @@ pub struct App {
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
+    /// Taps before this are ignored: the screen has just changed under the finger.
+    settled_at: Instant,
+    /// The tap clock's reading for the message being handled (the PIN gate's pauses run on it).
+    now: Instant,
+    /// The last tap taken, and when: the same one again within `DOUBLE_TAP` counts once.
+    last_tap: Option<(String, Instant)>,
+}
+
+/// What a finger sees where: when this changes, the screen settles before it takes taps again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Layout {
+    screen: std::mem::Discriminant<Screen>,
+    modal: Option<std::mem::Discriminant<modal::Modal>>,
+    volunteer: Option<String>,
+    /// A line that comes or goes moves the lines below it.
+    basket_lines: usize,
 }
 
 impl App {
     pub fn new(ctx: Context) -> App {
+        let settled_at = (ctx.now)();
         let sync = sync_status::initial(&ctx.store(), &ctx.config);
         let scanner = ctx.config.scanner.port.as_ref().map(|port| ScannerLink::Disconnected {
             port: port.clone(),
@@ -142,7 +186,7 @@ impl App {
             lang: ctx.config.language,
             ctx,
             cart: Cart::default(),
-            basket_pager: Pager::new(BASKET_PAGE),
+            basket_pager: Pager::new(basket::lines_page()),
             screen: Screen::Home(home::Home),
             modal: None,
             notice: None,
@@ -153,7 +197,40 @@ impl App {
             pin_gate: PinGate::default(),
             scanner,
             wedge,
+            settled_at,
+            now: settled_at,
+            last_tap: None,
         }
+    }
+
+    fn layout(&self) -> Layout {
+        Layout {
+            screen: std::mem::discriminant(&self.screen),
+            modal: self.modal.as_ref().map(std::mem::discriminant),
+            volunteer: self.volunteer.as_ref().map(|v| match v {
+                Volunteer::Pin(_) => "pin".to_owned(),
+                Volunteer::Counter(counter) => counter.layout(),
+            }),
+            basket_lines: self.cart.lines().len(),
+        }
+    }
+
+    /// Whether a tap may act now; remembers it for the double-tap check.
+    fn take_tap(&mut self, message: &Message, now: Instant) -> bool {
+        if now < self.settled_at {
+            tracing::debug!(?message, "tap ignored: the screen has just changed");
+            return false;
+        }
+        let key = format!("{message:?}");
+        if let Some((last, at)) = &self.last_tap
+            && *last == key
+            && now.saturating_duration_since(*at) < DOUBLE_TAP
+        {
+            tracing::debug!(?message, "tap ignored: the same target again at once");
+            return false;
+        }
+        self.last_tap = Some((key, now));
+        true
     }
 
     pub fn volunteer(&self) -> Option<&Volunteer> {
@@ -189,8 +266,8 @@ impl App {
         &self.screen
     }
 
-    pub fn modal(&self) -> Option<modal::Modal> {
-        self.modal
+    pub fn modal(&self) -> Option<&modal::Modal> {
+        self.modal.as_ref()
     }
 
     pub fn lang(&self) -> Lang {
@@ -221,22 +298,23 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let now = (self.ctx.now)();
+        self.now = now;
+        if message.is_tap() && !self.take_tap(&message, now) {
+            return Task::none();
+        }
+        let before = self.layout();
+        let by_timer = matches!(message, Message::Tick(_));
+        let task = self.handle(message);
+        if self.layout() != before {
+            self.settled_at = now + if by_timer { SETTLE_AFTER_TIMER } else { SETTLE };
+        }
+        task
+    }
+
+    fn handle(&mut self, message: Message) -> Task<Message> {
         // Device and sync news, timers and tasks coming back are no sign of anyone at the screen.
-        if matches!(
-            message,
-            Message::SwitchLanguage
-                | Message::Home
-                | Message::HomeScreen(_)
-                | Message::Category(_)
-                | Message::Review(_)
-                | Message::Done(_)
-                | Message::Basket(_)
-                | Message::Modal(_)
-                | Message::Pin(_)
-                | Message::Counter(_)
-                | Message::Touched
-                | Message::Key(_)
-        ) {
+        if message.is_tap() || matches!(message, Message::Touched | Message::Key(_)) {
             self.last_touch = Instant::now();
             self.notice = None;
         }
@@ -276,7 +354,12 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
-            Message::Tick(_) if self.volunteer.is_some() => {}
+            Message::Tick(_) if self.volunteer.is_some() => {
+                // The PIN pad counts its pause down; nothing else in volunteer mode runs on time.
+                if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
+                    pin.lock(self.pin_gate.paused(self.now));
+                }
+            }
             Message::Tick(now) => self.tick(now),
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
@@ -294,7 +377,7 @@ impl App {
                 }
             }
             Message::PinChecked(matched) => {
-                let outcome = self.pin_gate.record(matched, Instant::now());
+                let outcome = self.pin_gate.record(matched, self.now);
                 match (&mut self.volunteer, outcome) {
                     (Some(Volunteer::Pin(_)), PinOutcome::Accepted) => self.open_counter(),
                     (Some(Volunteer::Pin(pin)), outcome) => pin.refused(outcome),
@@ -322,6 +405,11 @@ impl App {
                     self.basket_pager = self.basket_pager.showing(i);
                 }
             }
+            // The last one would take the line away with no undo: ask first.
+            basket::Message::Decrease(product) if self.cart.qty(&product) == 1 => {
+                let name = self.ctx.catalog.product(&product).map(|p| p.name.clone()).unwrap_or_default();
+                self.modal = Some(modal::Modal::ConfirmRemove { product, name });
+            }
             basket::Message::Decrease(product) => self.cart.remove_one(&product),
             basket::Message::TurnPage(forward) => {
                 self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
@@ -335,11 +423,13 @@ impl App {
     }
 
     fn answered(&mut self, answer: modal::Message) {
-        match (self.modal, answer) {
-            (_, modal::Message::Keep) => self.modal = None,
+        match (self.modal.take(), answer) {
+            (_, modal::Message::Keep) => {}
+            (Some(modal::Modal::ConfirmRemove { product, .. }), modal::Message::Clear) => {
+                self.cart.remove_one(&product)
+            }
             (Some(modal::Modal::ConfirmEmpty), modal::Message::Clear) => {
                 self.cart.clear();
-                self.modal = None;
                 self.screen = Screen::Home(home::Home);
             }
             (_, modal::Message::Clear) => self.start_over(),
@@ -399,7 +489,7 @@ impl App {
     fn go_home_for_next_senior(&mut self) {
         self.screen = Screen::Home(home::Home);
         self.lang = self.ctx.config.language;
-        self.basket_pager = Pager::new(BASKET_PAGE);
+        self.basket_pager = Pager::new(basket::lines_page());
     }
 
     /// Commits the basket as order `order_id` off the UI thread; the slip prints only after the
@@ -466,7 +556,7 @@ impl App {
 
     /// Checks a PIN off the UI thread (argon2 takes a moment); a pause answers at once.
     fn check_pin(&mut self, entry: String) -> Task<Message> {
-        if let Some(left) = self.pin_gate.paused(Instant::now()) {
+        if let Some(left) = self.pin_gate.paused(self.now) {
             if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                 pin.refused(PinOutcome::Paused { left });
             }
@@ -474,6 +564,13 @@ impl App {
         }
         let hash = self.ctx.config.volunteer.pin_hash.clone();
         off_thread(move || pin_matches(&hash, &entry)).map(|matched| Message::PinChecked(matched.unwrap_or(false)))
+    }
+
+    /// The PIN pad, switched off at once while a pause after wrong tries is still running.
+    fn open_pin(&mut self) {
+        let mut pin = pin::Pin::default();
+        pin.lock(self.pin_gate.paused(self.now));
+        self.volunteer = Some(Volunteer::Pin(pin));
     }
 
     fn open_counter(&mut self) {
@@ -534,7 +631,7 @@ impl App {
                     scan::parse(text, &config.scanner.weighed, &config.volunteer.badge) == Scan::Badge
                 });
                 if badge {
-                    self.volunteer = Some(Volunteer::Pin(pin::Pin::default()));
+                    self.open_pin();
                 } else {
                     tracing::info!("scan ignored outside volunteer mode: {line:?}");
                 }
@@ -547,7 +644,7 @@ impl App {
         let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_)));
         match key {
             KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
-                self.volunteer = Some(Volunteer::Pin(pin::Pin::default()));
+                self.open_pin();
             }
             KeyPress::Text(text) if at_counter => self.wedge.key(&text, Instant::now()),
             KeyPress::Enter if at_counter => {
@@ -609,7 +706,9 @@ impl App {
             ),
         ]
         .spacing(theme::PAD)
-        .align_y(Alignment::Center);
+        .align_y(Alignment::Center)
+        // Fixed, so nothing below moves when the sync or printer words change.
+        .height(theme::TARGET);
 
         let basket = || {
             basket::basket(&self.cart, &self.ctx.catalog, &self.ctx.pictures, self.basket_pager, lang)
@@ -628,7 +727,7 @@ impl App {
         let content = column![top, body].spacing(theme::GAP);
         let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
 
-        match self.modal {
+        match &self.modal {
             None => page.into(),
             Some(question) => {
                 let seconds = self.seconds_until_clear(Instant::now());

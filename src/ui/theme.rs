@@ -23,7 +23,7 @@ pub const TARGET: f32 = 96.0;
 pub const BIG_TARGET: f32 = 120.0;
 pub const GAP: f32 = 16.0;
 pub const PAD: f32 = 24.0;
-pub const BASKET_WIDTH: f32 = 660.0;
+pub const BASKET_WIDTH: f32 = 760.0;
 pub const TILE_PICTURE: f32 = 160.0;
 pub const LINE_PICTURE: f32 = 96.0;
 pub const CATEGORY_PICTURE: f32 = 220.0;
@@ -104,6 +104,8 @@ pub enum Tap {
 pub fn tap_style(kind: Tap, status: button::Status) -> button::Style {
     let pressed = matches!(status, button::Status::Pressed);
     let (background, text_color, border_color) = match kind {
+        // Switched off: flat, no border, still readable; the screen says in words why.
+        _ if status == button::Status::Disabled => (PRESSED, INK, PRESSED),
         Tap::Primary if pressed => (PRESSED, INK, INK),
         Tap::Primary => (PRIMARY, ON_PRIMARY, PRIMARY),
         _ if pressed => (PRESSED, INK, INK),

@@ -13,7 +13,7 @@ use warm_kiosk::ui::widget::basket;
 const LINE_HEIGHT: f32 = 1.3;
 
 /// The tap targets a finger can reach: with a question up, only those on its card.
-fn targets(k: &Kiosk) -> Vec<Rectangle> {
+pub fn targets(k: &Kiosk) -> Vec<Rectangle> {
     let (tap, modal) = (iced::widget::Id::new(TAP_ID), iced::widget::Id::new(MODAL_ID));
     let (mut found, mut card) = (Vec::new(), None);
     let _ = simulator(&k.app).find(|c: Candidate<'_>| {

@@ -11,4 +11,5 @@ mod snapshots;
 mod story;
 mod support;
 mod tasks;
+mod touch;
 mod window;

@@ -122,8 +122,9 @@ fn order_numbers_continue_after_a_restart() {
         k.tap("确认");
         k.tap("回到首页");
     }
-    let ctx = warm_kiosk::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
-    let mut again = crate::support::Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, dir: k.dir };
+    let mut ctx = warm_kiosk::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
+    k.taps.install(&mut ctx);
+    let mut again = crate::support::Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, dir: k.dir, taps: k.taps };
     again.tap("蛋奶");
     again.tap("鲜牛奶");
     again.tap("下单");
@@ -142,8 +143,11 @@ fn a_second_confirm_while_the_first_is_saving_places_one_order() {
     k.tap("粮油");
     k.tap("东北大米");
     k.tap("下单");
-    // Both taps reach the app before either task has run.
+    // Both taps reach the app before either task has run; the second late enough (300 ms) that
+    // the double-tap rule lets it through, so the screen's own saving flag is what stops it.
+    k.taps.wait(2000);
     let first = k.app.update(Message::Review(review::Message::Confirm));
+    k.taps.wait(300);
     let second = k.app.update(Message::Review(review::Message::Confirm));
     assert!(iced_runtime::task::into_stream(second).is_none(), "the second tap started no second commit");
     let stream = iced_runtime::task::into_stream(first).expect("the first tap commits");

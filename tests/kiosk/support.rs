@@ -18,10 +18,69 @@ pub struct Kiosk {
     pub app: App,
     pub ctx: Context,
     pub dir: TempDir,
+    pub taps: TapClock,
+}
+
+/// The clock taps are timed by. Each message a test feeds (a tap, a scan, a tick) comes `step`
+/// after the one before — by default two seconds, as if a person took a moment, so the screens'
+/// settle time and double-tap rule stay out of the way; the double-tap tests set a short step.
+/// What the kiosk does in answer to a message (its tasks) takes no time on this clock.
+#[derive(Clone)]
+pub struct TapClock {
+    start: std::time::Instant,
+    elapsed_ms: Arc<AtomicU64>,
+    step_ms: Arc<AtomicU64>,
+}
+
+impl TapClock {
+    fn new() -> TapClock {
+        TapClock {
+            start: std::time::Instant::now(),
+            elapsed_ms: Arc::new(AtomicU64::new(0)),
+            step_ms: Arc::new(AtomicU64::new(2000)),
+        }
+    }
+
+    fn read(&self) -> std::time::Instant {
+        self.start + std::time::Duration::from_millis(self.elapsed_ms.load(Ordering::SeqCst))
+    }
+
+    fn next_message(&self) {
+        self.wait(self.step_ms.load(Ordering::SeqCst));
+    }
+
+    /// Makes `ctx` time its taps by this clock.
+    pub fn install(&self, ctx: &mut Context) {
+        let clock = self.clone();
+        ctx.now = Arc::new(move || clock.read());
+    }
+
+    /// Lets `ms` pass without a tap.
+    pub fn wait(&self, ms: u64) {
+        self.elapsed_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// The time between one tap and the next from now on.
+    pub fn step(&self, ms: u64) {
+        self.step_ms.store(ms, Ordering::SeqCst);
+    }
 }
 
 pub fn config() -> Config {
-    Config::default()
+    let mut config = Config::default();
+    config.volunteer.pin_hash = quick_hash(warm_core::domain::pin::DEMO_PIN);
+    config
+}
+
+/// The demo PIN hashed with argon2's smallest cost: the tests open the counter hundreds of times,
+/// and the full cost in a debug build takes a second each. The shipped hash is checked in
+/// src/config.rs's own tests.
+fn quick_hash(pin: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let params = argon2::Params::new(8, 1, 1, None).unwrap();
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let salt = SaltString::encode_b64(b"warm-market-test").unwrap();
+    argon.hash_password(pin.as_bytes(), &salt).unwrap().to_string()
 }
 
 pub fn kiosk() -> Kiosk {
@@ -40,7 +99,9 @@ pub fn kiosk_with(config: Config) -> Kiosk {
         random[2..].copy_from_slice(&n.to_be_bytes());
         uuid::Builder::from_unix_timestamp_millis(now.as_millisecond() as u64, &random).into_uuid()
     });
-    Kiosk { app: App::new(ctx.clone()), ctx, dir }
+    let taps = TapClock::new();
+    taps.install(&mut ctx);
+    Kiosk { app: App::new(ctx.clone()), ctx, dir, taps }
 }
 
 /// Snapshots and the emulator must use the software renderer, whatever the machine has:
@@ -76,8 +137,20 @@ impl Kiosk {
         }
     }
 
+    /// A finger coming down and up at `point`, whatever is there (maybe nothing).
+    pub fn tap_at(&mut self, point: iced::Point) {
+        let mut ui = simulator(&self.app);
+        ui.point_at(point);
+        let _ = ui.simulate(iced_test::simulator::click());
+        let messages: Vec<Message> = ui.into_messages().collect();
+        for message in messages {
+            self.update(message);
+        }
+    }
+
     /// Feeds a message to the app and runs the tasks it starts to their end.
     pub fn update(&mut self, message: Message) {
+        self.taps.next_message();
         crate::tasks::settle(&mut self.app, message);
     }
 

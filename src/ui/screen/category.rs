@@ -60,6 +60,10 @@ impl Category {
             }
             grid = grid.push(tiles);
         }
+        // And the same height on a short last page: no tile grows under a finger.
+        for _ in products[self.pager.range(products.len())].chunks(COLUMNS).count()..PAGE / COLUMNS {
+            grid = grid.push(space::vertical());
+        }
         column![grid]
             .push(pager(self.pager, products.len(), lang, Message::TurnPage))
             .spacing(theme::GAP)

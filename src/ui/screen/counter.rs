@@ -9,7 +9,7 @@ use crate::store::StoreError;
 use crate::store::payments::{Paid, SaleToPay};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::numpad::Key;
-use crate::ui::widget::{Pager, bold, label, numpad, pager, picture, price, tap};
+use crate::ui::widget::{Pager, bold, label, numpad, pager, picture, price, tap, tap_maybe};
 use iced::widget::{Column, Row, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
@@ -19,8 +19,20 @@ use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId
 use warm_core::i18n::{Msg, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
-/// Sale lines per page on the counter.
-pub const LINES_PAGE: usize = 3;
+/// The counter's fixed heights, px, at the reference size: every message has its room, so no
+/// target moves when one comes or goes, and the list takes the rest.
+const NOTICE_H: f32 = theme::TITLE * 1.3 + theme::BODY * 1.3 + 16.0;
+const LINE_H: f32 = theme::BODY * 1.3 + 4.0 + theme::TARGET + 8.0;
+const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+    - 2.0 * theme::PAD
+    - theme::TARGET
+    - theme::GAP
+    - NOTICE_H
+    - theme::TARGET
+    - 2.0 * theme::GAP;
+const SUMMARY_H: f32 = theme::TOTAL * 1.3 + 2.0 * theme::BODY * 1.3;
+/// Width of a line's price: ￥99999.99 in the price size.
+const PRICE_W: f32 = 340.0;
 /// Products per page when picking by hand.
 pub const PICK_PAGE: usize = 6;
 const MAX_CASH_CHARS: usize = 8;
@@ -41,7 +53,11 @@ pub enum Message {
     Key(Key),
     ConfirmPay,
     CancelPay,
+    /// 清空: asks first.
     Clear,
+    /// The answer to "清空这一单？".
+    ClearConfirmed,
+    ClearCancelled,
     NextCustomer,
     PickByHand,
     PickCategory(CategoryId),
@@ -55,6 +71,13 @@ pub enum Message {
     Recalled(Result<Option<Order>, StoreError>),
     /// The store's answer to `Action::Pay`.
     Paid(Result<Box<Paid>, StoreError>),
+}
+
+impl Message {
+    /// A message a finger made (the others come from the scanner and the store).
+    pub fn is_tap(&self) -> bool {
+        !matches!(self, Message::Scanned(_) | Message::Recalled(_) | Message::Paid(_))
+    }
 }
 
 pub enum Action {
@@ -90,11 +113,45 @@ pub enum Notice {
 
 pub enum Step {
     Scan,
-    Pick { category: Option<CategoryId>, pager: Pager },
+    Pick {
+        category: Option<CategoryId>,
+        pager: Pager,
+    },
     Method,
-    Cash { entry: String },
-    Reference { method: PaymentMethod, entry: String },
-    Done { paid: Box<Paid>, print_error: Option<String> },
+    Cash {
+        entry: String,
+    },
+    Reference {
+        method: PaymentMethod,
+        entry: String,
+    },
+    Done {
+        paid: Box<Paid>,
+        print_error: Option<String>,
+    },
+    /// "清空这一单？" before a sale is thrown away.
+    AskClear,
+}
+
+impl Step {
+    /// Whether the sale's lines may be changed: not while it is being paid, nor once it is paid
+    /// (the screen must agree with the stored payment).
+    fn editable(&self) -> bool {
+        matches!(self, Step::Scan | Step::Pick { .. })
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Step::Scan => "scan",
+            Step::Pick { category: None, .. } => "pick",
+            Step::Pick { category: Some(_), .. } => "pick-products",
+            Step::Method => "method",
+            Step::Cash { .. } => "cash",
+            Step::Reference { .. } => "reference",
+            Step::Done { .. } => "done",
+            Step::AskClear => "ask-clear",
+        }
+    }
 }
 
 pub struct Counter {
@@ -109,11 +166,16 @@ pub struct Counter {
 }
 
 impl Counter {
+    /// Which panel and pad are on show: when it changes, the root lets the screen settle.
+    pub fn layout(&self) -> String {
+        format!("counter:{}:{}", self.step.name(), self.sale.lines.len())
+    }
+
     /// A new, empty sale; `id` becomes its order's id (UUIDv7, made by the root).
     pub fn new(id: Uuid) -> Counter {
         Counter {
             sale: Sale::new(id),
-            pager: Pager::new(LINES_PAGE),
+            pager: Pager::new(lines_page()),
             notice: None,
             rejections: 0,
             step: Step::Scan,
@@ -207,7 +269,7 @@ impl Counter {
         let with_number = |msg| tr(msg, lang, &[("number", &number)]);
         match self.sale.recall(order) {
             Ok(()) => {
-                self.pager = Pager::new(LINES_PAGE);
+                self.pager = Pager::new(lines_page());
                 self.notice = Some(Notice::Ok(with_number(Msg::SlipLoaded)));
             }
             Err(RecallRefused::AlreadyLoaded) => {
@@ -230,15 +292,37 @@ impl Counter {
             Message::Recalled(found) => self.recalled(found, lang),
             Message::Paid(paid) => self.paid(paid, lang),
             Message::ConfirmPay => return self.confirm(ctx),
-            Message::Increase(i) => self.sale.increase(i),
-            Message::Decrease(i) => self.sale.decrease(i),
-            Message::Remove(i) => self.sale.remove(i),
-            Message::TogglePicked(i) => self.sale.toggle_picked(i),
-            Message::PickAll => self.sale.pick_all(),
+            Message::Increase(_)
+            | Message::Decrease(_)
+            | Message::Remove(_)
+            | Message::TogglePicked(_)
+            | Message::PickAll
+                if !self.step.editable() => {}
+            // A hand-made change makes the last scan's words stale: they go.
+            Message::Increase(i) => {
+                self.sale.increase(i);
+                self.notice = None;
+            }
+            Message::Decrease(i) => {
+                self.sale.decrease(i);
+                self.notice = None;
+            }
+            Message::Remove(i) => {
+                self.sale.remove(i);
+                self.notice = None;
+            }
+            Message::TogglePicked(i) => {
+                self.sale.toggle_picked(i);
+                self.notice = None;
+            }
+            Message::PickAll => {
+                self.sale.pick_all();
+                self.notice = None;
+            }
             Message::TurnPage(forward) => self.pager = self.pager.turned(forward, len),
-            Message::Pay if matches!(self.step, Step::Scan) => {
+            Message::Pay if self.step.editable() => {
                 if self.sale.is_empty() {
-                    self.notice = Some(Notice::Ok(Msg::CounterEmpty.text(lang).into()));
+                    self.problem(Msg::NothingToPay.text(lang).into(), None, None, false);
                 } else if self.sale.unpicked() > 0 {
                     let n = self.sale.unpicked().to_string();
                     self.problem(tr(Msg::StillToPick, lang, &[("n", &n)]), None, None, false);
@@ -258,7 +342,12 @@ impl Counter {
                 _ => {}
             },
             Message::CancelPay if !matches!(self.step, Step::Done { .. }) => self.step = Step::Scan,
-            Message::Clear if matches!(self.step, Step::Scan) => return Action::NewSale(None),
+            Message::Clear if matches!(self.step, Step::Scan | Step::Pick { .. }) && self.sale.is_empty() => {
+                self.step = Step::Scan;
+            }
+            Message::Clear if matches!(self.step, Step::Scan | Step::Pick { .. }) => self.step = Step::AskClear,
+            Message::ClearConfirmed if matches!(self.step, Step::AskClear) => return Action::NewSale(None),
+            Message::ClearCancelled if matches!(self.step, Step::AskClear) => self.step = Step::Scan,
             Message::NextCustomer if matches!(self.step, Step::Done { .. }) => return Action::NewSale(None),
             Message::PickByHand if matches!(self.step, Step::Scan) => {
                 self.step = Step::Pick { category: None, pager: Pager::new(PICK_PAGE) };
@@ -303,6 +392,12 @@ impl Counter {
                 }
             },
             Step::Reference { method, entry } if !entry.is_empty() => (*method, None, Some(entry.clone())),
+            Step::Reference { method, .. } => {
+                let missing =
+                    if *method == PaymentMethod::OnAccount { Msg::AccountMissing } else { Msg::ReferenceMissing };
+                self.problem(missing.text(lang).into(), None, None, false);
+                return Action::None;
+            }
             _ => return Action::None,
         };
         if self.paying {
@@ -367,7 +462,8 @@ fn counter_view<'a>(c: &'a Counter, ctx: Context<'a>, scanner: Option<&ScannerLi
         tap(label(Msg::ExitVolunteer.text(lang), theme::BUTTON), Message::Exit, Tap::Secondary, 180, theme::TARGET),
     ]
     .spacing(theme::PAD)
-    .align_y(Alignment::Center);
+    .align_y(Alignment::Center)
+    .height(theme::TARGET);
 
     let left: Element<'a, Message> = match &c.step {
         Step::Pick { category, pager } => pick_view(ctx, category.as_ref(), *pager),
@@ -377,88 +473,97 @@ fn counter_view<'a>(c: &'a Counter, ctx: Context<'a>, scanner: Option<&ScannerLi
     column![top, body].spacing(theme::GAP).into()
 }
 
+/// Sale lines per page: as many as fit the list's room.
+pub fn lines_page() -> usize {
+    Pager::fitting(LIST_H, LINE_H, theme::GAP)
+}
+
 fn notice_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
+    let slot = |content: Element<'a, Message>| container(content).padding(8).width(Length::Fill).height(NOTICE_H);
     match &c.notice {
-        None => container(label(Msg::ScanHint.text(lang), theme::TITLE)).padding(theme::GAP).width(Length::Fill).into(),
-        Some(Notice::Ok(text)) => container(bold(text.clone(), theme::TITLE))
-            .padding(theme::GAP)
-            .width(Length::Fill)
-            .style(theme::badge)
-            .into(),
+        None => slot(label(Msg::ScanHint.text(lang), theme::TITLE).into()).align_y(Alignment::Center).into(),
+        Some(Notice::Ok(text)) => {
+            slot(bold(text.clone(), theme::TITLE).into()).align_y(Alignment::Center).style(theme::badge).into()
+        }
         Some(Notice::Problem { title, code, detail, offer_pick }) => {
-            let words = column![bold(title.clone(), theme::TITLE)]
+            // Title on one line, the code and the reason on the next: the room is fixed.
+            let more = Row::new()
                 .push(code.as_ref().map(|c| bold(c.clone(), theme::BODY)))
                 .push(detail.as_ref().map(|d| label(d.clone(), theme::BODY)))
-                .width(Length::Fill);
+                .spacing(theme::GAP);
+            let words = column![bold(title.clone(), theme::TITLE), more].width(Length::Fill);
             let mut content = Row::new().push(words).spacing(theme::PAD).align_y(Alignment::Center);
             if *offer_pick {
                 content = content.push(tap(
                     bold(Msg::PickByHand.text(lang), theme::BUTTON),
                     Message::PickByHand,
                     Tap::Primary,
-                    320,
+                    420,
                     theme::TARGET,
                 ));
             }
             // The banner alternates between two borders with each rejection: a visible flash
             // on top of the words, never colour alone.
             let style = if c.rejections.is_multiple_of(2) { theme::warning } else { theme::warning_flash };
-            container(content).padding(theme::GAP).width(Length::Fill).style(style).into()
+            slot(content.into()).clip(true).style(style).into()
         }
     }
 }
 
+/// Each line on two rows: what it is, then its buttons and its price, so a long name, ×99 and
+/// ￥99999.99 never run into each other. Its buttons are switched off while the sale is being
+/// paid or once it is paid: the screen must agree with the stored payment.
 fn lines_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
     let lines = &c.sale.lines;
+    let editable = c.step.editable();
     let mut list = Column::new().spacing(theme::GAP);
     if lines.is_empty() {
         list = list.push(label(Msg::CounterEmpty.text(lang), theme::BODY));
     }
+    let button = |content: Element<'a, Message>, msg: Message, kind: Tap, width: f32| {
+        tap_maybe(content, editable.then_some(msg), kind, width, theme::TARGET)
+    };
     for i in c.pager.range(lines.len()) {
         let l = &lines[i];
         let picked = if l.picked {
-            tap(bold(Msg::Picked.text(lang), theme::BODY), Message::TogglePicked(i), Tap::Primary, 170, theme::TARGET)
+            button(bold(Msg::Picked.text(lang), theme::BODY).into(), Message::TogglePicked(i), Tap::Primary, 210.0)
         } else {
-            tap(
-                label(Msg::NotPicked.text(lang), theme::BODY),
+            button(
+                label(Msg::NotPicked.text(lang), theme::BODY).into(),
                 Message::TogglePicked(i),
                 Tap::Secondary,
-                170,
-                theme::TARGET,
+                210.0,
             )
         };
-        let mut buttons = Row::new().spacing(theme::GAP).align_y(Alignment::Center);
-        buttons = buttons.push(tap(bold("−", theme::TOTAL), Message::Decrease(i), Tap::Secondary, 96, theme::TARGET));
-        if !l.weighed {
-            buttons =
-                buttons.push(tap(bold("+", theme::TOTAL), Message::Increase(i), Tap::Secondary, 96, theme::TARGET));
-        }
-        buttons = buttons
-            .push(tap(
-                label(Msg::Remove.text(lang), theme::BODY),
-                Message::Remove(i),
-                Tap::Secondary,
-                120,
-                theme::TARGET,
-            ))
-            .push(picked);
+        // A weighed line has no +: its place stays empty so the buttons below line up.
+        let increase = if l.weighed {
+            space::horizontal().width(theme::TARGET).into()
+        } else {
+            button(bold("+", theme::TITLE).into(), Message::Increase(i), Tap::Secondary, theme::TARGET)
+        };
+        let what = row![bold(l.line.name.get(lang), theme::BODY), label(l.line.spec.get(lang), theme::BODY)]
+            .spacing(theme::GAP)
+            .height(theme::BODY * 1.3)
+            .clip(true);
+        let controls = row![
+            button(bold("−", theme::TITLE).into(), Message::Decrease(i), Tap::Secondary, theme::TARGET),
+            bold(format!("×{}", l.line.qty), theme::TITLE).width(120).center(),
+            increase,
+            button(label(Msg::Remove.text(lang), theme::BODY).into(), Message::Remove(i), Tap::Secondary, 150.0),
+            picked,
+            space::horizontal(),
+            price(l.line.total(), theme::PRICE).width(PRICE_W).align_x(Alignment::End),
+        ]
+        .spacing(theme::GAP)
+        .align_y(Alignment::Center);
         list = list.push(
-            container(
-                row![
-                    column![bold(l.line.name.get(lang), theme::BODY), label(l.line.spec.get(lang), theme::BODY)]
-                        .width(Length::Fill),
-                    bold(format!("×{}", l.line.qty), theme::TITLE),
-                    price(l.line.total(), theme::PRICE).width(220).align_x(Alignment::End),
-                    buttons,
-                ]
-                .spacing(theme::GAP)
-                .align_y(Alignment::Center),
-            )
-            .padding([4.0, theme::GAP])
-            .style(theme::panel),
+            container(column![what, controls].spacing(4)).padding([4.0, theme::GAP]).height(LINE_H).style(theme::panel),
         );
     }
-    column![list].push(pager(c.pager, lines.len(), lang, Message::TurnPage)).spacing(theme::GAP).into()
+    column![container(list).height(LIST_H)]
+        .push(pager(c.pager, lines.len(), lang, Message::TurnPage))
+        .spacing(theme::GAP)
+        .into()
 }
 
 fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
@@ -472,36 +577,44 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
     .push(
         (sale.unpicked() > 0)
             .then(|| bold(tr(Msg::StillToPick, lang, &[("n", &sale.unpicked().to_string())]), theme::BODY)),
-    );
+    )
+    .height(SUMMARY_H);
     let big = |content: Element<'a, Message>, msg: Message, kind: Tap| {
         tap(content, msg, kind, Length::Fill, theme::BIG_TARGET)
     };
+    // Scanning: three buttons in fixed places. One switched off keeps its place (greyed), so
+    // 清空 never slides into the place 全部已拣 held a moment ago.
+    let slot = |content: Element<'a, Message>, msg: Option<Message>, kind: Tap| {
+        tap_maybe(content, msg, kind, Length::Fill, theme::BIG_TARGET)
+    };
     let actions: Element<'a, Message> = match &c.step {
-        Step::Scan | Step::Pick { .. } => {
-            let mut col = Column::new().spacing(theme::GAP);
-            col = col.push(big(bold(Msg::Pay.text(lang), theme::TOTAL).into(), Message::Pay, Tap::Primary));
-            if sale.unpicked() > 0 {
-                col = col.push(big(
-                    label(Msg::PickAll.text(lang), theme::BUTTON).into(),
-                    Message::PickAll,
-                    Tap::Secondary,
-                ));
-            }
-            if matches!(c.step, Step::Pick { .. }) {
-                col = col.push(big(
-                    label(Msg::Cancel.text(lang), theme::BUTTON).into(),
-                    Message::ClosePick,
-                    Tap::Secondary,
-                ));
-            } else {
-                col = col.push(big(
-                    label(Msg::ClearCounter.text(lang), theme::BUTTON).into(),
-                    Message::Clear,
-                    Tap::Secondary,
-                ));
-            }
-            col.into()
-        }
+        Step::Scan | Step::Pick { .. } => column![
+            slot(bold(Msg::Pay.text(lang), theme::TOTAL).into(), Some(Message::Pay), Tap::Primary),
+            slot(
+                label(Msg::PickAll.text(lang), theme::BUTTON).into(),
+                (sale.unpicked() > 0).then_some(Message::PickAll),
+                Tap::Secondary
+            ),
+            slot(
+                label(Msg::ClearCounter.text(lang), theme::BUTTON).into(),
+                (!sale.is_empty()).then_some(Message::Clear),
+                Tap::Secondary
+            ),
+        ]
+        .spacing(theme::GAP)
+        .into(),
+        // "清空这一单？": 不，保留 where 全部已拣 was, nothing where 清空 was (a second tap on
+        // 清空 lands on nothing), 是，清空 below that.
+        Step::AskClear => column![
+            container(bold(Msg::ClearQuestion.text(lang), theme::TITLE))
+                .height(theme::BIG_TARGET)
+                .center_y(theme::BIG_TARGET),
+            big(bold(Msg::ClearNo.text(lang), theme::TITLE).into(), Message::ClearCancelled, Tap::Primary),
+            space::vertical().height(theme::BIG_TARGET),
+            big(label(Msg::ClearYes.text(lang), theme::BUTTON).into(), Message::ClearConfirmed, Tap::Secondary),
+        ]
+        .spacing(theme::GAP)
+        .into(),
         Step::Method => {
             let mut col = Column::new().spacing(theme::GAP).push(bold(Msg::ChooseMethod.text(lang), theme::TITLE));
             let method = |m: PaymentMethod| {
@@ -527,7 +640,7 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
                 .align_y(Alignment::Center)
                 .into(),
                 Some(_) => bold(Msg::NotEnoughCash.text(lang), theme::TITLE).into(),
-                None => Element::from(space::vertical().height(1)),
+                None => Element::from(space::vertical()),
             };
             entry_panel(lang, Msg::EnterTendered.text(lang), entry, true, change)
         }
@@ -580,7 +693,8 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
         .into()
 }
 
-/// An entry shown big above the numpad, with 确认收款 / 取消 beside it.
+/// An entry shown big above the numpad, with 确认收款 / 取消 beside it. `extra` (the change due,
+/// "not enough cash", the method) has a fixed room above, so the pad never moves as it changes.
 fn entry_panel<'a>(
     lang: Lang,
     prompt: &str,
@@ -595,10 +709,11 @@ fn entry_panel<'a>(
     ]
     .spacing(theme::GAP);
     column![
-        extra,
+        container(extra).height(theme::TOTAL * 1.3).center_y(theme::TOTAL * 1.3),
         row![label(prompt.to_owned(), theme::BODY), space::horizontal(), bold(shown, theme::TOTAL)]
-            .align_y(Alignment::Center),
-        row![numpad(lang, dot, Message::Key), buttons].spacing(theme::GAP),
+            .align_y(Alignment::Center)
+            .height(theme::TOTAL * 1.3),
+        row![numpad(lang, dot, true, Message::Key), buttons].spacing(theme::GAP),
     ]
     .spacing(theme::GAP)
     .into()
@@ -639,5 +754,11 @@ fn pick_view<'a>(ctx: Context<'a>, category: Option<&'a CategoryId>, page: Pager
             grid = grid.push(pager(page, products.len(), lang, Message::TurnPickPage));
         }
     }
-    column![bold(Msg::PickByHand.text(lang), theme::TITLE), grid].spacing(theme::GAP).into()
+    let header = row![
+        bold(Msg::PickByHand.text(lang), theme::TITLE),
+        space::horizontal(),
+        tap(label(Msg::Cancel.text(lang), theme::BUTTON), Message::ClosePick, Tap::Secondary, 220, theme::TARGET),
+    ]
+    .align_y(Alignment::Center);
+    column![header, grid].spacing(theme::GAP).into()
 }

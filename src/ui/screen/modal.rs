@@ -1,20 +1,28 @@
-//! Questions that sit over a screen: "empty the basket?" and "are you still there?".
+//! Questions that sit over a screen: "empty the basket?", "take this out?" and "are you still
+//! there?".
 
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{bold, label, tap};
 use iced::widget::{center, column, container, row};
 use iced::{Alignment, Element};
 use std::time::Instant;
-use warm_core::domain::Lang;
+use warm_core::domain::{Lang, ProductId, Text};
 use warm_core::i18n::{Msg, tr};
 
 /// Id of the question's card: only the targets inside it can be tapped while it is up.
 pub const MODAL_ID: &str = "modal";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
     ConfirmEmpty,
-    StillThere { since: Instant },
+    /// − on the last one of a product: the line would go, so the senior is asked (no undo).
+    ConfirmRemove {
+        product: ProductId,
+        name: Text,
+    },
+    StillThere {
+        since: Instant,
+    },
 }
 
 /// The two answers. The safe one (keep the basket) is the primary, first button.
@@ -25,11 +33,17 @@ pub enum Message {
 }
 
 /// `seconds_left`: before an unanswered "还在吗？" clears the basket.
-pub fn view<'a>(modal: Modal, lang: Lang, seconds_left: u64) -> Element<'a, Message> {
+pub fn view<'a>(modal: &Modal, lang: Lang, seconds_left: u64) -> Element<'a, Message> {
     let (question, detail, yes, no) = match modal {
         Modal::ConfirmEmpty => {
             (Msg::ConfirmEmptyTitle.text(lang).to_owned(), None, Msg::ConfirmEmptyNo, Msg::ConfirmEmptyYes)
         }
+        Modal::ConfirmRemove { name, .. } => (
+            tr(Msg::ConfirmRemoveTitle, lang, &[("name", name.get(lang))]),
+            None,
+            Msg::ConfirmRemoveNo,
+            Msg::ConfirmRemoveYes,
+        ),
         Modal::StillThere { .. } => (
             Msg::StillThere.text(lang).to_owned(),
             Some(tr(Msg::StillThereBody, lang, &[("s", &seconds_left.to_string())])),

@@ -10,8 +10,24 @@ use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::i18n::{Msg, tr};
 
-/// Lines per page.
-pub const PAGE: usize = 4;
+/// Fixed heights at the reference size: the heading keeps room for the "order not placed"
+/// words, the list for its page, so the pager and the footer never move.
+const HEADING_H: f32 = theme::TITLE * 1.3 + 4.0 + theme::BODY * 1.3 + 2.0 * theme::GAP;
+const LINE_H: f32 = theme::LINE_PICTURE + 16.0;
+const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+    - 2.0 * theme::PAD
+    - theme::TARGET // the top bar
+    - HEADING_H
+    - theme::TARGET // the pager
+    - theme::BIG_TARGET // the footer
+    - 4.0 * theme::GAP;
+/// Width of a line's price: ￥99999.99 in the price size.
+const PRICE_W: f32 = 320.0;
+
+/// Lines per page: as many as fit.
+pub fn lines_page() -> usize {
+    Pager::fitting(LIST_H, LINE_H, theme::GAP)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -39,7 +55,7 @@ pub struct Review {
 
 impl Review {
     pub fn new(order_id: Uuid) -> Review {
-        Review { pager: Pager::new(PAGE), order_id, saving: false, failed: false }
+        Review { pager: Pager::new(lines_page()), order_id, saving: false, failed: false }
     }
 
     pub fn failed(&self) -> bool {
@@ -81,11 +97,12 @@ impl Review {
                         column![bold(name, theme::BODY), label(product.spec.get(lang), theme::BODY)]
                             .width(Length::Fill),
                         bold(format!("× {}", line.qty), theme::TITLE),
-                        price(product.price * line.qty, theme::PRICE).width(300).align_x(Alignment::End),
+                        price(product.price * line.qty, theme::PRICE).width(PRICE_W).align_x(Alignment::End),
                     ]
                     .spacing(theme::PAD)
                     .align_y(Alignment::Center),
                 )
+                .height(LINE_H)
                 .padding([8.0, theme::PAD])
                 .style(theme::panel),
             );
@@ -100,30 +117,31 @@ impl Review {
                 ]
                 .spacing(4),
             )
-            .padding(theme::PAD)
+            .padding(theme::GAP)
             .width(Length::Fill)
             .style(theme::warning)
         });
 
+        // 确认 stands left of the middle: never where 下单 stood on the screen before (a
+        // doubled tap on 下单 lands on the total, which does nothing).
         let count = tr(Msg::ItemCount, lang, &[("n", &ctx.cart.item_count().to_string())]);
         let footer = row![
             tap(label(Msg::Change.text(lang), theme::BUTTON), Message::Change, Tap::Secondary, 320, theme::BIG_TARGET),
+            tap(bold(Msg::Confirm.text(lang), theme::TOTAL), Message::Confirm, Tap::Primary, 420, theme::BIG_TARGET),
             space::horizontal(),
             label(count, theme::TITLE),
             bold(Msg::Total.text(lang), theme::TITLE),
             price(ctx.cart.total(catalog), theme::TOTAL),
-            tap(bold(Msg::Confirm.text(lang), theme::TOTAL), Message::Confirm, Tap::Primary, 420, theme::BIG_TARGET),
         ]
         .spacing(theme::PAD)
         .align_y(Alignment::Center);
 
-        // A problem takes the title's place, so the page never grows past the screen.
+        // A problem takes the title's place, in the room kept for it.
         let heading: Element<'a, Message> = match problem {
             Some(problem) => problem.into(),
             None => bold(Msg::ConfirmTitle.text(lang), theme::TITLE).into(),
         };
-        column![heading]
-            .push(list)
+        column![container(heading).height(HEADING_H).center_y(HEADING_H), container(list).height(LIST_H)]
             .push(pager(self.pager, lines.len(), lang, Message::TurnPage))
             .push(space::vertical())
             .push(footer)

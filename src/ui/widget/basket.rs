@@ -21,6 +21,26 @@ pub enum Message {
     Review,
 }
 
+/// The basket's fixed heights at the reference size: the list takes what the total and the
+/// buttons leave, so 合计 and 下单 stay put whatever the page holds.
+const LINE_H: f32 = theme::BODY * 1.3 + theme::TARGET;
+const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+    - 2.0 * theme::PAD // the screen's margin
+    - theme::TARGET // the top bar
+    - theme::GAP
+    - 2.0 * theme::PAD // the panel's padding
+    - theme::TARGET // the pager
+    - theme::TOTAL * 1.3 // the total
+    - theme::BIG_TARGET // 清空 / 下单
+    - 4.0 * theme::GAP;
+/// Width of a line's price: ￥99999.99 in the price size.
+const PRICE_W: f32 = 290.0;
+
+/// Lines per page: as many as fit.
+pub fn lines_page() -> usize {
+    super::Pager::fitting(LIST_H, LINE_H, theme::GAP)
+}
+
 pub fn basket<'a>(
     cart: &'a Cart,
     catalog: &'a Catalog,
@@ -28,12 +48,10 @@ pub fn basket<'a>(
     page: Pager,
     lang: Lang,
 ) -> Element<'a, Message> {
-    let count = tr(Msg::ItemCount, lang, &[("n", &cart.item_count().to_string())]);
-    let header = row![bold(Msg::Basket.text(lang), theme::TITLE), space::horizontal(), label(count, theme::BODY)]
-        .align_y(Alignment::Center);
-
     let lines: Element<'a, Message> = if cart.is_empty() {
-        container(label(Msg::BasketEmpty.text(lang), theme::BODY)).padding([theme::PAD, 0.0]).into()
+        column![bold(Msg::Basket.text(lang), theme::TITLE), label(Msg::BasketEmpty.text(lang), theme::BODY)]
+            .spacing(theme::GAP)
+            .into()
     } else {
         let mut list = Column::new().spacing(theme::GAP);
         for line in &cart.lines()[page.range(cart.lines().len())] {
@@ -47,7 +65,7 @@ pub fn basket<'a>(
                     theme::TARGET,
                     theme::TARGET
                 ),
-                bold(line.qty.to_string(), theme::TITLE).width(56).center(),
+                bold(line.qty.to_string(), theme::TITLE).width(64).center(),
                 tap(
                     bold("+", theme::TITLE),
                     Message::Increase(line.product.clone()),
@@ -56,25 +74,35 @@ pub fn basket<'a>(
                     theme::TARGET
                 ),
                 space::horizontal(),
-                price(product.price * line.qty, theme::PRICE),
+                price(product.price * line.qty, theme::PRICE).width(PRICE_W).align_x(Alignment::End),
             ]
             .spacing(12)
             .align_y(Alignment::Center);
             list = list.push(
                 row![
                     picture(pictures, &product.picture, name, theme::LINE_PICTURE, lang),
-                    column![bold(name, theme::BODY), controls].width(Length::Fill),
+                    column![container(bold(name, theme::BODY)).height(theme::BODY * 1.3).clip(true), controls]
+                        .width(Length::Fill),
                 ]
                 .spacing(theme::GAP)
+                .height(LINE_H)
                 .align_y(Alignment::Center),
             );
         }
         list.into()
     };
 
-    let total =
-        row![bold(Msg::Total.text(lang), theme::TITLE), space::horizontal(), price(cart.total(catalog), theme::TOTAL)]
-            .align_y(Alignment::Center);
+    // 合计 with the count beside it: one row, so the list has the room a title would take.
+    let count = tr(Msg::ItemCount, lang, &[("n", &cart.item_count().to_string())]);
+    let total = row![
+        bold(Msg::Total.text(lang), theme::TITLE),
+        label(count, theme::BODY),
+        space::horizontal(),
+        price(cart.total(catalog), theme::TOTAL)
+    ]
+    .spacing(theme::GAP)
+    .align_y(Alignment::Center)
+    .height(theme::TOTAL * 1.3);
     let actions = (!cart.is_empty()).then(|| {
         row![
             tap(
@@ -95,7 +123,7 @@ pub fn basket<'a>(
         .spacing(theme::GAP)
     });
 
-    let content = column![header, lines]
+    let content = column![container(lines).height(LIST_H)]
         .push(pager(page, cart.lines().len(), lang, Message::TurnPage))
         .push(space::vertical())
         .push(total)

@@ -9,7 +9,7 @@ mod tile;
 pub use basket::basket;
 pub use numpad::numpad;
 pub use pager::{Pager, pager};
-pub use tap::{TAP_ID, tap};
+pub use tap::{TAP_ID, tap, tap_maybe};
 pub use tile::{category_tile, picture, product_tile};
 
 use super::theme;

@@ -1,7 +1,7 @@
 //! The volunteer's big numpad: digits, a decimal point where money is typed, delete and clear.
 //! Every key goes through `tap`, so the layout test measures them like every other target.
 
-use super::{bold, label, tap};
+use super::{bold, label, tap_maybe};
 use crate::ui::theme::{self, Tap};
 use iced::Element;
 use iced::widget::{Column, Row};
@@ -35,9 +35,11 @@ impl Key {
     }
 }
 
-/// 1 2 3 / 4 5 6 / 7 8 9 / (. or 清除) 0 退格. `on_key` wraps a key in the screen's message.
-pub fn numpad<'a, M: Clone + 'a>(lang: Lang, dot: bool, on_key: impl Fn(Key) -> M) -> Element<'a, M> {
-    let key = |content: Element<'a, M>, k: Key| tap(content, on_key(k), Tap::Secondary, KEY_W, KEY_H);
+/// 1 2 3 / 4 5 6 / 7 8 9 / (. or 清除) 0 退格. `on_key` wraps a key in the screen's message;
+/// a pad that is not `enabled` keeps its place and takes no keys.
+pub fn numpad<'a, M: Clone + 'a>(lang: Lang, dot: bool, enabled: bool, on_key: impl Fn(Key) -> M) -> Element<'a, M> {
+    let key =
+        |content: Element<'a, M>, k: Key| tap_maybe(content, enabled.then(|| on_key(k)), Tap::Secondary, KEY_W, KEY_H);
     let digit = |d: u8| key(bold(d.to_string(), theme::TOTAL).into(), Key::Digit(d));
     let mut rows = Column::new().spacing(theme::GAP);
     for r in 0..3u8 {

@@ -36,6 +36,11 @@ impl Pager {
         Pager { page, ..self }
     }
 
+    /// How many items of `item` px, `gap` px apart, fit in `space` px: lists use the screen.
+    pub fn fitting(space: f32, item: f32, gap: f32) -> usize {
+        (((space + gap) / (item + gap)).floor() as usize).max(1)
+    }
+
     /// The page showing item `index`.
     pub fn showing(self, index: usize) -> Pager {
         Pager { page: index / self.per_page, ..self }
@@ -94,5 +99,12 @@ mod tests {
         assert_eq!(last.range(5), 0..5, "a shrunk list shows its last page");
         assert_eq!(p.turned(false, 17).page, 0);
         assert_eq!(p.showing(9).page, 1);
+    }
+
+    #[test]
+    fn fitting_counts_whole_items() {
+        assert_eq!(Pager::fitting(100.0, 30.0, 5.0), 3, "3 × 30 + 2 × 5 = 100");
+        assert_eq!(Pager::fitting(99.0, 30.0, 5.0), 2);
+        assert_eq!(Pager::fitting(10.0, 30.0, 5.0), 1, "always at least one a page");
     }
 }

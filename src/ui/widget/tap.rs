@@ -15,8 +15,20 @@ pub fn tap<'a, M: Clone + 'a>(
     width: impl Into<Length>,
     height: impl Into<Length>,
 ) -> Element<'a, M> {
+    tap_maybe(content, Some(on_press), kind, width, height)
+}
+
+/// A target that may be switched off (`None`): it keeps its place and size, looks switched off
+/// and takes no taps, so nothing else moves into its spot.
+pub fn tap_maybe<'a, M: Clone + 'a>(
+    content: impl Into<Element<'a, M>>,
+    on_press: Option<M>,
+    kind: Tap,
+    width: impl Into<Length>,
+    height: impl Into<Length>,
+) -> Element<'a, M> {
     let button = button(container(content).center(Length::Fill))
-        .on_press(on_press)
+        .on_press_maybe(on_press)
         .padding(8)
         .width(width)
         .height(height)

@@ -160,6 +160,16 @@ messages! { Msg {
     ClearCounter: "清空", "Clear";
     CounterEmpty: "台面上还没有商品", "Nothing on the counter yet";
     ChooseMethod: "请选择付款方式", "Choose how the customer pays";
+    NothingToPay: "台面上还没有商品，先扫码", "Nothing on the counter to pay for: scan goods first";
+    ReferenceMissing: "请先输入交易单号", "Type the payment reference first";
+    AccountMissing: "请先输入记账的楼号/户号", "Type the building / household to bill first";
+    ConfirmRemoveTitle: "把 {name} 从购物篮拿掉？", "Take {name} out of the basket?";
+    ConfirmRemoveNo: "留着", "Keep it";
+    ConfirmRemoveYes: "拿掉", "Take it out";
+    ClearQuestion: "清空这一单？", "Clear this sale?";
+    ClearYes: "是，清空", "Yes, clear it";
+    ClearNo: "不，保留", "No, keep it";
+    PinFirst: "请先输入密码", "Type the PIN first";
     EnterTendered: "收到现金（元）：", "Cash received (yuan):";
     ChangeDue: "找零", "Change";
     NotEnoughCash: "现金不够", "Not enough cash";
