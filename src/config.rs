@@ -54,6 +54,9 @@ pub struct SyncConfig {
     pub batch_events: u32,
     /// Catalog changes per page.
     pub catalog_page: u32,
+    /// A PEM file of the CA(s) an https hub's certificate must come from (the co-op's own CA);
+    /// without it, the system's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for SyncConfig {
@@ -66,6 +69,7 @@ impl Default for SyncConfig {
             timeout_seconds: 30,
             batch_events: 5000,
             catalog_page: 500,
+            ca_file: None,
         }
     }
 }

@@ -24,6 +24,7 @@ CRATES = {
         "": 9,  # lib.rs
     }),
     "warm_hub": ("crates/warm-hub/src", {
+        "validate": 0,  # the rules every event must meet, with no I/O
         "ingest": 1, "config": 1,
         "store": 2,
         "sqlite": 3, "pipeline": 3, "import": 3, "dashboard": 3,

@@ -71,7 +71,7 @@ fn an_embedded_hub_moved_into_postgres_keeps_its_kiosks_syncing_with_no_resend_a
     let new = HubHome::new(dir.path().join("hub-pg"), Engine::Postgres);
     let sqlite_file = old.dir.join("hub.sqlite");
     let out = hub_cli(&new, &["migrate", "--from-sqlite", sqlite_file.to_str().unwrap()]);
-    assert!(out.contains("1 terminals") && out.contains("500 events") && out.contains("counts checked"), "{out}");
+    assert!(out.contains("1 terminal (") && out.contains("500 events") && out.contains("counts checked"), "{out}");
     assert_eq!(new.store().census().unwrap(), before);
     let again = std::process::Command::new(hub_binary())
         .args(new.args())

@@ -1,7 +1,7 @@
 //! Real processes and real files for the sync stories.
 
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -65,9 +65,57 @@ macro_rules! on_both_engines {
 }
 pub(crate) use on_both_engines;
 
-/// Where a test's hub keeps everything: its data folder and, on PostgreSQL, a database of its
-/// own on the test server (see `warm_hub::postgres::scratch`). Every `warm-hub` it runs is
-/// pointed at it; the tests read what the hub stored through the hub's own store.
+/// Where a hub keeps everything, as the helpers below take it: a data folder (`&Path`: the
+/// SQLite file in it), or a [`HubHome`] on either engine.
+pub trait HubPlace {
+    /// `--data DIR`, and `--database URL` on PostgreSQL.
+    fn args(&self) -> Vec<String>;
+    /// What the hub stored for a terminal: (events, distinct ids, max seq, total of order amounts).
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64);
+    /// Open alarms as `kind: message`.
+    fn alarms(&self) -> Vec<String>;
+}
+
+impl HubPlace for Path {
+    fn args(&self) -> Vec<String> {
+        vec!["--data".to_owned(), self.display().to_string()]
+    }
+
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        hub_db(self)
+            .query_row(
+                "SELECT count(*), count(DISTINCT id), coalesce(max(seq), 0), coalesce(sum(amount_fen), 0)
+                 FROM events WHERE terminal = ?1",
+                [terminal],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        let conn = hub_db(self);
+        let mut stmt = conn.prepare("SELECT kind || ': ' || message FROM alarms WHERE cleared_at IS NULL").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+}
+
+impl HubPlace for PathBuf {
+    fn args(&self) -> Vec<String> {
+        self.as_path().args()
+    }
+
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        self.as_path().totals(terminal)
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        self.as_path().alarms()
+    }
+}
+
+/// A hub's data folder and, on PostgreSQL, a database of its own on the test server (see
+/// `warm_hub::postgres::scratch`). Every `warm-hub` it runs is pointed at it; the tests read what
+/// the hub stored through the hub's own store, the same way on both engines.
 pub struct HubHome {
     pub dir: PathBuf,
     pub database: Database,
@@ -85,17 +133,29 @@ impl HubHome {
         HubHome { dir, database, store: OnceLock::new(), _db: db }
     }
 
-    /// `--data DIR`, and `--database URL` on PostgreSQL.
-    pub fn args(&self) -> Vec<String> {
-        let mut args = vec!["--data".to_owned(), self.dir.display().to_string()];
+    pub fn store(&self) -> &dyn HubStore {
+        self.store.get_or_init(|| warm_hub::open_store(&self.database).unwrap()).as_ref()
+    }
+}
+
+impl HubPlace for HubHome {
+    fn args(&self) -> Vec<String> {
+        let mut args = self.dir.args();
         if let Database::Postgres(url) = &self.database {
             args.extend(["--database".to_owned(), url.clone()]);
         }
         args
     }
 
-    pub fn store(&self) -> &dyn HubStore {
-        self.store.get_or_init(|| warm_hub::open_store(&self.database).unwrap()).as_ref()
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        let census = self.store().census().unwrap();
+        let t = census.terminals.iter().find(|t| t.id == terminal).unwrap();
+        (t.events as i64, t.distinct_ids as i64, t.max_seq as i64, t.amount_fen)
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        let alarms = self.store().alarms(true).unwrap();
+        alarms.iter().map(|a| format!("{}: {}", a.kind, a.message)).collect()
     }
 }
 
@@ -103,11 +163,22 @@ impl HubHome {
 pub struct Hub {
     pub child: Child,
     pub addr: SocketAddr,
+    /// `http` or `https`, as the hub says on its first line.
+    pub scheme: String,
 }
 
 impl Hub {
-    pub fn start(home: &HubHome) -> Hub {
-        let mut child = Command::new(hub_binary())
+    pub fn start(home: &(impl HubPlace + ?Sized)) -> Hub {
+        Hub::start_with(home, None)
+    }
+
+    /// With a config file (`--config`), e.g. for `[tls]` or `[limits]`.
+    pub fn start_with(home: &(impl HubPlace + ?Sized), config: Option<&Path>) -> Hub {
+        let mut command = Command::new(hub_binary());
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let child = command
             .args(home.args())
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
@@ -115,14 +186,21 @@ impl Hub {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        Hub::serving(child)
+    }
+
+    /// A `serve` child started elsewhere (stdout piped): its address, from the first line it prints.
+    pub fn serving(mut child: Child) -> Hub {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.trim().rsplit("http://").next().unwrap().parse().unwrap_or_else(|_| panic!("{line:?}"));
-        Hub { child, addr }
+        let (scheme, addr) =
+            line.trim().rsplit(' ').next().unwrap().split_once("://").unwrap_or_else(|| panic!("{line:?}"));
+        let addr = addr.parse().unwrap_or_else(|_| panic!("{line:?}"));
+        Hub { child, addr, scheme: scheme.to_owned() }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// kill -9.
@@ -138,27 +216,89 @@ impl Drop for Hub {
     }
 }
 
+pub fn hub_db(dir: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join("hub.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
 /// Runs an operator command (`terminal add`, `catalog import`, ...) and returns its stdout.
-pub fn hub_cli(home: &HubHome, args: &[&str]) -> String {
+pub fn hub_cli(home: &(impl HubPlace + ?Sized), args: &[&str]) -> String {
     let out = Command::new(hub_binary()).args(home.args()).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "warm-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
-pub fn add_terminal(home: &HubHome, id: &str, market: &str) -> String {
+/// An operator command that reads a line from standard input (a password): (success, stdout, stderr).
+pub fn hub_cli_input(home: &(impl HubPlace + ?Sized), args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(hub_binary())
+        .args(home.args())
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+pub fn add_terminal(home: &(impl HubPlace + ?Sized), id: &str, market: &str) -> String {
     hub_cli(home, &["terminal", "add", id, "--market", market]).trim().to_owned()
 }
 
 /// What the hub stored for a terminal: (events, distinct ids, max seq, total of order amounts).
-pub fn hub_totals(home: &HubHome, terminal: &str) -> (i64, i64, i64, i64) {
-    let census = home.store().census().unwrap();
-    let t = census.terminals.iter().find(|t| t.id == terminal).unwrap();
-    (t.events as i64, t.distinct_ids as i64, t.max_seq as i64, t.amount_fen)
+pub fn hub_totals(home: &(impl HubPlace + ?Sized), terminal: &str) -> (i64, i64, i64, i64) {
+    home.totals(terminal)
 }
 
-pub fn open_alarms(home: &HubHome) -> Vec<String> {
-    let dashboard = home.store().dashboard(jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::MAX).unwrap();
-    dashboard.alarms.iter().map(|a| format!("{}: {}", a.kind, a.message)).collect()
+pub fn open_alarms(home: &(impl HubPlace + ?Sized)) -> Vec<String> {
+    home.alarms()
+}
+
+/// The `[sync]` lines of a test kiosk: quick rounds and pauses, pushes of `batch` events.
+pub fn knobs(batch: u32) -> String {
+    format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n")
+}
+
+/// A CA and a certificate it signed for `names` (IP addresses or host names):
+/// (CA PEM, certificate PEM, key PEM).
+pub fn certificates(names: &[&str]) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "Test co-op CA");
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut hub = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    hub.distinguished_name.push(DnType::CommonName, "warm-hub");
+    let cert = hub.signed_by(&key, &issuer).unwrap();
+    (ca_pem, cert.pem(), key.serialize_pem())
+}
+
+/// Writes into `dir` a CA, a hub certificate for `names` and its key, and a hub config serving
+/// HTTPS with them: (the CA file for a kiosk's `ca_file`, the hub's config file).
+pub fn https_files(dir: &Path, names: &[&str]) -> (PathBuf, PathBuf) {
+    let (ca, cert, key) = certificates(names);
+    std::fs::create_dir_all(dir).unwrap();
+    let path = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let ca = path("ca.pem", &ca);
+    let (cert, key) = (path("hub.crt", &cert), path("hub.key", &key));
+    let config =
+        format!("[tls]\ncert_file = {:?}\nkey_file = {:?}\n", cert.display().to_string(), key.display().to_string());
+    (ca, path("hub.toml", &config))
 }
 
 /// A kiosk's data folder and config file, talking to `hub_url`.
@@ -170,21 +310,27 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32) -> Kiosk {
-        let knobs =
-            format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n");
-        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs)
+        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs(batch))
     }
 
-    /// A kiosk whose `[sync]` has `knobs` (TOML lines) besides the hub and token.
+    /// A kiosk whose `[sync]` has `knobs` (TOML lines, e.g. `knobs(100)` and a `ca_file`) besides
+    /// the hub and token.
     pub fn with_sync(dir: &Path, terminal: &str, hub_url: &str, token: &str, knobs: &str) -> Kiosk {
         std::fs::create_dir_all(dir).unwrap();
         let config = dir.join("kiosk.toml");
+        let kiosk = Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() };
+        kiosk.write_config(hub_url, token, knobs);
+        kiosk
+    }
+
+    /// Rewrites the config (a new token, CA or hub), as an operator would between runs.
+    pub fn write_config(&self, hub_url: &str, token: &str, knobs: &str) {
+        let terminal = &self.terminal;
         std::fs::write(
-            &config,
-            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}"),
+            &self.config,
+            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}\n"),
         )
         .unwrap();
-        Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() }
     }
 
     /// The sync status as the store has it (what `sync status` and the corner read).
@@ -301,7 +447,7 @@ pub fn copy_assets(to: &Path) {
 }
 
 /// A hub folder with terminal K1 of market M1 and the demo catalog imported; returns K1's token.
-pub fn hub_with_demo_catalog(hub_dir: &HubHome, scratch: &Path) -> String {
+pub fn hub_with_demo_catalog(hub_dir: &(impl HubPlace + ?Sized), scratch: &Path) -> String {
     let token = add_terminal(hub_dir, "K1", "M1");
     let assets = scratch.join("catalog");
     copy_assets(&assets);
@@ -329,4 +475,45 @@ pub fn has_demo_catalog(kiosk: &Kiosk, rice_price: i64) -> bool {
             &got == hash
         })
     })
+}
+
+/// An HTTP client for tests: answers of any status, no redirects followed, and (for https) the
+/// CA certificate in `ca` trusted.
+pub fn agent(ca: Option<&Path>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0);
+    if let Some(ca) = ca {
+        let pem = std::fs::read(ca).unwrap();
+        let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item.unwrap() {
+                ureq::tls::PemItem::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+        config = config.tls_config(tls);
+    }
+    ureq::Agent::new_with_config(config.build())
+}
+
+pub const OPERATOR_PASSWORD: &str = "a long enough password";
+
+/// Adds operator `name` and signs in through the login form: the session cookie (`name=value`)
+/// and the whole `Set-Cookie` header.
+pub fn sign_in(hub_dir: &(impl HubPlace + ?Sized), url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
+    let (ok, _, err) = hub_cli_input(hub_dir, &["operator", "add", name], &format!("{OPERATOR_PASSWORD}\n"));
+    assert!(ok, "operator add: {err}");
+    let resp = agent(ca)
+        .post(&format!("{url}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("name={name}&password={}", OPERATOR_PASSWORD.replace(' ', "+")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login");
+    let set = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    (set.split(';').next().unwrap().to_owned(), set)
+}
+
+/// GET with a session cookie: (status, body).
+pub fn get_signed_in(url: &str, cookie: &str, ca: Option<&Path>) -> (u16, String) {
+    let mut resp = agent(ca).get(url).header("cookie", cookie).call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
 }

@@ -14,7 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use jiff::{SignedDuration, Timestamp};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,12 +48,29 @@ impl Home {
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
 
+    /// An operator of the dashboard, `bench`, with [`PASSWORD`] (read from standard input).
+    fn add_operator(&self) {
+        let mut child = Command::new(HUB)
+            .args(&self.args)
+            .args(["operator", "add", "bench", "--role", "read-only"])
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
     fn serve(&self) -> Serving {
         let mut child = Command::new(HUB)
             .args(&self.args)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -73,7 +90,28 @@ impl Drop for Serving {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build())
+    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build())
+}
+
+const PASSWORD: &str = "a long enough password";
+
+/// Signs operator `bench` in at the login form: the session cookie (`name=value`).
+fn sign_in(url: &str) -> String {
+    let resp = agent()
+        .post(format!("{url}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("name=bench&password={}", PASSWORD.replace(' ', "+")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login");
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The dashboard's JSON, as a signed-in operator sees it.
+fn dashboard(agent: &ureq::Agent, url: &str, cookie: &str) -> serde_json::Value {
+    let mut resp = agent.get(format!("{url}/v1/dashboard")).header("cookie", cookie).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    serde_json::from_slice(&resp.body_mut().read_to_vec().unwrap()).unwrap()
 }
 
 /// One push, which must be answered 200; returns how many events the hub stored anew.
@@ -237,20 +275,20 @@ fn season(dir: &Path, postgres: bool, days: u64) {
     let tokens: Vec<String> = (0..MARKETS)
         .map(|i| home.cli(&["terminal", "add", &format!("S{i}"), "--market", &format!("市集{i:03}")]))
         .collect();
+    home.add_operator();
     let hub = home.serve();
+    let cookie = sign_in(&hub.1);
     // The season ends today, so the dashboard's "today" fills on the last day.
     let first_day = Timestamp::now() - SignedDuration::from_hours(24 * (days as i64 - 1));
     let stop = AtomicBool::new(false);
     let start = Instant::now();
     let latencies = std::thread::scope(|s| {
-        let dashboard = s.spawn(|| {
+        let fetcher = s.spawn(|| {
             let agent = agent();
             let mut latencies = Vec::new();
             while !stop.load(Ordering::SeqCst) {
                 let asked = Instant::now();
-                let mut resp = agent.get(format!("{}/v1/dashboard", hub.1)).call().unwrap();
-                assert_eq!(resp.status().as_u16(), 200);
-                let _: serde_json::Value = serde_json::from_slice(&resp.body_mut().read_to_vec().unwrap()).unwrap();
+                dashboard(&agent, &hub.1, &cookie);
                 latencies.push(asked.elapsed());
                 std::thread::sleep(Duration::from_secs(1).saturating_sub(asked.elapsed()));
             }
@@ -282,14 +320,13 @@ fn season(dir: &Path, postgres: bool, days: u64) {
             p.join().unwrap();
         }
         stop.store(true, Ordering::SeqCst);
-        dashboard.join().unwrap()
+        fetcher.join().unwrap()
     });
     let took = start.elapsed();
     let events = MARKETS as u64 * ORDERS_A_DAY * days;
     // What the dashboard says at the end: every terminal's mark at its last event, and today's
     // orders (the season's last day) counted.
-    let mut resp = agent().get(format!("{}/v1/dashboard", hub.1)).call().unwrap();
-    let dashboard: serde_json::Value = serde_json::from_slice(&resp.body_mut().read_to_vec().unwrap()).unwrap();
+    let dashboard = dashboard(&agent(), &hub.1, &cookie);
     let marks: u64 = dashboard["terminals"].as_array().unwrap().iter().map(|t| t["acked_upto"].as_u64().unwrap()).sum();
     assert_eq!(marks, events);
     let today: u64 = dashboard["markets"].as_array().unwrap().iter().map(|m| m["orders"].as_u64().unwrap()).sum();

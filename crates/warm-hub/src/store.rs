@@ -3,7 +3,7 @@
 
 use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
-use warm_core::api::{CatalogChange, CatalogPage, PushResponse};
+use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
@@ -42,6 +42,83 @@ impl From<deadpool_postgres::PoolError> for HubError {
 pub struct Terminal {
     pub id: String,
     pub market: String,
+    /// Set once the terminal was recovered from a backup: the only kiosk copy that may push.
+    pub instance: Option<String>,
+}
+
+/// A terminal as the operator lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TerminalInfo {
+    pub id: String,
+    pub market: String,
+    pub acked_upto: u64,
+    /// UTC, RFC 3339.
+    pub last_sync: Option<String>,
+    pub created_at: String,
+    /// When its token was revoked (it then has none until `rotate`).
+    pub revoked_at: Option<String>,
+}
+
+/// What an operator may do at the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Role {
+    /// The co-op's service desk: sees everything and clears alarms.
+    Desk,
+    /// Sees everything, changes nothing.
+    ReadOnly,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Desk => "desk",
+            Role::ReadOnly => "read-only",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "desk" => Some(Role::Desk),
+            "read-only" => Some(Role::ReadOnly),
+            _ => None,
+        }
+    }
+}
+
+/// An operator account: the password only as an argon2 hash, and the login pause state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    /// Wrong passwords in a row since the last good one.
+    pub failures: u32,
+    /// No password is checked before this instant.
+    pub paused_until: Option<Timestamp>,
+}
+
+/// A signed-in operator, found by the hash of the session cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub operator: String,
+    pub role: Role,
+    pub expires_at: Timestamp,
+}
+
+impl Session {
+    /// Who may do what: the desk changes things, read-only operators only look.
+    pub fn may_change(&self) -> bool {
+        self.role == Role::Desk
+    }
+}
+
+/// What the hub says to a kiosk asking to recover (see `warm_core::api::RecoveryRequest`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// The answer to send; `renumber_from` is set if this copy now owns the terminal.
+    Answer(RecoveryAnswer),
+    /// Not a kiosk back from a backup (two live kiosks, an old copy, a changed event): why.
+    Refused { acked_upto: u64, reason: String },
 }
 
 /// What became of a push. Only `Accepted` changed the database; the others changed nothing.
@@ -139,6 +216,8 @@ pub struct Alarm {
     /// How often it was raised while open, and when last.
     pub repeats: u64,
     pub last_at: String,
+    /// When the operator cleared it (`None`: still open).
+    pub cleared_at: Option<String>,
 }
 
 /// What a hub holds, counted the same way on both engines: to check a migration, and for tests.
@@ -151,6 +230,8 @@ pub struct Census {
     pub products: u64,
     pub assortment: u64,
     pub pictures: u64,
+    pub operators: u64,
+    pub sessions: u64,
     /// The highest catalog version handed out.
     pub catalog_version: u64,
     /// Every terminal, by id.
@@ -168,6 +249,9 @@ pub struct TerminalCensus {
     pub max_seq: u64,
     /// Sum of the order totals of its `order.placed` events.
     pub amount_fen: i64,
+    pub revoked_at: Option<String>,
+    /// The kiosk copy that recovered it from a backup, if one did.
+    pub instance: Option<String>,
 }
 
 /// The words of a conflict, the same from both engines.
@@ -209,9 +293,9 @@ pub fn catalog_page(mut changes: Vec<CatalogChange>, cursor: u64, limit: usize) 
     CatalogPage { changes, next_cursor, more }
 }
 
-/// A cursor as the database compares it: one past every version there can be stays past them.
-pub fn cursor_in_db(cursor: u64) -> i64 {
-    i64::try_from(cursor).unwrap_or(i64::MAX)
+/// A cursor as the database compares it; one beyond any version there can be is refused.
+pub fn cursor_in_db(cursor: u64) -> Result<i64, HubError> {
+    i64::try_from(cursor).map_err(|_| HubError::Invalid(format!("cursor {cursor} is beyond any catalog version")))
 }
 
 impl Dashboard {
@@ -273,4 +357,48 @@ pub trait HubStore: Send + Sync + 'static {
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError>;
     /// Everything counted (see [`Census`]).
     fn census(&self) -> Result<Census, HubError>;
+
+    // Terminals and markets, for the operator's tools.
+    fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError>;
+    /// The terminal's token stops working at once (a lost or copied kiosk).
+    fn revoke_terminal(&self, id: &str, now: Timestamp) -> Result<(), HubError>;
+    /// Gives the terminal a new token (the old one stops working); also ends a revocation.
+    fn rotate_terminal(&self, id: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError>;
+    /// Every market a terminal is registered for.
+    fn markets(&self) -> Result<Vec<String>, HubError>;
+    /// Alarms, the open ones only or all.
+    fn alarms(&self, open_only: bool) -> Result<Vec<Alarm>, HubError>;
+
+    /// Decides, in one transaction, whether a kiosk that reuses seqs the hub holds is one restored
+    /// from a backup (its unknown events all made after the hub's events at those seqs, and no
+    /// other copy recovered since) and then records `new_instance` as the only copy that may push.
+    fn recover(
+        &self,
+        terminal: &Terminal,
+        instance: &str,
+        new_instance: &str,
+        events: &[RecoveryEvent],
+    ) -> Result<Recovery, HubError>;
+
+    // Operators of the dashboard and their sessions.
+    fn add_operator(&self, name: &str, role: Role, password_hash: &str, now: Timestamp) -> Result<(), HubError>;
+    /// A new password (and no pause); every session of the operator ends.
+    fn set_operator_password(&self, name: &str, password_hash: &str) -> Result<(), HubError>;
+    /// Removes the operator and ends their sessions.
+    fn remove_operator(&self, name: &str) -> Result<(), HubError>;
+    fn operator(&self, name: &str) -> Result<Option<Operator>, HubError>;
+    fn operators(&self) -> Result<Vec<Operator>, HubError>;
+    /// Records the outcome of a login: wrong passwords in a row, and the pause they earned.
+    fn set_login_state(&self, name: &str, failures: u32, paused_until: Option<Timestamp>) -> Result<(), HubError>;
+    /// Stores a new session (only its token's hash) and forgets expired ones.
+    fn add_session(
+        &self,
+        token_hash: &str,
+        operator: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), HubError>;
+    /// The live session whose token hashes to `token_hash`.
+    fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>, HubError>;
+    fn end_session(&self, token_hash: &str) -> Result<(), HubError>;
 }

@@ -13,8 +13,18 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 /// The tables a hub fills; migration goes only into a database where all are empty.
-const TABLES: [&str; 8] =
-    ["terminals", "events", "alarms", "market_names", "categories", "products", "assortment", "pictures"];
+const TABLES: [&str; 10] = [
+    "terminals",
+    "events",
+    "alarms",
+    "market_names",
+    "categories",
+    "products",
+    "assortment",
+    "pictures",
+    "operators",
+    "sessions",
+];
 
 fn sqlite_err(e: rusqlite::Error) -> HubError {
     HubError::Db(format!("reading the SQLite hub: {e}"))
@@ -50,9 +60,11 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
         copy_rows(
             &conn,
             &tx,
-            "SELECT id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at FROM terminals",
-            "INSERT INTO terminals (id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "SELECT id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at, revoked_at, instance
+             FROM terminals",
+            "INSERT INTO terminals (id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at,
+                                    revoked_at, instance)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             |r| {
                 Ok(vec![
                     Box::new(r.get::<_, String>(0)?),
@@ -62,6 +74,42 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                     Box::new(r.get::<_, Option<String>>(4)?),
                     Box::new(r.get::<_, Option<String>>(5)?),
                     Box::new(r.get::<_, String>(6)?),
+                    Box::new(r.get::<_, Option<String>>(7)?),
+                    Box::new(r.get::<_, Option<String>>(8)?),
+                ])
+            },
+        )
+        .await?;
+        // Operators keep their password hashes and pauses; signed-in sessions carry over.
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT name, role, password_hash, failures, paused_until, created_at FROM operators",
+            "INSERT INTO operators (name, role, password_hash, failures, paused_until, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, i64>(3)?),
+                    Box::new(r.get::<_, Option<String>>(4)?),
+                    Box::new(r.get::<_, String>(5)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT token_hash, operator, created_at, expires_at FROM sessions",
+            "INSERT INTO sessions (token_hash, operator, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, String>(3)?),
                 ])
             },
         )

@@ -17,8 +17,8 @@ pub mod scratch;
 use super::ingest::{Aborted, Incoming};
 use super::sqlite::{sha256_hex, time_text};
 use super::store::{
-    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, PushOutcome, Terminal,
-    TerminalCensus, TerminalRow, conflict,
+    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, Operator, PushOutcome, Recovery,
+    Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, conflict,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use jiff::Timestamp;
@@ -31,10 +31,13 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{IsolationLevel, NoTls, Row};
-use warm_core::api::{CatalogChange, CatalogPage, PushResponse};
+use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
 
 /// The schema, one file a version, applied in order; never edit one once shipped.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_security.sql"),
+];
 
 /// Connections per hub process: 16 in all (several processes share the server's
 /// `max_connections`, PostgreSQL's default is 100). Pushes, imports and operator commands hold
@@ -560,7 +563,7 @@ impl PgHub {
         let limit = limit.max(1);
         // Each table is asked for one row more than a page, so `more` is known exactly.
         let fetch = i64::from(limit) + 1;
-        let after = store::cursor_in_db(cursor);
+        let after = store::cursor_in_db(cursor)?;
         let mut client = self.quick.get().await?;
         let mut changes = Vec::new();
         {
@@ -676,26 +679,147 @@ impl PgHub {
         {
             sold.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
-        let mut alarms = Vec::new();
-        for r in client
+        let alarms = alarms_of(&client, true).await?;
+        Ok(Dashboard::assemble(terminals, &sold, alarms))
+    }
+
+    async fn recover_async(
+        &self,
+        terminal: &Terminal,
+        instance: &str,
+        new_instance: &str,
+        events: &[RecoveryEvent],
+    ) -> Result<Recovery, HubError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // The terminal's row lock, as a push takes it: no push of this terminal, in any hub
+        // process, runs while its copies are judged.
+        let Some(row) =
+            tx.query_opt("SELECT high_seq, instance FROM terminals WHERE id = $1 FOR UPDATE", &[&terminal.id]).await?
+        else {
+            return Err(HubError::NotFound(format!("terminal {:?}", terminal.id)));
+        };
+        let high = u64_of(row.try_get(0)?);
+        let current: Option<String> = row.try_get(1)?;
+        let refuse = |reason: String| Ok(Recovery::Refused { acked_upto: high, reason });
+        if let Some(current) = current.filter(|c| c != instance && c != new_instance) {
+            return refuse(format!(
+                "terminal {} was recovered from a backup by another kiosk copy ({current}); this copy ({instance}) may no longer send",
+                terminal.id
+            ));
+        }
+        // The first events the hub has exactly so (same id, seq, kind and payload) may be dropped.
+        let ids: Vec<uuid::Uuid> = events.iter().map(|e| e.id).collect();
+        let mut stored: HashMap<uuid::Uuid, (String, i64, String, String)> = HashMap::new();
+        for r in tx.query("SELECT id, terminal, seq, kind, payload FROM events WHERE id = ANY($1)", &[&ids]).await? {
+            stored.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?));
+        }
+        let mut known = 0usize;
+        for (i, e) in events.iter().enumerate() {
+            match stored.get(&e.id) {
+                None => continue,
+                Some((t, s, k, p))
+                    if i == known
+                        && *t == terminal.id
+                        && u64_of(*s) == e.seq
+                        && *k == e.kind
+                        && sha256_hex(p.as_bytes()) == e.payload_sha256 =>
+                {
+                    known += 1;
+                }
+                Some((t, s, _, _)) => {
+                    return refuse(format!(
+                        "event {} (#{}) is stored at the hub as {t}#{s} with other contents: not a backup of this terminal",
+                        e.id, e.seq
+                    ));
+                }
+            }
+        }
+        let unknown = &events[known..];
+        let answer = |renumber_from| {
+            Ok(Recovery::Answer(RecoveryAnswer { acked_upto: high, known: known as u64, renumber_from }))
+        };
+        let Some(first) = unknown.first() else { return answer(None) };
+        if first.seq > high {
+            return refuse(format!("event #{} does not reuse a number the hub holds (#{high} is the last)", first.seq));
+        }
+        if unknown.windows(2).any(|w| w[1].seq != w[0].seq + 1) {
+            return refuse("the events sent are not in consecutive seq order".into());
+        }
+        // A kiosk back from a backup made its unknown events after everything the hub holds at
+        // those numbers (its own events from before the loss); a second live kiosk did not.
+        let mut made_first: Option<Timestamp> = None;
+        for e in unknown {
+            let at = super::validate::created_at(&e.created_at).map_err(HubError::Invalid)?;
+            made_first = Some(made_first.map_or(at, |m| m.min(at)));
+        }
+        let made_first = made_first.unwrap_or(Timestamp::MAX);
+        let from =
+            i64::try_from(first.seq).map_err(|_| HubError::Invalid(format!("seq {} is too large", first.seq)))?;
+        for r in tx
             .query(
-                "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",
-                &[],
+                "SELECT seq, created_at FROM events WHERE terminal = $1 AND seq >= $2 ORDER BY seq",
+                &[&terminal.id, &from],
             )
             .await?
         {
-            alarms.push(Alarm {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                terminal: r.try_get(2)?,
-                kind: r.try_get(3)?,
-                message: r.try_get(4)?,
-                repeats: u64_of(r.try_get(5)?),
-                last_at: r.try_get(6)?,
-            });
+            let (seq, at): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+            if at.parse::<Timestamp>().map_or(true, |at| at >= made_first) {
+                return refuse(format!(
+                    "the hub holds {}#{seq} made at {at}, not before this kiosk's unsent event #{} ({}): two kiosks are using terminal {} at once",
+                    terminal.id, first.seq, first.created_at, terminal.id
+                ));
+            }
         }
-        Ok(Dashboard::assemble(terminals, &sold, alarms))
+        tx.execute("UPDATE terminals SET instance = $2 WHERE id = $1", &[&terminal.id, &new_instance]).await?;
+        tx.commit().await?;
+        answer(Some(high + 1))
     }
+}
+
+/// Alarms as `client` sees them, the open ones only or all, oldest first.
+async fn alarms_of(client: &impl GenericClient, open_only: bool) -> Result<Vec<Alarm>, HubError> {
+    let sql = if open_only {
+        "SELECT id, at, terminal, kind, message, repeats, last_at, cleared_at FROM alarms WHERE cleared_at IS NULL ORDER BY id"
+    } else {
+        "SELECT id, at, terminal, kind, message, repeats, last_at, cleared_at FROM alarms ORDER BY id"
+    };
+    let mut alarms = Vec::new();
+    for r in client.query(sql, &[]).await? {
+        alarms.push(Alarm {
+            id: r.try_get(0)?,
+            at: r.try_get(1)?,
+            terminal: r.try_get(2)?,
+            kind: r.try_get(3)?,
+            message: r.try_get(4)?,
+            repeats: u64_of(r.try_get(5)?),
+            last_at: r.try_get(6)?,
+            cleared_at: r.try_get(7)?,
+        });
+    }
+    Ok(alarms)
+}
+
+fn role_of(name: &str, role: &str) -> Result<Role, HubError> {
+    Role::parse(role).ok_or_else(|| HubError::Db(format!("operator {name:?}: unknown role {role:?}")))
+}
+
+fn time_of(what: &str, text: &str) -> Result<Timestamp, HubError> {
+    text.parse().map_err(|e| HubError::Db(format!("{what} {text:?}: {e}")))
+}
+
+fn operator_of(r: &Row) -> Result<Operator, HubError> {
+    let name: String = r.try_get(0)?;
+    let role: String = r.try_get(1)?;
+    let failures: i64 = r.try_get(3)?;
+    let paused: Option<String> = r.try_get(4)?;
+    Ok(Operator {
+        role: role_of(&name, &role)?,
+        password_hash: r.try_get(2)?,
+        failures: u32::try_from(failures).unwrap_or(u32::MAX),
+        paused_until: paused.map(|t| time_of(&format!("operator {name:?}: pause"), &t)).transpose()?,
+        name,
+    })
 }
 
 /// What `client` sees of the hub (see [`Census`]); inside a transaction, what it would commit.
@@ -712,6 +836,8 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
         products: count("products").await?,
         assortment: count("assortment").await?,
         pictures: count("pictures").await?,
+        operators: count("operators").await?,
+        sessions: count("sessions").await?,
         ..Census::default()
     };
     census.catalog_version =
@@ -722,7 +848,7 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
     for r in client
         .query(
             "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
-                    coalesce(sum(e.amount_fen), 0)::bigint
+                    coalesce(sum(e.amount_fen), 0)::bigint, t.revoked_at, t.instance
              FROM terminals t LEFT JOIN events e ON e.terminal = t.id GROUP BY t.id ORDER BY t.id",
             &[],
         )
@@ -736,6 +862,8 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
             distinct_ids: u64_of(r.try_get(4)?),
             max_seq: u64_of(r.try_get(5)?),
             amount_fen: r.try_get(6)?,
+            revoked_at: r.try_get(7)?,
+            instance: r.try_get(8)?,
         });
     }
     Ok(census)
@@ -745,9 +873,13 @@ impl HubStore for PgHub {
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError> {
         self.wait(async {
             let client = self.quick.get().await?;
-            let stmt = client.prepare_cached("SELECT id, market FROM terminals WHERE token_hash = $1").await?;
+            let stmt = client
+                .prepare_cached(
+                    "SELECT id, market, instance FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .await?;
             match client.query_opt(&stmt, &[&token_hash]).await? {
-                Some(r) => Ok(Some(Terminal { id: r.try_get(0)?, market: r.try_get(1)? })),
+                Some(r) => Ok(Some(Terminal { id: r.try_get(0)?, market: r.try_get(1)?, instance: r.try_get(2)? })),
                 None => Ok(None),
             }
         })
@@ -883,5 +1015,203 @@ impl HubStore for PgHub {
 
     fn census(&self) -> Result<Census, HubError> {
         self.wait(async { census_of(&self.quick.get().await?).await })
+    }
+
+    fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError> {
+        self.wait(async {
+            let client = self.quick.get().await?;
+            let mut terminals = Vec::new();
+            for r in client
+                .query(
+                    "SELECT id, market, high_seq,
+                            nullif(greatest(coalesce(last_push_at, ''), coalesce(last_pull_at, '')), ''),
+                            created_at, revoked_at
+                     FROM terminals ORDER BY market, id",
+                    &[],
+                )
+                .await?
+            {
+                terminals.push(TerminalInfo {
+                    id: r.try_get(0)?,
+                    market: r.try_get(1)?,
+                    acked_upto: u64_of(r.try_get(2)?),
+                    last_sync: r.try_get(3)?,
+                    created_at: r.try_get(4)?,
+                    revoked_at: r.try_get(5)?,
+                });
+            }
+            Ok(terminals)
+        })
+    }
+
+    fn revoke_terminal(&self, id: &str, now: Timestamp) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            let n = client
+                .execute(
+                    "UPDATE terminals SET token_hash = 'revoked:' || id, revoked_at = $2 WHERE id = $1",
+                    &[&id, &time_text(now)],
+                )
+                .await?;
+            if n == 0 { Err(HubError::NotFound(format!("terminal {id:?}"))) } else { Ok(()) }
+        })
+    }
+
+    fn rotate_terminal(&self, id: &str, token_hash: &str, _now: Timestamp) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            let n = client
+                .execute("UPDATE terminals SET token_hash = $2, revoked_at = NULL WHERE id = $1", &[&id, &token_hash])
+                .await?;
+            if n == 0 { Err(HubError::NotFound(format!("terminal {id:?}"))) } else { Ok(()) }
+        })
+    }
+
+    fn markets(&self) -> Result<Vec<String>, HubError> {
+        self.wait(async {
+            let client = self.quick.get().await?;
+            let rows = client.query("SELECT DISTINCT market FROM terminals ORDER BY market", &[]).await?;
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        })
+    }
+
+    fn alarms(&self, open_only: bool) -> Result<Vec<Alarm>, HubError> {
+        self.wait(async { alarms_of(&self.quick.get().await?, open_only).await })
+    }
+
+    fn recover(
+        &self,
+        terminal: &Terminal,
+        instance: &str,
+        new_instance: &str,
+        events: &[RecoveryEvent],
+    ) -> Result<Recovery, HubError> {
+        self.wait(self.recover_async(terminal, instance, new_instance, events))
+    }
+
+    fn add_operator(&self, name: &str, role: Role, password_hash: &str, now: Timestamp) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            let n = client
+                .execute(
+                    "INSERT INTO operators (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (name) DO NOTHING",
+                    &[&name, &role.as_str(), &password_hash, &time_text(now)],
+                )
+                .await?;
+            if n == 0 { Err(HubError::Invalid(format!("operator {name:?} exists already"))) } else { Ok(()) }
+        })
+    }
+
+    fn set_operator_password(&self, name: &str, password_hash: &str) -> Result<(), HubError> {
+        self.wait(async {
+            let mut client = self.pool.get().await?;
+            let tx = client.transaction().await?;
+            let n = tx
+                .execute(
+                    "UPDATE operators SET password_hash = $2, failures = 0, paused_until = NULL WHERE name = $1",
+                    &[&name, &password_hash],
+                )
+                .await?;
+            if n == 0 {
+                return Err(HubError::NotFound(format!("operator {name:?}")));
+            }
+            tx.execute("DELETE FROM sessions WHERE operator = $1", &[&name]).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn remove_operator(&self, name: &str) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            let n = client.execute("DELETE FROM operators WHERE name = $1", &[&name]).await?;
+            if n == 0 { Err(HubError::NotFound(format!("operator {name:?}"))) } else { Ok(()) }
+        })
+    }
+
+    fn operator(&self, name: &str) -> Result<Option<Operator>, HubError> {
+        self.wait(async {
+            let client = self.quick.get().await?;
+            let row = client
+                .query_opt(
+                    "SELECT name, role, password_hash, failures, paused_until FROM operators WHERE name = $1",
+                    &[&name],
+                )
+                .await?;
+            row.as_ref().map(operator_of).transpose()
+        })
+    }
+
+    fn operators(&self) -> Result<Vec<Operator>, HubError> {
+        self.wait(async {
+            let client = self.quick.get().await?;
+            let rows = client
+                .query("SELECT name, role, password_hash, failures, paused_until FROM operators ORDER BY name", &[])
+                .await?;
+            rows.iter().map(operator_of).collect()
+        })
+    }
+
+    fn set_login_state(&self, name: &str, failures: u32, paused_until: Option<Timestamp>) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            client
+                .execute(
+                    "UPDATE operators SET failures = $2, paused_until = $3 WHERE name = $1",
+                    &[&name, &i64::from(failures), &paused_until.map(time_text)],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn add_session(
+        &self,
+        token_hash: &str,
+        operator: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), HubError> {
+        self.wait(async {
+            let mut client = self.pool.get().await?;
+            let tx = client.transaction().await?;
+            tx.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&time_text(now)]).await?;
+            tx.execute(
+                "INSERT INTO sessions (token_hash, operator, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                &[&token_hash, &operator, &time_text(now), &time_text(expires_at)],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>, HubError> {
+        self.wait(async {
+            let client = self.quick.get().await?;
+            let row = client
+                .query_opt(
+                    "SELECT s.operator, o.role, s.expires_at FROM sessions s JOIN operators o ON o.name = s.operator
+                     WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    &[&token_hash, &time_text(now)],
+                )
+                .await?;
+            let Some(r) = row else { return Ok(None) };
+            let (operator, role, expires): (String, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            Ok(Some(Session {
+                role: role_of(&operator, &role)?,
+                expires_at: time_of("session expiry", &expires)?,
+                operator,
+            }))
+        })
+    }
+
+    fn end_session(&self, token_hash: &str) -> Result<(), HubError> {
+        self.wait(async {
+            let client = self.pool.get().await?;
+            client.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash]).await?;
+            Ok(())
+        })
     }
 }
