@@ -20,7 +20,8 @@ CRATES = {
         "api": 1, "fonts": 1, "process": 1,
         "domain": 2,
         "catalog_file": 3, "i18n": 3,
-        "receipt": 4,
+        "receipt": 4, "speech": 4,
+        "api/manager": 3,  # the manager's events carry domain values (stock movements, day reports)
         "": 9,  # lib.rs
     }),
     "warm_hub": ("crates/warm-hub/src", {

@@ -10,6 +10,7 @@ mod faults;
 mod hub_binary;
 mod locks;
 mod lossy;
+mod manager;
 mod netns;
 mod operator;
 mod postgres;

@@ -5,8 +5,9 @@
 
 use super::ingest::{Aborted, Incoming};
 use super::store::{
-    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, Operator, PushOutcome, Recovery,
-    Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, conflict,
+    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, Operator,
+    PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, VanPlan,
+    conflict,
 };
 use super::validate;
 use jiff::Timestamp;
@@ -114,7 +115,11 @@ const SCHEMA: &[&str] = &[
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     ) STRICT;",
+    // 3 (the site manager, issue 11): van routes, dispatch notes, planned restock requests.
+    manager::SCHEMA_3,
 ];
+
+pub(crate) mod manager;
 
 pub struct SqliteHub {
     writer: Mutex<Connection>,
@@ -596,14 +601,17 @@ impl HubStore for SqliteHub {
         })? {
             terminals.push(row?);
         }
+        // Orders placed and what they came to, and sales: what was paid (an order amended at the
+        // counter counts at what was paid, one never collected not at all).
         let mut stmt = conn.prepare(
-            "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
+            "SELECT t.market, count(e.amount_fen), coalesce(sum(e.amount_fen), 0),
+                    coalesce(sum(CASE WHEN e.kind = 'payment.recorded' THEN json_extract(e.payload, '$.amount') END), 0)
              FROM events e JOIN terminals t ON t.id = e.terminal
-             WHERE e.amount_fen IS NOT NULL AND e.created_at >= ?1 AND e.created_at < ?2
+             WHERE e.kind IN ('order.placed', 'payment.recorded') AND e.created_at >= ?1 AND e.created_at < ?2
              GROUP BY t.market",
         )?;
-        let sold: Vec<(String, i64, i64)> = stmt
-            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let sold: Vec<(String, i64, i64, i64)> = stmt
+            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let alarms = alarms(&conn, true)?;
         Ok(Dashboard::assemble(terminals, &sold, alarms))
@@ -813,12 +821,19 @@ impl HubStore for SqliteHub {
             pictures: count("pictures")?,
             operators: count("operators")?,
             sessions: count("sessions")?,
+            van_routes: count("van_routes")?,
+            dispatch_notes: count("dispatch_notes")?,
+            planned_requests: count("planned_requests")?,
             ..Census::default()
         };
-        census.catalog_version = conn
-            .query_row("SELECT value FROM counters WHERE name = 'catalog_version'", [], |r| r.get::<_, i64>(0))
-            .optional()?
-            .unwrap_or(0) as u64;
+        let counter = |name: &str| -> Result<u64, HubError> {
+            Ok(conn
+                .query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| r.get::<_, i64>(0))
+                .optional()?
+                .unwrap_or(0) as u64)
+        };
+        census.catalog_version = counter("catalog_version")?;
+        census.dispatch_version = counter("dispatch_version")?;
         let mut stmt = conn.prepare(
             "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
                     coalesce(sum(e.amount_fen), 0), t.revoked_at, t.instance
@@ -840,6 +855,39 @@ impl HubStore for SqliteHub {
             census.terminals.push(row?);
         }
         Ok(census)
+    }
+
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError> {
+        self.restock_requests_sqlite(open_only)
+    }
+
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError> {
+        self.set_route_sqlite(market, van, stop)
+    }
+
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError> {
+        self.van_plan_sqlite(date)
+    }
+
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError> {
+        self.confirm_van_plan_sqlite(date, now)
+    }
+
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError> {
+        self.dispatch_page_sqlite(terminal, cursor, limit)
+    }
+
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError> {
+        self.market_days_sqlite(from, to)
     }
 
     fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError> {

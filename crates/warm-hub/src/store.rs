@@ -187,6 +187,55 @@ pub struct Dashboard {
     pub terminals: Vec<TerminalRow>,
     pub markets: Vec<MarketDay>,
     pub alarms: Vec<Alarm>,
+    /// Each market's day as its site manager runs it (from `HubStore::market_days`).
+    pub days: Vec<ManagerDay>,
+}
+
+/// A market's day at the desk: closed or not, sales by payment method from the payments (an
+/// order amended at the counter counts at what was paid, one never collected not at all), the
+/// cash variance of its Z report, stock variances and open restock requests.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ManagerDay {
+    pub market: String,
+    /// The Z numbers closed today, per terminal (`K1 #3`); empty while the day is open.
+    pub closed: Vec<String>,
+    /// (method, payments, fen) for cash, wechat, alipay, on_account.
+    pub by_method: Vec<(String, u64, i64)>,
+    pub sales_fen: i64,
+    /// Counted minus expected cash of today's Z reports; `None` before a close.
+    pub cash_variance_fen: Option<i64>,
+    /// Count and spoilage movements today (units, signed, summed per product): (product, units).
+    pub stock_variances: Vec<(String, i64)>,
+    pub open_requests: u64,
+}
+
+/// A restock request as the desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RestockRow {
+    pub id: String,
+    pub market: String,
+    pub terminal: String,
+    pub at: String,
+    pub lines: Vec<(String, i64)>,
+    /// The delivery day of the van plan that took it; `None` while open.
+    pub planned_for: Option<String>,
+}
+
+/// The van's loading list for a day: per van, its stops (markets) in order, what to load for each.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct VanPlan {
+    pub date: String,
+    pub stops: Vec<VanStop>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VanStop {
+    pub van: String,
+    pub stop: u32,
+    pub market: String,
+    pub lines: Vec<warm_core::api::manager::DispatchLine>,
+    /// The requests this stop answers.
+    pub requests: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -201,7 +250,11 @@ pub struct TerminalRow {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MarketDay {
     pub market: String,
+    /// Orders placed (at the kiosk or as walk-in sales at the counter).
     pub orders: u64,
+    /// What the placed orders came to when placed.
+    pub ordered_fen: i64,
+    /// Sales: the payments recorded.
     pub sales_fen: i64,
     pub last_sync: Option<String>,
 }
@@ -232,8 +285,13 @@ pub struct Census {
     pub pictures: u64,
     pub operators: u64,
     pub sessions: u64,
+    pub van_routes: u64,
+    pub dispatch_notes: u64,
+    pub planned_requests: u64,
     /// The highest catalog version handed out.
     pub catalog_version: u64,
+    /// The highest dispatch note version handed out.
+    pub dispatch_version: u64,
     /// Every terminal, by id.
     pub terminals: Vec<TerminalCensus>,
 }
@@ -299,21 +357,24 @@ pub fn cursor_in_db(cursor: u64) -> Result<i64, HubError> {
 }
 
 impl Dashboard {
-    /// The page from its three lists: `sold` is (market, orders, sales) for the day.
-    pub fn assemble(terminals: Vec<TerminalRow>, sold: &[(String, i64, i64)], alarms: Vec<Alarm>) -> Dashboard {
+    /// The page from its three lists: `sold` is (market, orders, what they came to, payments)
+    /// for the day. The managers' days are added by the caller (`HubStore::market_days`).
+    pub fn assemble(terminals: Vec<TerminalRow>, sold: &[(String, i64, i64, i64)], alarms: Vec<Alarm>) -> Dashboard {
         let mut markets: Vec<String> = terminals.iter().map(|t| t.market.clone()).collect();
         markets.dedup();
         let markets = markets
             .into_iter()
             .map(|market| {
-                let (orders, sales_fen) =
-                    sold.iter().find(|(m, _, _)| *m == market).map_or((0, 0), |(_, o, s)| (*o as u64, *s));
+                let (orders, ordered_fen, sales_fen) = sold
+                    .iter()
+                    .find(|(m, ..)| *m == market)
+                    .map_or((0, 0, 0), |(_, o, placed, paid)| (u64::try_from(*o).unwrap_or(0), *placed, *paid));
                 let last_sync =
                     terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
-                MarketDay { market, orders, sales_fen, last_sync }
+                MarketDay { market, orders, ordered_fen, sales_fen, last_sync }
             })
             .collect();
-        Dashboard { terminals, markets, alarms }
+        Dashboard { terminals, markets, alarms, days: Vec::new() }
     }
 }
 
@@ -358,6 +419,30 @@ pub trait HubStore: Send + Sync + 'static {
     /// Everything counted (see [`Census`]).
     fn census(&self) -> Result<Census, HubError>;
 
+    // The site manager's loop (issue 11): restock requests, van plans, dispatch notes, the day.
+    /// Restock requests (from `restock.requested` events), only the open ones with `open_only`.
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError>;
+    /// Which van serves a market, and its place on the van's round.
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError>;
+    /// The loading list for `date` from every open request (markets without a route ride van
+    /// `V1` after the routed stops). Changes nothing.
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError>;
+    /// Confirms the plan: one dispatch note per stop, the requests marked planned, in one
+    /// transaction. Returns the notes made (none when no request was open).
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError>;
+    /// Dispatch notes for `terminal`'s market after `cursor` (the kiosk's second cursor feed).
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError>;
+    /// Each market's day in `[from, to)`.
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError>;
     // Terminals and markets, for the operator's tools.
     fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError>;
     /// The terminal's token stops working at once (a lost or copied kiosk).

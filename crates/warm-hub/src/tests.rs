@@ -14,7 +14,7 @@ use tower::ServiceExt;
 use warm_core::api::{CatalogPage, Event, PushResponse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Engine {
+pub(super) enum Engine {
     Sqlite,
     Postgres,
 }
@@ -42,13 +42,13 @@ macro_rules! on_both_engines {
 }
 
 /// A store of the engine's, empty. (Fields drop in order: the store before its database.)
-struct Place {
-    store: Arc<dyn HubStore>,
-    _db: Option<ScratchDb>,
-    _dir: tempfile::TempDir,
+pub(super) struct Place {
+    pub(super) store: Arc<dyn HubStore>,
+    pub(super) _db: Option<ScratchDb>,
+    pub(super) _dir: tempfile::TempDir,
 }
 
-fn place(engine: Engine) -> Place {
+pub(super) fn place(engine: Engine) -> Place {
     let dir = tempfile::tempdir().unwrap();
     match engine {
         Engine::Sqlite => {
@@ -533,7 +533,8 @@ on_both_engines! {
         let cookie = sign_in(&h, "desk", Role::Desk).await;
         let (status, _, json) = get(&h, "/v1/dashboard", Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK, "{json}");
-        assert!(json.contains(r#""sales_fen":250"#), "{json}");
+        // What the order came to; sales count payments (issue 11), and none was recorded.
+        assert!(json.contains(r#""ordered_fen":250"#), "{json}");
     }
 }
 
@@ -914,17 +915,17 @@ fn a_postgres_database_with_a_newer_schema_is_refused_and_hubs_starting_together
     });
     for hub in &opened {
         let hub = hub.as_ref().unwrap();
-        assert_eq!(hub.schema_version().unwrap(), 2);
+        assert_eq!(hub.schema_version().unwrap(), 3);
     }
     let hub = opened.into_iter().next().unwrap().unwrap();
     hub.add_terminal("K1", "M1", "hash", Timestamp::now()).unwrap();
     drop(hub);
     // A newer hub has been here: this one must not touch the database.
     let admin = postgres::PgHub::open(&db.url).unwrap();
-    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (3)").unwrap();
+    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (4)").unwrap();
     drop(admin);
     let e = postgres::PgHub::open(&db.url).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 3; this program knows 2"), "{e}");
+    assert!(e.to_string().contains("schema 4; this program knows 3"), "{e}");
 }
 
 #[test]
@@ -934,7 +935,7 @@ fn a_sqlite_file_with_a_newer_schema_is_refused() {
     drop(SqliteHub::open(&path).unwrap());
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 9).unwrap();
     let e = SqliteHub::open(&path).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 9; this program knows 2"), "{e}");
+    assert!(e.to_string().contains("schema 9; this program knows 3"), "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -993,13 +994,32 @@ async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_wit
     sqlite.raise_alarm(Some("K2"), "gap", "terminal K2 sent event #9", now).unwrap();
     sqlite.raise_alarm(None, "note", "cleared before the move", now).unwrap();
     sqlite.clear_alarm(3, now).unwrap();
-    // A lost kiosk's revoked terminal, and an operator signed in: both carry over.
+    // A lost kiosk's revoked terminal with the restock request it sent before, a van plan that
+    // took it, and an operator signed in: all carry over.
     sqlite.add_terminal("K4", "M2", &token_hash(&new_token().unwrap()), now).unwrap();
+    let k4 = Terminal { id: "K4".into(), market: "M2".into(), instance: None };
+    let request = warm_core::api::manager::RestockRequest {
+        id: uuid::Uuid::now_v7(),
+        cycle_days: 2,
+        lines: vec![warm_core::api::manager::RestockLine { product: "p0001".into(), qty: 5, suggested: 4 }],
+    };
+    let restock = Event {
+        id: uuid::Uuid::now_v7(),
+        seq: 1,
+        kind: warm_core::api::manager::RESTOCK_REQUESTED.into(),
+        created_at: super::sqlite::time_text(now),
+        payload: serde_json::value::to_raw_value(&request).unwrap(),
+    };
+    let outcome = sqlite.push(&k4, &mut ingest::Batch::of(vec![restock]), now).unwrap();
+    assert!(matches!(outcome, PushOutcome::Accepted(_)), "{outcome:?}");
+    sqlite.set_route("M2", "V2", 3).unwrap();
+    assert_eq!(sqlite.confirm_van_plan("2026-12-02", now).unwrap().len(), 1);
     sqlite.revoke_terminal("K4", now).unwrap();
     sqlite.add_operator("desk", Role::Desk, "$argon2id$not-checked-here", now).unwrap();
     sqlite.add_session("session-hash", "desk", now, now + jiff::SignedDuration::from_hours(8)).unwrap();
     let expected = sqlite.census().unwrap();
-    assert_eq!(expected.events, 100_000);
+    assert_eq!(expected.events, 100_001);
+    assert_eq!((expected.van_routes, expected.dispatch_notes, expected.planned_requests), (1, 1, 1));
     drop(sqlite);
 
     let db = ScratchDb::new().unwrap();
@@ -1032,6 +1052,16 @@ async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_wit
     }
     let hash = super::sqlite::sha256_hex(b"picture 7");
     assert_eq!(pg.picture(&hash).unwrap(), Some(b"picture 7".to_vec()));
+    // The site manager's loop: requests, the plan, the note on the dispatch feed, each market's day.
+    assert_eq!(pg.restock_requests(false).unwrap(), sqlite.restock_requests(false).unwrap());
+    assert_eq!(pg.van_plan("2026-12-03").unwrap(), sqlite.van_plan("2026-12-03").unwrap());
+    let feed = pg.dispatch_page(&k4, 0, 10).unwrap();
+    assert_eq!(feed, sqlite.dispatch_page(&k4, 0, 10).unwrap());
+    assert_eq!(feed.notes[0].requests, vec![request.id]);
+    assert_eq!(
+        pg.market_days(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap(),
+        sqlite.market_days(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap()
+    );
     drop(sqlite);
 
     // Kiosks go on against the PostgreSQL hub: the batch whose answer was lost comes again and

@@ -4,12 +4,14 @@ pub mod barcode;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod day;
 pub mod money;
 pub mod order;
 pub mod payment;
 pub mod pin;
 pub mod scan;
 pub mod slot;
+pub mod stock;
 pub mod text;
 
 pub use cart::Cart;

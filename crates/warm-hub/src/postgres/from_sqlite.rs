@@ -13,7 +13,7 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 /// The tables a hub fills; migration goes only into a database where all are empty.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 13] = [
     "terminals",
     "events",
     "alarms",
@@ -24,6 +24,9 @@ const TABLES: [&str; 10] = [
     "pictures",
     "operators",
     "sessions",
+    "van_routes",
+    "dispatch_notes",
+    "planned_requests",
 ];
 
 fn sqlite_err(e: rusqlite::Error) -> HubError {
@@ -229,6 +232,56 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
             "SELECT hash, bytes FROM pictures",
             "INSERT INTO pictures (hash, bytes) VALUES ($1, $2)",
             |r| Ok(vec![Box::new(r.get::<_, String>(0)?), Box::new(r.get::<_, Vec<u8>>(1)?)]),
+        )
+        .await?;
+        // The site manager's van routes and the dispatch notes made, with the requests each
+        // answers in the order planned (SQLite's rowid).
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT market, van, stop FROM van_routes",
+            "INSERT INTO van_routes (market, van, stop) VALUES ($1, $2, $3)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, i64>(2)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT id, version, market, date, van, stop, lines, created_at FROM dispatch_notes ORDER BY version",
+            "INSERT INTO dispatch_notes (id, version, market, date, van, stop, lines, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, i64>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, String>(3)?),
+                    Box::new(r.get::<_, String>(4)?),
+                    Box::new(r.get::<_, i64>(5)?),
+                    Box::new(r.get::<_, String>(6)?),
+                    Box::new(r.get::<_, String>(7)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT request_id, note_id, date FROM planned_requests ORDER BY rowid",
+            "INSERT INTO planned_requests (request_id, note_id, date) VALUES ($1, $2, $3)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                ])
+            },
         )
         .await?;
         let copied = super::census_of(&tx).await?;

@@ -12,13 +12,15 @@
 //! the connections live on the store's own small runtime, so a call works from any thread.
 
 pub mod from_sqlite;
+mod manager;
 pub mod scratch;
 
 use super::ingest::{Aborted, Incoming};
 use super::sqlite::{sha256_hex, time_text};
 use super::store::{
-    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, Operator, PushOutcome, Recovery,
-    Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, conflict,
+    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, Operator,
+    PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, VanPlan,
+    conflict,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use jiff::Timestamp;
@@ -37,6 +39,7 @@ use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, R
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_security.sql"),
+    include_str!("../../migrations/postgres/0003_manager.sql"),
 ];
 
 /// Connections per hub process: 16 in all (several processes share the server's
@@ -666,18 +669,25 @@ impl PgHub {
                 last_sync: (!last.is_empty()).then_some(last),
             });
         }
+        // Orders placed and what they came to, and sales: what was paid (an order amended at the
+        // counter counts at what was paid, one never collected not at all). A payment's amount
+        // is read only where it is a JSON number, and the sum kept within 64 bits.
         let mut sold = Vec::new();
         for r in client
             .query(
-                "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)::bigint
+                "SELECT t.market, count(e.amount_fen), coalesce(sum(e.amount_fen), 0)::bigint,
+                        least(greatest(coalesce(sum(CASE WHEN e.kind = 'payment.recorded'
+                                  AND jsonb_typeof(e.payload::jsonb -> 'amount') = 'number'
+                                 THEN (e.payload::jsonb ->> 'amount')::numeric END), 0),
+                            -9223372036854775808), 9223372036854775807)::bigint
                  FROM events e JOIN terminals t ON t.id = e.terminal
-                 WHERE e.amount_fen IS NOT NULL AND e.created_at >= $1 AND e.created_at < $2
+                 WHERE e.kind IN ('order.placed', 'payment.recorded') AND e.created_at >= $1 AND e.created_at < $2
                  GROUP BY t.market",
                 &[&time_text(from), &time_text(to)],
             )
             .await?
         {
-            sold.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            sold.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
         let alarms = alarms_of(&client, true).await?;
         Ok(Dashboard::assemble(terminals, &sold, alarms))
@@ -838,13 +848,19 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
         pictures: count("pictures").await?,
         operators: count("operators").await?,
         sessions: count("sessions").await?,
+        van_routes: count("van_routes").await?,
+        dispatch_notes: count("dispatch_notes").await?,
+        planned_requests: count("planned_requests").await?,
         ..Census::default()
     };
-    census.catalog_version =
-        match client.query_opt("SELECT value FROM counters WHERE name = 'catalog_version'", &[]).await? {
+    let counter = |name: &'static str| async move {
+        Ok::<_, HubError>(match client.query_opt("SELECT value FROM counters WHERE name = $1", &[&name]).await? {
             Some(r) => u64_of(r.try_get(0)?),
             None => 0,
-        };
+        })
+    };
+    census.catalog_version = counter("catalog_version").await?;
+    census.dispatch_version = counter("dispatch_version").await?;
     for r in client
         .query(
             "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
@@ -1015,6 +1031,39 @@ impl HubStore for PgHub {
 
     fn census(&self) -> Result<Census, HubError> {
         self.wait(async { census_of(&self.quick.get().await?).await })
+    }
+
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError> {
+        self.wait(self.restock_requests_async(open_only))
+    }
+
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError> {
+        self.wait(self.set_route_async(market, van, stop))
+    }
+
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError> {
+        self.wait(self.van_plan_async(date))
+    }
+
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError> {
+        self.wait(self.confirm_van_plan_async(date, now))
+    }
+
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError> {
+        self.wait(self.dispatch_page_async(terminal, cursor, limit))
+    }
+
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError> {
+        self.wait(self.market_days_async(from, to))
     }
 
     fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError> {
