@@ -238,11 +238,12 @@ impl PgHub {
         let received = time_text(now);
         if let Some(first) = first_new {
             let copy = tx
-                .copy_in(
+                .prepare_cached(
                     "COPY events (id, terminal, seq, kind, created_at, payload, received_at, amount_fen)
                      FROM STDIN (FORMAT binary)",
                 )
                 .await?;
+            let copy = tx.copy_in(&copy).await?;
             let types =
                 [Type::UUID, Type::TEXT, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::INT8];
             let mut writer = pin!(BinaryCopyInWriter::new(copy, &types));
