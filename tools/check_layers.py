@@ -29,6 +29,7 @@ CRATES = {
         "ingest": 1, "config": 1,
         "store": 2,
         "sqlite": 3, "pipeline": 3, "import": 3, "dashboard": 3,
+        "postgres": 4,  # uses sqlite's time and hash helpers; from_sqlite reads a SQLite hub
         "": 8,  # lib.rs: the HTTP handlers
         "main": 9,
     }),

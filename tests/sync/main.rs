@@ -13,6 +13,7 @@ mod lossy;
 mod manager;
 mod netns;
 mod operator;
+mod postgres;
 mod proxy;
 mod refusals;
 mod security;

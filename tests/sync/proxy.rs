@@ -10,9 +10,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Its upstream can be changed (the hub restarted on another port) while the kiosk keeps one URL.
+/// With several upstreams it sends each request to the next one in turn (a round-robin load
+/// balancer in front of several hub processes).
 pub struct Proxy {
     pub addr: SocketAddr,
-    pub upstream: Arc<Mutex<SocketAddr>>,
+    pub upstream: Upstreams,
     stop: Arc<AtomicBool>,
     cut: Arc<AtomicBool>,
     pub stats: Arc<ProxyStats>,
@@ -57,11 +59,27 @@ impl Faults {
     pub const LOSSY: Faults = Faults { drop_request: 0.10, drop_response: 0.30, reset: 0.05, fail_path: None };
 }
 
+/// The hubs behind a proxy, and which one the next request goes to.
+#[derive(Clone)]
+pub struct Upstreams(Arc<Mutex<(Vec<SocketAddr>, usize)>>);
+
+impl Upstreams {
+    fn next(&self) -> SocketAddr {
+        let mut u = self.0.lock().unwrap();
+        u.1 = (u.1 + 1) % u.0.len();
+        u.0[u.1]
+    }
+}
+
 impl Proxy {
     pub fn start(upstream: SocketAddr, faults: Faults, seed: u64) -> Proxy {
+        Proxy::round_robin(vec![upstream], faults, seed)
+    }
+
+    pub fn round_robin(upstreams: Vec<SocketAddr>, faults: Faults, seed: u64) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let upstream = Arc::new(Mutex::new(upstream));
+        let upstream = Upstreams(Arc::new(Mutex::new((upstreams, 0))));
         let stop = Arc::new(AtomicBool::new(false));
         let cut = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(ProxyStats::default());
@@ -74,7 +92,7 @@ impl Proxy {
                 }
                 let Ok(client) = client else { continue };
                 n += 1;
-                let upstream = *up.lock().unwrap();
+                let upstream = up.clone();
                 let (stats, cut) = (stats2.clone(), cut2.clone());
                 let rng = fastrand::Rng::with_seed(seed.wrapping_mul(1_000_003).wrapping_add(n));
                 std::thread::spawn(move || relay(client, upstream, faults, rng, &stats, &cut));
@@ -88,7 +106,12 @@ impl Proxy {
     }
 
     pub fn point_to(&self, upstream: SocketAddr) {
-        *self.upstream.lock().unwrap() = upstream;
+        *self.upstream.0.lock().unwrap() = (vec![upstream], 0);
+    }
+
+    /// Upstream `i` has moved (its hub was restarted on another port).
+    pub fn replace(&self, i: usize, upstream: SocketAddr) {
+        self.upstream.0.lock().unwrap().0[i] = upstream;
     }
 
     /// Cuts the link (every request lost from now on) or mends it.
@@ -127,7 +150,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Vec<u8>, usize)> {
 
 fn relay(
     client: TcpStream,
-    upstream: SocketAddr,
+    upstream: Upstreams,
     faults: Faults,
     mut rng: fastrand::Rng,
     stats: &ProxyStats,
@@ -159,7 +182,7 @@ fn relay(
             stats.dropped_requests.fetch_add(1, Ordering::SeqCst);
             return;
         }
-        let Ok(up) = TcpStream::connect(upstream) else { return };
+        let Ok(up) = TcpStream::connect(upstream.next()) else { return };
         let _ = up.set_nodelay(true);
         let mut up_writer = up.try_clone().unwrap();
         if up_writer.write_all(&head).and_then(|()| up_writer.write_all(&body)).is_err() {

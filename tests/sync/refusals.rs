@@ -5,61 +5,62 @@
 use crate::support::*;
 use std::process::Command;
 
-#[test]
-fn a_cloned_terminal_gets_409_and_an_alarm_on_the_dashboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let hub_dir = dir.path().join("hub");
-    let token = add_terminal(&hub_dir, "K1", "M1");
-    let hub = Hub::start(&hub_dir);
-    let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &hub.url(), &token, 100);
-    let total = kiosk.make_orders(10);
-    let copy = dir.path().join("copy.sqlite");
-    kiosk.snapshot(&copy);
-    assert!(kiosk.sync_once().0);
+on_both_engines! {
+    fn a_cloned_terminal_gets_409_and_an_alarm_on_the_dashboard(engine: Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let hub_dir = HubHome::new(dir.path().join("hub"), engine);
+        let token = add_terminal(&hub_dir, "K1", "M1");
+        let hub = Hub::start(&hub_dir);
+        let kiosk = Kiosk::new(&dir.path().join("k1"), "K1", &hub.url(), &token, 100);
+        let total = kiosk.make_orders(10);
+        let copy = dir.path().join("copy.sqlite");
+        kiosk.snapshot(&copy);
+        assert!(kiosk.sync_once().0);
 
-    // The clone has the same events, one with a different payload.
-    let clone = Kiosk::new(&dir.path().join("clone"), "K1", &hub.url(), &token, 100);
-    clone.restore(&copy);
-    clone
-        .store()
-        .connection()
-        .execute("UPDATE outbox SET payload = json_set(payload, '$.lines[0].qty', 99) WHERE seq = 5", [])
-        .unwrap();
-    let (ok, out) = clone.sync_once();
-    assert!(!ok && out.contains("409") && out.contains("different content"), "{out}");
-    assert_eq!(clone.waiting(), 10, "nothing is dropped on a refusal");
+        // The clone has the same events, one with a different payload.
+        let clone = Kiosk::new(&dir.path().join("clone"), "K1", &hub.url(), &token, 100);
+        clone.restore(&copy);
+        clone
+            .store()
+            .connection()
+            .execute("UPDATE outbox SET payload = json_set(payload, '$.lines[0].qty', 99) WHERE seq = 5", [])
+            .unwrap();
+        let (ok, out) = clone.sync_once();
+        assert!(!ok && out.contains("409") && out.contains("different content"), "{out}");
+        assert_eq!(clone.waiting(), 10, "nothing is dropped on a refusal");
 
-    // Another clone: a new event that reuses an id the hub has under another seq.
-    let clone2 = Kiosk::new(&dir.path().join("clone2"), "K1", &hub.url(), &token, 100);
-    clone2.restore(&copy);
-    clone2.make_orders(1);
-    clone2.store().connection().execute("DELETE FROM outbox WHERE seq <= 10", []).unwrap();
-    let id3: String = kiosk_event_id(&copy, 3);
-    clone2.store().connection().execute("UPDATE outbox SET id = ?1 WHERE seq = 11", [&id3]).unwrap();
-    let (ok, out) = clone2.sync_once();
-    assert!(!ok && out.contains("409") && out.contains("stored as K1#3"), "{out}");
+        // Another clone: a new event that reuses an id the hub has under another seq.
+        let clone2 = Kiosk::new(&dir.path().join("clone2"), "K1", &hub.url(), &token, 100);
+        clone2.restore(&copy);
+        clone2.make_orders(1);
+        clone2.store().connection().execute("DELETE FROM outbox WHERE seq <= 10", []).unwrap();
+        let id3: String = kiosk_event_id(&copy, 3);
+        clone2.store().connection().execute("UPDATE outbox SET id = ?1 WHERE seq = 11", [&id3]).unwrap();
+        let (ok, out) = clone2.sync_once();
+        assert!(!ok && out.contains("409") && out.contains("stored as K1#3"), "{out}");
 
-    assert_eq!(hub_totals(&hub_dir, "K1"), (10, 10, 10, total), "the hub kept only the original's events");
-    let alarms = open_alarms(&hub_dir);
-    assert_eq!(alarms.len(), 2, "{alarms:?}");
+        assert_eq!(hub_totals(&hub_dir, "K1"), (10, 10, 10, total), "the hub kept only the original's events");
+        let alarms = open_alarms(&hub_dir);
+        assert_eq!(alarms.len(), 2, "{alarms:?}");
 
-    // Not signed in, a real browser is sent to the login page.
-    let dom = chromium_dom(&hub.url(), dir.path());
-    assert!(dom.contains(r#"<form id="login""#) && !dom.contains("Alarms"), "{dom}");
-    // Signed in, the operator sees both alarms, and the market's orders, on the dashboard; the
-    // page the hub served is rendered by the real browser.
-    let (cookie, _) = sign_in(&hub_dir, &hub.url(), "desk", None);
-    let (status, html) = get_signed_in(&format!("{}/", hub.url()), &cookie, None);
-    assert_eq!(status, 200, "{html}");
-    let page = dir.path().join("dashboard.html");
-    std::fs::write(&page, html).unwrap();
-    let dom = chromium_dom(&format!("file://{}", page.display()), dir.path());
-    assert!(dom.contains(r#"<h2>警报 Alarms (2)</h2>"#), "{dom}");
-    assert_eq!(dom.matches(r#"<tr class="alarm">"#).count(), 2, "{dom}");
-    assert!(dom.contains("different content") && dom.contains("stored as K1#3"), "{dom}");
-    assert!(dom.contains(r#"<tr data-market="M1"><td>M1</td><td class="num orders">10</td>"#), "{dom}");
-    let yuan = format!("￥{}.{:02}", total / 100, total % 100);
-    assert!(dom.contains(&yuan), "{yuan} not in {dom}");
+        // Not signed in, a real browser is sent to the login page.
+        let dom = chromium_dom(&hub.url(), dir.path());
+        assert!(dom.contains(r#"<form id="login""#) && !dom.contains("Alarms"), "{dom}");
+        // Signed in, the operator sees both alarms, and the market's orders, on the dashboard; the
+        // page the hub served is rendered by the real browser.
+        let (cookie, _) = sign_in(&hub_dir, &hub.url(), "desk", None);
+        let (status, html) = get_signed_in(&format!("{}/", hub.url()), &cookie, None);
+        assert_eq!(status, 200, "{html}");
+        let page = dir.path().join("dashboard.html");
+        std::fs::write(&page, html).unwrap();
+        let dom = chromium_dom(&format!("file://{}", page.display()), dir.path());
+        assert!(dom.contains(r#"<h2>警报 Alarms (2)</h2>"#), "{dom}");
+        assert_eq!(dom.matches(r#"<tr class="alarm">"#).count(), 2, "{dom}");
+        assert!(dom.contains("different content") && dom.contains("stored as K1#3"), "{dom}");
+        assert!(dom.contains(r#"<tr data-market="M1"><td>M1</td><td class="num orders">10</td>"#), "{dom}");
+        let yuan = format!("￥{}.{:02}", total / 100, total % 100);
+        assert!(dom.contains(&yuan), "{yuan} not in {dom}");
+    }
 }
 
 fn kiosk_event_id(db: &std::path::Path, seq: i64) -> String {
@@ -110,7 +111,7 @@ fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, serde_json::Valu
 #[test]
 fn bad_tokens_malformed_json_and_oversize_bodies_get_4xx_and_store_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let hub_dir = dir.path().join("hub");
+    let hub_dir = HubHome::new(dir.path().join("hub"), Engine::Sqlite);
     let k1 = add_terminal(&hub_dir, "K1", "M1");
     let k2 = add_terminal(&hub_dir, "K2", "M2");
     let hub = Hub::start(&hub_dir);
@@ -152,7 +153,7 @@ fn bad_tokens_malformed_json_and_oversize_bodies_get_4xx_and_store_nothing() {
 #[test]
 fn sync_errors_name_the_setting_to_check_and_sync_status_keeps_them() {
     let dir = tempfile::tempdir().unwrap();
-    let hub_dir = dir.path().join("hub");
+    let hub_dir = HubHome::new(dir.path().join("hub"), Engine::Sqlite);
     let token = add_terminal(&hub_dir, "K1", "M1");
     let hub = Hub::start(&hub_dir);
     let knobs = "interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\n";

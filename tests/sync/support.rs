@@ -5,8 +5,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use warm_core::domain::{Lang, OrderLine};
+use warm_hub::config::{Database, db_path};
+use warm_hub::postgres::scratch::ScratchDb;
+use warm_hub::store::HubStore;
 use warm_kiosk::config::Config;
 use warm_kiosk::demo;
 use warm_kiosk::store::{NewOrder, Store};
@@ -32,6 +36,129 @@ impl Drop for Killed {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A story told against both of the hub's engines, as `NAME::sqlite` and `NAME::postgres`.
+macro_rules! on_both_engines {
+    ($(#[$attr:meta])* fn $name:ident($engine:ident: Engine) $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                story(Engine::Sqlite)
+            }
+
+            #[test]
+            fn postgres() {
+                story(Engine::Postgres)
+            }
+
+            fn story($engine: Engine) $body
+        }
+    };
+}
+pub(crate) use on_both_engines;
+
+/// Where a hub keeps everything, as the helpers below take it: a data folder (`&Path`: the
+/// SQLite file in it), or a [`HubHome`] on either engine.
+pub trait HubPlace {
+    /// `--data DIR`, and `--database URL` on PostgreSQL.
+    fn args(&self) -> Vec<String>;
+    /// What the hub stored for a terminal: (events, distinct ids, max seq, total of order amounts).
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64);
+    /// Open alarms as `kind: message`.
+    fn alarms(&self) -> Vec<String>;
+}
+
+impl HubPlace for Path {
+    fn args(&self) -> Vec<String> {
+        vec!["--data".to_owned(), self.display().to_string()]
+    }
+
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        hub_db(self)
+            .query_row(
+                "SELECT count(*), count(DISTINCT id), coalesce(max(seq), 0), coalesce(sum(amount_fen), 0)
+                 FROM events WHERE terminal = ?1",
+                [terminal],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        let conn = hub_db(self);
+        let mut stmt = conn.prepare("SELECT kind || ': ' || message FROM alarms WHERE cleared_at IS NULL").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+}
+
+impl HubPlace for PathBuf {
+    fn args(&self) -> Vec<String> {
+        self.as_path().args()
+    }
+
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        self.as_path().totals(terminal)
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        self.as_path().alarms()
+    }
+}
+
+/// A hub's data folder and, on PostgreSQL, a database of its own on the test server (see
+/// `warm_hub::postgres::scratch`). Every `warm-hub` it runs is pointed at it; the tests read what
+/// the hub stored through the hub's own store, the same way on both engines.
+pub struct HubHome {
+    pub dir: PathBuf,
+    pub database: Database,
+    store: OnceLock<Arc<dyn HubStore>>,
+    _db: Option<ScratchDb>,
+}
+
+impl HubHome {
+    pub fn new(dir: PathBuf, engine: Engine) -> HubHome {
+        let db = (engine == Engine::Postgres).then(|| ScratchDb::new().unwrap());
+        let database = match &db {
+            Some(db) => Database::Postgres(db.url.clone()),
+            None => Database::Sqlite(db_path(&dir)),
+        };
+        HubHome { dir, database, store: OnceLock::new(), _db: db }
+    }
+
+    pub fn store(&self) -> &dyn HubStore {
+        self.store.get_or_init(|| warm_hub::open_store(&self.database).unwrap()).as_ref()
+    }
+}
+
+impl HubPlace for HubHome {
+    fn args(&self) -> Vec<String> {
+        let mut args = self.dir.args();
+        if let Database::Postgres(url) = &self.database {
+            args.extend(["--database".to_owned(), url.clone()]);
+        }
+        args
+    }
+
+    fn totals(&self, terminal: &str) -> (i64, i64, i64, i64) {
+        let census = self.store().census().unwrap();
+        let t = census.terminals.iter().find(|t| t.id == terminal).unwrap();
+        (t.events as i64, t.distinct_ids as i64, t.max_seq as i64, t.amount_fen)
+    }
+
+    fn alarms(&self) -> Vec<String> {
+        let alarms = self.store().alarms(true).unwrap();
+        alarms.iter().map(|a| format!("{}: {}", a.kind, a.message)).collect()
+    }
+}
+
 /// A `warm-hub serve` child process on a free loopback port.
 pub struct Hub {
     pub child: Child,
@@ -41,18 +168,19 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn start(dir: &Path) -> Hub {
-        Hub::start_with(dir, None)
+    pub fn start(home: &(impl HubPlace + ?Sized)) -> Hub {
+        Hub::start_with(home, None)
     }
 
     /// With a config file (`--config`), e.g. for `[tls]` or `[limits]`.
-    pub fn start_with(dir: &Path, config: Option<&Path>) -> Hub {
+    pub fn start_with(home: &(impl HubPlace + ?Sized), config: Option<&Path>) -> Hub {
         let mut command = Command::new(hub_binary());
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }
         let child = command
-            .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
+            .args(home.args())
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -99,17 +227,16 @@ pub fn hub_db(dir: &Path) -> rusqlite::Connection {
 }
 
 /// Runs an operator command (`terminal add`, `catalog import`, ...) and returns its stdout.
-pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(hub_binary()).arg("--data").arg(dir).args(args).env("RUST_LOG", "error").output().unwrap();
+pub fn hub_cli(home: &(impl HubPlace + ?Sized), args: &[&str]) -> String {
+    let out = Command::new(hub_binary()).args(home.args()).args(args).env("RUST_LOG", "error").output().unwrap();
     assert!(out.status.success(), "warm-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// An operator command that reads a line from standard input (a password): (success, stdout, stderr).
-pub fn hub_cli_input(dir: &Path, args: &[&str], input: &str) -> (bool, String, String) {
+pub fn hub_cli_input(home: &(impl HubPlace + ?Sized), args: &[&str], input: &str) -> (bool, String, String) {
     let mut child = Command::new(hub_binary())
-        .arg("--data")
-        .arg(dir)
+        .args(home.args())
         .args(args)
         .env("RUST_LOG", "error")
         .stdin(Stdio::piped())
@@ -122,26 +249,17 @@ pub fn hub_cli_input(dir: &Path, args: &[&str], input: &str) -> (bool, String, S
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
-pub fn add_terminal(dir: &Path, id: &str, market: &str) -> String {
-    hub_cli(dir, &["terminal", "add", id, "--market", market]).trim().to_owned()
+pub fn add_terminal(home: &(impl HubPlace + ?Sized), id: &str, market: &str) -> String {
+    hub_cli(home, &["terminal", "add", id, "--market", market]).trim().to_owned()
 }
 
 /// What the hub stored for a terminal: (events, distinct ids, max seq, total of order amounts).
-pub fn hub_totals(dir: &Path, terminal: &str) -> (i64, i64, i64, i64) {
-    hub_db(dir)
-        .query_row(
-            "SELECT count(*), count(DISTINCT id), coalesce(max(seq), 0), coalesce(sum(amount_fen), 0)
-             FROM events WHERE terminal = ?1",
-            [terminal],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap()
+pub fn hub_totals(home: &(impl HubPlace + ?Sized), terminal: &str) -> (i64, i64, i64, i64) {
+    home.totals(terminal)
 }
 
-pub fn open_alarms(dir: &Path) -> Vec<String> {
-    let conn = hub_db(dir);
-    let mut stmt = conn.prepare("SELECT kind || ': ' || message FROM alarms WHERE cleared_at IS NULL").unwrap();
-    stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+pub fn open_alarms(home: &(impl HubPlace + ?Sized)) -> Vec<String> {
+    home.alarms()
 }
 
 /// The `[sync]` lines of a test kiosk: quick rounds and pauses, pushes of `batch` events.
@@ -329,7 +447,7 @@ pub fn copy_assets(to: &Path) {
 }
 
 /// A hub folder with terminal K1 of market M1 and the demo catalog imported; returns K1's token.
-pub fn hub_with_demo_catalog(hub_dir: &Path, scratch: &Path) -> String {
+pub fn hub_with_demo_catalog(hub_dir: &(impl HubPlace + ?Sized), scratch: &Path) -> String {
     let token = add_terminal(hub_dir, "K1", "M1");
     let assets = scratch.join("catalog");
     copy_assets(&assets);
@@ -381,7 +499,7 @@ pub const OPERATOR_PASSWORD: &str = "a long enough password";
 
 /// Adds operator `name` and signs in through the login form: the session cookie (`name=value`)
 /// and the whole `Set-Cookie` header.
-pub fn sign_in(hub_dir: &Path, url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
+pub fn sign_in(hub_dir: &(impl HubPlace + ?Sized), url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
     let (ok, _, err) = hub_cli_input(hub_dir, &["operator", "add", name], &format!("{OPERATOR_PASSWORD}\n"));
     assert!(ok, "operator add: {err}");
     let resp = agent(ca)

@@ -14,6 +14,9 @@ pub struct HubConfig {
     pub listen: String,
     /// Where the hub's database lives; `--data` overrides it.
     pub data_dir: Option<PathBuf>,
+    /// `postgres://USER:PASSWORD@HOST:PORT/DBNAME`: keep everything in PostgreSQL (several hub
+    /// processes may share it). Absent: the SQLite file `hub.sqlite` in the data folder.
+    pub database: Option<String>,
     /// The zone the dashboard's "today" and times are in; stored times are UTC.
     pub time_zone: String,
     /// The largest request body accepted, in bytes.
@@ -105,6 +108,7 @@ impl Default for HubConfig {
         HubConfig {
             listen: "127.0.0.1:7878".into(),
             data_dir: None,
+            database: None,
             time_zone: "Asia/Shanghai".into(),
             max_body_bytes: warm_core::api::MAX_BODY_BYTES,
             language: None,
@@ -124,6 +128,14 @@ impl HubConfig {
     pub fn parse(text: &str) -> Result<HubConfig, String> {
         let config: HubConfig = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
         config.time_zone()?;
+        if let Some(url) = &config.database
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(format!(
+                "database = {:?}: a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DBNAME), or leave it out for the SQLite file",
+                Database::Postgres(url.clone()).to_string()
+            ));
+        }
         if config.max_body_bytes < 1024 {
             return Err(format!("max_body_bytes = {}: at least 1024", config.max_body_bytes));
         }
@@ -181,6 +193,43 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join("hub.sqlite")
 }
 
+/// Where the hub keeps everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// A connection URL; shown without its password.
+    Postgres(String),
+}
+
+impl HubConfig {
+    /// `--database` first, then `database`, else the SQLite file in the data folder.
+    pub fn database_in(&self, from_command_line: Option<&str>, data_dir: &Path) -> Database {
+        match from_command_line.map(str::to_owned).or_else(|| self.database.clone()) {
+            Some(url) => Database::Postgres(url),
+            None => Database::Sqlite(db_path(data_dir)),
+        }
+    }
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                // postgres://user:secret@host/db -> postgres://user:…@host/db
+                match url.split_once("://").and_then(|(scheme, rest)| {
+                    let (auth, host) = rest.rsplit_once('@')?;
+                    let (user, _) = auth.split_once(':')?;
+                    Some(format!("{scheme}://{user}:…@{host}"))
+                }) {
+                    Some(shown) => f.write_str(&shown),
+                    None => f.write_str(url),
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +238,19 @@ mod tests {
     fn the_shipped_hub_toml_equals_the_defaults() {
         let text = include_str!("../../../config/hub.toml");
         assert_eq!(HubConfig::parse(text).unwrap(), HubConfig::default());
+    }
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password_and_a_wrong_one_is_refused() {
+        let config = HubConfig::parse("database = \"postgres://hub:s3cret@db.coop:5432/warm\"").unwrap();
+        let database = config.database_in(None, Path::new("/srv/hub"));
+        assert_eq!(database.to_string(), "postgres://hub:…@db.coop:5432/warm");
+        assert_eq!(
+            HubConfig::default().database_in(None, Path::new("/srv/hub")),
+            Database::Sqlite(PathBuf::from("/srv/hub/hub.sqlite"))
+        );
+        let e = HubConfig::parse("database = \"mysql://hub:s3cret@db/warm\"").unwrap_err();
+        assert!(e.contains("PostgreSQL URL") && !e.contains("s3cret"), "{e}");
     }
 
     #[test]

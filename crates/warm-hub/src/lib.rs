@@ -1,7 +1,8 @@
 //! `warm-hub`: the cooperative's server every terminal syncs with. axum on tokio; storage behind
-//! [`store::HubStore`] (embedded SQLite by default). `app(state)` is the whole HTTP surface, so
-//! tests drive it with `tower::ServiceExt::oneshot` as well as over a real socket; `server` runs
-//! it on real connections (HTTPS, timeouts, connection caps).
+//! [`store::HubStore`] (embedded SQLite by default, PostgreSQL when the config names one).
+//! `app(state)` is the whole HTTP surface, so tests drive it with `tower::ServiceExt::oneshot` as
+//! well as over a real socket; `server` runs it on real connections (HTTPS, timeouts, connection
+//! caps).
 
 pub mod auth;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod dashboard;
 pub mod import;
 pub mod ingest;
 pub mod pipeline;
+pub mod postgres;
 pub mod server;
 pub mod sqlite;
 pub mod store;
@@ -28,6 +30,14 @@ use tokio::sync::Semaphore;
 use warm_core::api::{self, ApiError, Health, RecoveryRequest};
 
 pub use config::HubConfig;
+
+/// The store the configuration names: PostgreSQL, or the embedded SQLite file.
+pub fn open_store(database: &config::Database) -> Result<Arc<dyn HubStore>, HubError> {
+    Ok(match database {
+        config::Database::Sqlite(path) => Arc::new(sqlite::SqliteHub::open(path)?),
+        config::Database::Postgres(url) => Arc::new(postgres::PgHub::open(url)?),
+    })
+}
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -589,7 +599,9 @@ pub async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
+// `tests` first: its `on_both_engines!` and store places serve `manager_tests` too.
+#[cfg(test)]
+#[macro_use]
+mod tests;
 #[cfg(test)]
 mod manager_tests;
-#[cfg(test)]
-mod tests;

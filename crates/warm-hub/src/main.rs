@@ -1,6 +1,7 @@
 //! `warm-hub`: the cooperative's server. `serve` runs it; the other commands are the operator's
-//! tools (terminals, operators, the catalog, a market's prices and assortment, alarms, backups).
-//! Every command says which database it uses; only `serve` creates one where none was named.
+//! tools (terminals, operators, the catalog, a market's prices and assortment, alarms, backups,
+//! moving an embedded hub into PostgreSQL). Every command says which database it uses; only
+//! `serve` creates a SQLite one where none was named.
 
 use anyhow::{Context as _, anyhow};
 use clap::{Parser, Subcommand};
@@ -12,7 +13,8 @@ use std::sync::Arc;
 use warm_core::domain::Lang;
 use warm_core::i18n::{HubMsg, tr};
 use warm_hub::auth;
-use warm_hub::config::{db_path, plain_http_allowed};
+use warm_hub::config::{Database, plain_http_allowed};
+use warm_hub::postgres::{PgHub, from_sqlite};
 use warm_hub::sqlite::SqliteHub;
 use warm_hub::store::{HubError, HubStore, Role};
 use warm_hub::{self as hub, HubConfig, HubState};
@@ -30,6 +32,10 @@ struct Args {
     /// Folder of the hub's database (overrides the config's data_dir).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// PostgreSQL to keep everything in (overrides the config's `database`; a password is
+    /// better kept in the config file than on a command line).
+    #[arg(long, value_name = "postgres://…")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,8 +109,21 @@ enum Command {
         #[command(subcommand)]
         command: AlarmCommand,
     },
-    /// A consistent copy of the hub database in one new file, taken while the hub serves.
+    /// A consistent copy of the hub database in one new file, taken while the hub serves
+    /// (SQLite; a hub on PostgreSQL is backed up with pg_dump).
     Backup { file: PathBuf },
+    /// Copy an embedded hub's SQLite file into the (empty) PostgreSQL database of `database`.
+    Migrate {
+        /// The SQLite hub to copy, e.g. /srv/hub/hub.sqlite.
+        #[arg(long, value_name = "FILE")]
+        from_sqlite: PathBuf,
+    },
+}
+
+/// The store a command works on, as its engine (backups are the engine's own).
+enum Opened {
+    Sqlite(Arc<SqliteHub>),
+    Postgres(Arc<PgHub>),
 }
 
 #[derive(Subcommand)]
@@ -234,28 +253,69 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
     warm_core::process::init_logging("info");
     let say = |msg: HubMsg, fill: &[(&str, &str)]| tr(msg, lang, fill);
     let data_dir = config.data_dir(args.data.as_deref());
-    let db = db_path(&data_dir);
-    let db_text = db.display().to_string();
-    // A database is created only by `serve`, or where the operator named the folder.
-    let named = args.data.is_some() || config.data_dir.is_some();
+    let database = config.database_in(args.database.as_deref(), &data_dir);
+    let db_text = database.to_string();
+    if let Command::Migrate { from_sqlite } = &args.command {
+        let Database::Postgres(url) = &database else {
+            return Err(anyhow!(say(HubMsg::MigrateNeedsPostgres, &[])));
+        };
+        let target = PgHub::open(url).with_context(|| format!("opening the hub database {db_text}"))?;
+        let census = from_sqlite::migrate(from_sqlite, &target)
+            .with_context(|| format!("copying {} into {db_text}", from_sqlite.display()))?;
+        let n = |v: u64| v.to_string();
+        println!(
+            "{}",
+            say(
+                HubMsg::Migrated,
+                &[
+                    ("file", &from_sqlite.display().to_string()),
+                    ("database", &db_text),
+                    ("terminals", &census.terminals.len().to_string()),
+                    ("events", &n(census.events)),
+                    ("alarms", &n(census.alarms)),
+                    ("operators", &n(census.operators)),
+                    ("products", &n(census.products)),
+                    ("pictures", &n(census.pictures)),
+                ]
+            )
+        );
+        return Ok(());
+    }
     let serving = matches!(args.command, Command::Serve { .. });
-    let existed = db.is_file();
-    let store = if existed || serving || named {
-        SqliteHub::open(&db).with_context(|| format!("opening the hub database {db_text}"))?
-    } else {
-        return Err(anyhow!(say(HubMsg::NoDatabase, &[("path", &db_text)])));
-    };
     if serving {
         match &config_note {
             Some(path) => eprintln!("{}", say(HubMsg::ConfigUsed, &[("path", &path.display().to_string())])),
             None => eprintln!("{}", say(HubMsg::ConfigDefaults, &[])),
         }
     }
-    if existed {
-        eprintln!("{}", say(HubMsg::UsingDatabase, &[("path", &db_text)]));
-    } else {
-        eprintln!("{}", say(HubMsg::CreatedDatabase, &[("path", &db_text)]));
-    }
+    let opened = match &database {
+        Database::Postgres(url) => {
+            // The schema is brought up to date on opening; the database itself is the co-op's.
+            let store = PgHub::open(url).with_context(|| format!("opening the hub database {db_text}"))?;
+            eprintln!("{}", say(HubMsg::UsingDatabase, &[("path", &db_text)]));
+            Opened::Postgres(Arc::new(store))
+        }
+        Database::Sqlite(db) => {
+            // A database is created only by `serve`, or where the operator named the folder.
+            let named = args.data.is_some() || config.data_dir.is_some();
+            let existed = db.is_file();
+            let store = if existed || serving || named {
+                SqliteHub::open(db).with_context(|| format!("opening the hub database {db_text}"))?
+            } else {
+                return Err(anyhow!(say(HubMsg::NoDatabase, &[("path", &db_text)])));
+            };
+            if existed {
+                eprintln!("{}", say(HubMsg::UsingDatabase, &[("path", &db_text)]));
+            } else {
+                eprintln!("{}", say(HubMsg::CreatedDatabase, &[("path", &db_text)]));
+            }
+            Opened::Sqlite(Arc::new(store))
+        }
+    };
+    let store: Arc<dyn HubStore> = match &opened {
+        Opened::Sqlite(s) => s.clone(),
+        Opened::Postgres(p) => p.clone(),
+    };
     let now = jiff::Timestamp::now();
     let tz = config.time_zone().map_err(|e| anyhow!(e))?;
     let local = |t: Option<&str>| {
@@ -495,11 +555,16 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
             println!("{}", say(HubMsg::AlarmCleared, &[("id", &id.to_string())]));
             Ok(())
         }
-        Command::Backup { file } => {
-            store.backup_to(&file)?;
-            println!("{}", say(HubMsg::BackedUp, &[("file", &file.display().to_string())]));
-            Ok(())
-        }
+        Command::Backup { file } => match &opened {
+            Opened::Sqlite(sqlite) => {
+                sqlite.backup_to(&file)?;
+                println!("{}", say(HubMsg::BackedUp, &[("file", &file.display().to_string())]));
+                Ok(())
+            }
+            Opened::Postgres(_) => Err(anyhow!(say(HubMsg::BackupPostgres, &[("database", &db_text)]))),
+        },
+        // Handled above, before any store is opened.
+        Command::Migrate { .. } => Ok(()),
     }
 }
 
@@ -526,8 +591,8 @@ fn read_password(name: &str, lang: Lang) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-fn serve(store: SqliteHub, config: &HubConfig, listen: Option<String>, lang: Lang) -> anyhow::Result<()> {
-    let state = HubState::new(Arc::new(store), config).map_err(|e| anyhow!(e))?;
+fn serve(store: Arc<dyn HubStore>, config: &HubConfig, listen: Option<String>, lang: Lang) -> anyhow::Result<()> {
+    let state = HubState::new(store, config).map_err(|e| anyhow!(e))?;
     let listen = listen.unwrap_or_else(|| config.listen.clone());
     let tls = match config.tls.files() {
         Some((cert, key)) => Some(hub::server::tls_config(cert, key)?),

@@ -20,6 +20,9 @@ pub const ARRIVAL_WAIT: Duration = Duration::from_secs(1);
 /// How long a follower waits for a push of its terminal that is being handled to finish (it may
 /// queue for the writer behind many other terminals).
 pub const FINISH_WAIT: Duration = Duration::from_secs(25);
+/// How often a follower looks at the high-water mark again while it waits: the push it follows
+/// may be stored by another hub process sharing the database, which no local signal announces.
+const LOOK_AGAIN: Duration = Duration::from_millis(50);
 
 /// Per terminal: pushes being handled now, how many of them are followers waiting, and pushes
 /// finished so far (stored or not).
@@ -114,9 +117,12 @@ pub async fn wait_for(
         // waiting like this one) is on its way: give it time to finish.
         let limit = if now.running > now.waiting { FINISH_WAIT } else { ARRIVAL_WAIT };
         let left = limit.saturating_sub(since.elapsed());
-        match tokio::time::timeout(left, pushes.changed()).await {
-            Ok(Ok(())) => {}
-            _ => return Ok(Err(high)),
+        if left.is_zero() {
+            return Ok(Err(high));
+        }
+        match tokio::time::timeout(left.min(LOOK_AGAIN), pushes.changed()).await {
+            Ok(Ok(())) | Err(_) => {}
+            Ok(Err(_)) => return Ok(Err(high)),
         }
     }
 }

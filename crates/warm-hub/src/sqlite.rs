@@ -5,8 +5,9 @@
 
 use super::ingest::{Aborted, Incoming};
 use super::store::{
-    Alarm, CatalogImport, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, MarketDay, Operator, PushOutcome,
-    Recovery, RestockRow, Role, Session, Terminal, TerminalInfo, TerminalRow, VanPlan,
+    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, Operator,
+    PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, VanPlan,
+    conflict,
 };
 use super::validate;
 use jiff::Timestamp;
@@ -118,7 +119,7 @@ const SCHEMA: &[&str] = &[
     manager::SCHEMA_3,
 ];
 
-mod manager;
+pub(crate) mod manager;
 
 pub struct SqliteHub {
     writer: Mutex<Connection>,
@@ -397,9 +398,9 @@ impl HubStore for SqliteHub {
                         }
                         Some((t, s, _, _)) => {
                             let detail = if t != terminal.id || s as u64 != ev.seq {
-                                format!("event {id} came back as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
+                                conflict::moved(id, &terminal.id, ev.seq, &t, s)
                             } else {
-                                format!("event {id} ({}#{}) came back with a different content", terminal.id, ev.seq)
+                                conflict::changed(id, &terminal.id, ev.seq)
                             };
                             return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                         }
@@ -407,14 +408,8 @@ impl HubStore for SqliteHub {
                             let other: Option<String> =
                                 by_seq.query_row(params![terminal.id, ev.seq as i64], |r| r.get(0)).optional()?;
                             let detail = match other {
-                                Some(other) => format!(
-                                    "{}#{} came as event {id} but is stored as event {other}: two terminals share one id?",
-                                    terminal.id, ev.seq
-                                ),
-                                None => format!(
-                                    "{}#{} (event {id}) is below the high-water mark but unknown",
-                                    terminal.id, ev.seq
-                                ),
+                                Some(other) => conflict::other_id(id, &terminal.id, ev.seq, &other),
+                                None => conflict::unknown(id, &terminal.id, ev.seq),
                             };
                             return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                         }
@@ -439,10 +434,8 @@ impl HubStore for SqliteHub {
                     let stored_as: Option<(String, i64)> =
                         by_id.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
                     let detail = match stored_as {
-                        Some((t, s)) => {
-                            format!("event {id} came as {}#{} but is stored as {t}#{s}", terminal.id, ev.seq)
-                        }
-                        None => format!("{}#{} is already stored under another event id", terminal.id, ev.seq),
+                        Some((t, s)) => conflict::reused(id, &terminal.id, ev.seq, &t, s),
+                        None => conflict::seq_taken(&terminal.id, ev.seq),
                     };
                     return Ok(PushOutcome::Conflict { acked_upto: start, detail });
                 }
@@ -497,11 +490,13 @@ impl HubStore for SqliteHub {
         let limit = i64::from(limit.max(1));
         // Each table is asked for one row more than a page, so `more` is known exactly.
         let fetch = limit + 1;
-        let cursor_i = i64::try_from(cursor)
-            .map_err(|_| HubError::Invalid(format!("cursor {cursor} is beyond any catalog version")))?;
+        let cursor_i = store::cursor_in_db(cursor)?;
         let mut changes = Vec::new();
         {
-            let conn = lock(&self.reader);
+            let mut reader = lock(&self.reader);
+            // One read transaction, one snapshot for the four tables: a change committed between
+            // two of the reads could otherwise be skipped by the cursor.
+            let conn = reader.transaction()?;
             changes_after(
                 &conn,
                 "SELECT version, name_zh, name_en FROM market_names WHERE id = '*' AND version > ?1 ORDER BY version LIMIT ?2",
@@ -577,13 +572,9 @@ impl HubStore for SqliteHub {
                 &mut changes,
             )?;
         }
-        changes.sort_by_key(CatalogChange::version);
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let next_cursor = changes.last().map_or(cursor, CatalogChange::version);
         self.write()
             .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
-        Ok(CatalogPage { changes, next_cursor, more })
+        Ok(store::catalog_page(changes, cursor, limit as usize))
     }
 
     fn picture(&self, hash: &str) -> Result<Option<Vec<u8>>, HubError> {
@@ -595,7 +586,7 @@ impl HubStore for SqliteHub {
 
     fn dashboard(&self, from: Timestamp, to: Timestamp) -> Result<Dashboard, HubError> {
         let conn = lock(&self.reader);
-        let mut out = Dashboard::default();
+        let mut terminals = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT id, market, high_seq, max(coalesce(last_push_at, ''), coalesce(last_pull_at, '')) FROM terminals ORDER BY market, id",
         )?;
@@ -608,7 +599,7 @@ impl HubStore for SqliteHub {
                 last_sync: (!last.is_empty()).then_some(last),
             })
         })? {
-            out.terminals.push(row?);
+            terminals.push(row?);
         }
         // Orders placed and what they came to, and sales: what was paid (an order amended at the
         // counter counts at what was paid, one never collected not at all).
@@ -622,19 +613,8 @@ impl HubStore for SqliteHub {
         let sold: Vec<(String, i64, i64, i64)> = stmt
             .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut markets: Vec<String> = out.terminals.iter().map(|t| t.market.clone()).collect();
-        markets.dedup();
-        for market in markets {
-            let (orders, ordered, sales) = sold
-                .iter()
-                .find(|(m, ..)| *m == market)
-                .map_or((0, 0, 0), |(_, o, placed, paid)| (u64::try_from(*o).unwrap_or(0), *placed, *paid));
-            let last_sync =
-                out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
-            out.markets.push(MarketDay { market, orders, ordered_fen: ordered, sales_fen: sales, last_sync });
-        }
-        out.alarms = alarms(&conn, true)?;
-        Ok(out)
+        let alarms = alarms(&conn, true)?;
+        Ok(Dashboard::assemble(terminals, &sold, alarms))
     }
 
     fn add_terminal(&self, id: &str, market: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError> {
@@ -823,6 +803,58 @@ impl HubStore for SqliteHub {
             None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
         };
         Ok(n as u64)
+    }
+
+    fn census(&self) -> Result<Census, HubError> {
+        let mut reader = lock(&self.reader);
+        let conn = reader.transaction()?;
+        let count = |table: &str| -> Result<u64, HubError> {
+            Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let mut census = Census {
+            events: count("events")?,
+            alarms: count("alarms")?,
+            market_names: count("market_names")?,
+            categories: count("categories")?,
+            products: count("products")?,
+            assortment: count("assortment")?,
+            pictures: count("pictures")?,
+            operators: count("operators")?,
+            sessions: count("sessions")?,
+            van_routes: count("van_routes")?,
+            dispatch_notes: count("dispatch_notes")?,
+            planned_requests: count("planned_requests")?,
+            ..Census::default()
+        };
+        let counter = |name: &str| -> Result<u64, HubError> {
+            Ok(conn
+                .query_row("SELECT value FROM counters WHERE name = ?1", [name], |r| r.get::<_, i64>(0))
+                .optional()?
+                .unwrap_or(0) as u64)
+        };
+        census.catalog_version = counter("catalog_version")?;
+        census.dispatch_version = counter("dispatch_version")?;
+        let mut stmt = conn.prepare(
+            "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
+                    coalesce(sum(e.amount_fen), 0), t.revoked_at, t.instance
+             FROM terminals t LEFT JOIN events e ON e.terminal = t.id GROUP BY t.id ORDER BY t.id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok(TerminalCensus {
+                id: r.get(0)?,
+                market: r.get(1)?,
+                high_seq: r.get::<_, i64>(2)? as u64,
+                events: r.get::<_, i64>(3)? as u64,
+                distinct_ids: r.get::<_, i64>(4)? as u64,
+                max_seq: r.get::<_, i64>(5)? as u64,
+                amount_fen: r.get(6)?,
+                revoked_at: r.get(7)?,
+                instance: r.get(8)?,
+            })
+        })? {
+            census.terminals.push(row?);
+        }
+        Ok(census)
     }
 
     fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError> {

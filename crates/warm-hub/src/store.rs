@@ -3,7 +3,7 @@
 
 use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
-use warm_core::api::{CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
+use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
@@ -18,6 +18,22 @@ pub enum HubError {
 impl From<rusqlite::Error> for HubError {
     fn from(e: rusqlite::Error) -> Self {
         HubError::Db(e.to_string())
+    }
+}
+
+impl From<tokio_postgres::Error> for HubError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        // The server's own words (its DbError) say more than the driver's "db error".
+        match e.as_db_error() {
+            Some(db) => HubError::Db(db.to_string()),
+            None => HubError::Db(e.to_string()),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for HubError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        HubError::Db(format!("no connection to PostgreSQL: {e}"))
     }
 }
 
@@ -257,6 +273,111 @@ pub struct Alarm {
     pub cleared_at: Option<String>,
 }
 
+/// What a hub holds, counted the same way on both engines: to check a migration, and for tests.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Census {
+    pub events: u64,
+    pub alarms: u64,
+    pub market_names: u64,
+    pub categories: u64,
+    pub products: u64,
+    pub assortment: u64,
+    pub pictures: u64,
+    pub operators: u64,
+    pub sessions: u64,
+    pub van_routes: u64,
+    pub dispatch_notes: u64,
+    pub planned_requests: u64,
+    /// The highest catalog version handed out.
+    pub catalog_version: u64,
+    /// The highest dispatch note version handed out.
+    pub dispatch_version: u64,
+    /// Every terminal, by id.
+    pub terminals: Vec<TerminalCensus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TerminalCensus {
+    pub id: String,
+    pub market: String,
+    /// The high-water mark: every event up to it is stored.
+    pub high_seq: u64,
+    pub events: u64,
+    pub distinct_ids: u64,
+    pub max_seq: u64,
+    /// Sum of the order totals of its `order.placed` events.
+    pub amount_fen: i64,
+    pub revoked_at: Option<String>,
+    /// The kiosk copy that recovered it from a backup, if one did.
+    pub instance: Option<String>,
+}
+
+/// The words of a conflict, the same from both engines.
+pub mod conflict {
+    /// An id the hub has came back as another terminal's or another seq's.
+    pub fn moved(id: &str, terminal: &str, seq: u64, stored_terminal: &str, stored_seq: i64) -> String {
+        format!("event {id} came back as {terminal}#{seq} but is stored as {stored_terminal}#{stored_seq}")
+    }
+
+    pub fn changed(id: &str, terminal: &str, seq: u64) -> String {
+        format!("event {id} ({terminal}#{seq}) came back with a different content")
+    }
+
+    pub fn other_id(id: &str, terminal: &str, seq: u64, other: &str) -> String {
+        format!("{terminal}#{seq} came as event {id} but is stored as event {other}: two terminals share one id?")
+    }
+
+    pub fn unknown(id: &str, terminal: &str, seq: u64) -> String {
+        format!("{terminal}#{seq} (event {id}) is below the high-water mark but unknown")
+    }
+
+    /// A new event whose id is stored already.
+    pub fn reused(id: &str, terminal: &str, seq: u64, stored_terminal: &str, stored_seq: i64) -> String {
+        format!("event {id} came as {terminal}#{seq} but is stored as {stored_terminal}#{stored_seq}")
+    }
+
+    pub fn seq_taken(terminal: &str, seq: u64) -> String {
+        format!("{terminal}#{seq} is already stored under another event id")
+    }
+}
+
+/// One page of catalog changes out of the rows each table gave (each asked for `limit + 1` rows
+/// after `cursor`, so `more` is exact).
+pub fn catalog_page(mut changes: Vec<CatalogChange>, cursor: u64, limit: usize) -> CatalogPage {
+    changes.sort_by_key(CatalogChange::version);
+    let more = changes.len() > limit;
+    changes.truncate(limit);
+    let next_cursor = changes.last().map_or(cursor, CatalogChange::version);
+    CatalogPage { changes, next_cursor, more }
+}
+
+/// A cursor as the database compares it; one beyond any version there can be is refused.
+pub fn cursor_in_db(cursor: u64) -> Result<i64, HubError> {
+    i64::try_from(cursor).map_err(|_| HubError::Invalid(format!("cursor {cursor} is beyond any catalog version")))
+}
+
+impl Dashboard {
+    /// The page from its three lists: `sold` is (market, orders, what they came to, payments)
+    /// for the day. The managers' days are added by the caller (`HubStore::market_days`).
+    pub fn assemble(terminals: Vec<TerminalRow>, sold: &[(String, i64, i64, i64)], alarms: Vec<Alarm>) -> Dashboard {
+        let mut markets: Vec<String> = terminals.iter().map(|t| t.market.clone()).collect();
+        markets.dedup();
+        let markets = markets
+            .into_iter()
+            .map(|market| {
+                let (orders, ordered_fen, sales_fen) = sold
+                    .iter()
+                    .find(|(m, ..)| *m == market)
+                    .map_or((0, 0, 0), |(_, o, placed, paid)| (u64::try_from(*o).unwrap_or(0), *placed, *paid));
+                let last_sync =
+                    terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
+                MarketDay { market, orders, ordered_fen, sales_fen, last_sync }
+            })
+            .collect();
+        Dashboard { terminals, markets, alarms, days: Vec::new() }
+    }
+}
+
 pub trait HubStore: Send + Sync + 'static {
     /// The terminal whose token hashes to `token_hash`, if any.
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError>;
@@ -295,6 +416,8 @@ pub trait HubStore: Send + Sync + 'static {
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError>;
     /// Events stored for a terminal (all terminals with `None`).
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError>;
+    /// Everything counted (see [`Census`]).
+    fn census(&self) -> Result<Census, HubError>;
 
     // The site manager's loop (issue 11): restock requests, van plans, dispatch notes, the day.
     /// Restock requests (from `restock.requested` events), only the open ones with `open_only`.

@@ -62,5 +62,10 @@ messages! { HubMsg {
     LoginOk: "可以登录", "may sign in";
     BackedUp: "已备份到 {file}（一个完整的数据库文件；恢复时把它改名为 hub.sqlite 放进数据目录）",
         "backed up to {file} (one complete database file; to restore, put it in the data folder as hub.sqlite)";
+    BackupPostgres: "总台数据在 PostgreSQL（{database}）里：请用 pg_dump 备份", "the hub's data is in PostgreSQL ({database}): back it up with pg_dump";
+    MigrateNeedsPostgres: "migrate 是把数据复制进 PostgreSQL：请在配置里写 database = \"postgres://…\"，或加 --database postgres://…",
+        "migrate copies into PostgreSQL: set database = \"postgres://…\" in the config, or give --database postgres://…";
+    Migrated: "已把 {file} 复制进 {database}：{terminals} 台终端（上传进度一致），{events} 条记录，{alarms} 条警报，{operators} 名管理员，{products} 个商品，{pictures} 张图片；数目已核对",
+        "copied {file} into {database}: {terminals} {terminals|terminal|terminals} (high-water marks equal), {events} events, {alarms} alarms, {operators} operators, {products} products, {pictures} pictures; counts checked";
     Failed: "warm-hub 出错：{reason}", "warm-hub: {reason}";
 }}

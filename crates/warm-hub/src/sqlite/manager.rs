@@ -1,6 +1,7 @@
 //! The SQLite side of the site manager's loop: restock requests are read from their events, van
 //! routes and dispatch notes are the hub's own tables, and a market's day is summed from its
-//! payments, Z reports and stock movements.
+//! payments, Z reports and stock movements. The sums and the plan are made from rows by pure
+//! functions that the PostgreSQL store shares, so both engines answer alike.
 
 use super::{SqliteHub, time_text};
 use crate::store::{HubError, ManagerDay, RestockRow, Terminal, VanPlan, VanStop};
@@ -42,6 +43,10 @@ fn bad_payload(kind: &str, e: impl std::fmt::Display) -> HubError {
     HubError::Db(format!("a stored {kind} event cannot be read: {e}"))
 }
 
+/// A `restock.requested` event as either engine reads it: (payload, market, terminal,
+/// created_at, the delivery day of the plan that took it), ordered by created_at and id.
+pub(crate) type RequestRow = (String, String, String, String, Option<String>);
+
 /// Every restock request with its market and, once planned, its delivery day.
 fn requests(conn: &Connection) -> Result<Vec<(RestockRow, RestockRequest)>, HubError> {
     let mut stmt = conn.prepare_cached(
@@ -55,6 +60,11 @@ fn requests(conn: &Connection) -> Result<Vec<(RestockRow, RestockRequest)>, HubE
             Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, Option<String>>(4)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    parse_requests(rows)
+}
+
+/// The requests of their rows.
+pub(crate) fn parse_requests(rows: Vec<RequestRow>) -> Result<Vec<(RestockRow, RestockRequest)>, HubError> {
     rows.into_iter()
         .map(|(payload, market, terminal, at, planned_for)| {
             let request: RestockRequest =
@@ -77,9 +87,22 @@ fn plan(conn: &Connection, date: &str) -> Result<VanPlan, HubError> {
         .prepare_cached("SELECT market, van, stop FROM van_routes")?
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
         .collect::<rusqlite::Result<_>>()?;
+    let requests = requests(conn)?;
+    let mut name = conn.prepare_cached("SELECT name_zh, name_en FROM products WHERE id = ?1")?;
+    plan_of(date, &routes, requests, |product| name.query_row([product], |r| Ok((r.get(0)?, r.get(1)?))).ok())
+}
+
+/// The plan for `date` from the van routes (market -> (van, stop)), the requests, and the
+/// products' names (`None`: the product id stands for its name).
+pub(crate) fn plan_of(
+    date: &str,
+    routes: &BTreeMap<String, (String, u32)>,
+    requests: Vec<(RestockRow, RestockRequest)>,
+    mut name: impl FnMut(&str) -> Option<(String, String)>,
+) -> Result<VanPlan, HubError> {
     // market -> (product -> qty), and the requests it answers.
     let mut wanted: BTreeMap<String, (BTreeMap<String, i64>, Vec<String>)> = BTreeMap::new();
-    for (row, request) in requests(conn)?.into_iter().filter(|(r, _)| r.planned_for.is_none()) {
+    for (row, request) in requests.into_iter().filter(|(r, _)| r.planned_for.is_none()) {
         let (lines, ids) = wanted.entry(row.market).or_default();
         for l in request.lines {
             let q = lines.entry(l.product).or_default();
@@ -87,7 +110,6 @@ fn plan(conn: &Connection, date: &str) -> Result<VanPlan, HubError> {
         }
         ids.push(row.id);
     }
-    let mut name = conn.prepare_cached("SELECT name_zh, name_en FROM products WHERE id = ?1")?;
     // Markets without a route ride van V1 after its last routed stop, in name order.
     let mut next_unrouted = routes.values().filter(|(v, _)| v == "V1").map(|(_, s)| *s).max().unwrap_or(0);
     let mut stops = Vec::new();
@@ -101,9 +123,7 @@ fn plan(conn: &Connection, date: &str) -> Result<VanPlan, HubError> {
         };
         let mut out = Vec::new();
         for (product, qty) in lines {
-            let (name_zh, name_en) = name
-                .query_row([&product], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap_or_else(|_| (product.clone(), product.clone()));
+            let (name_zh, name_en) = name(&product).unwrap_or_else(|| (product.clone(), product.clone()));
             out.push(DispatchLine { product, name_zh, name_en, qty });
         }
         stops.push(VanStop { van, stop, market, lines: out, requests });
@@ -112,7 +132,7 @@ fn plan(conn: &Connection, date: &str) -> Result<VanPlan, HubError> {
     Ok(VanPlan { date: date.to_owned(), stops })
 }
 
-fn check_date(date: &str) -> Result<(), HubError> {
+pub(crate) fn check_date(date: &str) -> Result<(), HubError> {
     date.parse::<jiff::civil::Date>()
         .map(|_| ())
         .map_err(|e| HubError::Invalid(format!("date {date:?}: {e} (write it as 2022-05-07)")))
@@ -241,67 +261,82 @@ impl SqliteHub {
     pub(super) fn market_days_sqlite(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError> {
         let conn = lock(&self.reader);
         let (from, to) = (time_text(from), time_text(to));
-        let mut days: BTreeMap<String, ManagerDay> = BTreeMap::new();
         let markets: Vec<String> = conn
             .prepare_cached("SELECT DISTINCT market FROM terminals ORDER BY market")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        for market in markets {
-            let day = ManagerDay {
-                market: market.clone(),
-                by_method: ["cash", "wechat", "alipay", "on_account"].iter().map(|m| ((*m).to_owned(), 0, 0)).collect(),
-                ..ManagerDay::default()
-            };
-            days.insert(market, day);
-        }
         let mut stmt = conn.prepare_cached(
             "SELECT t.market, e.kind, e.payload, e.terminal FROM events e JOIN terminals t ON t.id = e.terminal
              WHERE e.kind IN ('payment.recorded', 'day.closed', 'stock.moved') AND e.created_at >= ?1 AND e.created_at < ?2
              ORDER BY e.terminal, e.seq",
         )?;
-        let mut rows = stmt.query([&from, &to])?;
-        let mut variances: BTreeMap<(String, String), i64> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let (market, kind, payload, terminal): (String, String, String, String) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let Some(day) = days.get_mut(&market) else { continue };
-            match kind.as_str() {
-                "payment.recorded" => {
-                    let payment: warm_core::domain::Payment =
-                        serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
-                    if let Some(m) = day.by_method.iter_mut().find(|m| m.0 == payment.method.as_str()) {
-                        m.1 += 1;
-                        m.2 = m.2.saturating_add(payment.amount.0);
-                    }
-                    day.sales_fen = day.sales_fen.saturating_add(payment.amount.0);
-                }
-                "day.closed" => {
-                    let report: DayReport = serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
-                    day.closed.push(format!("{terminal} Z{}", report.z_number.unwrap_or(0)));
-                    if let Ok(Some(diff)) = report.cash_difference() {
-                        day.cash_variance_fen = Some(day.cash_variance_fen.unwrap_or(0).saturating_add(diff.0));
-                    }
-                }
-                _ => {
-                    let moved: StockMoved = serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
-                    use warm_core::domain::stock::MovementKind as K;
-                    if matches!(moved.kind, K::Count | K::Spoilage | K::Return | K::Correction) {
-                        let v = variances.entry((market, moved.product.0)).or_default();
-                        *v = v.saturating_add(moved.delta);
-                    }
-                }
-            }
-        }
-        for ((market, product), units) in variances {
-            if let Some(day) = days.get_mut(&market) {
-                day.stock_variances.push((product, units));
-            }
-        }
-        for (row, _) in requests(&conn)?.into_iter().filter(|(r, _)| r.planned_for.is_none()) {
-            if let Some(day) = days.get_mut(&row.market) {
-                day.open_requests += 1;
-            }
-        }
-        Ok(days.into_values().collect())
+        let rows = stmt
+            .query_map([&from, &to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<DayRow>>>()?;
+        let open: Vec<RestockRow> =
+            requests(&conn)?.into_iter().map(|(r, _)| r).filter(|r| r.planned_for.is_none()).collect();
+        days_of(markets, rows, &open)
     }
+}
+
+/// A payment, Z report or stock movement of the day as either engine reads it: (market, kind,
+/// payload, terminal), ordered by terminal and seq.
+pub(crate) type DayRow = (String, String, String, String);
+
+/// Each market's day from its rows and the open requests.
+pub(crate) fn days_of(
+    markets: Vec<String>,
+    rows: Vec<DayRow>,
+    open: &[RestockRow],
+) -> Result<Vec<ManagerDay>, HubError> {
+    let mut days: BTreeMap<String, ManagerDay> = BTreeMap::new();
+    for market in markets {
+        let day = ManagerDay {
+            market: market.clone(),
+            by_method: ["cash", "wechat", "alipay", "on_account"].iter().map(|m| ((*m).to_owned(), 0, 0)).collect(),
+            ..ManagerDay::default()
+        };
+        days.insert(market, day);
+    }
+    let mut variances: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for (market, kind, payload, terminal) in rows {
+        let Some(day) = days.get_mut(&market) else { continue };
+        match kind.as_str() {
+            "payment.recorded" => {
+                let payment: warm_core::domain::Payment =
+                    serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
+                if let Some(m) = day.by_method.iter_mut().find(|m| m.0 == payment.method.as_str()) {
+                    m.1 += 1;
+                    m.2 = m.2.saturating_add(payment.amount.0);
+                }
+                day.sales_fen = day.sales_fen.saturating_add(payment.amount.0);
+            }
+            "day.closed" => {
+                let report: DayReport = serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
+                day.closed.push(format!("{terminal} Z{}", report.z_number.unwrap_or(0)));
+                if let Ok(Some(diff)) = report.cash_difference() {
+                    day.cash_variance_fen = Some(day.cash_variance_fen.unwrap_or(0).saturating_add(diff.0));
+                }
+            }
+            _ => {
+                let moved: StockMoved = serde_json::from_str(&payload).map_err(|e| bad_payload(&kind, e))?;
+                use warm_core::domain::stock::MovementKind as K;
+                if matches!(moved.kind, K::Count | K::Spoilage | K::Return | K::Correction) {
+                    let v = variances.entry((market, moved.product.0)).or_default();
+                    *v = v.saturating_add(moved.delta);
+                }
+            }
+        }
+    }
+    for ((market, product), units) in variances {
+        if let Some(day) = days.get_mut(&market) {
+            day.stock_variances.push((product, units));
+        }
+    }
+    for row in open {
+        if let Some(day) = days.get_mut(&row.market) {
+            day.open_requests += 1;
+        }
+    }
+    Ok(days.into_values().collect())
 }
