@@ -1,6 +1,7 @@
 //! The terminal's durable store: one SQLite file in the data folder, WAL with
 //! `synchronous=FULL`, so a committed order survives `kill -9` and power loss.
 
+pub mod households;
 mod migrations;
 pub mod orders;
 pub mod payments;

@@ -14,27 +14,114 @@ pub struct Incoming {
     pub event: Event,
     /// The order total of an `order.placed` event.
     pub order_total: Option<i64>,
+    /// What the event says a household bought (issue 10): `order.placed` with a household, and
+    /// `order.amended` (whose household the store knows from the order).
+    pub usage: Option<OrderUsage>,
+}
+
+/// The products and quantities of one order as they count against a household's limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderUsage {
+    Placed {
+        order_id: uuid::Uuid,
+        household: String,
+        /// The order's pickup number's sequence (for alarms: `K1-0042`).
+        seq: u64,
+        created_at: String,
+        lines: Vec<(String, u32)>,
+    },
+    /// The order's lines are now these; a product no longer among them counts 0.
+    Amended { order_id: uuid::Uuid, lines: Vec<(String, u32)> },
+}
+
+#[derive(serde::Deserialize)]
+struct UsageLine {
+    product: String,
+    qty: u32,
+}
+
+#[derive(serde::Deserialize)]
+struct UsageAmended {
+    order_id: uuid::Uuid,
+    after: Vec<UsageLine>,
+}
+
+/// Quantities per product (a product on two lines is added up).
+fn per_product(lines: impl IntoIterator<Item = UsageLine>) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for l in lines {
+        match out.iter_mut().find(|(p, _)| *p == l.product) {
+            Some((_, q)) => *q = q.saturating_add(l.qty),
+            None => out.push((l.product, l.qty)),
+        }
+    }
+    out
 }
 
 #[derive(serde::Deserialize)]
 struct PlacedOrder {
     lines: Vec<PlacedLine>,
+    // What a household bought (issue 10). Read leniently: a payload of another shape still has
+    // its total, as before these fields were read.
+    #[serde(default)]
+    id: serde_json::Value,
+    #[serde(default)]
+    household: serde_json::Value,
+    #[serde(default)]
+    number: serde_json::Value,
+    #[serde(default)]
+    created_at: serde_json::Value,
 }
 
 #[derive(serde::Deserialize)]
 struct PlacedLine {
     unit_price: i64,
     qty: i64,
+    #[serde(default)]
+    product: Option<String>,
 }
 
 /// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard.
 /// Other kinds, and payloads of another shape, have none.
 pub fn order_total(kind: &str, payload: &str) -> Option<i64> {
-    if kind != "order.placed" {
-        return None;
+    derive(kind, payload).0
+}
+
+/// The order total and what a household bought, from one parse of the payload.
+pub fn derive(kind: &str, payload: &str) -> (Option<i64>, Option<OrderUsage>) {
+    match kind {
+        "order.placed" => {
+            let Ok(order) = serde_json::from_str::<PlacedOrder>(payload) else { return (None, None) };
+            let total = order.lines.iter().map(|l| l.unit_price.saturating_mul(l.qty)).sum();
+            let household = order.household.as_str().and_then(|h| warm_core::domain::HouseholdId::parse(h).ok());
+            let order_id = order.id.as_str().and_then(|id| uuid::Uuid::parse_str(id).ok());
+            let seq = order.number.get("seq").and_then(serde_json::Value::as_u64);
+            let usage = match (household, order_id, seq, order.created_at.as_str()) {
+                (Some(household), Some(order_id), Some(seq), Some(created_at)) => {
+                    let lines = order
+                        .lines
+                        .into_iter()
+                        .filter_map(|l| Some(UsageLine { product: l.product?, qty: u32::try_from(l.qty).ok()? }));
+                    Some(OrderUsage::Placed {
+                        order_id,
+                        household: household.to_string(),
+                        seq,
+                        created_at: created_at.to_owned(),
+                        lines: per_product(lines),
+                    })
+                }
+                _ => None,
+            };
+            (Some(total), usage)
+        }
+        "order.amended" => {
+            let usage = serde_json::from_str::<UsageAmended>(payload)
+                .ok()
+                .map(|a| OrderUsage::Amended { order_id: a.order_id, lines: per_product(a.after) });
+            (None, usage)
+        }
+        _ => (None, None),
     }
-    let order: PlacedOrder = serde_json::from_str(payload).ok()?;
-    Some(order.lines.iter().map(|l| l.unit_price.saturating_mul(l.qty)).sum())
 }
 
 /// Why a body is refused before anything of it is stored.
@@ -99,8 +186,8 @@ impl Batch {
         let incoming = events
             .into_iter()
             .map(|event| {
-                let order_total = order_total(&event.kind, event.payload.get());
-                Incoming { event, order_total }
+                let (order_total, usage) = derive(&event.kind, event.payload.get());
+                Incoming { event, order_total, usage }
             })
             .collect();
         // The channel holds two pieces, so neither send can block.
@@ -146,8 +233,8 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
         }
         last_seq = Some(event.seq);
         if listening {
-            let order_total = order_total(&event.kind, event.payload.get());
-            chunk.push(Incoming { event, order_total });
+            let (order_total, usage) = derive(&event.kind, event.payload.get());
+            chunk.push(Incoming { event, order_total, usage });
             if chunk.len() == CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                 listening = feed.0.send(Piece::Events(full)).is_ok();

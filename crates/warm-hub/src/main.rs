@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_hub::config::db_path;
 use warm_hub::sqlite::SqliteHub;
 use warm_hub::store::HubStore;
@@ -55,8 +56,28 @@ enum Command {
         #[arg(long)]
         market: String,
         product: String,
-        /// Most a household may buy per day; `default` returns to the cooperative-wide limit.
+        /// Most a household may buy per period; `default` returns to the cooperative-wide limit.
         limit: String,
+        /// Over what the limit counts: `day` (a local calendar day), `week` (Monday to Sunday)
+        /// or `cycle` (the market's restock cycle, see `warm-hub cycle`).
+        #[arg(long, default_value = "day")]
+        period: String,
+    },
+    /// A market's restock cycle, for limits counted per cycle: the van comes every DAYS days
+    /// from the local date FROM (YYYY-MM-DD); `none` removes it.
+    Cycle {
+        #[arg(long)]
+        market: String,
+        /// Days between deliveries, or `none`.
+        days: String,
+        /// The first day of a cycle (local date); today if not given.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// A market's households (building-unit-room), for purchase limits.
+    Household {
+        #[command(subcommand)]
+        command: HouseholdCommand,
     },
     /// Whether a market sells a product.
     Assortment {
@@ -91,9 +112,107 @@ enum CatalogCommand {
 }
 
 #[derive(Subcommand)]
+enum HouseholdCommand {
+    /// Add or update households from a CSV file with the header
+    /// `household,building,surname,phone_last4`; a bad row refuses the whole file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        market: String,
+    },
+    /// Add or update one household.
+    Add {
+        /// building-unit-room or building-room, e.g. 3-2-501.
+        id: String,
+        #[arg(long)]
+        market: String,
+        #[arg(long, default_value = "")]
+        building: String,
+        /// A surname only, to confirm a person (never a full name).
+        #[arg(long, default_value = "")]
+        surname: String,
+        /// The last four digits of a phone (never a whole number).
+        #[arg(long, default_value = "")]
+        phone_last4: String,
+    },
+    /// The market's households.
+    List {
+        #[arg(long)]
+        market: String,
+    },
+    /// Remove a household (its kiosks forget it at their next catalog pull).
+    Remove {
+        id: String,
+        #[arg(long)]
+        market: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum AlarmCommand {
     /// Mark an alarm as dealt with.
     Clear { id: i64 },
+}
+
+/// The market must have a terminal: a typo (峨海 for 峨海小区) is refused, not made a new market.
+fn known_market(store: &SqliteHub, market: &str) -> anyhow::Result<()> {
+    let markets = store.markets()?;
+    if markets.iter().any(|m| m == market) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "no terminal is registered for market {market:?} (markets: {}); register one with `warm-hub terminal add ID --market {market}` first",
+        if markets.is_empty() { "none yet".to_owned() } else { markets.join(", ") }
+    ))
+}
+
+fn has_cycle(store: &SqliteHub, market: &str) -> anyhow::Result<bool> {
+    Ok(store.restock_cycle(market)?.is_some())
+}
+
+fn household(store: &SqliteHub, command: HouseholdCommand) -> anyhow::Result<()> {
+    match command {
+        HouseholdCommand::Import { file, market } => {
+            known_market(store, &market)?;
+            let households =
+                warm_hub::households::from_csv_file(&file).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            let s = store.import_households(&market, &households)?;
+            println!(
+                "imported {} for market {market}: {} added, {} changed, {} unchanged",
+                file.display(),
+                s.added,
+                s.changed,
+                s.unchanged
+            );
+        }
+        HouseholdCommand::Add { id, market, building, surname, phone_last4 } => {
+            known_market(store, &market)?;
+            let h = Household::new(&id, &building, &surname, &phone_last4).map_err(|e| anyhow!("{id:?}: {e}"))?;
+            store.import_households(&market, std::slice::from_ref(&h))?;
+            println!("market {market}: household {} (building {})", h.id, h.building);
+        }
+        HouseholdCommand::List { market } => {
+            known_market(store, &market)?;
+            let all = store.households(&market)?;
+            println!("{}", warm_hub::households::HEADER.join(","));
+            for h in &all {
+                println!(
+                    "{},{},{},{}",
+                    h.id,
+                    h.building,
+                    h.surname.as_deref().unwrap_or(""),
+                    h.phone_last4.as_deref().unwrap_or("")
+                );
+            }
+            eprintln!("{} households in market {market}", all.len());
+        }
+        HouseholdCommand::Remove { id, market } => {
+            let id = HouseholdId::parse(&id).map_err(|e| anyhow!("{id:?}: {e}"))?;
+            store.remove_household(&market, &id)?;
+            println!("market {market}: household {id} removed");
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -128,6 +247,8 @@ fn run(args: Args) -> anyhow::Result<()> {
                 let addr = listener.local_addr()?;
                 // Tests and scripts read this line to find the port.
                 println!("warm-hub listening on http://{addr}");
+                // Orders stored before a stop and not yet compared with the limits.
+                hub::check_limits(&state).await;
                 tracing::info!(%addr, data = %data_dir.display(), "hub serving");
                 hub::serve(listener, state).await.context("serving")
             })
@@ -170,19 +291,55 @@ fn run(args: Args) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Limit { market, product, limit } => {
+        Command::Limit { market, product, limit, period } => {
+            let period = LimitPeriod::parse(&period)
+                .ok_or_else(|| anyhow!("period {period:?}: say `day`, `week` or `cycle`"))?;
             let limit = if limit == "default" {
                 None
             } else {
-                Some(limit.parse::<u32>().map_err(|_| anyhow!("limit {limit:?}: a whole number, or `default`"))?)
+                let n = limit.parse::<u32>().map_err(|_| anyhow!("limit {limit:?}: a whole number, or `default`"))?;
+                Some(Limit { per_household: n, period })
             };
-            store.set_limit(&market, &product, limit)?;
+            if period == LimitPeriod::Cycle && limit.is_some() && !has_cycle(&store, &market)? {
+                eprintln!(
+                    "note: market {market} has no restock cycle yet, so its kiosks count this limit per day until `warm-hub cycle --market {market} DAYS` sets one"
+                );
+            }
+            store.set_household_limit(&market, &product, limit)?;
             println!(
                 "market {market}: {product} limit {}",
-                limit.map_or("as the cooperative sets it".into(), |l| l.to_string())
+                limit.map_or("as the cooperative sets it".into(), |l| format!(
+                    "{} per household per {}",
+                    l.per_household,
+                    l.period.as_str()
+                ))
             );
             Ok(())
         }
+        Command::Cycle { market, days, from } => {
+            known_market(&store, &market)?;
+            let cycle = if days == "none" {
+                None
+            } else {
+                let days = days
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| (1..=366).contains(d))
+                    .ok_or_else(|| anyhow!("days {days:?}: a whole number from 1 to 366, or `none`"))?;
+                let from = match from {
+                    Some(f) => f.parse().map_err(|_| anyhow!("--from {f:?}: a date such as 2022-05-01"))?,
+                    None => now.to_zoned(config.time_zone().map_err(|e| anyhow!(e))?).date(),
+                };
+                Some(RestockCycle { days, from })
+            };
+            store.set_restock_cycle(&market, cycle)?;
+            match cycle {
+                Some(c) => println!("market {market}: restocked every {} days from {}", c.days, c.from),
+                None => println!("market {market}: no restock cycle (cycle limits count per day)"),
+            }
+            Ok(())
+        }
+        Command::Household { command } => household(&store, command),
         Command::Assortment { market, product, action } => {
             let listed = match action.as_str() {
                 "list" => true,

@@ -4,6 +4,7 @@ pub mod barcode;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod household;
 pub mod money;
 pub mod order;
 pub mod payment;
@@ -14,6 +15,7 @@ pub mod text;
 
 pub use cart::Cart;
 pub use catalog::{Catalog, Category, CategoryId, Product, ProductId};
+pub use household::{Allowance, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 pub use money::Money;
 pub use order::{Order, OrderLine, OrderNumber};
 pub use payment::{Payment, PaymentMethod};

@@ -191,7 +191,9 @@ messages! { Msg {
     ClearEntry: "清除", "Clear";
 }}
 
+mod households;
 mod sync;
+pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
 pub use sync::SyncWords;
 
 /// Fills `{name}` placeholders of a message.
@@ -246,7 +248,7 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(SyncWords::ALL)).collect()
+        of(Msg::ALL).chain(of(SyncWords::ALL)).chain(of(HouseholdWords::ALL)).collect()
     }
 
     #[test]
