@@ -4,6 +4,9 @@
 //!    add them) pushed from a kiosk database to a real `warm-hub` process over loopback, side by
 //!    side with a raw SQLite batch insert of the same rows on the same disk.
 //! 2. Hub ingest with 50 terminals pushing at once.
+//!
+//!    1 and 2 both over plain HTTP and over HTTPS (rustls on both sides, a CA and certificate made
+//!    here with rcgen, the kiosk trusting only that CA as with `[sync] ca_file`), side by side.
 //! 3. Catalog pull of 1,000 products with pictures (`BIG_CATALOG=/tmp/bigcat/catalog.toml`, made
 //!    by `python3 tools/assets/make_big_catalog.py /tmp/bigcat/catalog.toml`).
 //! 4. On a bad network (issue 16), the sync loop as the kiosk runs it, behind the fault proxy of
@@ -63,11 +66,17 @@ fn hub_cli(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-fn start_hub(dir: &Path) -> Hub {
-    let mut child = Command::new(hub_binary())
+/// A hub; with `tls`, HTTPS with the bench's certificate (see [`Tls`]).
+fn start_hub(dir: &Path, tls: Option<&Tls>) -> Hub {
+    let mut command = Command::new(hub_binary());
+    if let Some(tls) = tls {
+        command.arg("--config").arg(&tls.hub_config);
+    }
+    let mut child = command
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -76,8 +85,56 @@ fn start_hub(dir: &Path) -> Hub {
     Hub(child, url)
 }
 
-fn sync_config(url: &str, token: &str, batch: u32) -> SyncConfig {
-    SyncConfig { hub_url: url.into(), token: token.into(), batch_events: batch, ..SyncConfig::default() }
+fn sync_config(url: &str, token: &str, batch: u32, tls: Option<&Tls>) -> SyncConfig {
+    SyncConfig {
+        hub_url: url.into(),
+        token: token.into(),
+        batch_events: batch,
+        ca_file: tls.map(|t| t.ca.clone()),
+        ..SyncConfig::default()
+    }
+}
+
+/// A CA and a certificate it signed for 127.0.0.1, and a hub config serving HTTPS with it.
+struct Tls {
+    ca: std::path::PathBuf,
+    hub_config: std::path::PathBuf,
+}
+
+impl Tls {
+    fn make(dir: &Path) -> Tls {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+        std::fs::create_dir_all(dir).unwrap();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        std::fs::write(dir.join("ca.pem"), ca.self_signed(&ca_key).unwrap().pem()).unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap().signed_by(&key, &issuer).unwrap();
+        std::fs::write(dir.join("hub.crt"), cert.pem()).unwrap();
+        std::fs::write(dir.join("hub.key"), key.serialize_pem()).unwrap();
+        let config = format!(
+            "[tls]\ncert_file = {:?}\nkey_file = {:?}\n",
+            dir.join("hub.crt").display().to_string(),
+            dir.join("hub.key").display().to_string()
+        );
+        std::fs::write(dir.join("hub.toml"), config).unwrap();
+        Tls { ca: dir.join("ca.pem"), hub_config: dir.join("hub.toml") }
+    }
+
+    /// A client trusting only this CA.
+    fn agent(&self) -> ureq::Agent {
+        let pem = std::fs::read(&self.ca).unwrap();
+        let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+            .filter_map(|i| match i.unwrap() {
+                ureq::tls::PemItem::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+        ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).tls_config(tls).build())
+    }
 }
 
 /// Another connection to a kiosk store that takes and releases the write lock over and over, as
@@ -206,19 +263,22 @@ fn main() {
     let source = scratch.path().join("orders/kiosk.sqlite");
     fill_kiosk(&source, "K1", 10_000);
     let events = Store::open(&source).unwrap().outbox_head(1_000_000).unwrap();
+    let tls = Tls::make(&scratch.path().join("tls"));
     let (mut raw, mut raw_deferred) = (Vec::new(), Vec::new());
-    let batches = [2000u32, 5000];
+    // (most per push, over HTTPS)
+    let batches = [(2000u32, false), (5000, false), (5000, true)];
     let mut pushes: Vec<Vec<Duration>> = vec![Vec::new(); batches.len()];
     let mut push_lock_wait = (Duration::ZERO, 0);
     for run in 0..RUNS {
         let dir = scratch.path().join(format!("run-{run}"));
         raw.push(raw_insert(&dir.join("raw.sqlite"), &events, true));
         raw_deferred.push(raw_insert(&dir.join("raw-deferred.sqlite"), &events, false));
-        for (batch, times) in batches.iter().zip(&mut pushes) {
-            let dir = dir.join(format!("push-{batch}"));
+        for ((batch, https), times) in batches.iter().zip(&mut pushes) {
+            let tls = https.then_some(&tls);
+            let dir = dir.join(format!("push-{batch}-{}", if *https { "https" } else { "http" }));
             let hub_dir = dir.join("hub");
             let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
-            let hub = start_hub(&hub_dir);
+            let hub = start_hub(&hub_dir, tls);
             let store_path = dir.join("kiosk/kiosk.sqlite");
             std::fs::create_dir_all(store_path.parent().unwrap()).unwrap();
             Store::open(&source)
@@ -227,7 +287,7 @@ fn main() {
                 .execute("VACUUM INTO ?1", [store_path.to_str().unwrap()])
                 .unwrap();
             let mut syncer =
-                Syncer::new(&sync_config(&hub.1, &token, *batch), "K1", &store_path, &dir.join("kiosk")).unwrap();
+                Syncer::new(&sync_config(&hub.1, &token, *batch, tls), "K1", &store_path, &dir.join("kiosk")).unwrap();
             let probe = LockProbe::start(&store_path);
             let start = Instant::now();
             let report = syncer.round().unwrap();
@@ -248,11 +308,12 @@ fn main() {
     println!(
         "  the same with the checkpoint left for later (as the hub does): median {deferred_median:.3} s (min {deferred_min:.3}, max {deferred_max:.3})"
     );
-    for (batch, times) in batches.iter().zip(&pushes) {
+    for ((batch, https), times) in batches.iter().zip(&pushes) {
         let (median, min, max) = spread(times);
         println!(
-            "push 10,000 orders = {} events, pushes of up to {batch} (growing from 250): median {median:.3} s = {:.0} events/s (min {min:.3}, max {max:.3}); ratio to the raw insert {:.2}x (to the one without its checkpoint {:.2}x)",
+            "push 10,000 orders = {} events over {}, pushes of up to {batch} (growing from 250): median {median:.3} s = {:.0} events/s (min {min:.3}, max {max:.3}); ratio to the raw insert {:.2}x (to the one without its checkpoint {:.2}x)",
             events.len(),
+            if *https { "HTTPS" } else { "HTTP" },
             events.len() as f64 / median,
             median / raw_median,
             median / deferred_median
@@ -265,8 +326,55 @@ fn main() {
         push_lock_wait.1
     );
 
-    // 2. 50 terminals pushing at once.
-    let dir = scratch.path().join("ingest");
+    // 2. 50 terminals pushing at once, over HTTP then HTTPS.
+    for https in [false, true] {
+        ingest(&scratch.path().join(format!("ingest-{https}")), https.then_some(&tls));
+    }
+
+    // 3. Catalog pull of 1,000 products with pictures.
+    match std::env::var("BIG_CATALOG") {
+        Err(_) => {
+            println!("catalog pull: skipped (set BIG_CATALOG to a catalog made by tools/assets/make_big_catalog.py)")
+        }
+        Ok(path) => {
+            let dir = scratch.path().join("pull");
+            let hub_dir = dir.join("hub");
+            let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
+            println!("{}", hub_cli(&hub_dir, &["catalog", "import", &path]));
+            let hub = start_hub(&hub_dir, None);
+            let kiosk = dir.join("kiosk");
+            let mut syncer =
+                Syncer::new(&sync_config(&hub.1, &token, 2000, None), "K1", &kiosk.join("kiosk.sqlite"), &kiosk)
+                    .unwrap();
+            let probe = LockProbe::start(&kiosk.join("kiosk.sqlite"));
+            let start = Instant::now();
+            let report = syncer.round().unwrap();
+            let took = start.elapsed();
+            let (wait, tries) = probe.finish();
+            let bytes: u64 =
+                std::fs::read_dir(kiosk.join("pictures")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+            println!(
+                "catalog pull: {} changes, {} pictures ({:.1} MB) in {:.3} s",
+                report.catalog_changes,
+                report.pictures_fetched,
+                bytes as f64 / 1e6,
+                took.as_secs_f64()
+            );
+            println!(
+                "longest wait for the kiosk store's write lock while pulling: {:.1} ms ({tries} commits probed)",
+                wait.as_secs_f64() * 1e3
+            );
+            let catalog = syncer.store().synced_catalog().unwrap().unwrap();
+            assert_eq!(catalog.products.len(), 1000);
+        }
+    }
+
+    // 4. A bad network, side by side with a clean one (the same proxy with no faults).
+    bad_network(scratch.path());
+}
+
+/// 50 terminals, each with its own token, push 4,000 events each in batches of 1,000 at once.
+fn ingest(dir: &Path, tls: Option<&Tls>) {
     let hub_dir = dir.join("hub");
     let terminals: Vec<(String, String)> = (1..=50)
         .map(|i| {
@@ -275,7 +383,7 @@ fn main() {
             (id, token)
         })
         .collect();
-    let hub = start_hub(&hub_dir);
+    let hub = start_hub(&hub_dir, tls);
     let per_terminal = 4_000u64;
     let batch = 1_000u64;
     let template = serde_json::json!({"order": uuid::Uuid::now_v7(), "lines": [{"product": "rice-5kg", "unit_price": 3280, "qty": 1}], "amount_fen": 3280});
@@ -303,8 +411,12 @@ fn main() {
         for ((id, token), bodies) in terminals.iter().zip(&bodies) {
             let url = format!("{}/v1/terminals/{id}/events", hub.1);
             s.spawn(move || {
-                let agent =
-                    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+                let agent = match tls {
+                    Some(tls) => tls.agent(),
+                    None => {
+                        ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build())
+                    }
+                };
                 for body in bodies {
                     let mut resp = agent
                         .post(&url)
@@ -321,51 +433,11 @@ fn main() {
     let took = start.elapsed();
     let total = per_terminal * terminals.len() as u64;
     println!(
-        "hub ingest, 50 terminals at once, {total} events in batches of {batch}: {:.3} s = {:.0} events/s",
+        "hub ingest over {}, 50 terminals at once, {total} events in batches of {batch}: {:.3} s = {:.0} events/s",
+        if tls.is_some() { "HTTPS" } else { "HTTP" },
         took.as_secs_f64(),
         total as f64 / took.as_secs_f64()
     );
-    drop(hub);
-
-    // 3. Catalog pull of 1,000 products with pictures.
-    match std::env::var("BIG_CATALOG") {
-        Err(_) => {
-            println!("catalog pull: skipped (set BIG_CATALOG to a catalog made by tools/assets/make_big_catalog.py)")
-        }
-        Ok(path) => {
-            let dir = scratch.path().join("pull");
-            let hub_dir = dir.join("hub");
-            let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
-            println!("{}", hub_cli(&hub_dir, &["catalog", "import", &path]));
-            let hub = start_hub(&hub_dir);
-            let kiosk = dir.join("kiosk");
-            let mut syncer =
-                Syncer::new(&sync_config(&hub.1, &token, 2000), "K1", &kiosk.join("kiosk.sqlite"), &kiosk).unwrap();
-            let probe = LockProbe::start(&kiosk.join("kiosk.sqlite"));
-            let start = Instant::now();
-            let report = syncer.round().unwrap();
-            let took = start.elapsed();
-            let (wait, tries) = probe.finish();
-            let bytes: u64 =
-                std::fs::read_dir(kiosk.join("pictures")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
-            println!(
-                "catalog pull: {} changes, {} pictures ({:.1} MB) in {:.3} s",
-                report.catalog_changes,
-                report.pictures_fetched,
-                bytes as f64 / 1e6,
-                took.as_secs_f64()
-            );
-            println!(
-                "longest wait for the kiosk store's write lock while pulling: {:.1} ms ({tries} commits probed)",
-                wait.as_secs_f64() * 1e3
-            );
-            let catalog = syncer.store().synced_catalog().unwrap().unwrap();
-            assert_eq!(catalog.products.len(), 1000);
-        }
-    }
-
-    // 4. A bad network, side by side with a clean one (the same proxy with no faults).
-    bad_network(scratch.path());
 }
 
 /// The sync loop of a kiosk in this process (as the window runs it), until the guard drops.
@@ -435,13 +507,13 @@ fn bad_network(scratch: &Path) {
         let dir = scratch.join(format!("acks-{i}"));
         let hub_dir = dir.join("hub");
         let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
-        let hub = start_hub(&hub_dir);
+        let hub = start_hub(&hub_dir, None);
         let proxy = Proxy::start(hub.1.trim_start_matches("http://").parse().unwrap(), *faults, 16);
         let kiosk = dir.join("kiosk");
         let waker = warm_kiosk::sync::Waker::new();
         let (tx, _updates) = std::sync::mpsc::channel();
         let mut store = Store::open(&kiosk.join("kiosk.sqlite")).unwrap();
-        let sync = Loop::start(sync_config(&proxy.url(), &token, 5000), &kiosk, &waker, tx);
+        let sync = Loop::start(sync_config(&proxy.url(), &token, 5000, None), &kiosk, &waker, tx);
         let mut times = Vec::with_capacity(orders);
         for k in 0..orders {
             let p = &catalog.products[k % catalog.products.len()];
@@ -485,7 +557,7 @@ fn bad_network(scratch: &Path) {
     let hub_dir = dir.join("hub");
     let token = hub_cli(&hub_dir, &["terminal", "add", "K1", "--market", "M1"]);
     hub_cli(&hub_dir, &["catalog", "import", &path]);
-    let hub = start_hub(&hub_dir);
+    let hub = start_hub(&hub_dir, None);
     let expected = 1000;
     let mut clean_time = None;
     for (i, (name, faults)) in links.iter().enumerate() {
@@ -493,7 +565,8 @@ fn bad_network(scratch: &Path) {
         let kiosk = dir.join(format!("kiosk-{i}"));
         let (tx, updates) = std::sync::mpsc::channel();
         let start = Instant::now();
-        let sync = Loop::start(sync_config(&proxy.url(), &token, 5000), &kiosk, &warm_kiosk::sync::Waker::new(), tx);
+        let sync =
+            Loop::start(sync_config(&proxy.url(), &token, 5000, None), &kiosk, &warm_kiosk::sync::Waker::new(), tx);
         let mut bytes = (0, 0);
         loop {
             match updates.recv_timeout(Duration::from_secs(600)).expect("the pull made no progress for 10 minutes") {

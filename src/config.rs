@@ -3,6 +3,7 @@
 
 use crate::device::printer::PrinterConfig;
 use crate::device::scanner::ScannerConfig;
+use crate::device::speech::SpeechConfig;
 use jiff::civil::Time;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct Config {
     pub scanner: ScannerConfig,
     /// Volunteer mode at the checkout.
     pub volunteer: VolunteerConfig,
+    /// Reading aloud on the seniors' screens.
+    pub speech: SpeechConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
@@ -54,6 +57,9 @@ pub struct SyncConfig {
     pub batch_events: u32,
     /// Catalog changes per page.
     pub catalog_page: u32,
+    /// A PEM file of the CA(s) an https hub's certificate must come from (the co-op's own CA);
+    /// without it, the system's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for SyncConfig {
@@ -66,6 +72,7 @@ impl Default for SyncConfig {
             timeout_seconds: 30,
             batch_events: 5000,
             catalog_page: 500,
+            ca_file: None,
         }
     }
 }
@@ -127,6 +134,7 @@ impl Default for Config {
             sync: SyncConfig::default(),
             scanner: ScannerConfig::default(),
             volunteer: VolunteerConfig::default(),
+            speech: SpeechConfig::default(),
         }
     }
 }
@@ -168,6 +176,8 @@ pub enum ConfigProblem {
     Value { key: &'static str, why: String },
     #[error(transparent)]
     Printer(#[from] crate::device::printer::config::PrinterConfigError),
+    #[error(transparent)]
+    Speech(#[from] crate::device::speech::SpeechConfigError),
     #[error(transparent)]
     Weighed(#[from] warm_core::domain::scan::LayoutError),
 }
@@ -241,6 +251,7 @@ impl Config {
             return Err(bad("scanner", "retry_seconds and wedge_key_gap_ms at least 1, max_line_bytes at least 16"));
         }
         sc.weighed.check()?;
+        self.speech.check()?;
         if !warm_core::domain::pin::valid_hash(&self.volunteer.pin_hash) {
             return Err(bad("volunteer.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin`"));
         }
@@ -330,6 +341,9 @@ mod tests {
         assert!(Config::parse("[slots]\nopens = \"19:00\"").unwrap_err().to_string().contains("slots.opens"));
         assert!(Config::parse("terminal_id = \"K 1\"").unwrap_err().to_string().contains("terminal_id"));
         assert!(Config::parse("scale = 9.0").unwrap_err().to_string().contains("scale"));
+        assert!(Config::parse("[speech]\nvolume = 250").unwrap_err().to_string().contains("speech.volume"));
+        let quiet = Config::parse("[speech]\nenabled_by_default = false\nvolume = 60").unwrap();
+        assert_eq!(quiet.speech, SpeechConfig { enabled_by_default: false, volume: 60 });
     }
 
     #[test]

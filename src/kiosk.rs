@@ -61,7 +61,8 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
     let store = Arc::new(Mutex::new(store));
     // Slips committed before a crash or a printer fault print now, in order, on the worker.
     let transport = serial::from_config(&config.printer, prints_dir(data_dir));
-    let printer = Printer::spawn(store.clone(), transport).map_err(|e| StartError::Printer(e.to_string()))?;
+    let printer =
+        Printer::spawn_owning(store.clone(), transport, data_dir).map_err(|e| StartError::Printer(e.to_string()))?;
     Ok(Context {
         config: Arc::new(config),
         catalog: Arc::new(catalog),

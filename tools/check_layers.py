@@ -20,10 +20,11 @@ CRATES = {
         "api": 1, "fonts": 1, "process": 1,
         "domain": 2,
         "catalog_file": 3, "i18n": 3,
-        "receipt": 4,
+        "receipt": 4, "speech": 4,
         "": 9,  # lib.rs
     }),
     "warm_hub": ("crates/warm-hub/src", {
+        "validate": 0,  # the rules every event must meet, with no I/O
         "ingest": 1, "config": 1,
         "store": 2,
         "sqlite": 3, "pipeline": 3, "import": 3, "dashboard": 3,

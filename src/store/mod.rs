@@ -6,6 +6,7 @@ mod migrations;
 pub mod orders;
 pub mod payments;
 pub mod print_jobs;
+pub mod recovery;
 pub mod sync;
 
 use jiff::Timestamp;

@@ -8,6 +8,10 @@
 //! Every request here is idempotent (pushes by design, pulls by cursor, pictures by hash), so a
 //! failed one may simply be sent again: [`with_retries`]. Each request's body bytes and whether
 //! it got through are counted in the loop's [`Meter`].
+//!
+//! HTTPS with rustls: the hub's certificate is checked against the system's roots, or only against
+//! the CA certificate(s) in `[sync] ca_file` (a co-op's own CA). A certificate that does not check
+//! out is [`SyncError::Untrusted`], said in words, never sent to silently (and never retried).
 
 use super::SyncError;
 use super::meter::Meter;
@@ -16,18 +20,61 @@ use std::io::Read as _;
 use std::sync::Arc;
 use std::time::Duration;
 use ureq::Agent;
-use warm_core::api::{self, ApiError, CatalogPage, PushResponse, UsagePage};
+use ureq::tls::{PemItem, RootCerts, TlsConfig, TlsProvider};
+use warm_core::api::{self, ApiError, CatalogPage, PushResponse, RecoveryAnswer, RecoveryRequest, UsagePage};
 
 pub struct Client {
     agent: Agent,
     base: String,
     terminal: String,
     auth: String,
+    /// This kiosk copy's id, sent with every push (see `api::KIOSK_INSTANCE`).
+    instance: String,
     meter: Arc<Meter>,
 }
 
 /// Pictures larger than this are refused (a product photo is a few hundred KB).
 const MAX_PICTURE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The roots an https hub's certificate must chain to.
+fn roots(config: &SyncConfig) -> Result<RootCerts, SyncError> {
+    let Some(path) = &config.ca_file else { return Ok(RootCerts::PlatformVerifier) };
+    let bad = |why: String| SyncError::Local(format!("[sync] ca_file {}: {why}", path.display()));
+    let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item.map_err(|e| bad(e.to_string()))? {
+            PemItem::Certificate(cert) => certs.push(cert),
+            _ => continue,
+        }
+    }
+    if certs.is_empty() {
+        return Err(bad("no certificate in it (PEM \"BEGIN CERTIFICATE\" expected)".into()));
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
+/// Why the hub's certificate was refused, in words, if that is what went wrong.
+fn certificate_problem(e: &ureq::Error) -> Option<String> {
+    let rustls_error = match e {
+        ureq::Error::Rustls(e) => Some(e),
+        ureq::Error::Io(io) => io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        _ => None,
+    }?;
+    use rustls::CertificateError as C;
+    let why = match rustls_error {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => {
+            "it is not signed by a CA this kiosk trusts".to_owned()
+        }
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "it is made out for another address".to_owned()
+        }
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => "it has expired".to_owned(),
+        rustls::Error::InvalidCertificate(other) => format!("it is not valid: {other}"),
+        _ => return None,
+    };
+    Some(why)
+}
 
 /// Tries of one request in a pass, while it fails for a reason that may pass (network, a hub in
 /// trouble); a refusal is never retried.
@@ -62,31 +109,45 @@ pub fn with_retries<T>(mut f: impl FnMut() -> Result<T, (SyncError, bool)>) -> R
 }
 
 impl Client {
-    pub fn new(config: &SyncConfig, terminal: &str, meter: Arc<Meter>) -> Client {
+    pub fn new(config: &SyncConfig, terminal: &str, meter: Arc<Meter>) -> Result<Client, SyncError> {
         let timeout = Duration::from_secs(config.timeout_seconds);
+        let tls = TlsConfig::builder().provider(TlsProvider::Rustls).root_certs(roots(config)?).build();
         let agent = Agent::new_with_config(
-            Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build(),
+            Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).tls_config(tls).build(),
         );
-        Client {
+        Ok(Client {
             agent,
             base: config.hub_url.trim_end_matches('/').to_owned(),
             terminal: terminal.to_owned(),
             auth: api::bearer(&config.token),
+            instance: String::new(),
             meter,
-        }
+        })
+    }
+
+    /// Sets this kiosk copy's id, sent with every push.
+    pub fn set_instance(&mut self, instance: String) {
+        self.instance = instance;
     }
 
     pub fn meter(&self) -> &Arc<Meter> {
         &self.meter
     }
 
-    /// The request failed on the way: the next step is to check the hub and its address.
+    /// The request got no answer: the hub's certificate refused (check the CA), or the hub not
+    /// reached (check the hub and its address).
     fn unreachable(&self, e: &ureq::Error) -> SyncError {
         self.meter.outcome(false);
-        SyncError::Offline(format!(
-            "{e} (is the hub running, and are the address and port in [sync] hub_url = \"{}\" right?)",
-            self.base
-        ))
+        match certificate_problem(e) {
+            Some(why) => SyncError::Untrusted(format!(
+                "the hub at {} showed a certificate this kiosk does not trust ({why}); check hub_url, and [sync] ca_file if the co-op has its own CA",
+                self.base
+            )),
+            None => SyncError::Offline(format!(
+                "{e} (is the hub running, and are the address and port in [sync] hub_url = \"{}\" right?)",
+                self.base
+            )),
+        }
     }
 
     /// Reads the answer's body (counting every byte that arrived) and turns a refusal into words
@@ -126,7 +187,7 @@ impl Client {
         };
         let hint = match code {
             401 => {
-                " (check [sync] token in the config file: it is the token `warm-hub terminal add` printed for this terminal)"
+                " (check [sync] token in the config file: it is the token `warm-hub terminal add` or `terminal rotate` printed for this terminal; a revoked terminal needs a new one)"
             }
             403 => " (this token is another terminal's: check terminal_id and [sync] token in the config file)",
             // Not the hub's own answer: the address leads somewhere else (a `/v1` too many?).
@@ -136,7 +197,8 @@ impl Client {
             _ => "",
         };
         let message = format!("{message}{hint}");
-        if code >= 500 {
+        // 429: this terminal's earlier pushes are still being handled at the hub; it passes.
+        if code >= 500 || code == 429 {
             Err(SyncError::Server { status: code, message })
         } else {
             Err(SyncError::Refused { status: code, error, message, acked_upto })
@@ -150,7 +212,8 @@ impl Client {
             .agent
             .post(format!("{}{}", self.base, api::events_path(&self.terminal)))
             .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json");
+            .header("Content-Type", "application/json")
+            .header(api::KIOSK_INSTANCE, &self.instance);
         if let Some(seq) = follows {
             request = request.header(api::FOLLOWS_SEQ, seq.to_string());
         }
@@ -160,6 +223,22 @@ impl Client {
         let body = self.answer(response, 1024 * 1024)?;
         serde_json::from_slice(&body)
             .map_err(|e| SyncError::Server { status: 200, message: format!("bad answer to a push: {e}") })
+    }
+
+    /// Asks whether this kiosk is one restored from an older backup (see `api::RecoveryRequest`).
+    pub fn recover(&self, request: &RecoveryRequest) -> Result<RecoveryAnswer, SyncError> {
+        let body = serde_json::to_vec(request).map_err(|e| SyncError::Local(format!("encoding a recovery: {e}")))?;
+        self.meter.sent(body.len() as u64);
+        let response = self
+            .agent
+            .post(format!("{}{}", self.base, api::recovery_path(&self.terminal)))
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .send(&body[..])
+            .map_err(|e| self.unreachable(&e))?;
+        let body = self.answer(response, 1024 * 1024)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| SyncError::Server { status: 200, message: format!("bad answer to a recovery: {e}") })
     }
 
     pub fn catalog_page(&self, cursor: u64, limit: u32) -> Result<CatalogPage, SyncError> {

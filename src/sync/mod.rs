@@ -17,6 +17,7 @@
 pub mod client;
 pub mod meter;
 pub mod pictures;
+mod recover;
 pub mod status;
 mod waker;
 
@@ -70,6 +71,9 @@ pub enum SyncError {
     Server { status: u16, message: String },
     #[error("the hub refused ({status}{}): {message}", code(.error))]
     Refused { status: u16, error: String, message: String, acked_upto: Option<u64> },
+    /// An https hub whose certificate does not check out: never talked to, and a person must look.
+    #[error("{0}")]
+    Untrusted(String),
     #[error("another sync of this terminal is running (lock {0})")]
     Busy(String),
     // The cause is in the message, not also a `source`: `{:#}` would print it twice.
@@ -99,6 +103,11 @@ impl SyncError {
     /// Retrying alone will not help: the corner asks for a person.
     pub fn needs_help(&self) -> bool {
         !self.is_transient() && !matches!(self, SyncError::Busy(_))
+    }
+
+    /// The hub's certificate was refused: the corner says so rather than "the hub refused".
+    pub fn untrusted(&self) -> bool {
+        matches!(self, SyncError::Untrusted(_))
     }
 }
 /// The exclusive right to sync this terminal, held until dropped.
@@ -169,7 +178,12 @@ pub struct Syncer {
     store: Store,
     client: Client,
     pictures: PathBuf,
+    /// The most events per push now: `batch_setting`, less after the hub refused a push as too
+    /// large (see `recover`).
     batch: usize,
+    batch_setting: usize,
+    /// The size and last seq of a push the hub refused as too large, in the last `push_all`.
+    too_large: Option<(usize, u64)>,
     page: u32,
     /// Whether this process has checked that every synced picture is in the cache.
     cache_checked: bool,
@@ -201,11 +215,15 @@ impl Syncer {
         // as duplicates) or the page pulled again. So it may skip the fsync per commit that
         // business writes need (WAL + NORMAL still never corrupts the file).
         store.connection().pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
+        let mut client = Client::new(config, terminal, meter)?;
+        client.set_instance(store.sync_instance()?);
         Ok(Syncer {
             store,
-            client: Client::new(config, terminal, meter),
+            client,
             pictures: pictures_dir(data_dir),
             batch: config.batch_events as usize,
+            batch_setting: config.batch_events as usize,
+            too_large: None,
             page: config.catalog_page,
             cache_checked: false,
             pending: Vec::new(),
@@ -242,12 +260,13 @@ impl Syncer {
     }
 
     /// Pushes everything waiting. A push that fails is sent again (up to [`client::ATTEMPTS`]
-    /// times in a row that move nothing) before the pass counts as failed.
+    /// times in a row that move nothing) before the pass counts as failed; one the hub finds too
+    /// large is sent in smaller pieces, and a kiosk restored from a backup recovers (see `recover`).
     pub fn push(&mut self) -> Pass {
         let mut report = RoundReport::default();
         let result = with_retries(|| {
             let before = report.pushed + report.duplicates;
-            self.push_all(&mut report).map_err(|e| (e, report.pushed + report.duplicates > before))
+            self.push_everything(&mut report).map_err(|e| (e, report.pushed + report.duplicates > before))
         });
         let pass = Pass { report, error: result.err() };
         // Nothing was waiting and nothing was sent: nothing to record.
@@ -304,25 +323,34 @@ impl Syncer {
     fn push_all(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
         let mut size = self.batch.min(FIRST_BATCH);
         let (mut body, mut last) = self.store.outbox_push_body(0, size)?;
+        // The most events `body` may hold (the size it was made with; `size` moves on).
+        let mut body_size = size;
         let (mut acked, mut to_drop): (Option<u64>, Option<u64>) = (None, None);
+        let mut too_large = None;
         let pushed = std::thread::scope(|scope| {
             let mut on_the_way = std::collections::VecDeque::with_capacity(2);
             loop {
                 while on_the_way.len() < 2 {
                     let Some(sent_upto) = last else { break };
-                    let follows = on_the_way.back().map(|(_, seq, _)| *seq);
+                    let follows = on_the_way.back().map(|(_, seq, _, _)| *seq);
                     let (client, sending) = (&self.client, std::mem::take(&mut body));
                     let sent_at = Instant::now();
-                    on_the_way.push_back((scope.spawn(move || client.push(&sending, follows)), sent_upto, sent_at));
+                    let pushing = scope.spawn(move || client.push(&sending, follows));
+                    on_the_way.push_back((pushing, sent_upto, sent_at, body_size));
                     (body, last) = self.store.outbox_push_body(sent_upto, size)?;
+                    body_size = size;
                 }
                 if let Some(upto) = to_drop.take() {
                     self.store.drop_acked(upto)?;
                 }
                 // A failure below leaves the other push to finish on its own (the scope waits
                 // for it); the hub answers it once this one's fate is known.
-                let Some((answer, sent_upto, sent_at)) = on_the_way.pop_front() else { return Ok(()) };
-                let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))??;
+                let Some((answer, sent_upto, sent_at, sent_size)) = on_the_way.pop_front() else { return Ok(()) };
+                let answer = answer.join().map_err(|_| SyncError::Local("the push thread panicked".into()))?;
+                if let Err(SyncError::Refused { status: 413, .. }) = &answer {
+                    too_large = Some((sent_size, sent_upto));
+                }
+                let answer = answer?;
                 size = next_batch_size(size, sent_at.elapsed(), self.batch);
                 // Never beyond what this push carried, whatever the hub says.
                 acked = Some(answer.acked_upto.min(sent_upto));
@@ -338,6 +366,7 @@ impl Syncer {
                 to_drop = acked;
             }
         });
+        self.too_large = too_large;
         // The last acknowledgement is kept even if the round stopped after it.
         let dropped = acked.map_or(Ok(0), |upto| self.store.drop_acked(upto));
         pushed?;
@@ -449,7 +478,9 @@ impl Syncer {
         let link = LinkRecord { link: reading.link, at: now, tried: reading.tried, failed: reading.failed };
         let link = serde_json::to_string(&link).ok();
         let problem = pass.error.as_ref().and_then(|e| {
-            serde_json::to_string(&Problem { at: now, message: e.to_string(), needs_help: e.needs_help() }).ok()
+            let problem =
+                Problem { at: now, message: e.to_string(), needs_help: e.needs_help(), untrusted: e.untrusted() };
+            serde_json::to_string(&problem).ok()
         });
         let r = &pass.report;
         let mut set = vec![
@@ -589,6 +620,7 @@ pub fn run_loop_with(
             configured: true,
             problem: Some(e.to_string()),
             needs_help: e.needs_help(),
+            untrusted: e.untrusted(),
             ..SyncStatus::default()
         }))
     };

@@ -70,6 +70,9 @@ pub struct Problem {
     pub message: String,
     /// The hub refused: retrying alone will not help; a person must.
     pub needs_help: bool,
+    /// The hub's certificate did not check out (a wrong `ca_file`, or not the co-op's hub).
+    #[serde(default)]
+    pub untrusted: bool,
 }
 
 /// What the screen's corner shows (and `sync status` prints).
@@ -97,6 +100,8 @@ pub struct SyncStatus {
     pub problem: Option<String>,
     /// The hub refused our data (conflict, gap, token): retrying alone will not help; a person must.
     pub needs_help: bool,
+    /// The hub's certificate is not one this kiosk trusts: nothing is sent until a person looks.
+    pub untrusted: bool,
 }
 
 fn time(store: &Store, key: &str) -> Result<Option<Timestamp>, StoreError> {
@@ -138,6 +143,7 @@ impl SyncStatus {
             bytes_received: store.sync_counter(keys::BYTES_RECEIVED)?,
             problem,
             needs_help: problems.iter().any(|p| p.needs_help),
+            untrusted: problems.iter().any(|p| p.untrusted),
         })
     }
 
@@ -179,7 +185,9 @@ pub fn corner_lines(s: &SyncStatus, lang: Lang, tz: &TimeZone, now: Timestamp) -
     if !s.configured {
         return [SyncWords::Standalone.text(lang).to_owned(), SyncWords::KeptHere.text(lang).to_owned()];
     }
-    let state = if s.needs_help {
+    let state = if s.untrusted {
+        SyncWords::Untrusted
+    } else if s.needs_help {
         SyncWords::Refused
     } else {
         match s.link {
@@ -247,12 +255,15 @@ mod tests {
         );
         assert_eq!(zh(&status(Link::Online, 3, 7))[0], "● 已联网 · 3 笔订单待送达");
         assert_eq!(zh(&status(Link::Online, 3, 7))[1], "上次送达 10:42 · 目录更新 11-28 09:15");
-        assert_eq!(en(&status(Link::Offline, 1, 1))[0], "○ Offline · 1 order waiting to send");
-        assert_eq!(en(&status(Link::Online, 0, 2))[0], "● Online · 2 records waiting to send");
+        assert_eq!(en(&status(Link::Offline, 1, 1))[0], "○ Offline · 1 order to send");
+        assert_eq!(en(&status(Link::Online, 0, 2))[0], "● Online · 2 records to send");
         assert_eq!(zh(&status(Link::Unknown, 0, 0))[0], "… 正在连接合作社 · 订单都已送达");
         let mut refused = status(Link::Online, 2, 2);
         refused.needs_help = true;
         assert_eq!(zh(&refused)[0], "！合作社拒收，请联系云小二 · 2 笔订单待送达");
+        refused.untrusted = true;
+        assert_eq!(zh(&refused)[0], "！合作社证书不可信，请联系云小二 · 2 笔订单待送达");
+        assert_eq!(en(&refused)[0], "! Hub certificate not trusted: call the co-op · 2 orders to send");
         let fresh = SyncStatus { configured: true, ..SyncStatus::default() };
         assert_eq!(zh(&fresh), ["… 正在连接合作社 · 订单都已送达", "尚无订单送达"]);
         assert_eq!(en(&SyncStatus::default()), ["Stand-alone", "Orders are kept on this terminal"]);
@@ -264,7 +275,12 @@ mod tests {
         let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
         let empty = SyncStatus::read(&store, true, None).unwrap();
         assert_eq!(empty, SyncStatus { configured: true, ..SyncStatus::default() });
-        let problem = Problem { at: at("2026-11-29T02:42:00Z"), message: "token refused".into(), needs_help: true };
+        let problem = Problem {
+            at: at("2026-11-29T02:42:00Z"),
+            message: "token refused".into(),
+            needs_help: true,
+            untrusted: false,
+        };
         let link = LinkRecord { link: Link::Unstable, at: at("2026-11-29T02:42:00Z"), tried: 9, failed: 2 };
         let (problem_json, link_json) =
             (serde_json::to_string(&problem).unwrap(), serde_json::to_string(&link).unwrap());

@@ -355,12 +355,16 @@ impl App {
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
             Message::Tick(_) if self.volunteer.is_some() => {
+                self.refresh_sync_counts();
                 // The PIN pad counts its pause down; nothing else in volunteer mode runs on time.
                 if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                     pin.lock(self.pin_gate.paused(self.now));
                 }
             }
-            Message::Tick(now) => self.tick(now),
+            Message::Tick(now) => {
+                self.refresh_sync_counts();
+                self.tick(now);
+            }
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
                 if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
@@ -436,16 +440,19 @@ impl App {
         }
     }
 
+    /// Keeps the corner's counts of what waits current between sync rounds (orders placed while
+    /// the hub is away), every fifth second, on the seniors' screens and at the counter alike.
+    fn refresh_sync_counts(&mut self) {
+        self.sync_ticks = self.sync_ticks.wrapping_add(1);
+        if self.sync_ticks.is_multiple_of(5)
+            && let Err(e) = self.sync.refresh_waiting(&self.ctx.store())
+        {
+            tracing::warn!("outbox not counted: {e}");
+        }
+    }
+
     /// Idle handling: ask first, clear only when nobody answers; never silently.
     fn tick(&mut self, now: Instant) {
-        self.sync_ticks = self.sync_ticks.wrapping_add(1);
-        if self.sync_ticks.is_multiple_of(5) {
-            // Keeps the corner's "waiting" count current between sync rounds.
-            match self.ctx.store().outbox_len() {
-                Ok(n) => self.sync.waiting = n,
-                Err(e) => tracing::warn!("outbox not counted: {e}"),
-            }
-        }
         let idle = &self.ctx.config.idle;
         if let Screen::Done(done) = &self.screen {
             if now.saturating_duration_since(done.since) >= Duration::from_secs(idle.done_seconds) {
@@ -663,10 +670,15 @@ impl App {
         if let Some(volunteer) = &self.volunteer {
             let body = match volunteer {
                 Volunteer::Pin(pin) => pin.view(ctx).map(Message::Pin),
-                Volunteer::Counter(counter) => counter.view(ctx, self.scanner.as_ref()).map(Message::Counter),
+                Volunteer::Counter(counter) => {
+                    // The volunteer sees what the seniors' corner says: they are the ones who can act.
+                    let sync = sync_status::view(&self.sync, &self.ctx.time_zone, lang, (self.ctx.clock)());
+                    counter.view(ctx, self.scanner.as_ref(), sync).map(Message::Counter)
+                }
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }
+        let printer = screen::printer::banner(&self.printer, lang);
         let title: Element<'_, Message> = match &self.screen {
             Screen::Category(category) => row![
                 tap(
@@ -684,19 +696,25 @@ impl App {
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
             .into(),
-            _ => row![
-                bold(Msg::AppTitle.text(lang), theme::TITLE),
-                label(self.ctx.catalog.market_name.get(lang), theme::BODY),
-            ]
-            .spacing(theme::PAD)
-            .align_y(Alignment::Center)
-            .into(),
+            // The market's name gives its room to the printer's banner when one is up.
+            _ => row![bold(Msg::AppTitle.text(lang), theme::TITLE)]
+                .push(printer.is_none().then(|| label(self.ctx.catalog.market_name.get(lang), theme::BODY)))
+                .spacing(theme::PAD)
+                .align_y(Alignment::Center)
+                .into(),
+        };
+        // The printer's problem, when it has one, in the top bar of every screen, in the room the
+        // sync corner had: it is what the person at the kiosk needs now (the counter keeps the corner).
+        let middle: Element<'_, Message> = match printer {
+            Some(banner) => banner,
+            None => {
+                row![space::horizontal(), sync_status::view(&self.sync, &self.ctx.time_zone, lang, (self.ctx.clock)())]
+                    .into()
+            }
         };
         let top = row![
             title,
-            // The printer's problem, when it has one, in the top bar of every screen.
-            screen::printer::banner(&self.printer, lang).unwrap_or_else(|| space::horizontal().into()),
-            sync_status::view(&self.sync, &self.ctx.config, &self.ctx.time_zone, lang),
+            middle,
             tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,

@@ -14,5 +14,4 @@ pub mod widget;
 
 pub use app::{App, Context, Message};
 
-/// The reference window size every size in `theme` is chosen for.
-pub const REFERENCE_SIZE: iced::Size = iced::Size::new(1920.0, 1080.0);
+pub use theme::REFERENCE_SIZE;

@@ -14,7 +14,6 @@ use iced::{Element, Subscription};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use warm_core::domain::{Catalog, Lang};
-use warm_core::i18n::{Msg, fill};
 
 /// What the sync loop tells the screen.
 #[derive(Debug, Clone)]
@@ -86,40 +85,24 @@ fn start(key: &LoopKey) -> mpsc::UnboundedReceiver<SyncMsg> {
     rx
 }
 
-/// What the corner shows before the loop first reports: the store's own count and time.
+/// What the corner shows before the loop first reports: what the store recorded (the last pass's
+/// link, what waits, when orders last reached the hub).
 pub fn initial(store: &Store, config: &Config) -> SyncStatus {
-    SyncStatus {
-        configured: !config.sync.hub_url.is_empty(),
-        online: false,
-        waiting: store.outbox_len().unwrap_or(0),
-        last_ok: store.last_sync_ok().ok().flatten(),
-        problem: None,
-        needs_help: false,
-        ..SyncStatus::default()
-    }
+    let configured = !config.sync.hub_url.is_empty();
+    SyncStatus::read(store, configured, None).unwrap_or_else(|e| {
+        tracing::warn!("sync status not read from the store: {e}");
+        SyncStatus { configured, ..SyncStatus::default() }
+    })
 }
 
-/// The corner: online or not, events waiting, last successful sync in the kiosk's time zone.
-pub fn view<'a, M: 'a>(s: &SyncStatus, config: &Config, tz: &jiff::tz::TimeZone, lang: Lang) -> Element<'a, M> {
-    let first = if config.sync.hub_url.is_empty() {
-        Msg::SyncStandalone.text(lang)
-    } else if s.needs_help {
-        Msg::SyncNeedsHelp.text(lang)
-    } else if s.online {
-        Msg::SyncOnline.text(lang)
-    } else {
-        Msg::SyncOffline.text(lang)
-    };
-    let waiting = fill(Msg::SyncWaiting.text(lang), &[("n", &s.waiting.to_string())]);
-    let last = match s.last_ok {
-        Some(t) => {
-            fill(Msg::SyncLast.text(lang), &[("time", &t.to_zoned(tz.clone()).strftime("%m-%d %H:%M").to_string())])
-        }
-        None => Msg::SyncNever.text(lang).to_owned(),
-    };
-    let style = if s.online || config.sync.hub_url.is_empty() { theme::badge } else { theme::warning };
+/// The corner: how the link is and what waits, when orders last reached the hub and when the
+/// catalog changed, in words (`sync::corner_lines`), in the kiosk's time zone. `now`: the wall clock.
+pub fn view<'a, M: 'a>(s: &SyncStatus, tz: &jiff::tz::TimeZone, lang: Lang, now: jiff::Timestamp) -> Element<'a, M> {
+    let [first, second] = sync::corner_lines(s, lang, tz, now);
+    // Calm when work gets through or there is no hub; the words say which, never the colour alone.
+    let style = if !s.configured || (s.online && !s.needs_help) { theme::badge } else { theme::warning };
     // Two lines, so the corner is no taller than the buttons beside it.
-    container(column![bold(format!("{first} · {waiting}"), theme::BODY), label(last, theme::BODY)].spacing(0))
+    container(column![bold(first, theme::BODY), label(second, theme::BODY)].spacing(0))
         .padding([4.0, theme::GAP])
         .style(style)
         .into()

@@ -9,6 +9,9 @@ use iced::{Background, Border, Color, Font, Shadow, Theme, font};
 pub const FONT: Font = Font::with_name(warm_core::fonts::FAMILY);
 pub const BOLD: Font = Font { weight: font::Weight::Bold, ..FONT };
 
+/// The reference window size every size in `theme` is chosen for.
+pub const REFERENCE_SIZE: iced::Size = iced::Size::new(1920.0, 1080.0);
+
 // Text sizes, px.
 pub const BODY: f32 = 34.0;
 pub const BUTTON: f32 = 40.0;

@@ -53,3 +53,28 @@ proptest! {
         prop_assert!(rejected, "{code} misread as {misread} was accepted");
     }
 }
+
+/// Cases per fuzz property: `WARM_FUZZ_CASES` (the closing note gives a long run's count).
+fn fuzz_cases() -> u32 {
+    std::env::var("WARM_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes from the serial line, in arbitrary reads: the line reader bounds them and
+    /// every line it passes on is parsed, answered with a scan or a reason, never a panic.
+    #[test]
+    fn fuzz_scanner_bytes_to_scans(bytes in proptest::collection::vec(any::<u8>(), 0..2048), cut in 1usize..64) {
+        let mut reader = warm_kiosk::device::scanner::line::LineReader::new(64);
+        for chunk in bytes.chunks(cut) {
+            reader.push(chunk, |line| {
+                if let Ok(text) = line {
+                    let _ = parse(&text, &WeighedLayout::default(), "BADGE");
+                }
+            });
+            prop_assert!(reader.pending() <= 64);
+        }
+        let _ = parse(&String::from_utf8_lossy(&bytes), &WeighedLayout::default(), "");
+    }
+}

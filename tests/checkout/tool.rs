@@ -43,6 +43,6 @@ fn the_scanner_test_tool_describes_each_scan() {
     assert_eq!(lines[5], "REJECTED  \"6952022100013\"  EAN-13 校验位不对，请重扫");
     assert_eq!(lines[6], "REJECTED  \"hello\"  不是商品条码，也不是取货单");
     assert_eq!(lines[7], "BADGE  志愿者模式");
-    assert_eq!(lines[8], "REJECTED  扫码枪发来的不是条码：contains a NUL byte at byte 2");
+    assert_eq!(lines[8], "REJECTED  扫码枪发来的不是条码：第 2 个字节是空字节");
     assert!(out[0].starts_with("# 扫码枪：已连接"), "{out:#?}");
 }

@@ -381,6 +381,24 @@ fn every_text_fits_its_box_in_both_languages_with_the_dearest_amounts() {
         }
         let dear = k.ctx.catalog.products[0].clone();
         assert_fits(&k, "home");
+        // The longest corner: refused by the hub, orders waiting, the last delivery.
+        let refused = warm_kiosk::sync::SyncStatus {
+            configured: true,
+            waiting: 12,
+            orders_waiting: 12,
+            delivered_at: Some("2022-05-05T02:42:00Z".parse().unwrap()),
+            needs_help: true,
+            ..warm_kiosk::sync::SyncStatus::default()
+        };
+        k.update(Message::Sync(warm_kiosk::ui::sync_status::SyncMsg::Status(refused)));
+        assert_fits(&k, "home with the hub refusing");
+        k.ctx.printer.drain();
+        k.update(Message::Printer(warm_kiosk::device::printer::worker::PrinterState {
+            problem: Some(warm_kiosk::device::printer::Problem::PaperOut),
+            pending: 12,
+            ..Default::default()
+        }));
+        assert_fits(&k, "home with the hub refusing and the printer out of paper");
         k.update(Message::HomeScreen(warm_kiosk::ui::screen::home::Message::OpenCategory(dear.category.clone())));
         k.update(Message::Category(warm_kiosk::ui::screen::category::Message::Add(dear.id.clone())));
         assert_fits(&k, "category with ￥99999.99 in the basket");
@@ -535,4 +553,38 @@ fn lists_use_the_screen() {
         scan(&mut k, code);
     }
     assert!(!k.shows("下一页"), "four lines on one page");
+}
+
+#[test]
+fn the_counter_shows_when_sync_needs_a_person() {
+    use warm_kiosk::sync::SyncStatus;
+    use warm_kiosk::ui::sync_status::SyncMsg;
+    let mut k = kiosk();
+    to_counter(&mut k);
+    let refused = SyncStatus { configured: true, waiting: 3, needs_help: true, ..SyncStatus::default() };
+    assert!(!k.shows("！合作社拒收，请联系云小二 · 3 条记录待上传"));
+    k.update(Message::Sync(SyncMsg::Status(refused)));
+    assert!(k.shows("！合作社拒收，请联系云小二 · 3 条记录待上传"), "the volunteer, who can act, sees it");
+    assert_fits(&k, "counter with the sync corner");
+}
+
+#[test]
+fn words_come_in_one_language_and_english_counts_agree() {
+    use warm_kiosk::device::scanner::LineError;
+    for (english, said) in [
+        (false, "扫码枪发来的不是条码：第 0 个字节是空字节"),
+        (true, "The scanner sent something that is not a code: a NUL byte at byte 0"),
+    ] {
+        let mut k = kiosk();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        to_counter(&mut k);
+        k.update(Message::Scanner(ScannerEvent::Line(Err(LineError::Nul { at: 0 }))));
+        assert!(k.shows(said), "{said}");
+    }
+    let mut k = kiosk();
+    k.update(Message::SwitchLanguage);
+    open_and_add(&mut k, "grain_oil", &["rice-5kg"]);
+    assert!(k.shows("1 item"), "not '1 items'");
 }

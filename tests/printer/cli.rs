@@ -60,3 +60,53 @@ fn status_and_test_page_on_the_configured_printer_and_a_clear_failure_when_it_is
     assert!(!ok);
     assert!(err.contains("K1-0042"), "{err}");
 }
+
+/// KNOWN-DEFECTS: `printer reprint --now` drained the queue beside a running kiosk, so two
+/// processes could send the same job. The kiosk's print worker owns the printer (`printer.lock`)
+/// while it runs: the command queues the copy and leaves the printing to it.
+#[test]
+fn reprint_now_beside_a_running_kiosk_leaves_the_printing_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("kiosk.toml"), dir.path().join("data"));
+    std::fs::write(&config, "").unwrap();
+    let prints = warm_kiosk::kiosk::prints_dir(&data);
+    let printed = || std::fs::read_dir(&prints).map_or(0, |d| d.count());
+    let mut store = warm_kiosk::store::Store::open(&warm_kiosk::kiosk::store_path(&data)).unwrap();
+    let catalog = warm_kiosk::demo::catalog().unwrap().catalog;
+    let new = warm_kiosk::store::NewOrder {
+        id: uuid::Uuid::now_v7(),
+        terminal: "K1".into(),
+        lang: warm_core::domain::Lang::Zh,
+        household: None,
+        lines: vec![warm_core::domain::OrderLine::of(&catalog.products[0], 1)],
+    };
+    let (slots, tz) = (warm_kiosk::config::Config::default().slot_policy(), jiff::tz::TimeZone::UTC);
+    store.place_order(new, jiff::Timestamp::now(), &slots, &tz, |_| job(1)).unwrap();
+
+    // The kiosk's worker (what `warm-kiosk` runs) prints the slip and keeps the printer.
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(store));
+    let transport = warm_kiosk::device::printer::serial::from_config(&Default::default(), prints.clone());
+    let kiosk_printer =
+        warm_kiosk::device::printer::worker::Printer::spawn_owning(shared.clone(), transport, &data).unwrap();
+    assert_eq!(kiosk_printer.drain().pending, 0);
+    assert_eq!(printed(), 1);
+
+    let (ok, out, err) = kiosk(&config, &data, &["printer", "reprint", "K1-0001", "--now"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("queued") && out.contains("运行中的终端"), "{out}");
+    assert_eq!(printed(), 1, "the command printed nothing itself");
+    let (ok, _, err) = kiosk(&config, &data, &["printer", "test"]);
+    assert!(!ok && err.contains("运行中的终端"), "the test page waits for the kiosk too: {err}");
+    // The kiosk prints the copy, once.
+    let state = kiosk_printer.drain();
+    assert_eq!((state.pending, printed()), (0, 2), "{state:?}");
+
+    // With the kiosk closed, the command prints the copy itself.
+    drop(kiosk_printer);
+    wait_for("the kiosk's worker to let go of the printer", || {
+        warm_kiosk::device::printer::lock::PrinterLock::try_acquire(&data).unwrap().is_some()
+    });
+    let (ok, out, err) = kiosk(&config, &data, &["printer", "reprint", "K1-0001", "--now"]);
+    assert!(ok && out.contains("printed 1 job(s)"), "{out}{err}");
+    assert_eq!(printed(), 3);
+}

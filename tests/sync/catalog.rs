@@ -20,6 +20,9 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
     let dir = tempfile::tempdir().unwrap();
     let hub_dir = dir.path().join("hub");
     let token = add_terminal(&hub_dir, "K1", "M1");
+    // Another market, whose terms this kiosk must never get (a market exists once a terminal is
+    // registered for it: prices of unknown markets are refused).
+    add_terminal(&hub_dir, "K9", "M2");
     let assets = dir.path().join("catalog");
     copy_assets(&assets);
     let out = hub_cli(&hub_dir, &["catalog", "import", assets.join("catalog.toml").to_str().unwrap()]);
@@ -130,19 +133,23 @@ fn price_changes_new_and_withdrawn_products_reach_the_kiosk_without_a_restart() 
 }
 
 #[test]
-fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
+fn the_sync_corner_says_in_words_what_happened_in_shanghai_time() {
+    use warm_kiosk::sync::Link;
     let dir = tempfile::tempdir().unwrap();
     let mut config = warm_kiosk::config::Config::default();
     config.sync.hub_url = "http://127.0.0.1:9".into();
     config.sync.token = "wmt_x".into();
-    let ctx = warm_kiosk::kiosk::context(config, dir.path()).unwrap();
+    let mut ctx = warm_kiosk::kiosk::context(config, dir.path()).unwrap();
+    let now: jiff::Timestamp = "2026-11-29T08:00:00Z".parse().unwrap();
+    ctx.clock = Arc::new(move || now);
     let mut app = App::new(ctx);
-    let status = |online, needs_help| sync::SyncStatus {
+    let status = |link, orders_waiting, needs_help| sync::SyncStatus {
         configured: true,
-        online,
-        waiting: 3,
-        last_ok: Some("2026-11-29T08:05:00Z".parse().unwrap()),
-        problem: None,
+        online: matches!(link, Link::Online | Link::Unstable),
+        link,
+        waiting: orders_waiting,
+        orders_waiting,
+        delivered_at: Some("2026-11-29T02:42:00Z".parse().unwrap()),
         needs_help,
         ..sync::SyncStatus::default()
     };
@@ -151,14 +158,17 @@ fn the_sync_corner_says_online_waiting_and_last_sync_in_shanghai_time() {
             iced_test::Simulator::with_size(warm_kiosk::kiosk::settings(), warm_kiosk::ui::REFERENCE_SIZE, app.view());
         ui.find(text).is_ok()
     };
-    let _ = app.update(Message::Sync(SyncMsg::Status(status(true, false))));
-    assert!(sees(&app, "● 已联网 · 待上传 3 条"));
-    assert!(sees(&app, "上次同步 11-29 16:05"), "08:05 UTC is 16:05 in Shanghai");
-    let _ = app.update(Message::Sync(SyncMsg::Status(status(false, false))));
-    assert!(sees(&app, "○ 未联网 · 待上传 3 条"));
-    let _ = app.update(Message::Sync(SyncMsg::Status(status(false, true))));
-    assert!(sees(&app, "！合作社拒收，请联系云小二 · 待上传 3 条"));
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(Link::Online, 0, false))));
+    assert!(sees(&app, "● 已联网 · 订单都已送达"));
+    assert!(sees(&app, "订单已送达 10:42"), "02:42 UTC is 10:42 in Shanghai");
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(Link::Unstable, 2, false))));
+    assert!(sees(&app, "◐ 网络不稳 · 2 笔订单待送达"), "some requests fail but work gets through");
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(Link::Offline, 3, false))));
+    assert!(sees(&app, "○ 未联网 · 3 笔订单待送达"));
+    assert!(sees(&app, "上次送达 10:42"), "with orders waiting, the last delivery, not a claim all arrived");
+    let _ = app.update(Message::Sync(SyncMsg::Status(status(Link::Offline, 3, true))));
+    assert!(sees(&app, "！合作社拒收，请联系云小二 · 3 笔订单待送达"));
     let _ = app.update(Message::SwitchLanguage);
-    assert!(sees(&app, "! Hub refused: call the co-op desk · 3 waiting to send"));
-    assert!(sees(&app, "Last sync 11-29 16:05"));
+    assert!(sees(&app, "! Refused: call the co-op · 3 orders to send"));
+    assert!(sees(&app, "Last sent 10:42"));
 }

@@ -1,5 +1,6 @@
 //! What the hub refuses over real HTTP: a cloned terminal (409 and an alarm on the dashboard, seen
-//! in headless Chromium), bad or foreign tokens, malformed JSON, oversize bodies. Nothing stored.
+//! in headless Chromium after signing in), bad or foreign tokens, malformed JSON, oversize bodies.
+//! Nothing stored.
 
 use crate::support::*;
 use std::process::Command;
@@ -42,8 +43,17 @@ fn a_cloned_terminal_gets_409_and_an_alarm_on_the_dashboard() {
     let alarms = open_alarms(&hub_dir);
     assert_eq!(alarms.len(), 2, "{alarms:?}");
 
-    // The operator sees both alarms, and the market's orders, on the dashboard in a real browser.
+    // Not signed in, a real browser is sent to the login page.
     let dom = chromium_dom(&hub.url(), dir.path());
+    assert!(dom.contains(r#"<form id="login""#) && !dom.contains("Alarms"), "{dom}");
+    // Signed in, the operator sees both alarms, and the market's orders, on the dashboard; the
+    // page the hub served is rendered by the real browser.
+    let (cookie, _) = sign_in(&hub_dir, &hub.url(), "desk", None);
+    let (status, html) = get_signed_in(&format!("{}/", hub.url()), &cookie, None);
+    assert_eq!(status, 200, "{html}");
+    let page = dir.path().join("dashboard.html");
+    std::fs::write(&page, html).unwrap();
+    let dom = chromium_dom(&format!("file://{}", page.display()), dir.path());
     assert!(dom.contains(r#"<h2>警报 Alarms (2)</h2>"#), "{dom}");
     assert_eq!(dom.matches(r#"<tr class="alarm">"#).count(), 2, "{dom}");
     assert!(dom.contains("different content") && dom.contains("stored as K1#3"), "{dom}");

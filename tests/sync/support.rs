@@ -1,7 +1,7 @@
 //! Real processes and real files for the sync stories.
 
 use jiff::Timestamp;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -36,25 +36,43 @@ impl Drop for Killed {
 pub struct Hub {
     pub child: Child,
     pub addr: SocketAddr,
+    /// `http` or `https`, as the hub says on its first line.
+    pub scheme: String,
 }
 
 impl Hub {
     pub fn start(dir: &Path) -> Hub {
-        let mut child = Command::new(hub_binary())
+        Hub::start_with(dir, None)
+    }
+
+    /// With a config file (`--config`), e.g. for `[tls]` or `[limits]`.
+    pub fn start_with(dir: &Path, config: Option<&Path>) -> Hub {
+        let mut command = Command::new(hub_binary());
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let child = command
             .args(["--data", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        Hub::serving(child)
+    }
+
+    /// A `serve` child started elsewhere (stdout piped): its address, from the first line it prints.
+    pub fn serving(mut child: Child) -> Hub {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.trim().rsplit("http://").next().unwrap().parse().unwrap_or_else(|_| panic!("{line:?}"));
-        Hub { child, addr }
+        let (scheme, addr) =
+            line.trim().rsplit(' ').next().unwrap().split_once("://").unwrap_or_else(|| panic!("{line:?}"));
+        let addr = addr.parse().unwrap_or_else(|_| panic!("{line:?}"));
+        Hub { child, addr, scheme: scheme.to_owned() }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// kill -9.
@@ -87,6 +105,23 @@ pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// An operator command that reads a line from standard input (a password): (success, stdout, stderr).
+pub fn hub_cli_input(dir: &Path, args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(hub_binary())
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
 pub fn add_terminal(dir: &Path, id: &str, market: &str) -> String {
     hub_cli(dir, &["terminal", "add", id, "--market", market]).trim().to_owned()
 }
@@ -109,6 +144,45 @@ pub fn open_alarms(dir: &Path) -> Vec<String> {
     stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
 }
 
+/// The `[sync]` lines of a test kiosk: quick rounds and pauses, pushes of `batch` events.
+pub fn knobs(batch: u32) -> String {
+    format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n")
+}
+
+/// A CA and a certificate it signed for `names` (IP addresses or host names):
+/// (CA PEM, certificate PEM, key PEM).
+pub fn certificates(names: &[&str]) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "Test co-op CA");
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut hub = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    hub.distinguished_name.push(DnType::CommonName, "warm-hub");
+    let cert = hub.signed_by(&key, &issuer).unwrap();
+    (ca_pem, cert.pem(), key.serialize_pem())
+}
+
+/// Writes into `dir` a CA, a hub certificate for `names` and its key, and a hub config serving
+/// HTTPS with them: (the CA file for a kiosk's `ca_file`, the hub's config file).
+pub fn https_files(dir: &Path, names: &[&str]) -> (PathBuf, PathBuf) {
+    let (ca, cert, key) = certificates(names);
+    std::fs::create_dir_all(dir).unwrap();
+    let path = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let ca = path("ca.pem", &ca);
+    let (cert, key) = (path("hub.crt", &cert), path("hub.key", &key));
+    let config =
+        format!("[tls]\ncert_file = {:?}\nkey_file = {:?}\n", cert.display().to_string(), key.display().to_string());
+    (ca, path("hub.toml", &config))
+}
+
 /// A kiosk's data folder and config file, talking to `hub_url`.
 pub struct Kiosk {
     pub dir: PathBuf,
@@ -118,21 +192,27 @@ pub struct Kiosk {
 
 impl Kiosk {
     pub fn new(dir: &Path, terminal: &str, hub_url: &str, token: &str, batch: u32) -> Kiosk {
-        let knobs =
-            format!("interval_seconds = 1\nmax_backoff_seconds = 1\ntimeout_seconds = 5\nbatch_events = {batch}\n");
-        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs)
+        Kiosk::with_sync(dir, terminal, hub_url, token, &knobs(batch))
     }
 
-    /// A kiosk whose `[sync]` has `knobs` (TOML lines) besides the hub and token.
+    /// A kiosk whose `[sync]` has `knobs` (TOML lines, e.g. `knobs(100)` and a `ca_file`) besides
+    /// the hub and token.
     pub fn with_sync(dir: &Path, terminal: &str, hub_url: &str, token: &str, knobs: &str) -> Kiosk {
         std::fs::create_dir_all(dir).unwrap();
         let config = dir.join("kiosk.toml");
+        let kiosk = Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() };
+        kiosk.write_config(hub_url, token, knobs);
+        kiosk
+    }
+
+    /// Rewrites the config (a new token, CA or hub), as an operator would between runs.
+    pub fn write_config(&self, hub_url: &str, token: &str, knobs: &str) {
+        let terminal = &self.terminal;
         std::fs::write(
-            &config,
-            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}"),
+            &self.config,
+            format!("terminal_id = \"{terminal}\"\n[sync]\nhub_url = \"{hub_url}\"\ntoken = \"{token}\"\n{knobs}\n"),
         )
         .unwrap();
-        Kiosk { dir: dir.to_owned(), config, terminal: terminal.to_owned() }
     }
 
     /// The sync status as the store has it (what `sync status` and the corner read).
@@ -277,4 +357,45 @@ pub fn has_demo_catalog(kiosk: &Kiosk, rice_price: i64) -> bool {
             &got == hash
         })
     })
+}
+
+/// An HTTP client for tests: answers of any status, no redirects followed, and (for https) the
+/// CA certificate in `ca` trusted.
+pub fn agent(ca: Option<&Path>) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0);
+    if let Some(ca) = ca {
+        let pem = std::fs::read(ca).unwrap();
+        let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item.unwrap() {
+                ureq::tls::PemItem::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+        config = config.tls_config(tls);
+    }
+    ureq::Agent::new_with_config(config.build())
+}
+
+pub const OPERATOR_PASSWORD: &str = "a long enough password";
+
+/// Adds operator `name` and signs in through the login form: the session cookie (`name=value`)
+/// and the whole `Set-Cookie` header.
+pub fn sign_in(hub_dir: &Path, url: &str, name: &str, ca: Option<&Path>) -> (String, String) {
+    let (ok, _, err) = hub_cli_input(hub_dir, &["operator", "add", name], &format!("{OPERATOR_PASSWORD}\n"));
+    assert!(ok, "operator add: {err}");
+    let resp = agent(ca)
+        .post(&format!("{url}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("name={name}&password={}", OPERATOR_PASSWORD.replace(' ', "+")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login");
+    let set = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    (set.split(';').next().unwrap().to_owned(), set)
+}
+
+/// GET with a session cookie: (status, body).
+pub fn get_signed_in(url: &str, cookie: &str, ca: Option<&Path>) -> (u16, String) {
+    let mut resp = agent(ca).get(url).header("cookie", cookie).call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
 }

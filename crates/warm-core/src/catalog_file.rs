@@ -34,11 +34,32 @@ impl PictureSource {
                 .map(|(_, bytes)| Cow::Borrowed(*bytes))
                 .ok_or_else(|| PictureError::NotBuiltIn(rel.to_owned())),
             PictureSource::Folder(dir) => {
+                inside_folder(rel)?;
                 let path = dir.join(rel);
-                std::fs::read(&path).map(Cow::Owned).map_err(|e| PictureError::Read { path, reason: e.to_string() })
+                // A link inside the folder may still point out of it: the real path must be inside.
+                let read_error = |path: &Path, e: std::io::Error| PictureError::Read {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                };
+                let real = path.canonicalize().map_err(|e| read_error(&path, e))?;
+                let folder = dir.canonicalize().map_err(|e| read_error(dir, e))?;
+                if !real.starts_with(&folder) {
+                    return Err(PictureError::LeadsOutside { name: rel.to_owned(), folder });
+                }
+                std::fs::read(&real).map(Cow::Owned).map_err(|e| read_error(&path, e))
             }
         }
     }
+}
+
+/// A picture is named by a path inside the catalog's folder: relative, with no `..`.
+pub fn inside_folder(rel: &str) -> Result<(), PictureError> {
+    use std::path::Component;
+    let path = Path::new(rel);
+    if rel.is_empty() || !path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err(PictureError::NotInside(rel.to_owned()));
+    }
+    Ok(())
 }
 
 /// Why a catalog's picture cannot be had (the screen then shows a placeholder with the name).
@@ -46,6 +67,10 @@ impl PictureSource {
 pub enum PictureError {
     #[error("{0}: not in the built-in pictures")]
     NotBuiltIn(String),
+    #[error("picture {0:?} must be a path inside the catalog's folder (relative, no \"..\")")]
+    NotInside(String),
+    #[error("{name}: leads outside the catalog's folder ({})", folder.display())]
+    LeadsOutside { name: String, folder: PathBuf },
     #[error("{}: {reason}", path.display())]
     Read { path: PathBuf, reason: String },
     #[error("cannot decode: {0}")]
@@ -83,7 +108,7 @@ struct RawCategory {
     id: Spanned<String>,
     name_zh: String,
     name_en: String,
-    picture: String,
+    picture: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,7 +125,7 @@ struct RawProduct {
     price_fen: Spanned<i64>,
     ean13: Spanned<String>,
     limit_per_household: Option<u32>,
-    picture: String,
+    picture: Spanned<String>,
 }
 
 /// Parses a catalog text; `file` names it in error messages.
@@ -114,14 +139,18 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
 
     let mut category_ids = HashSet::new();
     let mut categories = Vec::new();
+    let picture_at = |picture: &Spanned<String>| {
+        inside_folder(picture.get_ref()).map_err(|problem| at(picture.span(), "picture", problem.to_string()))
+    };
     for c in raw.category {
+        picture_at(&c.picture)?;
         if !category_ids.insert(c.id.get_ref().clone()) {
             return Err(at(c.id.span(), "id", format!("category {:?} appears twice", c.id.get_ref())));
         }
         categories.push(Category {
             id: CategoryId(c.id.into_inner()),
             name: Text::new(c.name_zh, c.name_en),
-            picture: c.picture,
+            picture: c.picture.into_inner(),
         });
     }
 
@@ -144,6 +173,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
                 format!("{:?} is not a valid EAN-13 (13 digits, last one the check digit)", p.ean13.get_ref()),
             ));
         }
+        picture_at(&p.picture)?;
         if !codes.insert(p.ean13.get_ref().clone()) {
             return Err(at(p.ean13.span(), "ean13", format!("{:?} is used by two products", p.ean13.get_ref())));
         }
@@ -157,7 +187,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
             ean13: p.ean13.into_inner(),
             limit_per_household: p.limit_per_household,
             limit_period: crate::domain::LimitPeriod::Day,
-            picture: p.picture,
+            picture: p.picture.into_inner(),
         });
     }
     Ok(Catalog::new(Text::new(raw.market_name_zh, raw.market_name_en), categories, products))
@@ -193,6 +223,26 @@ mod tests {
         assert!(err.contains("unit_fr"), "{err}");
         let err = parse(&ONE.replace("category = \"c\"", "category = \"x\""), "one.toml").unwrap_err().to_string();
         assert!(err.contains("line 10, field `category`"), "{err}");
+    }
+
+    #[test]
+    fn a_picture_outside_the_catalog_folder_is_refused() {
+        for bad in ["/etc/passwd", "../secret.png", "pictures/../../x.png", ""] {
+            let text = ONE.replace("picture = \"rice.png\"", &format!("picture = {bad:?}"));
+            let err = parse(&text, "one.toml").unwrap_err().to_string();
+            assert!(err.contains("line 20, field `picture`") && err.contains("inside the catalog"), "{bad}: {err}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.png"), b"secret").unwrap();
+        std::fs::write(dir.path().join("ok.png"), b"png").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path().join("secret.png"), dir.path().join("link.png")).unwrap();
+        let source = PictureSource::Folder(dir.path().to_owned());
+        assert_eq!(&*source.read("ok.png").unwrap(), b"png");
+        assert!(source.read("../secret.png").unwrap_err().to_string().contains("inside the catalog"));
+        #[cfg(unix)]
+        assert!(source.read("link.png").unwrap_err().to_string().contains("outside the catalog"));
     }
 
     #[test]

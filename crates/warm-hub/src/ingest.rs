@@ -4,8 +4,9 @@
 //! whole body has proved valid; a body that turns bad anywhere rolls it back: nothing is ever
 //! partly stored.
 
+use crate::validate;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{self, Receiver, SyncSender, sync_channel};
 use warm_core::api::{self, Event};
 
 /// One event as the store receives it, with what the hub derives from it for the dashboard.
@@ -41,6 +42,20 @@ struct UsageLine {
 }
 
 #[derive(serde::Deserialize)]
+struct UsageNumber {
+    seq: u64,
+}
+
+#[derive(serde::Deserialize)]
+struct UsagePlaced {
+    id: uuid::Uuid,
+    household: Option<String>,
+    number: UsageNumber,
+    created_at: String,
+    lines: Vec<UsageLine>,
+}
+
+#[derive(serde::Deserialize)]
 struct UsageAmended {
     order_id: uuid::Uuid,
     after: Vec<UsageLine>,
@@ -58,70 +73,38 @@ fn per_product(lines: impl IntoIterator<Item = UsageLine>) -> Vec<(String, u32)>
     out
 }
 
-#[derive(serde::Deserialize)]
-struct PlacedOrder {
-    lines: Vec<PlacedLine>,
-    // What a household bought (issue 10). Read leniently: a payload of another shape still has
-    // its total, as before these fields were read.
-    #[serde(default)]
-    id: serde_json::Value,
-    #[serde(default)]
-    household: serde_json::Value,
-    #[serde(default)]
-    number: serde_json::Value,
-    #[serde(default)]
-    created_at: serde_json::Value,
-}
-
-#[derive(serde::Deserialize)]
-struct PlacedLine {
-    unit_price: i64,
-    qty: i64,
-    #[serde(default)]
-    product: Option<String>,
-}
-
-/// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard.
-/// Other kinds, and payloads of another shape, have none.
-pub fn order_total(kind: &str, payload: &str) -> Option<i64> {
-    derive(kind, payload).0
-}
-
-/// The order total and what a household bought, from one parse of the payload.
-pub fn derive(kind: &str, payload: &str) -> (Option<i64>, Option<OrderUsage>) {
+/// What an event says a household bought (issue 10). An order without a household (a walk-in
+/// sale) is not parsed again: the terminal writes `"household":"3-2-501"` for one that has one.
+/// A payload of another shape has none: the hub stores every valid event, it only counts what
+/// it understands.
+pub fn order_usage(kind: &str, payload: &str) -> Option<OrderUsage> {
     match kind {
-        "order.placed" => {
-            let Ok(order) = serde_json::from_str::<PlacedOrder>(payload) else { return (None, None) };
-            let total = order.lines.iter().map(|l| l.unit_price.saturating_mul(l.qty)).sum();
-            let household = order.household.as_str().and_then(|h| warm_core::domain::HouseholdId::parse(h).ok());
-            let order_id = order.id.as_str().and_then(|id| uuid::Uuid::parse_str(id).ok());
-            let seq = order.number.get("seq").and_then(serde_json::Value::as_u64);
-            let usage = match (household, order_id, seq, order.created_at.as_str()) {
-                (Some(household), Some(order_id), Some(seq), Some(created_at)) => {
-                    let lines = order
-                        .lines
-                        .into_iter()
-                        .filter_map(|l| Some(UsageLine { product: l.product?, qty: u32::try_from(l.qty).ok()? }));
-                    Some(OrderUsage::Placed {
-                        order_id,
-                        household: household.to_string(),
-                        seq,
-                        created_at: created_at.to_owned(),
-                        lines: per_product(lines),
-                    })
-                }
-                _ => None,
-            };
-            (Some(total), usage)
+        validate::ORDER_PLACED if payload.contains("\"household\":\"") => {
+            let order: UsagePlaced = serde_json::from_str(payload).ok()?;
+            let household = warm_core::domain::HouseholdId::parse(order.household.as_deref()?).ok()?;
+            Some(OrderUsage::Placed {
+                order_id: order.id,
+                household: household.to_string(),
+                seq: order.number.seq,
+                created_at: order.created_at,
+                lines: per_product(order.lines),
+            })
         }
         "order.amended" => {
-            let usage = serde_json::from_str::<UsageAmended>(payload)
-                .ok()
-                .map(|a| OrderUsage::Amended { order_id: a.order_id, lines: per_product(a.after) });
-            (None, usage)
+            let amended: UsageAmended = serde_json::from_str(payload).ok()?;
+            Some(OrderUsage::Amended { order_id: amended.order_id, lines: per_product(amended.after) })
         }
-        _ => (None, None),
+        _ => None,
     }
+}
+
+/// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard;
+/// `None` for other kinds and for a payload the hub would refuse (see [`crate::validate`]).
+pub fn order_total(kind: &str, payload: &str) -> Option<i64> {
+    if kind != validate::ORDER_PLACED {
+        return None;
+    }
+    validate::order_total(payload).ok()
 }
 
 /// Why a body is refused before anything of it is stored.
@@ -186,27 +169,58 @@ impl Batch {
         let incoming = events
             .into_iter()
             .map(|event| {
-                let (order_total, usage) = derive(&event.kind, event.payload.get());
+                let order_total = order_total(&event.kind, event.payload.get());
+                let usage = order_usage(&event.kind, event.payload.get());
                 Incoming { event, order_total, usage }
             })
             .collect();
         // The channel holds two pieces, so neither send can block.
-        let _ = feed.0.send(Piece::Events(incoming));
-        let _ = feed.0.send(Piece::End);
+        feed.send(Piece::Events(incoming));
+        feed.send(Piece::End);
         batch
     }
 }
 
 /// The decoder's side of a batch.
-pub struct Feed(SyncSender<Piece>);
+pub struct Feed(Sender);
 
+enum Sender {
+    /// The store takes the events as they come; the decoder waits if it falls behind.
+    Bounded(SyncSender<Piece>),
+    /// Nobody takes them yet (a push waiting for the one it follows): the decoder never waits.
+    Unbounded(mpsc::Sender<Piece>),
+}
+
+impl Feed {
+    /// Hands a piece on; false if the store stopped listening.
+    fn send(&self, piece: Piece) -> bool {
+        match &self.0 {
+            Sender::Bounded(s) => s.send(piece).is_ok(),
+            Sender::Unbounded(s) => s.send(piece).is_ok(),
+        }
+    }
+}
+
+fn batch(pieces: Receiver<Piece>) -> Batch {
+    Batch { pieces, current: Vec::new().into_iter(), finished: false }
+}
+
+/// For a push stored while it is decoded: a few chunks in hand at most.
 pub fn channel() -> (Feed, Batch) {
     let (send, receive) = sync_channel(4);
-    (Feed(send), Batch { pieces: receive, current: Vec::new().into_iter(), finished: false })
+    (Feed(Sender::Bounded(send)), batch(receive))
+}
+
+/// For a push decoded before it may be stored: the decoding thread never blocks on the channel,
+/// so a push waiting for another holds no thread (the body is bounded by `max_body_bytes`).
+pub fn channel_unbounded() -> (Feed, Batch) {
+    let (send, receive) = mpsc::channel();
+    (Feed(Sender::Unbounded(send)), batch(receive))
 }
 
 /// Decodes a push body `{"events": [...]}` into `feed` as it goes. Checks what needs no database:
-/// the JSON and every event's shape, at most `max_events`, seq from 1 up and consecutive. If the
+/// the JSON and every event's shape and contents (see [`crate::validate`]), at most `max_events`,
+/// seq from 1 up and consecutive. If the
 /// store stops listening (it found a conflict), the body is still read to its end, so a bad body
 /// is always answered as bad.
 pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal> {
@@ -232,12 +246,13 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
             _ => {}
         }
         last_seq = Some(event.seq);
+        let order_total = validate::check_event(&event)?;
         if listening {
-            let (order_total, usage) = derive(&event.kind, event.payload.get());
+            let usage = order_usage(&event.kind, event.payload.get());
             chunk.push(Incoming { event, order_total, usage });
             if chunk.len() == CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                listening = feed.0.send(Piece::Events(full)).is_ok();
+                listening = feed.send(Piece::Events(full));
             }
         }
         Ok(())
@@ -247,9 +262,9 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
     match decoded {
         Ok(()) => {
             if !chunk.is_empty() {
-                let _ = feed.0.send(Piece::Events(chunk));
+                feed.send(Piece::Events(chunk));
             }
-            let _ = feed.0.send(Piece::End);
+            feed.send(Piece::End);
             Ok(())
         }
         Err(e) if too_large => Err(Refusal::TooLarge(format!("{e}; at most {}", api::MAX_BATCH_EVENTS))),
@@ -312,10 +327,62 @@ impl<'de> Visitor<'de> for Events<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(event) = seq.next_element::<Event>()? {
+        while let Some(event) = seq.next_element_seed(EventObject)? {
             (self.0)(event).map_err(de::Error::custom)?;
         }
         Ok(())
+    }
+}
+
+/// One event, written as a JSON object only (a derived `Deserialize` would also take an array).
+struct EventObject;
+
+#[derive(serde::Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Field {
+    Id,
+    Seq,
+    Kind,
+    CreatedAt,
+    Payload,
+}
+
+impl<'de> DeserializeSeed<'de> for EventObject {
+    type Value = Event;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Event, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventObject {
+    type Value = Event;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an event object {\"id\", \"seq\", \"kind\", \"created_at\", \"payload\"}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+        fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+            if slot.replace(value).is_some() { Err(E::duplicate_field(name)) } else { Ok(()) }
+        }
+        let (mut id, mut seq, mut kind, mut created_at, mut payload) = (None, None, None, None, None);
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Id => once(&mut id, map.next_value()?, "id")?,
+                Field::Seq => once(&mut seq, map.next_value()?, "seq")?,
+                Field::Kind => once(&mut kind, map.next_value()?, "kind")?,
+                Field::CreatedAt => once(&mut created_at, map.next_value()?, "created_at")?,
+                Field::Payload => once(&mut payload, map.next_value()?, "payload")?,
+            }
+        }
+        Ok(Event {
+            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+            seq: seq.ok_or_else(|| de::Error::missing_field("seq"))?,
+            kind: kind.ok_or_else(|| de::Error::missing_field("kind"))?,
+            created_at: created_at.ok_or_else(|| de::Error::missing_field("created_at"))?,
+            payload: payload.ok_or_else(|| de::Error::missing_field("payload"))?,
+        })
     }
 }
 
@@ -374,6 +441,13 @@ mod tests {
             (br#"{}"#.to_vec(), "missing field"),
             (br#"{"events": [{"seq": 1}]}"#.to_vec(), "missing field"),
             (br#"[1, 2]"#.to_vec(), "events"),
+            (
+                br#"{"events": [["0193c7a4-0000-7000-8000-000000000001", 1, "k", "2026-11-29T08:00:00Z", {}]]}"#
+                    .to_vec(),
+                "an event object",
+            ),
+            (br#"{"events": [{"seq": 1, "seq": 2}]}"#.to_vec(), "duplicate field"),
+            (br#"{"events": [{"sequence": 1}]}"#.to_vec(), "unknown field"),
             (b"{\"events\": []} trailing".to_vec(), "trailing"),
         ];
         for (body, says) in cases {
@@ -387,6 +461,64 @@ mod tests {
         let events: Vec<Event> = (1..=11).map(event).collect();
         let (decoded, _) = run(&api::encode_push(&events).unwrap(), 10);
         assert!(matches!(decoded, Err(Refusal::TooLarge(_))), "{decoded:?}");
+    }
+
+    #[test]
+    fn an_unbounded_feed_never_waits_for_the_store() {
+        // Nobody reads the batch while the body is decoded: with a bounded channel this would
+        // block after a few chunks (and hold its thread for as long as the push waits).
+        let events: Vec<Event> = (1..=3000).map(event).collect();
+        let (feed, batch) = channel_unbounded();
+        assert_eq!(decode(&api::encode_push(&events).unwrap(), 5000, feed), Ok(()));
+        assert_eq!(batch.map(|r| r.unwrap().event.seq).collect::<Vec<_>>(), (1..=3000).collect::<Vec<_>>());
+    }
+
+    /// Cases per fuzz property: `WARM_FUZZ_CASES` (the README's figure is from a long run).
+    fn fuzz_cases() -> u32 {
+        std::env::var("WARM_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: fuzz_cases(), ..Default::default() })]
+
+        /// Any bytes at all are answered (valid or refused), never a panic; whatever passes is
+        /// handed on whole, and every event passed the checks.
+        #[test]
+        fn fuzz_any_bytes(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)) {
+            let (decoded, got) = run(&body, 5000);
+            if decoded.is_ok() {
+                proptest::prop_assert!(got.iter().all(Result::is_ok));
+            } else {
+                proptest::prop_assert_eq!(got.last().copied().unwrap_or(Err(Aborted)), Err(Aborted));
+            }
+        }
+
+        /// A valid body with bytes changed, cut or repeated: the same.
+        #[test]
+        fn fuzz_mangled_bodies(
+            n in 1u64..20,
+            edits in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..8),
+            cut in proptest::prelude::any::<usize>(),
+        ) {
+            let mut body = api::encode_push(&(1..=n).map(event).collect::<Vec<_>>()).unwrap();
+            for (at, byte) in edits {
+                let i = at % body.len();
+                body[i] = byte;
+            }
+            let keep = body.len() - cut % (body.len() / 4 + 1);
+            body.truncate(keep);
+            let (decoded, got) = run(&body, 5000);
+            if decoded.is_ok() {
+                let (feed, batch) = channel_unbounded();
+                proptest::prop_assert_eq!(decode(&body, 5000, feed), Ok(()));
+                for incoming in batch {
+                    let incoming = incoming.unwrap();
+                    proptest::prop_assert!(validate::check_event(&incoming.event).is_ok());
+                }
+            } else {
+                proptest::prop_assert_eq!(got.last().copied().unwrap_or(Err(Aborted)), Err(Aborted));
+            }
+        }
     }
 
     #[test]

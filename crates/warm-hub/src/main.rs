@@ -1,24 +1,33 @@
 //! `warm-hub`: the cooperative's server. `serve` runs it; the other commands are the operator's
-//! tools (register terminals, import the catalog, set a market's prices and assortment).
+//! tools (terminals, operators, the catalog, a market's prices and assortment, alarms, backups).
+//! Every command says which database it uses; only `serve` creates one where none was named.
 
 use anyhow::{Context as _, anyhow};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::io::{BufRead as _, IsTerminal as _};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
-use warm_hub::config::db_path;
+use warm_core::domain::{Household, HouseholdId, Lang, Limit, LimitPeriod, RestockCycle};
+use warm_core::i18n::{HubMsg, period_words, tr};
+use warm_hub::auth;
+use warm_hub::config::{db_path, plain_http_allowed};
 use warm_hub::sqlite::SqliteHub;
-use warm_hub::store::HubStore;
+use warm_hub::store::{HubError, HubStore, Role};
 use warm_hub::{self as hub, HubConfig, HubState};
+
+/// The config `serve` reads when `--config` names none (if it is there).
+const DEFAULT_CONFIG: &str = "config/hub.toml";
 
 #[derive(Parser)]
 #[command(name = "warm-hub", version, about = "Warm Market (暖心市集) cooperative hub")]
 struct Args {
-    /// Configuration file (TOML); see config/hub.toml. Without it, built-in defaults are used.
+    /// Configuration file (TOML). Without it, config/hub.toml if the current folder has one, else
+    /// the built-in defaults.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Folder for the hub's database (overrides the config's data_dir).
+    /// Folder of the hub's database (overrides the config's data_dir).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     #[command(subcommand)]
@@ -27,31 +36,43 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server.
+    /// Run the server (HTTPS with the config's [tls]; plain HTTP on loopback only).
     Serve {
         /// Listen here instead of the config's `listen` (e.g. 127.0.0.1:0).
         #[arg(long)]
         listen: Option<String>,
     },
-    /// Terminals.
+    /// Terminals: add, list, revoke, rotate.
     Terminal {
         #[command(subcommand)]
         command: TerminalCommand,
+    },
+    /// Operators of the dashboard: add, password, remove, list.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// Markets (a market exists once a terminal is registered for it).
+    Market {
+        #[command(subcommand)]
+        command: MarketCommand,
     },
     /// The cooperative's catalog.
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
     },
-    /// A market's own price for a product.
+    /// A market's own price for a product: `price --market 峨海小区 rice-5kg 2990` (fen), or
+    /// `default` to return to the cooperative-wide price.
     Price {
         #[arg(long)]
         market: String,
         product: String,
-        /// Price in fen (1 yuan = 100 fen); `default` returns to the cooperative-wide price.
+        /// Price in fen (1 yuan = 100 fen), or `default`.
         fen: String,
     },
-    /// A market's own purchase limit per household for a product.
+    /// A market's own purchase limit per household a day: `limit --market 峨海小区 rice-5kg 2`,
+    /// or `default`.
     Limit {
         #[arg(long)]
         market: String,
@@ -79,7 +100,7 @@ enum Command {
         #[command(subcommand)]
         command: HouseholdCommand,
     },
-    /// Whether a market sells a product.
+    /// Whether a market sells a product: `assortment --market 峨海小区 rice-5kg withdraw` (or `list`).
     Assortment {
         #[arg(long)]
         market: String,
@@ -87,11 +108,13 @@ enum Command {
         /// `list` or `withdraw`.
         action: String,
     },
-    /// Alarms.
+    /// Alarms: list, clear.
     Alarm {
         #[command(subcommand)]
         command: AlarmCommand,
     },
+    /// A consistent copy of the hub database in one new file, taken while the hub serves.
+    Backup { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +125,37 @@ enum TerminalCommand {
         #[arg(long)]
         market: String,
     },
+    /// Every terminal: market, events received, last sync, whether its token works.
+    List,
+    /// Stop a terminal's token at once (a lost or copied kiosk).
+    Revoke { id: String },
+    /// Give a terminal a new token (printed once); the old one stops working.
+    Rotate { id: String },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Add an operator; the password is asked for (or read from standard input when piped).
+    Add {
+        name: String,
+        /// `desk` (the co-op desk: may clear alarms) or `read-only`.
+        #[arg(long, default_value = "desk")]
+        role: String,
+    },
+    /// Set a new password (ends the operator's sessions and any login pause).
+    Password {
+        name: String,
+    },
+    Remove {
+        name: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum MarketCommand {
+    /// Every market with its number of terminals.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -150,12 +204,17 @@ enum HouseholdCommand {
 
 #[derive(Subcommand)]
 enum AlarmCommand {
-    /// Mark an alarm as dealt with.
+    /// Open alarms (`--all`: cleared ones too).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark an alarm as dealt with: `alarm clear 3`.
     Clear { id: i64 },
 }
 
 /// The market must have a terminal: a typo (峨海 for 峨海小区) is refused, not made a new market.
-fn known_market(store: &SqliteHub, market: &str) -> anyhow::Result<()> {
+fn market_known(store: &SqliteHub, market: &str) -> anyhow::Result<()> {
     let markets = store.markets()?;
     if markets.iter().any(|m| m == market) {
         return Ok(());
@@ -173,7 +232,7 @@ fn has_cycle(store: &SqliteHub, market: &str) -> anyhow::Result<bool> {
 fn household(store: &SqliteHub, command: HouseholdCommand) -> anyhow::Result<()> {
     match command {
         HouseholdCommand::Import { file, market } => {
-            known_market(store, &market)?;
+            market_known(store, &market)?;
             let households =
                 warm_hub::households::from_csv_file(&file).map_err(|e| anyhow!("{}: {e}", file.display()))?;
             let s = store.import_households(&market, &households)?;
@@ -186,13 +245,13 @@ fn household(store: &SqliteHub, command: HouseholdCommand) -> anyhow::Result<()>
             );
         }
         HouseholdCommand::Add { id, market, building, surname, phone_last4 } => {
-            known_market(store, &market)?;
+            market_known(store, &market)?;
             let h = Household::new(&id, &building, &surname, &phone_last4).map_err(|e| anyhow!("{id:?}: {e}"))?;
             store.import_households(&market, std::slice::from_ref(&h))?;
             println!("market {market}: household {} (building {})", h.id, h.building);
         }
         HouseholdCommand::List { market } => {
-            known_market(store, &market)?;
+            market_known(store, &market)?;
             let all = store.households(&market)?;
             println!("{}", warm_hub::households::HEADER.join(","));
             for h in &all {
@@ -216,65 +275,192 @@ fn household(store: &SqliteHub, command: HouseholdCommand) -> anyhow::Result<()>
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+    let args = Args::parse();
+    let (config, config_note) = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("warm-hub: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let lang = config.language();
+    match run(args, config, config_note, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", tr(HubMsg::Failed, lang, &[("reason", &format!("{e:#}"))]));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(args: Args) -> anyhow::Result<()> {
-    warm_core::process::init_logging("info");
-    let config = match &args.config {
-        Some(path) => HubConfig::load(path).map_err(|e| anyhow!(e))?,
-        None => HubConfig::default(),
+/// The config named, else `config/hub.toml` if it is there, else the defaults; and which it was.
+fn load_config(named: Option<&Path>) -> anyhow::Result<(HubConfig, Option<PathBuf>)> {
+    let path = match named {
+        Some(path) => Some(path.to_owned()),
+        None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
     };
+    match path {
+        Some(path) => Ok((HubConfig::load(&path).map_err(|e| anyhow!(e))?, Some(path))),
+        None => Ok((HubConfig::default(), None)),
+    }
+}
+
+fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) -> anyhow::Result<()> {
+    warm_core::process::init_logging("info");
+    let say = |msg: HubMsg, fill: &[(&str, &str)]| tr(msg, lang, fill);
     let data_dir = config.data_dir(args.data.as_deref());
     let db = db_path(&data_dir);
-    let store = SqliteHub::open(&db).with_context(|| format!("opening the hub database {}", db.display()))?;
-    let now = jiff::Timestamp::now();
-    match args.command {
-        Command::Serve { listen } => {
-            let state = HubState::new(Arc::new(store), &config).map_err(|e| anyhow!(e))?;
-            let listen = listen.unwrap_or_else(|| config.listen.clone());
-            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&listen)
-                    .await
-                    .with_context(|| format!("cannot listen on {listen}"))?;
-                let addr = listener.local_addr()?;
-                // Tests and scripts read this line to find the port.
-                println!("warm-hub listening on http://{addr}");
-                // Orders stored before a stop and not yet compared with the limits.
-                hub::check_limits(&state).await;
-                tracing::info!(%addr, data = %data_dir.display(), "hub serving");
-                hub::serve(listener, state).await.context("serving")
-            })
+    let db_text = db.display().to_string();
+    // A database is created only by `serve`, or where the operator named the folder.
+    let named = args.data.is_some() || config.data_dir.is_some();
+    let serving = matches!(args.command, Command::Serve { .. });
+    let existed = db.is_file();
+    let store = if existed || serving || named {
+        SqliteHub::open(&db).with_context(|| format!("opening the hub database {db_text}"))?
+    } else {
+        return Err(anyhow!(say(HubMsg::NoDatabase, &[("path", &db_text)])));
+    };
+    if serving {
+        match &config_note {
+            Some(path) => eprintln!("{}", say(HubMsg::ConfigUsed, &[("path", &path.display().to_string())])),
+            None => eprintln!("{}", say(HubMsg::ConfigDefaults, &[])),
         }
-        Command::Terminal { command: TerminalCommand::Add { id, market } } => {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(anyhow!("terminal id {id:?}: use letters, digits and '-' only"));
+    }
+    if existed {
+        eprintln!("{}", say(HubMsg::UsingDatabase, &[("path", &db_text)]));
+    } else {
+        eprintln!("{}", say(HubMsg::CreatedDatabase, &[("path", &db_text)]));
+    }
+    let now = jiff::Timestamp::now();
+    let tz = config.time_zone().map_err(|e| anyhow!(e))?;
+    let local = |t: Option<&str>| {
+        t.and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .map(|t| warm_core::i18n::local_time(t, &tz))
+            .unwrap_or_else(|| say(HubMsg::Never, &[]))
+    };
+    let known_market = |market: &str| -> anyhow::Result<()> {
+        let markets = store.markets()?;
+        if markets.iter().any(|m| m == market) {
+            return Ok(());
+        }
+        let known = if markets.is_empty() { "-".to_owned() } else { markets.join(", ") };
+        Err(anyhow!(say(HubMsg::UnknownMarket, &[("market", market), ("known", &known)])))
+    };
+    match args.command {
+        Command::Serve { listen } => serve(store, &config, listen, lang),
+        Command::Terminal { command } => match command {
+            TerminalCommand::Add { id, market } => {
+                if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    return Err(anyhow!(say(HubMsg::BadTerminalId, &[("id", &format!("{id:?}"))])));
+                }
+                let token = hub::new_token()?;
+                store.add_terminal(&id, &market, &hub::token_hash(&token), now)?;
+                println!("{token}");
+                eprintln!("{}", say(HubMsg::TerminalAdded, &[("id", &id), ("market", &market)]));
+                Ok(())
             }
-            let token = hub::new_token().map_err(|e| anyhow!(e))?;
-            store.add_terminal(&id, &market, &hub::token_hash(&token), now)?;
-            println!("{token}");
-            eprintln!(
-                "terminal {id} registered for market {market}; put the token above in its [sync] token (shown only once)"
-            );
+            TerminalCommand::List => {
+                let terminals = store.terminals()?;
+                if terminals.is_empty() {
+                    println!("{}", say(HubMsg::NoTerminals, &[]));
+                }
+                for t in terminals {
+                    let state = if t.revoked_at.is_some() { HubMsg::Revoked } else { HubMsg::Active };
+                    println!(
+                        "{}",
+                        say(
+                            HubMsg::TerminalLine,
+                            &[
+                                ("id", &t.id),
+                                ("market", &t.market),
+                                ("acked", &t.acked_upto.to_string()),
+                                ("last", &local(t.last_sync.as_deref())),
+                                ("state", state.text(lang)),
+                            ]
+                        )
+                    );
+                }
+                Ok(())
+            }
+            TerminalCommand::Revoke { id } => {
+                store.revoke_terminal(&id, now)?;
+                println!("{}", say(HubMsg::TerminalRevoked, &[("id", &id)]));
+                Ok(())
+            }
+            TerminalCommand::Rotate { id } => {
+                let token = hub::new_token()?;
+                store.rotate_terminal(&id, &hub::token_hash(&token), now)?;
+                println!("{token}");
+                eprintln!("{}", say(HubMsg::TerminalRotated, &[("id", &id)]));
+                Ok(())
+            }
+        },
+        Command::Operator { command } => match command {
+            OperatorCommand::Add { name, role } => {
+                auth::check_name(&name)?;
+                let role = Role::parse(&role).ok_or_else(|| anyhow!(say(HubMsg::BadRole, &[("value", &role)])))?;
+                let hash = auth::hash_password(&read_password(&name, lang)?)?;
+                store.add_operator(&name, role, &hash, now)?;
+                println!("{}", say(HubMsg::OperatorAdded, &[("name", &name), ("role", role_words(role).text(lang))]));
+                Ok(())
+            }
+            OperatorCommand::Password { name } => {
+                if store.operator(&name)?.is_none() {
+                    return Err(HubError::NotFound(format!("operator {name:?}")).into());
+                }
+                let hash = auth::hash_password(&read_password(&name, lang)?)?;
+                store.set_operator_password(&name, &hash)?;
+                println!("{}", say(HubMsg::PasswordChanged, &[("name", &name)]));
+                Ok(())
+            }
+            OperatorCommand::Remove { name } => {
+                store.remove_operator(&name)?;
+                println!("{}", say(HubMsg::OperatorRemoved, &[("name", &name)]));
+                Ok(())
+            }
+            OperatorCommand::List => {
+                let operators = store.operators()?;
+                if operators.is_empty() {
+                    println!("{}", say(HubMsg::NoOperators, &[]));
+                }
+                for op in operators {
+                    let state = match op.paused_until.filter(|u| *u > now) {
+                        Some(until) => say(HubMsg::LoginPaused, &[("until", &warm_core::i18n::local_time(until, &tz))]),
+                        None => say(HubMsg::LoginOk, &[]),
+                    };
+                    let role = role_words(op.role).text(lang);
+                    println!("{}", say(HubMsg::OperatorLine, &[("name", &op.name), ("role", role), ("state", &state)]));
+                }
+                Ok(())
+            }
+        },
+        Command::Market { command: MarketCommand::List } => {
+            let terminals = store.terminals()?;
+            let markets = store.markets()?;
+            if markets.is_empty() {
+                println!("{}", say(HubMsg::NoMarkets, &[]));
+            }
+            for market in markets {
+                let n = terminals.iter().filter(|t| t.market == market).count();
+                println!("{}", say(HubMsg::MarketLine, &[("market", &market), ("n", &n.to_string())]));
+            }
             Ok(())
         }
         Command::Catalog { command: CatalogCommand::Import { file } } => {
             let import = hub::import::from_toml(&file).map_err(|e| anyhow!(e))?;
             let s = store.import_catalog(&import)?;
             println!(
-                "imported {}: {} changed, {} unchanged, {} withdrawn, {} new pictures",
-                file.display(),
-                s.changed,
-                s.unchanged,
-                s.withdrawn,
-                s.pictures
+                "{}",
+                say(
+                    HubMsg::Imported,
+                    &[
+                        ("file", &file.display().to_string()),
+                        ("changed", &s.changed.to_string()),
+                        ("unchanged", &s.unchanged.to_string()),
+                        ("withdrawn", &s.withdrawn.to_string()),
+                        ("pictures", &s.pictures.to_string()),
+                    ]
+                )
             );
             Ok(())
         }
@@ -282,13 +468,18 @@ fn run(args: Args) -> anyhow::Result<()> {
             let price = if fen == "default" {
                 None
             } else {
-                Some(fen.parse::<i64>().map_err(|_| anyhow!("price {fen:?}: a whole number of fen, or `default`"))?)
+                Some(
+                    fen.parse::<i64>()
+                        .map_err(|_| anyhow!(say(HubMsg::BadPrice, &[("value", &format!("{fen:?}"))])))?,
+                )
             };
+            known_market(&market)?;
             store.set_price(&market, &product, price)?;
-            println!(
-                "market {market}: {product} now {}",
-                price.map_or("the cooperative price".into(), |p| format!("{p} fen"))
-            );
+            let price = match price {
+                Some(p) => say(HubMsg::PriceFen, &[("fen", &p.to_string())]),
+                None => say(HubMsg::PriceDefault, &[]),
+            };
+            println!("{}", say(HubMsg::PriceSet, &[("market", &market), ("product", &product), ("price", &price)]));
             Ok(())
         }
         Command::Limit { market, product, limit, period } => {
@@ -297,27 +488,27 @@ fn run(args: Args) -> anyhow::Result<()> {
             let limit = if limit == "default" {
                 None
             } else {
-                let n = limit.parse::<u32>().map_err(|_| anyhow!("limit {limit:?}: a whole number, or `default`"))?;
+                let n = limit
+                    .parse::<u32>()
+                    .map_err(|_| anyhow!(say(HubMsg::BadLimit, &[("value", &format!("{limit:?}"))])))?;
                 Some(Limit { per_household: n, period })
             };
+            known_market(&market)?;
             if period == LimitPeriod::Cycle && limit.is_some() && !has_cycle(&store, &market)? {
                 eprintln!(
                     "note: market {market} has no restock cycle yet, so its kiosks count this limit per day until `warm-hub cycle --market {market} DAYS` sets one"
                 );
             }
             store.set_household_limit(&market, &product, limit)?;
-            println!(
-                "market {market}: {product} limit {}",
-                limit.map_or("as the cooperative sets it".into(), |l| format!(
-                    "{} per household per {}",
-                    l.per_household,
-                    l.period.as_str()
-                ))
+            let limit = limit.map_or_else(
+                || say(HubMsg::LimitDefault, &[]),
+                |l| format!("{} ({})", l.per_household, period_words(l.period, lang)),
             );
+            println!("{}", say(HubMsg::LimitSet, &[("market", &market), ("product", &product), ("limit", &limit)]));
             Ok(())
         }
         Command::Cycle { market, days, from } => {
-            known_market(&store, &market)?;
+            known_market(&market)?;
             let cycle = if days == "none" {
                 None
             } else {
@@ -344,16 +535,114 @@ fn run(args: Args) -> anyhow::Result<()> {
             let listed = match action.as_str() {
                 "list" => true,
                 "withdraw" => false,
-                other => return Err(anyhow!("{other:?}: say `list` or `withdraw`")),
+                other => return Err(anyhow!(say(HubMsg::BadAssortment, &[("value", &format!("{other:?}"))]))),
             };
+            known_market(&market)?;
             store.set_listed(&market, &product, listed)?;
-            println!("market {market}: {product} {}", if listed { "listed" } else { "withdrawn" });
+            let msg = if listed { HubMsg::Listed } else { HubMsg::Withdrawn };
+            println!("{}", say(msg, &[("market", &market), ("product", &product)]));
+            Ok(())
+        }
+        Command::Alarm { command: AlarmCommand::List { all } } => {
+            let alarms = store.alarms(!all)?;
+            if alarms.is_empty() {
+                println!("{}", say(HubMsg::NoAlarms, &[]));
+            }
+            for a in alarms {
+                let state = if a.cleared_at.is_some() { HubMsg::AlarmClosed } else { HubMsg::AlarmOpen };
+                println!(
+                    "{}",
+                    say(
+                        HubMsg::AlarmLine,
+                        &[
+                            ("id", &a.id.to_string()),
+                            ("at", &local(Some(&a.last_at))),
+                            ("terminal", a.terminal.as_deref().unwrap_or("-")),
+                            ("kind", &a.kind),
+                            ("times", &a.repeats.to_string()),
+                            ("state", state.text(lang)),
+                            ("message", &a.message),
+                        ]
+                    )
+                );
+            }
             Ok(())
         }
         Command::Alarm { command: AlarmCommand::Clear { id } } => {
             store.clear_alarm(id, now)?;
-            println!("alarm {id} cleared");
+            println!("{}", say(HubMsg::AlarmCleared, &[("id", &id.to_string())]));
+            Ok(())
+        }
+        Command::Backup { file } => {
+            store.backup_to(&file)?;
+            println!("{}", say(HubMsg::BackedUp, &[("file", &file.display().to_string())]));
             Ok(())
         }
     }
+}
+
+fn role_words(role: Role) -> HubMsg {
+    match role {
+        Role::Desk => HubMsg::RoleDesk,
+        Role::ReadOnly => HubMsg::RoleReadOnly,
+    }
+}
+
+/// A new password: asked twice without echo at a terminal, else one line of standard input.
+fn read_password(name: &str, lang: Lang) -> anyhow::Result<String> {
+    let prompt = tr(HubMsg::PasswordPrompt, lang, &[("name", name), ("n", &auth::MIN_PASSWORD_CHARS.to_string())]);
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(prompt).context("reading the password")?;
+        let again = rpassword::prompt_password(HubMsg::PasswordAgain.text(lang)).context("reading the password")?;
+        if first != again {
+            return Err(anyhow!(HubMsg::PasswordsDiffer.text(lang)));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn serve(store: SqliteHub, config: &HubConfig, listen: Option<String>, lang: Lang) -> anyhow::Result<()> {
+    let state = HubState::new(Arc::new(store), config).map_err(|e| anyhow!(e))?;
+    let listen = listen.unwrap_or_else(|| config.listen.clone());
+    let tls = match config.tls.files() {
+        Some((cert, key)) => Some(hub::server::tls_config(cert, key)?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener =
+            tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        if tls.is_none() && !plain_http_allowed(&addr) {
+            return Err(anyhow!(tr(HubMsg::PlainOnlyLoopback, lang, &[("addr", &addr.to_string())])));
+        }
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        // Tests and scripts read this first line to find the port.
+        println!("warm-hub listening on {scheme}://{addr}");
+        eprintln!("{}", kiosk_hint(scheme, addr, lang));
+        if tls.is_none() {
+            eprintln!("{}", HubMsg::TrialPlain.text(lang));
+        }
+        // Orders stored before a stop and not yet compared with the limits (issue 10).
+        hub::check_limits(&state).await;
+        tracing::info!(%addr, "hub serving");
+        hub::server::serve(listener, tls, state, hub::shutdown()).await.context("serving")
+    })
+}
+
+/// The address a kiosk should use: the one listened on, or (listening on every interface) this
+/// machine's address on its default route, found without sending anything.
+fn kiosk_hint(scheme: &str, addr: SocketAddr, lang: Lang) -> String {
+    if !addr.ip().is_unspecified() {
+        return tr(HubMsg::KioskHint, lang, &[("url", &format!("{scheme}://{addr}"))]);
+    }
+    let outward = std::net::UdpSocket::bind((addr.ip(), 0))
+        .and_then(|s| s.connect(if addr.is_ipv4() { "192.0.2.1:9" } else { "[2001:db8::1]:9" }).map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| SocketAddr::new(a.ip(), addr.port()).to_string())
+        .unwrap_or_else(|_| format!("<this machine>:{}", addr.port()));
+    tr(HubMsg::KioskHintAny, lang, &[("url", &format!("{scheme}://{outward}")), ("port", &addr.port().to_string())])
 }

@@ -4,6 +4,10 @@
 //! events up to #S are stored, so the two transfers overlap while the order stays strict. If the
 //! push before it fails, or never comes, the follower is refused as `out_of_order` (503): no
 //! alarm, the terminal simply sends again from the hub's high-water mark.
+//!
+//! A terminal has at most `max_in_flight` pushes being handled at once (a kiosk sends two): more
+//! are answered `429 busy` at once. A follower is decoded whole before it waits, so a waiting
+//! push holds no thread, and a bad body is answered `400` straight away.
 
 use super::store::{HubError, HubStore};
 use std::collections::HashMap;
@@ -17,10 +21,12 @@ pub const ARRIVAL_WAIT: Duration = Duration::from_secs(1);
 /// queue for the writer behind many other terminals).
 pub const FINISH_WAIT: Duration = Duration::from_secs(25);
 
-/// Per terminal: pushes being handled now, and pushes finished so far (stored or not).
+/// Per terminal: pushes being handled now, how many of them are followers waiting, and pushes
+/// finished so far (stored or not).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Pushes {
     running: u32,
+    waiting: u32,
     finished: u64,
 }
 
@@ -33,11 +39,36 @@ impl Pushing {
         map.entry(terminal.to_owned()).or_insert_with(|| Arc::new(watch::channel(Pushes::default()).0)).clone()
     }
 
-    /// Counts a push of `terminal` as running until the guard is dropped, however its handler ends.
-    pub fn start(&self, terminal: &str) -> Running {
+    /// Counts a push of `terminal` as running until the guard is dropped, however its handler
+    /// ends; `None` if `max_in_flight` of its pushes are running already.
+    pub fn start(&self, terminal: &str, max_in_flight: u32) -> Option<Running> {
         let pushes = self.of(terminal);
-        pushes.send_modify(|p| p.running += 1);
-        Running(pushes)
+        let mut admitted = false;
+        pushes.send_if_modified(|p| {
+            admitted = p.running < max_in_flight;
+            if admitted {
+                p.running += 1;
+            }
+            admitted
+        });
+        // Made only if admitted: a guard made and dropped would count a push as finished.
+        admitted.then(|| Running(pushes))
+    }
+}
+
+/// Counts a follower as waiting while it lives.
+struct Waiting(Arc<watch::Sender<Pushes>>);
+
+impl Waiting {
+    fn new(pushes: Arc<watch::Sender<Pushes>>) -> Waiting {
+        pushes.send_modify(|p| p.waiting += 1);
+        Waiting(pushes)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.send_modify(|p| p.waiting = p.waiting.saturating_sub(1));
     }
 }
 
@@ -60,7 +91,9 @@ pub async fn wait_for(
     terminal: &str,
     seq: u64,
 ) -> Result<Result<(), u64>, HubError> {
-    let mut pushes = pushing.of(terminal).subscribe();
+    let sender = pushing.of(terminal);
+    let _waiting = Waiting::new(sender.clone());
+    let mut pushes = sender.subscribe();
     let since = Instant::now();
     let finished_before = pushes.borrow_and_update().finished;
     loop {
@@ -77,8 +110,9 @@ pub async fn wait_for(
             // The push before this one ended without storing what this one follows.
             return Ok(Err(high));
         }
-        // Another push of this terminal (besides this one) is on its way: give it time to finish.
-        let limit = if now.running > 1 { FINISH_WAIT } else { ARRIVAL_WAIT };
+        // Another push of this terminal that is itself being read or stored (not a follower
+        // waiting like this one) is on its way: give it time to finish.
+        let limit = if now.running > now.waiting { FINISH_WAIT } else { ARRIVAL_WAIT };
         let left = limit.saturating_sub(since.elapsed());
         match tokio::time::timeout(left, pushes.changed()).await {
             Ok(Ok(())) => {}

@@ -5,9 +5,10 @@
 
 use super::ingest::{Aborted, Incoming, OrderUsage};
 use super::store::{
-    Alarm, CatalogImport, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, MarketDay, PushOutcome,
-    Terminal, TerminalRow,
+    Alarm, CatalogImport, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, MarketDay, Operator,
+    PushOutcome, Recovery, Role, Session, Terminal, TerminalInfo, TerminalRow,
 };
+use super::validate;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
@@ -16,7 +17,9 @@ use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
-use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, UsageEntry, UsagePage};
+use warm_core::api::{
+    CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsageEntry, UsagePage,
+};
 use warm_core::domain::household::{Purchase, breach};
 use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_core::process::lock;
@@ -98,7 +101,24 @@ const SCHEMA: &[&str] = &[
         PRIMARY KEY (market, product)
     ) STRICT;
     CREATE TABLE pictures (hash TEXT PRIMARY KEY, bytes BLOB NOT NULL) STRICT;",
-    // 2 (issue 10): households per market, limits with a period, restock cycles, and what each
+    // 2: revoked tokens, the kiosk copy that recovered a terminal, operators and their sessions.
+    "ALTER TABLE terminals ADD COLUMN revoked_at TEXT;  -- token_hash is then 'revoked:' || id
+    ALTER TABLE terminals ADD COLUMN instance TEXT;     -- set by a recovery: the only copy that may push
+    CREATE TABLE operators (
+        name          TEXT PRIMARY KEY,
+        role          TEXT NOT NULL CHECK (role IN ('desk', 'read-only')),
+        password_hash TEXT NOT NULL,                -- argon2id PHC string
+        failures      INTEGER NOT NULL DEFAULT 0,   -- wrong passwords in a row
+        paused_until  TEXT,                         -- no login is checked before this
+        created_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,                -- sha256 hex of the cookie; the cookie itself is never stored
+        operator   TEXT NOT NULL REFERENCES operators (name) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) STRICT;",
+    // 3 (issue 10): households per market, limits with a period, restock cycles, and what each
     // household bought (per order and product), served to the market's kiosks by its own cursor.
     "CREATE TABLE households (
         market      TEXT NOT NULL,
@@ -334,6 +354,45 @@ fn restock_cycle_of(conn: &Connection, market: &str) -> Result<Option<RestockCyc
     Ok(row.filter(|(days, _)| *days > 0).and_then(|(days, from)| Some(RestockCycle { days, from: from.parse().ok()? })))
 }
 
+fn operator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Operator, HubError>> {
+    let (name, role, password_hash, failures, paused): (String, String, String, u32, Option<String>) =
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+    Ok((|| {
+        Ok(Operator {
+            role: Role::parse(&role)
+                .ok_or_else(|| HubError::Db(format!("operator {name:?}: unknown role {role:?}")))?,
+            paused_until: paused
+                .map(|t| t.parse().map_err(|e| HubError::Db(format!("operator {name:?}: pause {t:?}: {e}"))))
+                .transpose()?,
+            name,
+            password_hash,
+            failures,
+        })
+    })())
+}
+
+fn alarms(conn: &Connection, open_only: bool) -> Result<Vec<Alarm>, HubError> {
+    let sql = if open_only {
+        "SELECT id, at, terminal, kind, message, repeats, last_at, cleared_at FROM alarms WHERE cleared_at IS NULL ORDER BY id"
+    } else {
+        "SELECT id, at, terminal, kind, message, repeats, last_at, cleared_at FROM alarms ORDER BY id"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Alarm {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            terminal: r.get(2)?,
+            kind: r.get(3)?,
+            message: r.get(4)?,
+            repeats: r.get::<_, i64>(5)? as u64,
+            last_at: r.get(6)?,
+            cleared_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl SqliteHub {
     /// A market's restock cycle, if it has one.
     pub fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError> {
@@ -344,6 +403,26 @@ impl SqliteHub {
         Write { conn: lock(&self.writer), committed: &self.committed }
     }
 
+    /// Opens the hub database at `path` only if it is there: the operator's tools never make a
+    /// new, empty hub by mistake (a wrong or missing `--data`).
+    pub fn open_existing(path: &Path) -> Result<SqliteHub, HubError> {
+        if !path.is_file() {
+            return Err(HubError::NotFound(format!("hub database {}", path.display())));
+        }
+        SqliteHub::open(path)
+    }
+
+    /// A consistent copy of the whole database in one file, taken while the hub serves.
+    pub fn backup_to(&self, to: &Path) -> Result<(), HubError> {
+        if to.exists() {
+            return Err(HubError::Invalid(format!("{} exists already; name a new file", to.display())));
+        }
+        let to = to.to_str().ok_or_else(|| HubError::Invalid(format!("{}: not a UTF-8 path", to.display())))?;
+        lock(&self.reader).execute("VACUUM INTO ?1", [to])?;
+        Ok(())
+    }
+
+    /// Opens (creating if needed) the hub database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteHub, HubError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HubError::Db(format!("{}: {e}", dir.display())))?;
@@ -412,8 +491,8 @@ impl HubStore for SqliteHub {
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError> {
         let conn = lock(&self.reader);
         Ok(conn
-            .prepare_cached("SELECT id, market FROM terminals WHERE token_hash = ?1")?
-            .query_row([token_hash], |r| Ok(Terminal { id: r.get(0)?, market: r.get(1)? }))
+            .prepare_cached("SELECT id, market, instance FROM terminals WHERE token_hash = ?1 AND revoked_at IS NULL")?
+            .query_row([token_hash], |r| Ok(Terminal { id: r.get(0)?, market: r.get(1)?, instance: r.get(2)? }))
             .optional()?)
     }
 
@@ -565,7 +644,8 @@ impl HubStore for SqliteHub {
         let limit = i64::from(limit.max(1));
         // Each table is asked for one row more than a page, so `more` is known exactly.
         let fetch = limit + 1;
-        let cursor_i = cursor as i64;
+        let cursor_i = i64::try_from(cursor)
+            .map_err(|_| HubError::Invalid(format!("cursor {cursor} is beyond any catalog version")))?;
         let mut changes = Vec::new();
         {
             let conn = lock(&self.reader);
@@ -727,22 +807,7 @@ impl HubStore for SqliteHub {
                 out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
             out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
         }
-        let mut stmt = conn.prepare(
-            "SELECT id, at, terminal, kind, message, repeats, last_at FROM alarms WHERE cleared_at IS NULL ORDER BY id",
-        )?;
-        for row in stmt.query_map([], |r| {
-            Ok(Alarm {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                terminal: r.get(2)?,
-                kind: r.get(3)?,
-                message: r.get(4)?,
-                repeats: r.get::<_, i64>(5)? as u64,
-                last_at: r.get(6)?,
-            })
-        })? {
-            out.alarms.push(row?);
-        }
+        out.alarms = alarms(&conn, true)?;
         Ok(out)
     }
 
@@ -1074,13 +1139,6 @@ impl HubStore for SqliteHub {
         Ok(raised)
     }
 
-    fn markets(&self) -> Result<Vec<String>, HubError> {
-        let conn = lock(&self.reader);
-        let mut stmt = conn.prepare("SELECT DISTINCT market FROM terminals ORDER BY market")?;
-        let markets = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(markets)
-    }
-
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {
         let high: Option<i64> = lock(&self.reader)
             .prepare_cached("SELECT high_seq FROM terminals WHERE id = ?1")?
@@ -1096,6 +1154,239 @@ impl HubStore for SqliteHub {
             None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
         };
         Ok(n as u64)
+    }
+
+    fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare(
+            "SELECT id, market, high_seq, nullif(max(coalesce(last_push_at, ''), coalesce(last_pull_at, '')), ''),
+                    created_at, revoked_at
+             FROM terminals ORDER BY market, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TerminalInfo {
+                id: r.get(0)?,
+                market: r.get(1)?,
+                acked_upto: r.get::<_, i64>(2)? as u64,
+                last_sync: r.get(3)?,
+                created_at: r.get(4)?,
+                revoked_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn revoke_terminal(&self, id: &str, now: Timestamp) -> Result<(), HubError> {
+        let n = self.write().execute(
+            "UPDATE terminals SET token_hash = 'revoked:' || id, revoked_at = ?2 WHERE id = ?1",
+            params![id, time_text(now)],
+        )?;
+        if n == 0 { Err(HubError::NotFound(format!("terminal {id:?}"))) } else { Ok(()) }
+    }
+
+    fn rotate_terminal(&self, id: &str, token_hash: &str, _now: Timestamp) -> Result<(), HubError> {
+        let n = self.write().execute(
+            "UPDATE terminals SET token_hash = ?2, revoked_at = NULL WHERE id = ?1",
+            params![id, token_hash],
+        )?;
+        if n == 0 { Err(HubError::NotFound(format!("terminal {id:?}"))) } else { Ok(()) }
+    }
+
+    fn markets(&self) -> Result<Vec<String>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare("SELECT DISTINCT market FROM terminals ORDER BY market")?;
+        let markets = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(markets)
+    }
+
+    fn alarms(&self, open_only: bool) -> Result<Vec<Alarm>, HubError> {
+        let conn = lock(&self.reader);
+        alarms(&conn, open_only)
+    }
+
+    fn recover(
+        &self,
+        terminal: &Terminal,
+        instance: &str,
+        new_instance: &str,
+        events: &[RecoveryEvent],
+    ) -> Result<Recovery, HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (high, current): (i64, Option<String>) =
+            tx.query_row("SELECT high_seq, instance FROM terminals WHERE id = ?1", [&terminal.id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let high = high as u64;
+        let refuse = |reason: String| Ok(Recovery::Refused { acked_upto: high, reason });
+        if let Some(current) = current.filter(|c| c != instance && c != new_instance) {
+            return refuse(format!(
+                "terminal {} was recovered from a backup by another kiosk copy ({current}); this copy ({instance}) may no longer send",
+                terminal.id
+            ));
+        }
+        // The first events the hub has exactly so (same id, seq, kind and payload) may be dropped.
+        let mut known = 0usize;
+        {
+            let mut by_id = tx.prepare_cached("SELECT terminal, seq, kind, payload FROM events WHERE id = ?1")?;
+            for (i, e) in events.iter().enumerate() {
+                let stored: Option<(String, i64, String, String)> = by_id
+                    .query_row([e.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()?;
+                match stored {
+                    None => continue,
+                    Some((t, s, k, p))
+                        if i == known
+                            && t == terminal.id
+                            && s as u64 == e.seq
+                            && k == e.kind
+                            && sha256_hex(p.as_bytes()) == e.payload_sha256 =>
+                    {
+                        known += 1;
+                    }
+                    Some((t, s, _, _)) => {
+                        return refuse(format!(
+                            "event {} (#{}) is stored at the hub as {t}#{s} with other contents: not a backup of this terminal",
+                            e.id, e.seq
+                        ));
+                    }
+                }
+            }
+        }
+        let unknown = &events[known..];
+        let answer = |renumber_from| {
+            Ok(Recovery::Answer(RecoveryAnswer { acked_upto: high, known: known as u64, renumber_from }))
+        };
+        let Some(first) = unknown.first() else { return answer(None) };
+        if first.seq > high {
+            return refuse(format!("event #{} does not reuse a number the hub holds (#{high} is the last)", first.seq));
+        }
+        if unknown.windows(2).any(|w| w[1].seq != w[0].seq + 1) {
+            return refuse("the events sent are not in consecutive seq order".into());
+        }
+        // A kiosk back from a backup made its unknown events after everything the hub holds at
+        // those numbers (its own events from before the loss); a second live kiosk did not.
+        let mut made_first: Option<Timestamp> = None;
+        for e in unknown {
+            let at = validate::created_at(&e.created_at).map_err(HubError::Invalid)?;
+            made_first = Some(made_first.map_or(at, |m| m.min(at)));
+        }
+        let made_first = made_first.unwrap_or(Timestamp::MAX);
+        let mut stmt = tx.prepare_cached("SELECT seq, created_at FROM events WHERE terminal = ?1 AND seq >= ?2")?;
+        let mut rows = stmt.query(params![terminal.id, first.seq as i64])?;
+        while let Some(row) = rows.next()? {
+            let (seq, at): (i64, String) = (row.get(0)?, row.get(1)?);
+            if at.parse::<Timestamp>().map_or(true, |at| at >= made_first) {
+                return refuse(format!(
+                    "the hub holds {}#{seq} made at {at}, not before this kiosk's unsent event #{} ({}): two kiosks are using terminal {} at once",
+                    terminal.id, first.seq, first.created_at, terminal.id
+                ));
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        tx.execute("UPDATE terminals SET instance = ?2 WHERE id = ?1", params![terminal.id, new_instance])?;
+        tx.commit()?;
+        answer(Some(high + 1))
+    }
+
+    fn add_operator(&self, name: &str, role: Role, password_hash: &str, now: Timestamp) -> Result<(), HubError> {
+        let n = self.write().execute(
+            "INSERT INTO operators (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO NOTHING",
+            params![name, role.as_str(), password_hash, time_text(now)],
+        )?;
+        if n == 0 { Err(HubError::Invalid(format!("operator {name:?} exists already"))) } else { Ok(()) }
+    }
+
+    fn set_operator_password(&self, name: &str, password_hash: &str) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE operators SET password_hash = ?2, failures = 0, paused_until = NULL WHERE name = ?1",
+            params![name, password_hash],
+        )?;
+        if n == 0 {
+            return Err(HubError::NotFound(format!("operator {name:?}")));
+        }
+        tx.execute("DELETE FROM sessions WHERE operator = ?1", [name])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn remove_operator(&self, name: &str) -> Result<(), HubError> {
+        let n = self.write().execute("DELETE FROM operators WHERE name = ?1", [name])?;
+        if n == 0 { Err(HubError::NotFound(format!("operator {name:?}"))) } else { Ok(()) }
+    }
+
+    fn operator(&self, name: &str) -> Result<Option<Operator>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, role, password_hash, failures, paused_until FROM operators WHERE name = ?1",
+        )?;
+        let found = stmt.query_row([name], operator_row).optional()?;
+        found.transpose()
+    }
+
+    fn operators(&self) -> Result<Vec<Operator>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt =
+            conn.prepare("SELECT name, role, password_hash, failures, paused_until FROM operators ORDER BY name")?;
+        let rows = stmt.query_map([], operator_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().collect()
+    }
+
+    fn set_login_state(&self, name: &str, failures: u32, paused_until: Option<Timestamp>) -> Result<(), HubError> {
+        self.write().execute(
+            "UPDATE operators SET failures = ?2, paused_until = ?3 WHERE name = ?1",
+            params![name, failures, paused_until.map(time_text)],
+        )?;
+        Ok(())
+    }
+
+    fn add_session(
+        &self,
+        token_hash: &str,
+        operator: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [time_text(now)])?;
+        tx.execute(
+            "INSERT INTO sessions (token_hash, operator, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash, operator, time_text(now), time_text(expires_at)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.operator, o.role, s.expires_at FROM sessions s JOIN operators o ON o.name = s.operator
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+        )?;
+        let found: Option<(String, String, String)> = stmt
+            .query_row(params![token_hash, time_text(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        found
+            .map(|(operator, role, expires)| {
+                Ok(Session {
+                    operator,
+                    role: Role::parse(&role).ok_or_else(|| HubError::Db(format!("unknown role {role:?}")))?,
+                    expires_at: expires
+                        .parse()
+                        .map_err(|e| HubError::Db(format!("session expiry {expires:?}: {e}")))?,
+                })
+            })
+            .transpose()
+    }
+
+    fn end_session(&self, token_hash: &str) -> Result<(), HubError> {
+        self.write().execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        Ok(())
     }
 }
 

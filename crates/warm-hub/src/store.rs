@@ -4,7 +4,7 @@
 use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use warm_core::api::{CatalogPage, LimitAlarm, PushResponse, UsagePage};
+use warm_core::api::{CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
 use warm_core::domain::{Household, HouseholdId, Limit, RestockCycle};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +28,83 @@ impl From<rusqlite::Error> for HubError {
 pub struct Terminal {
     pub id: String,
     pub market: String,
+    /// Set once the terminal was recovered from a backup: the only kiosk copy that may push.
+    pub instance: Option<String>,
+}
+
+/// A terminal as the operator lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TerminalInfo {
+    pub id: String,
+    pub market: String,
+    pub acked_upto: u64,
+    /// UTC, RFC 3339.
+    pub last_sync: Option<String>,
+    pub created_at: String,
+    /// When its token was revoked (it then has none until `rotate`).
+    pub revoked_at: Option<String>,
+}
+
+/// What an operator may do at the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Role {
+    /// The co-op's service desk: sees everything and clears alarms.
+    Desk,
+    /// Sees everything, changes nothing.
+    ReadOnly,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Desk => "desk",
+            Role::ReadOnly => "read-only",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "desk" => Some(Role::Desk),
+            "read-only" => Some(Role::ReadOnly),
+            _ => None,
+        }
+    }
+}
+
+/// An operator account: the password only as an argon2 hash, and the login pause state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    /// Wrong passwords in a row since the last good one.
+    pub failures: u32,
+    /// No password is checked before this instant.
+    pub paused_until: Option<Timestamp>,
+}
+
+/// A signed-in operator, found by the hash of the session cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub operator: String,
+    pub role: Role,
+    pub expires_at: Timestamp,
+}
+
+impl Session {
+    /// Who may do what: the desk changes things, read-only operators only look.
+    pub fn may_change(&self) -> bool {
+        self.role == Role::Desk
+    }
+}
+
+/// What the hub says to a kiosk asking to recover (see `warm_core::api::RecoveryRequest`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// The answer to send; `renumber_from` is set if this copy now owns the terminal.
+    Answer(RecoveryAnswer),
+    /// Not a kiosk back from a backup (two live kiosks, an old copy, a changed event): why.
+    Refused { acked_upto: u64, reason: String },
 }
 
 /// What became of a push. Only `Accepted` changed the database; the others changed nothing.
@@ -125,6 +202,8 @@ pub struct Alarm {
     /// How often it was raised while open, and when last.
     pub repeats: u64,
     pub last_at: String,
+    /// When the operator cleared it (`None`: still open).
+    pub cleared_at: Option<String>,
 }
 
 /// What a household import changed (issue 10).
@@ -196,10 +275,52 @@ pub trait HubStore: Send + Sync + 'static {
     /// limit, naming every order of it, and marks the rows checked, in one transaction. Never
     /// refuses or changes an order. Returns the breaches it raised.
     fn check_limits(&self, tz: &TimeZone, now: Timestamp) -> Result<Vec<LimitAlarm>, HubError>;
-    /// The markets that have a registered terminal.
-    fn markets(&self) -> Result<Vec<String>, HubError>;
     /// The terminal's high-water mark: every event up to it is stored.
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError>;
     /// Events stored for a terminal (all terminals with `None`).
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError>;
+
+    // Terminals and markets, for the operator's tools.
+    fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError>;
+    /// The terminal's token stops working at once (a lost or copied kiosk).
+    fn revoke_terminal(&self, id: &str, now: Timestamp) -> Result<(), HubError>;
+    /// Gives the terminal a new token (the old one stops working); also ends a revocation.
+    fn rotate_terminal(&self, id: &str, token_hash: &str, now: Timestamp) -> Result<(), HubError>;
+    /// Every market a terminal is registered for.
+    fn markets(&self) -> Result<Vec<String>, HubError>;
+    /// Alarms, the open ones only or all.
+    fn alarms(&self, open_only: bool) -> Result<Vec<Alarm>, HubError>;
+
+    /// Decides, in one transaction, whether a kiosk that reuses seqs the hub holds is one restored
+    /// from a backup (its unknown events all made after the hub's events at those seqs, and no
+    /// other copy recovered since) and then records `new_instance` as the only copy that may push.
+    fn recover(
+        &self,
+        terminal: &Terminal,
+        instance: &str,
+        new_instance: &str,
+        events: &[RecoveryEvent],
+    ) -> Result<Recovery, HubError>;
+
+    // Operators of the dashboard and their sessions.
+    fn add_operator(&self, name: &str, role: Role, password_hash: &str, now: Timestamp) -> Result<(), HubError>;
+    /// A new password (and no pause); every session of the operator ends.
+    fn set_operator_password(&self, name: &str, password_hash: &str) -> Result<(), HubError>;
+    /// Removes the operator and ends their sessions.
+    fn remove_operator(&self, name: &str) -> Result<(), HubError>;
+    fn operator(&self, name: &str) -> Result<Option<Operator>, HubError>;
+    fn operators(&self) -> Result<Vec<Operator>, HubError>;
+    /// Records the outcome of a login: wrong passwords in a row, and the pause they earned.
+    fn set_login_state(&self, name: &str, failures: u32, paused_until: Option<Timestamp>) -> Result<(), HubError>;
+    /// Stores a new session (only its token's hash) and forgets expired ones.
+    fn add_session(
+        &self,
+        token_hash: &str,
+        operator: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), HubError>;
+    /// The live session whose token hashes to `token_hash`.
+    fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>, HubError>;
+    fn end_session(&self, token_hash: &str) -> Result<(), HubError>;
 }

@@ -9,6 +9,7 @@ use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
 mod printer;
+mod say;
 mod scanner;
 mod sync;
 
@@ -41,6 +42,18 @@ enum Command {
     Scanner {
         #[command(subcommand)]
         command: ScannerCommand,
+    },
+    /// Say a text aloud as the kiosk would (or write it to a WAV file), to test the speaker.
+    Say {
+        /// The language and voice (default: the config's language).
+        #[arg(long, value_enum)]
+        lang: Option<say::SayLang>,
+        /// Write the sound to this WAV file instead of playing it.
+        #[arg(long, value_name = "FILE.wav")]
+        to: Option<PathBuf>,
+        /// What to say, e.g. "番茄，￥5.90".
+        #[arg(required = true)]
+        text: Vec<String>,
     },
     /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
     /// config's `[volunteer] pin_hash`.
@@ -99,6 +112,15 @@ fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Sync { command } => run_sync(&config, &data_dir, command),
         Command::Scanner { command: ScannerCommand::Test { port, count } } => scanner_test(&config, port, count),
+        Command::Say { lang, to, text } => {
+            let lang = lang.map_or(config.language, Into::into);
+            let said = say::run(&config.speech, lang, to.as_deref(), &text.join(" "))?;
+            match &to {
+                Some(path) => println!("{said}\n→ {}", path.display()),
+                None => println!("{said}"),
+            }
+            Ok(())
+        }
         Command::Pin => pin_hash(),
     }
 }

@@ -4,8 +4,10 @@
 
 use std::path::Path;
 use warm_core::domain::Lang;
+use warm_core::i18n::{Msg, tr};
 use warm_core::receipt::test_page::test_page;
 use warm_kiosk::device::printer::config::{PrinterConfig, PrinterKind};
+use warm_kiosk::device::printer::lock::PrinterLock;
 use warm_kiosk::device::printer::queue::{self, QueueError};
 use warm_kiosk::device::printer::serial::from_config;
 use warm_kiosk::device::printer::status::PrinterStatus;
@@ -32,16 +34,33 @@ pub enum PrinterCommand {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("{words} ({cause})")]
-    Printer { words: String, cause: PrintError },
+    /// The problem in the operator's words; `detail` is the system's own (untranslatable) account,
+    /// labelled in the operator's language, when the words alone do not say it all.
+    #[error("{words}{detail}")]
+    Printer { words: String, detail: String },
     #[error(transparent)]
     Queue(#[from] QueueError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Busy(String),
+    #[error("{path}: {reason}")]
+    Lock { path: String, reason: std::io::Error },
+}
+
+/// The printer for this command, or `None` while the kiosk (or another command) owns it.
+fn take_printer(data_dir: &Path) -> Result<Option<PrinterLock>, CliError> {
+    PrinterLock::try_acquire(data_dir)
+        .map_err(|reason| CliError::Lock { path: PrinterLock::path(data_dir).display().to_string(), reason })
 }
 
 fn printer_error(e: PrintError, lang: Lang) -> CliError {
-    CliError::Printer { words: e.problem().text(lang).to_owned(), cause: e }
+    let detail = match &e {
+        // The words are the whole story: what to do with the printer.
+        PrintError::NotReady(_) | PrintError::NoAnswer => String::new(),
+        other => format!("\n  {}", tr(Msg::TechnicalDetail, lang, &[("detail", &other.to_string())])),
+    };
+    CliError::Printer { words: e.problem().text(lang).to_owned(), detail }
 }
 
 /// One line about the printer for a person: the problem in words, or "ready".
@@ -72,9 +91,14 @@ pub fn run(
     data_dir: &Path,
 ) -> Result<String, CliError> {
     let mut printer = from_config(config, kiosk::prints_dir(data_dir));
+    let owned = |lock: Option<PrinterLock>| lock.ok_or_else(|| CliError::Busy(Msg::PrinterOwned.text(lang).to_owned()));
     match command {
-        PrinterCommand::Status => status(config, printer.as_mut(), lang),
+        PrinterCommand::Status => {
+            let _printer = owned(take_printer(data_dir)?)?;
+            status(config, printer.as_mut(), lang)
+        }
         PrinterCommand::Test => {
+            let _printer = owned(take_printer(data_dir)?)?;
             let before = status(config, printer.as_mut(), lang)?;
             let bytes = test_page(&config.profile(), lang, terminal);
             let name = format!("test-page-{}", jiff::Timestamp::now().as_millisecond());
@@ -87,6 +111,12 @@ pub fn run(
             let job = queue::reprint(&store, number, jiff::Timestamp::now())?;
             let mut report = format!("reprint of {number} queued as job {job}");
             if *now {
+                // Beside a running kiosk its worker owns the printer and prints the copy itself:
+                // printing it here too would send it twice.
+                let Some(_printer) = take_printer(data_dir)? else {
+                    report.push_str(&format!("\n{}", Msg::PrinterOwnedReprint.text(lang)));
+                    return Ok(report);
+                };
                 let printed = queue::print_pending(&store, printer.as_mut()).map_err(|e| match e {
                     QueueError::Print(p) => printer_error(p, lang),
                     e => e.into(),

@@ -18,7 +18,7 @@ fn describe(
 ) -> String {
     let text = match line {
         Ok(text) => text,
-        Err(e) => return format!("REJECTED  {}", tr(Msg::RejectUnreadable, lang, &[("reason", &e.to_string())])),
+        Err(e) => return format!("REJECTED  {}", tr(Msg::RejectUnreadable, lang, &[("reason", &e.words(lang))])),
     };
     match scan::parse(text, &config.weighed, badge) {
         Scan::Goods { symbology, code, key } => match catalog.by_ean(&key) {

@@ -2,6 +2,7 @@
 //! the stored queue and the worker thread that drains it, and a preview of what it prints.
 
 pub mod config;
+pub mod lock;
 pub mod queue;
 pub mod serial;
 pub mod status;

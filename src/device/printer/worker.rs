@@ -2,6 +2,7 @@
 //! silent printer never freezes the screen. The UI wakes it after each commit and hears about
 //! status and progress through [`Printer::updates`] (a stream the UI subscribes to).
 
+use super::lock::PrinterLock;
 use super::queue::{self, QueueError};
 use super::status::Problem;
 use super::transport::{PrintError, Transport};
@@ -64,10 +65,29 @@ impl Printer {
     /// Starts the worker thread `printer`; it drains whatever is queued (jobs left from before a
     /// crash or a printer fault) straight away.
     pub fn spawn(store: Arc<Mutex<Store>>, transport: Box<dyn Transport>) -> std::io::Result<Printer> {
+        Printer::start(store, transport, None)
+    }
+
+    /// The same, owning the printer: nothing is printed while another process holds the data
+    /// folder's `printer.lock` (`warm-kiosk printer …`), and from the first drain on the worker
+    /// holds it for as long as it runs.
+    pub fn spawn_owning(
+        store: Arc<Mutex<Store>>,
+        transport: Box<dyn Transport>,
+        data_dir: &std::path::Path,
+    ) -> std::io::Result<Printer> {
+        Printer::start(store, transport, Some(Ownership { data_dir: data_dir.to_owned(), lock: None }))
+    }
+
+    fn start(
+        store: Arc<Mutex<Store>>,
+        transport: Box<dyn Transport>,
+        owner: Option<Ownership>,
+    ) -> std::io::Result<Printer> {
         static IDS: AtomicU64 = AtomicU64::new(1);
         let (commands, inbox) = mpsc::channel();
         let shared = Arc::new(Shared { state: Mutex::new(PrinterState::default()), listeners: Mutex::new(Vec::new()) });
-        let worker = Worker { store, transport, shared: shared.clone(), state: PrinterState::default() };
+        let worker = Worker { store, transport, shared: shared.clone(), state: PrinterState::default(), owner };
         std::thread::Builder::new().name("printer".into()).spawn(move || worker.run(inbox))?;
         let printer = Printer { id: IDS.fetch_add(1, Ordering::Relaxed), commands, shared };
         printer.wake();
@@ -118,6 +138,13 @@ struct Worker {
     transport: Box<dyn Transport>,
     shared: Arc<Shared>,
     state: PrinterState,
+    owner: Option<Ownership>,
+}
+
+/// The printer lock of a worker that must own the printer before it prints.
+struct Ownership {
+    data_dir: std::path::PathBuf,
+    lock: Option<PrinterLock>,
 }
 
 impl Worker {
@@ -136,7 +163,39 @@ impl Worker {
         }
     }
 
+    /// Whether this worker may print now (it owns the printer, or needs no lock).
+    fn owns_printer(&mut self) -> Result<(), String> {
+        let Some(owner) = &mut self.owner else { return Ok(()) };
+        if owner.lock.is_some() {
+            return Ok(());
+        }
+        match PrinterLock::try_acquire(&owner.data_dir) {
+            Ok(Some(lock)) => {
+                owner.lock = Some(lock);
+                Ok(())
+            }
+            Ok(None) => Err(format!(
+                "another program is using the printer ({}); printing waits for it",
+                PrinterLock::path(&owner.data_dir).display()
+            )),
+            Err(e) => Err(format!("{}: {e}", PrinterLock::path(&owner.data_dir).display())),
+        }
+    }
+
     fn drain(&mut self) {
+        if let Err(why) = self.owns_printer() {
+            let mut state = self.state.clone();
+            state.pending = lock(&self.store).pending_print_count().unwrap_or(state.pending);
+            if state.last_error.as_deref() != Some(why.as_str()) {
+                tracing::warn!("{why}");
+            }
+            state.last_error = Some(why);
+            if state != self.state {
+                self.state = state.clone();
+                self.shared.publish(state);
+            }
+            return;
+        }
         let store = &self.store;
         let result = queue::drain(|| lock(store), self.transport.as_mut());
         let mut state = self.state.clone();

@@ -3,6 +3,9 @@
 //! the limit is dropped as it arrives and reported once its end comes. NUL and bytes that are not
 //! UTF-8 are rejected with the reason, never passed on and never a panic.
 
+use warm_core::domain::Lang;
+use warm_core::i18n::{Msg, tr};
+
 /// Why a line is not a code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LineError {
@@ -14,6 +17,22 @@ pub enum LineError {
     NotUtf8 { at: usize },
     #[error("contains control character 0x{byte:02X} at byte {at}")]
     Control { byte: u8, at: usize },
+}
+
+impl LineError {
+    /// What went wrong, in the volunteer's language (the `Display` form is for the log).
+    pub fn words(&self, lang: Lang) -> String {
+        match *self {
+            LineError::TooLong { bytes, max } => {
+                tr(Msg::LineTooLong, lang, &[("bytes", &bytes.to_string()), ("max", &max.to_string())])
+            }
+            LineError::Nul { at } => tr(Msg::LineNul, lang, &[("at", &at.to_string())]),
+            LineError::NotUtf8 { at } => tr(Msg::LineNotText, lang, &[("at", &at.to_string())]),
+            LineError::Control { byte, at } => {
+                tr(Msg::LineControl, lang, &[("byte", &format!("0x{byte:02X}")), ("at", &at.to_string())])
+            }
+        }
+    }
 }
 
 pub type Line = Result<String, LineError>;

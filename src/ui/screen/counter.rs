@@ -23,7 +23,7 @@ use warm_core::receipt::receipt::method_name;
 /// target moves when one comes or goes, and the list takes the rest.
 const NOTICE_H: f32 = theme::TITLE * 1.3 + theme::BODY * 1.3 + 16.0;
 const LINE_H: f32 = theme::BODY * 1.3 + 4.0 + theme::TARGET + 8.0;
-const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+const LIST_H: f32 = theme::REFERENCE_SIZE.height
     - 2.0 * theme::PAD
     - theme::TARGET
     - theme::GAP
@@ -203,7 +203,8 @@ impl Counter {
         let text = match line {
             Ok(text) => text,
             Err(e) => {
-                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.to_string())]);
+                tracing::info!("scanner sent an unreadable line: {e}");
+                let detail = tr(Msg::RejectUnreadable, lang, &[("reason", &e.words(lang))]);
                 self.problem(Msg::ScanRejected.text(lang).into(), None, Some(detail), false);
                 return Action::None;
             }
@@ -447,18 +448,28 @@ fn scanner_line(scanner: Option<&ScannerLink>, lang: Lang) -> String {
 }
 
 impl Counter {
-    /// `scanner`: the serial scanner's link, when one is configured.
-    pub fn view<'a>(&'a self, ctx: Context<'a>, scanner: Option<&ScannerLink>) -> Element<'a, Message> {
-        counter_view(self, ctx, scanner)
+    /// `scanner`: the serial scanner's link, when one is configured; `sync`: the sync corner.
+    pub fn view<'a>(
+        &'a self,
+        ctx: Context<'a>,
+        scanner: Option<&ScannerLink>,
+        sync: Element<'a, Message>,
+    ) -> Element<'a, Message> {
+        counter_view(self, ctx, scanner, sync)
     }
 }
 
-fn counter_view<'a>(c: &'a Counter, ctx: Context<'a>, scanner: Option<&ScannerLink>) -> Element<'a, Message> {
+fn counter_view<'a>(
+    c: &'a Counter,
+    ctx: Context<'a>,
+    scanner: Option<&ScannerLink>,
+    sync: Element<'a, Message>,
+) -> Element<'a, Message> {
     let lang = ctx.lang;
     let top = row![
         bold(format!("{} · {}", Msg::CheckoutTitle.text(lang), Msg::VolunteerMode.text(lang)), theme::TITLE),
+        sync,
         space::horizontal(),
-        label(scanner_line(scanner, lang), theme::BODY),
         tap(label(Msg::ExitVolunteer.text(lang), theme::BUTTON), Message::Exit, Tap::Secondary, 180, theme::TARGET),
     ]
     .spacing(theme::PAD)
@@ -467,7 +478,7 @@ fn counter_view<'a>(c: &'a Counter, ctx: Context<'a>, scanner: Option<&ScannerLi
 
     let left: Element<'a, Message> = match &c.step {
         Step::Pick { category, pager } => pick_view(ctx, category.as_ref(), *pager),
-        _ => column![notice_view(c, lang), lines_view(c, lang)].spacing(theme::GAP).into(),
+        _ => column![notice_view(c, lang, scanner_line(scanner, lang)), lines_view(c, lang)].spacing(theme::GAP).into(),
     };
     let body = row![container(left).width(Length::Fill).height(Length::Fill), panel_view(c, lang)].spacing(theme::PAD);
     column![top, body].spacing(theme::GAP).into()
@@ -478,13 +489,17 @@ pub fn lines_page() -> usize {
     Pager::fitting(LIST_H, LINE_H, theme::GAP)
 }
 
-fn notice_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
+/// The scan's answer, or what to do and how the scanner is; `scanner`: the scanner's state in words.
+fn notice_view<'a>(c: &'a Counter, lang: Lang, scanner: String) -> Element<'a, Message> {
     let slot = |content: Element<'a, Message>| container(content).padding(8).width(Length::Fill).height(NOTICE_H);
     match &c.notice {
-        None => slot(label(Msg::ScanHint.text(lang), theme::TITLE).into()).align_y(Alignment::Center).into(),
-        Some(Notice::Ok(text)) => {
-            slot(bold(text.clone(), theme::TITLE).into()).align_y(Alignment::Center).style(theme::badge).into()
-        }
+        None => slot(column![label(Msg::ScanHint.text(lang), theme::TITLE), label(scanner, theme::BODY)].into())
+            .align_y(Alignment::Center)
+            .into(),
+        Some(Notice::Ok(text)) => slot(column![bold(text.clone(), theme::TITLE), label(scanner, theme::BODY)].into())
+            .align_y(Alignment::Center)
+            .style(theme::badge)
+            .into(),
         Some(Notice::Problem { title, code, detail, offer_pick }) => {
             // Title on one line, the code and the reason on the next: the room is fixed.
             let more = Row::new()

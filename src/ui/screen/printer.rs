@@ -1,11 +1,11 @@
 //! The printer banner in the top bar of every screen while the printer has a problem: what is
 //! wrong and what to do, in words (never only a colour), and how many slips are waiting. It
-//! takes the room between the title and the language button, so no screen loses any height.
+//! takes the room of the market's name and the sync corner, so no screen loses any height.
 
 use crate::device::printer::worker::PrinterState;
 use crate::ui::theme;
-use crate::ui::widget::bold;
-use iced::widget::container;
+use crate::ui::widget::{bold, label};
+use iced::widget::{column, container};
 use iced::{Element, Length, alignment};
 use warm_core::domain::Lang;
 use warm_core::i18n::{Msg, tr};
@@ -16,13 +16,10 @@ pub fn banner<'a, M: 'a>(state: &PrinterState, lang: Lang) -> Option<Element<'a,
         None if state.paper_near_end => Msg::PrinterNearEnd.text(lang),
         None => return None,
     };
-    let text = if state.pending > 0 {
-        format!("{words} {}", tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]))
-    } else {
-        words.to_owned()
-    };
+    // What is wrong on the first line, what waits on the second: each has its own line.
+    let waiting = (state.pending > 0).then(|| tr(Msg::PrinterWaiting, lang, &[("n", &state.pending.to_string())]));
     Some(
-        container(bold(text, theme::BODY))
+        container(column![bold(words, theme::BODY)].push(waiting.map(|w| label(w, theme::BODY))))
             .padding([0.0, theme::GAP])
             .width(Length::Fill)
             .height(theme::TARGET)

@@ -14,7 +14,7 @@ use warm_core::i18n::{Msg, tr};
 /// words, the list for its page, so the pager and the footer never move.
 const HEADING_H: f32 = theme::TITLE * 1.3 + 4.0 + theme::BODY * 1.3 + 2.0 * theme::GAP;
 const LINE_H: f32 = theme::LINE_PICTURE + 16.0;
-const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+const LIST_H: f32 = theme::REFERENCE_SIZE.height
     - 2.0 * theme::PAD
     - theme::TARGET // the top bar
     - HEADING_H

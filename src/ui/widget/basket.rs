@@ -24,7 +24,7 @@ pub enum Message {
 /// The basket's fixed heights at the reference size: the list takes what the total and the
 /// buttons leave, so 合计 and 下单 stay put whatever the page holds.
 const LINE_H: f32 = theme::BODY * 1.3 + theme::TARGET;
-const LIST_H: f32 = crate::ui::REFERENCE_SIZE.height
+const LIST_H: f32 = theme::REFERENCE_SIZE.height
     - 2.0 * theme::PAD // the screen's margin
     - theme::TARGET // the top bar
     - theme::GAP

@@ -22,6 +22,29 @@ pub const MAX_PAGE: u32 = 1_000;
 /// terminal has sent and not yet had answered: the hub stores this one only after those.
 pub const FOLLOWS_SEQ: &str = "follows-seq";
 
+/// Every push carries this header with the kiosk copy's own id (a UUID it keeps in its store). The
+/// hub looks at it only for a terminal recovered from a backup: after that, only the copy that
+/// recovered may push (see [`RecoveryRequest`]).
+pub const KIOSK_INSTANCE: &str = "kiosk-instance";
+
+/// What the hub checks in every event it is sent (docs/API.md, "What an event must be").
+pub mod limits {
+    /// `kind`: 1 to this many bytes of `a-z`, `0-9`, `.`, `_`, `-`.
+    pub const MAX_KIND_BYTES: usize = 64;
+    /// `created_at`: an RFC 3339 instant of at most this many bytes, in these years.
+    pub const MAX_CREATED_AT_BYTES: usize = 40;
+    pub const FIRST_YEAR: i16 = 1970;
+    pub const LAST_YEAR: i16 = 2099;
+    /// Arrays and objects inside a payload may nest this deep.
+    pub const MAX_PAYLOAD_DEPTH: usize = 32;
+    /// `order.placed`: lines per order, units per line, and the largest order total (fen).
+    pub const MAX_ORDER_LINES: usize = 1_000;
+    pub const MAX_QTY: i64 = 100_000;
+    pub const MAX_ORDER_TOTAL_FEN: i64 = 1_000_000_000;
+    /// A catalog cursor is a version the hub made: below 2^63.
+    pub const MAX_CURSOR: u64 = i64::MAX as u64;
+}
+
 /// `POST /v1/terminals/{terminal}/events`
 pub fn events_path(terminal: &str) -> String {
     format!("{PREFIX}/terminals/{terminal}/events")
@@ -36,6 +59,11 @@ pub fn catalog_path(terminal: &str, cursor: u64, limit: u32) -> String {
 /// market bought, at every terminal of the market, after a cursor (issue 10).
 pub fn usage_path(terminal: &str, cursor: u64, limit: u32) -> String {
     format!("{PREFIX}/terminals/{terminal}/usage?cursor={cursor}&limit={limit}")
+}
+
+/// `POST /v1/terminals/{terminal}/recovery`
+pub fn recovery_path(terminal: &str) -> String {
+    format!("{PREFIX}/terminals/{terminal}/recovery")
 }
 
 /// `GET /v1/pictures/{sha256 hex}`
@@ -93,12 +121,50 @@ pub struct PushResponse {
 /// Every refusal carries a machine-readable `error` and a sentence for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    /// `unauthorized`, `forbidden`, `malformed`, `too_large`, `gap`, `conflict`, `not_found`, `internal`.
+    /// `unauthorized`, `forbidden`, `malformed`, `too_large`, `gap`, `conflict`, `not_found`,
+    /// `busy` (429: too many pushes of this terminal at once), `out_of_order`, `timeout`, `internal`.
     pub error: String,
     pub message: String,
     /// The hub's high-water mark for this terminal, where it is known (`gap`, `conflict`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acked_upto: Option<u64>,
+}
+
+/// A kiosk restored from an older backup reuses event numbers the hub already holds, and every
+/// push is refused `409`. It then sends the head of its outbox here: the hub says how many of
+/// these events it already has (the first `known`, identical), and, if the rest were all made
+/// after everything the hub holds at those numbers, lets the kiosk renumber them from
+/// `renumber_from`. Two kiosks live at once under one terminal are refused (`409` and an alarm).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequest {
+    /// The kiosk copy asking ([`KIOSK_INSTANCE`]).
+    pub instance: String,
+    /// The id this copy takes if it may renumber; from then on only it may push.
+    pub new_instance: String,
+    /// The oldest outbox events, in seq order (at most [`MAX_BATCH_EVENTS`]).
+    pub events: Vec<RecoveryEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryEvent {
+    pub id: Uuid,
+    pub seq: u64,
+    pub kind: String,
+    pub created_at: String,
+    /// sha256 (hex) of the payload as stored, so the hub compares contents without receiving them.
+    pub payload_sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryAnswer {
+    /// The hub's high-water mark for this terminal.
+    pub acked_upto: u64,
+    /// The first `known` events sent are stored at the hub exactly so: the kiosk may drop them.
+    pub known: u64,
+    /// The kiosk renumbers the rest of its outbox from here (the hub's mark + 1), in order.
+    pub renumber_from: Option<u64>,
 }
 
 /// One page of catalog changes after a cursor.

@@ -48,7 +48,7 @@ messages! { Msg {
     PageOf: "第 {page}/{pages} 页", "Page {page} of {pages}";
     Basket: "购物篮", "Basket";
     BasketEmpty: "购物篮是空的，点图片就能加入", "Your basket is empty. Tap a picture to add it.";
-    ItemCount: "共 {n} 件", "{n} items";
+    ItemCount: "共 {n} 件", "{n} {n|item|items}";
     Total: "合计", "Total";
     PlaceOrder: "下单", "Place order";
     EmptyBasket: "清空", "Empty";
@@ -82,18 +82,21 @@ messages! { Msg {
     SlipSlot: "取货时间", "Pickup time";
     SlipOrdered: "下单时间", "Ordered";
     SlipTerminal: "终端", "Terminal";
-    SlipItems: "共{n}件", "{n} items";
+    SlipItems: "共{n}件", "{n} {n|item|items}";
     SlipTotal: "合计", "TOTAL";
     SlipFooter: "请凭此单到取货处付款取货", "Show this slip at the counter to pay and collect";
     Reprint: "重印", "REPRINT";
     Unavailable: "（已下架）", "(no longer sold)";
-    PrinterPaperOut: "打印机缺纸，请换纸", "The printer is out of paper. Please load a new roll.";
-    PrinterCoverOpen: "打印机盖子开着，请盖好", "The printer cover is open. Please close it.";
-    PrinterError: "打印机出错了，请关掉打印机再打开", "The printer has an error. Please switch it off and on again.";
-    PrinterOffline: "打印机暂停了，请检查打印机", "The printer is paused. Please check the printer.";
-    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "The printer does not answer. Please check its power and cable.";
-    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "The paper is running low. Please have a new roll ready.";
-    PrinterWaiting: "还有 {n} 张单据等待打印", "{n} slips waiting to print";
+    PrinterPaperOut: "打印机缺纸，请换纸", "Out of paper: load a new roll";
+    PrinterCoverOpen: "打印机盖子开着，请盖好", "Printer cover open: close it";
+    PrinterError: "打印机出错了，请关掉打印机再打开", "Printer error: switch it off and on";
+    PrinterOffline: "打印机暂停了，请检查打印机", "Printer paused: check the printer";
+    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer not answering: check power and cable";
+    PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "Paper running low: have a new roll ready";
+    TechnicalDetail: "系统细节（给技术人员）：{detail}", "System detail (for the technician): {detail}";
+    PrinterWaiting: "还有 {n} 张单据等待打印", "{n} {n|slip|slips} waiting to print";
+    PrinterOwned: "打印机正由运行中的终端使用：请看终端屏幕上的打印机状态", "The running kiosk is using the printer: its screen shows the printer's state";
+    PrinterOwnedReprint: "打印机正由运行中的终端使用，它会在几秒内打印这张重印单", "The running kiosk is using the printer and prints this copy within seconds";
     ReceiptTitle: "收据", "RECEIPT";
     ReceiptNumber: "收据号", "Receipt no.";
     ReceiptOrder: "取货号", "Order";
@@ -110,13 +113,6 @@ messages! { Msg {
     TestPageTitle: "打印机测试页", "PRINTER TEST PAGE";
     TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
     TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
-    SyncOnline: "● 已联网", "● Online";
-    SyncOffline: "○ 未联网", "○ Offline";
-    SyncStandalone: "单机使用", "Stand-alone";
-    SyncWaiting: "待上传 {n} 条", "{n} waiting to send";
-    SyncLast: "上次同步 {time}", "Last sync {time}";
-    SyncNever: "尚未同步", "Not synced yet";
-    SyncNeedsHelp: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
     // Checkout (issue 4): the volunteer's counter, PIN, scanner, payment and receipt.
     Tendered: "收现金", "Cash received";
     ChangeGiven: "找零", "Change";
@@ -148,6 +144,10 @@ messages! { Msg {
     RejectBadSlip: "取货单二维码内容不对", "The pickup-slip QR code is damaged";
     RejectTooLong: "太长，不是条码", "Too long to be a code";
     RejectEmpty: "空的扫码", "Empty scan";
+    LineTooLong: "太长了（{bytes} 字节，最多 {max} 字节）", "too long ({bytes} bytes, at most {max})";
+    LineNul: "第 {at} 个字节是空字节", "a NUL byte at byte {at}";
+    LineNotText: "不是文字（第 {at} 个字节起）", "not text (from byte {at})";
+    LineControl: "第 {at} 个字节是控制字符 {byte}", "control character {byte} at byte {at}";
     RejectUnreadable: "扫码枪发来的不是条码：{reason}", "The scanner sent something that is not a code: {reason}";
     WeighedUnknown: "秤码 {item} 没有对应的商品", "Scale item {item} is not in the list";
     Grams: "{g}克", "{g} g";
@@ -155,7 +155,7 @@ messages! { Msg {
     NotPicked: "未拣", "Not picked";
     Remove: "删除", "Remove";
     PickAll: "全部已拣", "All picked";
-    StillToPick: "还有 {n} 件未拣", "{n} items still to pick";
+    StillToPick: "还有 {n} 件未拣", "{n} {n|item|items} still to pick";
     Pay: "收款", "Take payment";
     ClearCounter: "清空", "Clear";
     CounterEmpty: "台面上还没有商品", "Nothing on the counter yet";
@@ -184,7 +184,7 @@ messages! { Msg {
     AlreadyPaid: "此订单已付款，不能重复付款", "This order is already paid; it cannot be paid twice";
     NextCustomer: "下一位", "Next customer";
     EnterPin: "志愿者请输入密码", "Volunteer: enter your PIN";
-    PinWrong: "密码不对，还可以试 {n} 次", "Wrong PIN; {n} tries left";
+    PinWrong: "密码不对，还可以试 {n} 次", "Wrong PIN; {n} {n|try|tries} left";
     PinPaused: "错误次数太多，请 {s} 秒后再试", "Too many wrong tries; wait {s} seconds";
     Ok: "确定", "OK";
     Backspace: "退格", "Delete";
@@ -192,13 +192,37 @@ messages! { Msg {
 }}
 
 mod households;
+mod hub;
+mod speech;
 mod sync;
 pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
+pub use hub::HubMsg;
+pub use speech::SpeechWords;
 pub use sync::SyncWords;
 
-/// Fills `{name}` placeholders of a message.
+/// Fills `{name}` placeholders of a message, and `{name|one|other}` with the word for that count
+/// (English says "1 item", "2 items"; Chinese needs no such form).
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    args.iter().fold(template.to_owned(), |text, (name, value)| {
+        plural(&text.replace(&format!("{{{name}}}"), value), name, *value == "1")
+    })
+}
+
+/// Replaces every `{name|one|other}` in `text` by `one` or `other`.
+fn plural(text: &str, name: &str, one: bool) -> String {
+    let open = format!("{{{name}|");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at + open.len()..];
+        let Some(end) = after.find('}') else { break };
+        let (singular, other) = after[..end].split_once('|').unwrap_or((&after[..end], &after[..end]));
+        out.push_str(&rest[..at]);
+        out.push_str(if one { singular } else { other });
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A message with its placeholders filled.
@@ -241,6 +265,16 @@ pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn english_counts_have_their_plural() {
+        assert_eq!(tr(Msg::ItemCount, Lang::En, &[("n", "1")]), "1 item");
+        assert_eq!(tr(Msg::ItemCount, Lang::En, &[("n", "2")]), "2 items");
+        assert_eq!(tr(Msg::ItemCount, Lang::Zh, &[("n", "1")]), "共 1 件");
+        assert_eq!(tr(Msg::PinWrong, Lang::En, &[("n", "1")]), "Wrong PIN; 1 try left");
+        assert_eq!(fill("{a|x|y} {b|p|q}", &[("a", "1"), ("b", "0")]), "x q");
+        assert_eq!(fill("{a|broken", &[("a", "1")]), "{a|broken", "an unclosed form stays as written");
+    }
+
     use super::*;
 
     /// Every message of every area: an area's new enum adds its line here.
@@ -248,14 +282,25 @@ mod tests {
         fn of<W: Words>(all: &[W]) -> impl Iterator<Item = (String, &'static str, &'static str)> + '_ {
             all.iter().map(|m| (format!("{m:?}"), m.text(Lang::Zh), m.text(Lang::En)))
         }
-        of(Msg::ALL).chain(of(SyncWords::ALL)).chain(of(HouseholdWords::ALL)).collect()
+        of(Msg::ALL)
+            .chain(of(HubMsg::ALL))
+            .chain(of(SyncWords::ALL))
+            .chain(of(SpeechWords::ALL))
+            .chain(of(HouseholdWords::ALL))
+            .collect()
     }
 
     #[test]
     fn every_message_has_both_languages_and_matching_placeholders() {
         for (name, zh, en) in all_words() {
             assert!(!zh.is_empty() && !en.is_empty(), "{name}");
-            let holes = |s: &str| s.matches('{').count();
+            // The names filled in, whether as `{n}` or in a plural form `{n|item|items}`.
+            let holes = |s: &str| {
+                s.split('{')
+                    .skip(1)
+                    .map(|h| h.split(['|', '}']).next().unwrap_or("").to_owned())
+                    .collect::<std::collections::BTreeSet<_>>()
+            };
             assert_eq!(holes(zh), holes(en), "{name} placeholders differ");
         }
     }

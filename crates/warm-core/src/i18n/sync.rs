@@ -9,12 +9,13 @@ messages! { SyncWords {
     Online: "● 已联网", "● Online";
     Unstable: "◐ 网络不稳", "◐ Network unstable";
     Offline: "○ 未联网", "○ Offline";
-    Refused: "！合作社拒收，请联系云小二", "! Hub refused: call the co-op desk";
+    Refused: "！合作社拒收，请联系云小二", "! Refused: call the co-op";
+    Untrusted: "！合作社证书不可信，请联系云小二", "! Hub certificate not trusted: call the co-op";
     AllDelivered: "订单都已送达", "All orders sent";
-    OneOrderWaiting: "1 笔订单待送达", "1 order waiting to send";
-    OrdersWaiting: "{n} 笔订单待送达", "{n} orders waiting to send";
-    OneRecordWaiting: "1 条记录待上传", "1 record waiting to send";
-    RecordsWaiting: "{n} 条记录待上传", "{n} records waiting to send";
+    OneOrderWaiting: "1 笔订单待送达", "1 order to send";
+    OrdersWaiting: "{n} 笔订单待送达", "{n} orders to send";
+    OneRecordWaiting: "1 条记录待上传", "1 record to send";
+    RecordsWaiting: "{n} 条记录待上传", "{n} records to send";
     Delivered: "订单已送达 {time}", "Orders sent {time}";
     LastDelivered: "上次送达 {time}", "Last sent {time}";
     NeverDelivered: "尚无订单送达", "No orders sent yet";
