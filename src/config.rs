@@ -36,6 +36,47 @@ pub struct Config {
     pub volunteer: VolunteerConfig,
     /// Reading aloud on the seniors' screens.
     pub speech: SpeechConfig,
+    /// The site manager (暖当家): PIN, lock, restock.
+    pub manager: ManagerConfig,
+}
+
+/// `[manager]`: the site manager's PIN and the rules of the restock suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ManagerConfig {
+    /// argon2 hash of the manager's PIN, at least 6 digits (`warm-kiosk pin --role manager`).
+    /// The default is the demo PIN 135790.
+    pub pin_hash: String,
+    /// Volunteer and manager modes lock themselves after this many seconds without a touch.
+    pub lock_after_seconds: u64,
+    /// Days between two vans: the restock suggestion covers the sales of this many days.
+    pub restock_cycle_days: u32,
+    /// Days of recent sales the suggestion averages.
+    pub sales_window_days: u32,
+    /// Units per pack the co-op sends, by product id (1 for products not listed).
+    pub pack_sizes: std::collections::BTreeMap<String, u32>,
+}
+
+/// The hash of `domain::pin::DEMO_MANAGER_PIN`.
+pub const DEMO_MANAGER_PIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$HnoukEAjzVBuOgUH1Q00Uw$IWJZuA4GB6MQ0Th/LMSEwUAo1CUjcvpisOcWwwgZgkc";
+
+impl Default for ManagerConfig {
+    fn default() -> Self {
+        ManagerConfig {
+            pin_hash: DEMO_MANAGER_PIN_HASH.into(),
+            lock_after_seconds: 180,
+            restock_cycle_days: 2,
+            sales_window_days: 7,
+            pack_sizes: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl ManagerConfig {
+    pub fn pack(&self, product: &warm_core::domain::ProductId) -> u32 {
+        self.pack_sizes.get(&product.0).copied().unwrap_or(1).max(1)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
@@ -135,6 +176,7 @@ impl Default for Config {
             scanner: ScannerConfig::default(),
             volunteer: VolunteerConfig::default(),
             speech: SpeechConfig::default(),
+            manager: ManagerConfig::default(),
         }
     }
 }
@@ -255,7 +297,26 @@ impl Config {
         if !warm_core::domain::pin::valid_hash(&self.volunteer.pin_hash) {
             return Err(bad("volunteer.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin`"));
         }
+        let m = &self.manager;
+        if !warm_core::domain::pin::valid_hash(&m.pin_hash) {
+            return Err(bad("manager.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin --role manager`"));
+        }
+        if m.lock_after_seconds == 0
+            || !(1..=60).contains(&m.restock_cycle_days)
+            || !(1..=90).contains(&m.sales_window_days)
+        {
+            return Err(bad(
+                "manager",
+                "lock_after_seconds at least 1, restock_cycle_days 1–60, sales_window_days 1–90",
+            ));
+        }
         Ok(())
+    }
+
+    /// Whether a PIN is still the demo one (said on every volunteer and manager screen and in
+    /// the log at start).
+    pub fn demo_pins(&self) -> bool {
+        self.volunteer.pin_hash == DEMO_PIN_HASH || self.manager.pin_hash == DEMO_MANAGER_PIN_HASH
     }
 
     pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, ConfigProblem> {
@@ -291,6 +352,13 @@ mod tests {
     fn the_shipped_hash_is_the_demo_pin() {
         let config = Config::default();
         assert!(warm_core::domain::pin::matches(&config.volunteer.pin_hash, warm_core::domain::pin::DEMO_PIN));
+    }
+
+    #[test]
+    fn the_shipped_manager_hash_is_the_demo_pin() {
+        let config = Config::default();
+        assert!(warm_core::domain::pin::matches(&config.manager.pin_hash, warm_core::domain::pin::DEMO_MANAGER_PIN));
+        assert!(config.demo_pins());
     }
 
     #[test]

@@ -49,13 +49,7 @@ pub fn prints_dir(data_dir: &Path) -> PathBuf {
 pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
     let store = Store::open(&store_path(data_dir))?;
     // The catalog last pulled from the hub wins; without one, the file or the built-in demo.
-    let LoadedCatalog { catalog, pictures } = match crate::sync::synced_catalog(&store, data_dir)? {
-        Some((catalog, pictures)) => LoadedCatalog { catalog, pictures },
-        None => match &config.catalog {
-            Some(path) => catalog_file::load(path)?,
-            None => crate::demo::catalog()?,
-        },
-    };
+    let LoadedCatalog { catalog, pictures } = load_catalog(&config, &store, data_dir)?;
     let time_zone = config.time_zone()?;
     let pictures = Pictures::load(&catalog, &pictures, config.scale);
     let store = Arc::new(Mutex::new(store));
@@ -73,6 +67,18 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         clock: Arc::new(jiff::Timestamp::now),
         ids: Arc::new(uuid::Uuid::now_v7),
         now: Arc::new(std::time::Instant::now),
+        voice: None,
+    })
+}
+
+/// The catalog the kiosk shows: the one last pulled from the hub, else the file, else the demo.
+pub fn load_catalog(config: &Config, store: &Store, data_dir: &Path) -> Result<LoadedCatalog, StartError> {
+    Ok(match crate::sync::synced_catalog(store, data_dir)? {
+        Some((catalog, pictures)) => LoadedCatalog { catalog, pictures },
+        None => match &config.catalog {
+            Some(path) => catalog_file::load(path)?,
+            None => crate::demo::catalog()?,
+        },
     })
 }
 
@@ -86,7 +92,11 @@ pub fn settings() -> iced::Settings {
     }
 }
 
-pub fn run(ctx: Context) -> iced::Result {
+/// Runs the window with the kiosk's voice (espeak-ng on its own thread; without the engine, one
+/// log line and silence).
+pub fn run(mut ctx: Context) -> iced::Result {
+    use crate::device::speech::{Espeak, Output, Speaker};
+    ctx.voice = Some(Arc::new(Speaker::start(Espeak::new(&ctx.config.speech), Output::Device)));
     iced::application(move || App::new(ctx.clone()), App::update, App::view)
         .title(App::title)
         .theme(App::theme)

@@ -21,6 +21,7 @@ CRATES = {
         "domain": 2,
         "catalog_file": 3, "i18n": 3,
         "receipt": 4, "speech": 4,
+        "api/manager": 3,  # the manager's events carry domain values (stock movements, day reports)
         "": 9,  # lib.rs
     }),
     "warm_hub": ("crates/warm-hub/src", {

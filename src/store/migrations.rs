@@ -140,7 +140,73 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO outbox_v5 (seq, id, kind, payload, created_at) SELECT seq, id, kind, payload, created_at FROM outbox;
     DROP TABLE outbox;
     ALTER TABLE outbox_v5 RENAME TO outbox;",
-    // 6 (households, issue 10): the market's households and restock cycle as pulled with the
+    // 6 (the site manager, issue 11): who moved stock and why; cash in and out of the box; the
+    // closed days (Z), whose rows are frozen by triggers; the manager's work in progress
+    // (settlement, receiving) so a crash resumes it; PIN pauses that outlive a restart; dispatch
+    // notes pulled from the hub, deliveries received and restock requests sent.
+    "ALTER TABLE stock_movements ADD COLUMN who TEXT;     -- volunteer, manager; NULL for sales
+    ALTER TABLE stock_movements ADD COLUMN note TEXT;     -- the reason in words
+    ALTER TABLE stock_movements ADD COLUMN z INTEGER;     -- the Z report that closed it
+    ALTER TABLE payments ADD COLUMN z INTEGER;
+    ALTER TABLE orders ADD COLUMN z INTEGER;
+    CREATE INDEX stock_open ON stock_movements (z, reason);
+    CREATE TABLE cash_moves (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('float', 'in', 'out')),
+        amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+        reason     TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        z          INTEGER
+    ) STRICT;
+    CREATE TABLE day_closes (
+        z         INTEGER PRIMARY KEY,      -- 1, 2, 3, ... on this terminal
+        id        TEXT NOT NULL UNIQUE,     -- UUIDv7 made when the settlement started: closing twice is closing once
+        date      TEXT NOT NULL,            -- the local market day
+        closed_at TEXT NOT NULL,
+        report    TEXT NOT NULL,            -- the Z report's figures (JSON), as sent to the hub
+        print_job TEXT NOT NULL REFERENCES print_jobs (id)
+    ) STRICT;
+    CREATE TABLE drafts (                   -- a settlement or a delivery being checked
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,           -- JSON
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE pin_gates (role TEXT PRIMARY KEY, state TEXT NOT NULL) STRICT;
+    CREATE TABLE dispatch_notes (
+        id          TEXT PRIMARY KEY,
+        version     INTEGER NOT NULL,
+        note        TEXT NOT NULL,          -- JSON, as pulled
+        received_by TEXT                    -- the delivery that received it
+    ) STRICT;
+    CREATE TABLE deliveries (
+        id      TEXT PRIMARY KEY,           -- made when receiving started: confirming twice is once
+        note_id TEXT UNIQUE,
+        at      TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE restock_requests (
+        id      TEXT PRIMARY KEY,
+        at      TEXT NOT NULL,
+        request TEXT NOT NULL,              -- JSON, as sent
+        covered INTEGER NOT NULL DEFAULT 0  -- a dispatch note came after it
+    ) STRICT;
+    CREATE TRIGGER payments_closed_u BEFORE UPDATE ON payments WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER payments_closed_d BEFORE DELETE ON payments WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER stock_closed_u BEFORE UPDATE ON stock_movements WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER stock_closed_d BEFORE DELETE ON stock_movements WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER cash_closed_u BEFORE UPDATE ON cash_moves WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER cash_closed_d BEFORE DELETE ON cash_moves WHEN OLD.z IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    -- An order of a closed day stays open only while it waits for pickup.
+    CREATE TRIGGER orders_closed_u BEFORE UPDATE ON orders WHEN OLD.z IS NOT NULL AND OLD.status <> 'placed'
+        BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
+    CREATE TRIGGER day_closes_u BEFORE UPDATE ON day_closes BEGIN SELECT RAISE(ABORT, 'a Z report is final'); END;
+    CREATE TRIGGER day_closes_d BEFORE DELETE ON day_closes BEGIN SELECT RAISE(ABORT, 'a Z report is final'); END;",
+    // 7 (households, issue 10): the market's households and restock cycle as pulled with the
     // catalog, limits with a period, and what other terminals of the market sold to households
     // (pulled by its own cursor), so a limit holds across terminals.
     "CREATE TABLE synced_households (

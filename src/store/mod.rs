@@ -1,12 +1,17 @@
 //! The terminal's durable store: one SQLite file in the data folder, WAL with
 //! `synchronous=FULL`, so a committed order survives `kill -9` and power loss.
 
+pub mod day;
+#[cfg(test)]
+mod fixture;
 pub mod households;
 mod migrations;
 pub mod orders;
 pub mod payments;
 pub mod print_jobs;
 pub mod recovery;
+pub mod shelf;
+pub mod stock;
 pub mod sync;
 
 use jiff::Timestamp;

@@ -266,6 +266,18 @@ impl Client {
             .map_err(|e| SyncError::Server { status: 200, message: format!("bad usage page: {e}") })
     }
 
+    pub fn dispatch_page(&self, cursor: u64, limit: u32) -> Result<api::manager::DispatchPage, SyncError> {
+        let response = self
+            .agent
+            .get(format!("{}{}", self.base, api::manager::dispatch_path(&self.terminal, cursor, limit)))
+            .header("Authorization", &self.auth)
+            .call()
+            .map_err(|e| self.unreachable(&e))?;
+        let body = self.answer(response, 16 * 1024 * 1024)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| SyncError::Server { status: 200, message: format!("bad dispatch page: {e}") })
+    }
+
     pub fn picture(&self, hash: &str) -> Result<Vec<u8>, SyncError> {
         let response = self
             .agent

@@ -152,12 +152,20 @@ pub struct RoundReport {
     pub pictures_fetched: u64,
     /// Purchases of the market's households heard from the hub (issue 10).
     pub usage_entries: u64,
+    /// Dispatch notes pulled (the van's deliveries to this market).
+    pub dispatch_notes: u64,
 }
 
 impl RoundReport {
     /// Something reached the hub or arrived from it.
     pub fn moved(&self) -> bool {
-        self.pushed + self.duplicates + self.catalog_changes + self.pictures_fetched + self.usage_entries > 0
+        self.pushed
+            + self.duplicates
+            + self.catalog_changes
+            + self.pictures_fetched
+            + self.usage_entries
+            + self.dispatch_notes
+            > 0
     }
 }
 
@@ -254,6 +262,7 @@ impl Syncer {
                 catalog_changes: pull.report.catalog_changes,
                 pictures_fetched: pull.report.pictures_fetched,
                 usage_entries: pull.report.usage_entries,
+                dispatch_notes: pull.report.dispatch_notes,
                 ..push.report
             }),
         }
@@ -281,6 +290,10 @@ impl Syncer {
     pub fn pull(&mut self) -> Pass {
         let mut report = RoundReport::default();
         let mut result = self.pull_catalog(&mut report);
+        if result.is_ok() {
+            // The van's dispatch notes ride the pull: a second cursor feed beside the catalog's.
+            result = self.pull_dispatch(&mut report);
+        }
         // What the market's households bought elsewhere, so limits hold across terminals; pulled
         // even when the catalog failed (they are independent).
         let usage = self.pull_usage(&mut report);
@@ -452,6 +465,30 @@ impl Syncer {
                 return Err(e);
             }
             if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pulls dispatch notes by their own cursor; each page is stored with its cursor in one
+    /// transaction, so a note is never lost or stored twice.
+    fn pull_dispatch(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
+        loop {
+            let cursor = self.store.dispatch_cursor()?;
+            let page = with_retries(|| self.client.dispatch_page(cursor, self.page).map_err(|e| (e, false)))?;
+            if page.notes.is_empty() {
+                return Ok(());
+            }
+            if page.next_cursor <= cursor {
+                // A hub that answers nonsense must not keep this loop going forever.
+                return Err(SyncError::Server {
+                    status: 200,
+                    message: format!("a dispatch page after cursor {cursor} ends at {}", page.next_cursor),
+                });
+            }
+            self.store.apply_dispatch_page(&page.notes, page.next_cursor)?;
+            report.dispatch_notes += page.notes.len() as u64;
+            if !page.more {
                 return Ok(());
             }
         }
@@ -828,6 +865,8 @@ mod tests {
                             let push: warm_core::api::PushRequest = serde_json::from_slice(&body).unwrap();
                             record.lock().unwrap().extend(push.events.iter().map(|e| e.seq));
                             answer
+                        } else if head.contains("/dispatch") {
+                            r#"{"notes": [], "next_cursor": 0, "more": false}"#
                         } else {
                             r#"{"changes": [], "next_cursor": 0, "more": false}"#
                         };

@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::Pictures;
-use super::screen::{self, Screen, category, counter, done, home, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::device::printer::worker::{Printer, PrinterState};
 use crate::device::scanner::wedge::Wedge;
 use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
+use crate::device::speech::{ReadAloud, Speaker};
 use crate::store::payments::NewPayment;
 use crate::store::{NewOrder, Store, StoreError};
 use iced::widget::{column, container, image, opaque, row, space, stack};
@@ -21,10 +22,12 @@ use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
 use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
-use warm_core::i18n::Msg;
+use warm_core::i18n::{Msg, SpeechWords};
 use warm_core::receipt::preview;
 use warm_core::receipt::receipt::sales_receipt;
 use warm_core::receipt::slip::pickup_slip;
@@ -54,6 +57,9 @@ pub struct Context {
     pub ids: Arc<dyn Fn() -> Uuid + Send + Sync>,
     /// The monotonic clock taps are timed by (settling, double taps); tests step it.
     pub now: Arc<dyn Fn() -> Instant + Send + Sync>,
+    /// The kiosk's voice (espeak-ng on its own thread), started by `kiosk::run`; `None` keeps the
+    /// screens silent (tests, and a kiosk whose config switches speech off for good).
+    pub voice: Option<Arc<Speaker>>,
 }
 
 impl Context {
@@ -65,6 +71,8 @@ impl Context {
 #[derive(Debug, Clone)]
 pub enum Message {
     SwitchLanguage,
+    /// 🔊: reading aloud on or off for this senior.
+    ToggleSpeech,
     /// ← 返回 in the title bar of a category.
     Home,
     HomeScreen(home::Message),
@@ -75,10 +83,14 @@ pub enum Message {
     Modal(modal::Message),
     Pin(pin::Message),
     Counter(counter::Message),
+    /// The site manager's mode (issue 11): see `app/manager_mode.rs`.
+    Manager(manager::Message),
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
     PinChecked(bool),
+    /// What may still be ordered, read again from the stock ledger (issue 11).
+    Shelf(Result<crate::store::shelf::Shelf, StoreError>),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
@@ -97,6 +109,7 @@ impl Message {
     fn is_tap(&self) -> bool {
         match self {
             Message::SwitchLanguage
+            | Message::ToggleSpeech
             | Message::Home
             | Message::HomeScreen(_)
             | Message::Category(_)
@@ -106,6 +119,7 @@ impl Message {
             | Message::Modal(_)
             | Message::Pin(_) => true,
             Message::Counter(message) => message.is_tap(),
+            Message::Manager(message) => message.is_tap(),
             _ => false,
         }
     }
@@ -131,6 +145,7 @@ pub struct Committed {
 pub enum Volunteer {
     Pin(pin::Pin),
     Counter(Box<counter::Counter>),
+    Manager(Box<manager::Manager>),
 }
 
 pub struct App {
@@ -149,7 +164,9 @@ pub struct App {
     sync: crate::sync::SyncStatus,
     sync_ticks: u32,
     volunteer: Option<Volunteer>,
-    pin_gate: PinGate,
+    pin_gate: PinGate<Instant>,
+    /// What the seniors may still order (sold out in words on the tiles).
+    shelf: crate::store::shelf::Shelf,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
@@ -159,6 +176,8 @@ pub struct App {
     now: Instant,
     /// The last tap taken, and when: the same one again within `DOUBLE_TAP` counts once.
     last_tap: Option<(String, Instant)>,
+    /// Reading aloud for this senior (the 🔊 switch), back to the market's default after each order.
+    read_aloud: ReadAloud,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -173,6 +192,7 @@ struct Layout {
 
 impl App {
     pub fn new(ctx: Context) -> App {
+        let read_aloud = ReadAloud::with_speaker(ctx.voice.clone(), &ctx.config.speech);
         let settled_at = (ctx.now)();
         let sync = sync_status::initial(&ctx.store(), &ctx.config);
         let scanner = ctx.config.scanner.port.as_ref().map(|port| ScannerLink::Disconnected {
@@ -181,6 +201,7 @@ impl App {
             retry_in: Duration::from_secs(ctx.config.scanner.retry_seconds),
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
+        let shelf = manager_mode::initial_shelf(&ctx);
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -195,11 +216,13 @@ impl App {
             sync_ticks: 0,
             volunteer: None,
             pin_gate: PinGate::default(),
+            shelf,
             scanner,
             wedge,
             settled_at,
             now: settled_at,
             last_tap: None,
+            read_aloud,
         }
     }
 
@@ -210,6 +233,7 @@ impl App {
             volunteer: self.volunteer.as_ref().map(|v| match v {
                 Volunteer::Pin(_) => "pin".to_owned(),
                 Volunteer::Counter(counter) => counter.layout(),
+                Volunteer::Manager(manager) => manager.layout(),
             }),
             basket_lines: self.cart.lines().len(),
         }
@@ -283,6 +307,7 @@ impl App {
             pictures: &self.ctx.pictures,
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
+            shelf: &self.shelf,
         }
     }
 
@@ -320,6 +345,9 @@ impl App {
         }
         match message {
             Message::SwitchLanguage => self.lang = self.lang.toggled(),
+            Message::ToggleSpeech => {
+                self.read_aloud.toggle();
+            }
             Message::Home => self.screen = Screen::Home(home::Home),
             Message::HomeScreen(message) => {
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
@@ -328,16 +356,21 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
-                    category::Action::Add(product) => self.basket(basket::Message::Increase(product)),
+                    category::Action::Add(product) => {
+                        if let Some(p) = self.ctx.catalog.product(&product) {
+                            self.read_aloud.product(p, self.lang);
+                        }
+                        self.basket(basket::Message::Increase(product));
+                    }
                 }
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -345,7 +378,11 @@ impl App {
                     review::Action::Commit(order_id) => return self.commit(order_id),
                 }
             }
-            Message::Committed(result) => self.committed(result),
+            Message::Committed(result) => {
+                self.committed(result);
+                return self.refresh_shelf();
+            }
+            Message::Shelf(shelf) => self.shelf_arrived(shelf),
             Message::Done(message) => {
                 let Screen::Done(done) = &mut self.screen else { return Task::none() };
                 match done.update(message) {
@@ -354,16 +391,18 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
-            Message::Tick(_) if self.volunteer.is_some() => {
+            Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
-                // The PIN pad counts its pause down; nothing else in volunteer mode runs on time.
+                // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.
                 if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                     pin.lock(self.pin_gate.paused(self.now));
                 }
+                self.lock_when_quiet(now);
             }
             Message::Tick(now) => {
                 self.refresh_sync_counts();
                 self.tick(now);
+                return self.refresh_shelf_now_and_then();
             }
             Message::Sync(msg) => self.synced(msg),
             Message::Printer(state) => {
@@ -377,6 +416,7 @@ impl App {
                 match pin.update(message) {
                     pin::Action::None => {}
                     pin::Action::Leave => self.volunteer = None,
+                    pin::Action::Manager => self.open_manager(),
                     pin::Action::Check(entry) => return self.check_pin(entry),
                 }
             }
@@ -389,6 +429,7 @@ impl App {
                 }
             }
             Message::Counter(message) => return self.counter(message),
+            Message::Manager(message) => return self.manager(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
             Message::Key(key) => return self.key(key),
@@ -403,6 +444,10 @@ impl App {
     fn basket(&mut self, message: basket::Message) {
         match message {
             basket::Message::Increase(product) => {
+                // Nothing more than is left: the tile says 已售完 and takes no tap.
+                if !self.shelf.can_add(&product, self.cart.qty(&product)) {
+                    return;
+                }
                 self.cart.add(&product);
                 // Show the page with the line just changed, so the senior sees the tap worked.
                 if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
@@ -414,12 +459,16 @@ impl App {
                 let name = self.ctx.catalog.product(&product).map(|p| p.name.clone()).unwrap_or_default();
                 self.modal = Some(modal::Modal::ConfirmRemove { product, name });
             }
-            basket::Message::Decrease(product) => self.cart.remove_one(&product),
+            basket::Message::Decrease(product) => {
+                self.cart.remove_one(&product);
+                self.read_aloud.basket(&self.cart, &self.ctx.catalog, self.lang);
+            }
             basket::Message::TurnPage(forward) => {
                 self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
             }
             basket::Message::AskEmpty => self.modal = Some(modal::Modal::ConfirmEmpty),
             basket::Message::Review if !self.cart.is_empty() => {
+                self.read_aloud.review(&self.cart, &self.ctx.catalog, self.lang);
                 self.screen = Screen::Review(review::Review::new((self.ctx.ids)()));
             }
             basket::Message::Review => {}
@@ -494,6 +543,7 @@ impl App {
     }
 
     fn go_home_for_next_senior(&mut self) {
+        self.read_aloud.next_senior();
         self.screen = Screen::Home(home::Home);
         self.lang = self.ctx.config.language;
         self.basket_pager = Pager::new(basket::lines_page());
@@ -531,12 +581,14 @@ impl App {
                 self.ctx.printer.wake();
                 let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
                 let Committed { order, slip } = *committed;
+                self.read_aloud.done(&order.number, &order.slot, (self.ctx.clock)(), &self.ctx.time_zone, self.lang);
                 self.screen = Screen::Done(Box::new(done::Done { order, slip, print_error, since: Instant::now() }));
             }
             Err(e) => {
                 tracing::error!("order not placed: {e}");
                 if let Screen::Review(review) = &mut self.screen {
                     review.commit_failed();
+                    self.read_aloud.notice(Msg::OrderFailed.text(self.lang), self.lang);
                 }
             }
         }
@@ -585,7 +637,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.cart, self.lang);
+        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -630,7 +682,11 @@ impl App {
     /// screens only the volunteer badge means something (it opens the PIN pad).
     fn scanned(&mut self, line: Result<String, LineError>) -> Task<Message> {
         match &self.volunteer {
-            Some(Volunteer::Counter(_)) => self.counter(counter::Message::Scanned(line)),
+            Some(Volunteer::Counter(_)) => {
+                self.last_touch = Instant::now();
+                self.counter(counter::Message::Scanned(line))
+            }
+            Some(Volunteer::Manager(_)) => self.manager(manager::Message::Scanned(line)),
             Some(Volunteer::Pin(_)) => Task::none(),
             None => {
                 let config = &self.ctx.config;
@@ -648,7 +704,7 @@ impl App {
     }
 
     fn key(&mut self, key: KeyPress) -> Task<Message> {
-        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_)));
+        let at_counter = matches!(self.volunteer, Some(Volunteer::Counter(_) | Volunteer::Manager(_)));
         match key {
             KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
                 self.open_pin();
@@ -675,6 +731,7 @@ impl App {
                     let sync = sync_status::view(&self.sync, &self.ctx.time_zone, lang, (self.ctx.clock)());
                     counter.view(ctx, self.scanner.as_ref(), sync).map(Message::Counter)
                 }
+                Volunteer::Manager(m) => m.view(ctx).map(Message::Manager),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }
@@ -696,12 +753,11 @@ impl App {
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
             .into(),
-            // The market's name gives its room to the printer's banner when one is up.
-            _ => row![bold(Msg::AppTitle.text(lang), theme::TITLE)]
-                .push(printer.is_none().then(|| label(self.ctx.catalog.market_name.get(lang), theme::BODY)))
-                .spacing(theme::PAD)
-                .align_y(Alignment::Center)
-                .into(),
+            // The market's name is on the slip; the top bar's room goes to the printer, the sync
+            // corner and the senior's switches.
+            _ => {
+                row![bold(Msg::AppTitle.text(lang), theme::TITLE)].spacing(theme::PAD).align_y(Alignment::Center).into()
+            }
         };
         // The printer's problem, when it has one, in the top bar of every screen, in the room the
         // sync corner had: it is what the person at the kiosk needs now (the counter keeps the corner).
@@ -716,10 +772,21 @@ impl App {
             title,
             middle,
             tap(
+                label(
+                    if self.read_aloud.is_on() { SpeechWords::ReadAloudOn } else { SpeechWords::ReadAloudOff }
+                        .text(lang),
+                    theme::BODY
+                ),
+                Message::ToggleSpeech,
+                theme::Tap::Secondary,
+                170,
+                theme::TARGET
+            ),
+            tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
                 theme::Tap::Secondary,
-                240,
+                200,
                 theme::TARGET
             ),
         ]
@@ -757,7 +824,12 @@ impl App {
 
 /// The screens' read-only context, from the parts of the root (a free function, so the root can
 /// lend them while it holds its screen mutably).
-fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::Context<'a> {
+fn screen_context<'a>(
+    ctx: &'a Context,
+    cart: &'a Cart,
+    shelf: &'a crate::store::shelf::Shelf,
+    lang: Lang,
+) -> screen::Context<'a> {
     screen::Context {
         lang,
         config: &ctx.config,
@@ -765,6 +837,7 @@ fn screen_context<'a>(ctx: &'a Context, cart: &'a Cart, lang: Lang) -> screen::C
         pictures: &ctx.pictures,
         time_zone: &ctx.time_zone,
         cart,
+        shelf,
     }
 }
 

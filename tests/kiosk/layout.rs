@@ -39,7 +39,7 @@ fn gap(a: &Rectangle, b: &Rectangle) -> f32 {
     dx.max(dy)
 }
 
-fn check(k: &Kiosk, screen: &str) {
+pub fn check(k: &Kiosk, screen: &str) {
     let targets = targets(k);
     assert!(!targets.is_empty(), "{screen}: no tap targets found");
     for t in &targets {

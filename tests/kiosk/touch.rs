@@ -588,3 +588,16 @@ fn words_come_in_one_language_and_english_counts_agree() {
     open_and_add(&mut k, "grain_oil", &["rice-5kg"]);
     assert!(k.shows("1 item"), "not '1 items'");
 }
+
+#[test]
+fn the_voice_switch_is_for_this_senior_only() {
+    let mut k = kiosk();
+    assert!(k.shows("朗读：开"), "the market's default: reading on");
+    k.tap("朗读：开");
+    assert!(k.shows("朗读：关"));
+    open_and_add(&mut k, "grain_oil", &["rice-5kg"]);
+    k.update(Message::Basket(basket::Message::Review));
+    k.update(Message::Review(warm_kiosk::ui::screen::review::Message::Confirm));
+    k.update(Message::Done(warm_kiosk::ui::screen::done::Message::NextSenior));
+    assert!(k.shows("朗读：开"), "the next senior starts with the default again");
+}

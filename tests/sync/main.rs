@@ -11,6 +11,7 @@ mod households;
 mod hub_binary;
 mod locks;
 mod lossy;
+mod manager;
 mod netns;
 mod operator;
 mod proxy;

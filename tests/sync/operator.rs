@@ -53,7 +53,7 @@ fn markets_terminals_and_alarms_are_listed_and_an_unknown_market_is_refused() {
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog.toml");
     hub_cli(&hub_dir, &["catalog", "import", catalog]);
     let markets = hub_cli(&hub_dir, &["market", "list"]);
-    assert!(markets.contains("峨海小区 (2 terminals)") && markets.contains("北蔡 (1 terminals)"), "{markets}");
+    assert!(markets.contains("峨海小区 (2 terminals)") && markets.contains("北蔡 (1 terminal)"), "{markets}");
     let terminals = hub_cli(&hub_dir, &["terminal", "list"]);
     assert_eq!(terminals.lines().count(), 3, "{terminals}");
     assert!(terminals.contains("K1  market 峨海小区  received 0  last sync never  active"), "{terminals}");

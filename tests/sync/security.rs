@@ -245,7 +245,8 @@ fn bad_pushes_are_refused_with_the_reason_and_the_dashboard_still_answers() {
     let (cookie, _) = sign_in(&hub_dir, &hub.url(), "desk", None);
     let (status, json) = get_signed_in(&format!("{}/v1/dashboard", hub.url()), &cookie, None);
     assert_eq!(status, 200, "{json}");
-    assert!(json.contains(r#""sales_fen":500"#), "{json}");
+    // What the order came to (sales count payments since issue 11, and none was recorded).
+    assert!(json.contains(r#""ordered_fen":500"#), "{json}");
     let (status, html) = get_signed_in(&format!("{}/", hub.url()), &cookie, None);
     assert!(status == 200 && html.contains("￥5.00"), "{html}");
 }

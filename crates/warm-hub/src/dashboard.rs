@@ -25,6 +25,66 @@ fn yuan(fen: i64) -> String {
     format!("￥{sign}{}.{:02}", fen / 100, fen % 100)
 }
 
+fn method_words(method: &str) -> &'static str {
+    match method {
+        "cash" => "现金 Cash",
+        "wechat" => "微信 WeChat",
+        "alipay" => "支付宝 Alipay",
+        _ => "记账 On account",
+    }
+}
+
+/// A variance in words, never by colour alone.
+fn variance(fen: Option<i64>) -> String {
+    match fen {
+        None => "未日结 not closed".into(),
+        Some(0) => "相符 matches".into(),
+        Some(f) if f < 0 => format!("短款 short {}", yuan(-f)),
+        Some(f) => format!("长款 over {}", yuan(f)),
+    }
+}
+
+/// Each market's day as its site manager runs it: sales by payment method (from payments and
+/// amendments, never from placed orders), the close, the cash variance, stock variances and
+/// open restock requests.
+fn days(h: &mut String, d: &Dashboard) {
+    h.push_str(r#"<h2>各市集日结 Each market's day</h2><table id="days"><tr><th>市集 Market</th><th>日结 Closed</th>"#);
+    for m in ["cash", "wechat", "alipay", "on_account"] {
+        let _ = write!(h, "<th>{}</th>", method_words(m));
+    }
+    h.push_str("<th>销售额 Sales</th><th>现金差额 Cash variance</th><th>库存差异 Stock variances</th><th>待配送要货单 Open requests</th></tr>");
+    for day in &d.days {
+        let closed = if day.closed.is_empty() {
+            "未日结 open".to_owned()
+        } else {
+            format!("已日结 closed: {}", day.closed.join(", "))
+        };
+        let _ = write!(
+            h,
+            r#"<tr data-market="{0}"><td>{0}</td><td class="closed">{1}</td>"#,
+            escape(&day.market),
+            escape(&closed)
+        );
+        for (method, count, fen) in &day.by_method {
+            let _ = write!(h, r#"<td class="num method-{}">{} ({} 笔)</td>"#, escape(method), yuan(*fen), count);
+        }
+        let stock = if day.stock_variances.is_empty() {
+            "无 none".to_owned()
+        } else {
+            day.stock_variances.iter().map(|(p, n)| format!("{p} {n:+}")).collect::<Vec<_>>().join(", ")
+        };
+        let _ = write!(
+            h,
+            r#"<td class="num day-sales">{}</td><td class="variance">{}</td><td class="stock">{}</td><td class="num requests">{}</td></tr>"#,
+            yuan(day.sales_fen),
+            escape(&variance(day.cash_variance_fen)),
+            escape(&stock),
+            day.open_requests
+        );
+    }
+    h.push_str("</table>");
+}
+
 pub fn render(d: &Dashboard, tz: &TimeZone, now: Timestamp, viewer: &Session) -> String {
     let desk = viewer.may_change();
     let mut h = String::new();
@@ -71,18 +131,21 @@ td,th{{border:1px solid #444;padding:6px 12px;text-align:left}}th{{background:#e
         }
         h.push_str("</table>");
     }
-    h.push_str(r#"<h2>今日各市集 Today per market</h2><table id="markets"><tr><th>市集 Market</th><th>订单 Orders</th><th>销售额 Sales</th><th>最后同步 Last sync</th></tr>"#);
+    h.push_str(r#"<h2>今日各市集 Today per market</h2><table id="markets"><tr><th>市集 Market</th><th>订单 Orders</th><th>下单额 Ordered</th><th>销售额（已付款）Sales (paid)</th><th>最后同步 Last sync</th></tr>"#);
     for m in &d.markets {
         let _ = write!(
             h,
-            r#"<tr data-market="{0}"><td>{0}</td><td class="num orders">{1}</td><td class="num sales">{2}</td><td>{3}</td></tr>"#,
+            r#"<tr data-market="{0}"><td>{0}</td><td class="num orders">{1}</td><td class="num ordered">{2}</td><td class="num sales">{3}</td><td>{4}</td></tr>"#,
             escape(&m.market),
             m.orders,
+            yuan(m.ordered_fen),
             yuan(m.sales_fen),
             escape(&local(m.last_sync.as_deref(), tz))
         );
     }
-    h.push_str(r#"</table><h2>终端 Terminals</h2><table id="terminals"><tr><th>终端 Terminal</th><th>市集 Market</th><th>已收到事件 Events received</th><th>最后同步 Last sync</th></tr>"#);
+    h.push_str("</table>");
+    days(&mut h, d);
+    h.push_str(r#"<h2>终端 Terminals</h2><table id="terminals"><tr><th>终端 Terminal</th><th>市集 Market</th><th>已收到事件 Events received</th><th>最后同步 Last sync</th></tr>"#);
     for t in &d.terminals {
         let _ = write!(
             h,

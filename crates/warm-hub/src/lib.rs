@@ -14,6 +14,7 @@ pub mod server;
 pub mod sqlite;
 pub mod store;
 pub mod validate;
+pub mod van;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
@@ -80,6 +81,7 @@ pub fn app(state: HubState) -> Router {
         .route("/v1/terminals/{terminal}/recovery", post(recovery))
         .route("/v1/terminals/{terminal}/catalog", get(catalog))
         .route("/v1/terminals/{terminal}/usage", get(usage))
+        .route("/v1/terminals/{terminal}/dispatch", get(dispatch))
         .route("/v1/pictures/{hash}", get(picture))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(state.clone(), request_timeout))
@@ -490,6 +492,30 @@ async fn catalog(
     }
 }
 
+/// The dispatch notes for the terminal's market after a cursor: a second cursor feed beside the
+/// catalog's, so a note is pulled exactly once and applied with its cursor.
+async fn dispatch(
+    State(state): State<HubState>,
+    Path(terminal): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let terminal = match authenticate(&state, &headers, &terminal).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Query(q) = match query {
+        Ok(q) => q,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None),
+    };
+    let limit = q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE);
+    let store = state.store.clone();
+    match blocking(move || store.dispatch_page(&terminal, q.cursor, limit)).await {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(r) => r,
+    }
+}
+
 async fn picture(State(state): State<HubState>, Path(hash): Path<String>, headers: HeaderMap) -> Response {
     // Any registered terminal may fetch pictures: they are the same for every market.
     let token =
@@ -533,7 +559,7 @@ async fn dashboard_json(State(state): State<HubState>, headers: HeaderMap) -> Re
     }
     let (from, to) = today(&state);
     let store = state.store.clone();
-    match blocking(move || store.dashboard(from, to)).await {
+    match blocking(move || full_dashboard(&*store, from, to)).await {
         Ok(d) => axum::Json(d).into_response(),
         Err(r) => r,
     }
@@ -548,10 +574,17 @@ async fn dashboard_page(State(state): State<HubState>, headers: HeaderMap) -> Re
     };
     let (from, to) = today(&state);
     let store = state.store.clone();
-    match blocking(move || store.dashboard(from, to)).await {
+    match blocking(move || full_dashboard(&*store, from, to)).await {
         Ok(d) => Html(dashboard::render(&d, &state.time_zone, (state.clock)(), &session)).into_response(),
         Err(r) => r,
     }
+}
+
+/// The dashboard with each market's day (sales from payments, closes, variances, requests).
+fn full_dashboard(store: &dyn HubStore, from: Timestamp, to: Timestamp) -> Result<store::Dashboard, HubError> {
+    let mut d = store.dashboard(from, to)?;
+    d.days = store.market_days(from, to)?;
+    Ok(d)
 }
 
 /// The desk clears an alarm from the dashboard; a read-only operator may not.
@@ -602,6 +635,8 @@ pub async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
+#[cfg(test)]
+mod manager_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

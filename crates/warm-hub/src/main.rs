@@ -108,6 +108,16 @@ enum Command {
         /// `list` or `withdraw`.
         action: String,
     },
+    /// The site managers' restock requests.
+    Restock {
+        #[command(subcommand)]
+        command: RestockCommand,
+    },
+    /// The van: routes, and the plan that turns open requests into loading lists and dispatch notes.
+    Van {
+        #[command(subcommand)]
+        command: VanCommand,
+    },
     /// Alarms: list, clear.
     Alarm {
         #[command(subcommand)]
@@ -199,6 +209,39 @@ enum HouseholdCommand {
         id: String,
         #[arg(long)]
         market: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RestockCommand {
+    /// List the requests (open ones only unless --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum VanCommand {
+    /// Which van serves a market and its stop on the round.
+    Route {
+        market: String,
+        #[arg(long)]
+        van: String,
+        #[arg(long)]
+        stop: u32,
+    },
+    /// The loading list per van and stop for a delivery day, from every open request.
+    Plan {
+        /// The delivery day, e.g. 2022-05-07.
+        #[arg(long)]
+        date: String,
+        /// CSV instead of the printable list.
+        #[arg(long)]
+        csv: bool,
+        /// Make the dispatch notes the kiosks pull and receive against (the requests are then planned).
+        #[arg(long)]
+        confirm: bool,
     },
 }
 
@@ -566,6 +609,36 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
                     )
                 );
             }
+            Ok(())
+        }
+        Command::Restock { command: RestockCommand::List { all } } => {
+            let rows = store.restock_requests(!all)?;
+            if rows.is_empty() {
+                println!("没有要货单 no restock requests");
+            }
+            for r in rows {
+                let lines: Vec<String> = r.lines.iter().map(|(p, q)| format!("{p}×{q}")).collect();
+                let state = r.planned_for.map_or("open".to_owned(), |d| format!("planned for {d}"));
+                println!("{} {} {} {} [{}] {}", r.at, r.market, r.terminal, r.id, state, lines.join(" "));
+            }
+            Ok(())
+        }
+        Command::Van { command: VanCommand::Route { market, van, stop } } => {
+            store.set_route(&market, &van, stop)?;
+            println!("market {market}: van {van}, stop {stop}");
+            Ok(())
+        }
+        Command::Van { command: VanCommand::Plan { date, csv, confirm } } => {
+            // Confirmed, the list printed is the one the notes were made from (a request that
+            // arrives meanwhile waits for the next plan).
+            let plan = if confirm {
+                let notes = store.confirm_van_plan(&date, now)?;
+                eprintln!("{} dispatch notes made; the kiosks pull them on their next sync", notes.len());
+                hub::van::plan_of(&date, &notes)
+            } else {
+                store.van_plan(&date)?
+            };
+            print!("{}", if csv { hub::van::csv(&plan) } else { hub::van::loading_list(&plan) });
             Ok(())
         }
         Command::Alarm { command: AlarmCommand::Clear { id } } => {

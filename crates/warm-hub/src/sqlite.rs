@@ -5,8 +5,8 @@
 
 use super::ingest::{Aborted, Incoming, OrderUsage};
 use super::store::{
-    Alarm, CatalogImport, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, MarketDay, Operator,
-    PushOutcome, Recovery, Role, Session, Terminal, TerminalInfo, TerminalRow,
+    Alarm, CatalogImport, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, ManagerDay, MarketDay,
+    Operator, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalInfo, TerminalRow, VanPlan,
 };
 use super::validate;
 use jiff::Timestamp;
@@ -118,7 +118,9 @@ const SCHEMA: &[&str] = &[
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     ) STRICT;",
-    // 3 (issue 10): households per market, limits with a period, restock cycles, and what each
+    // 3 (the site manager, issue 11): van routes, dispatch notes, planned restock requests.
+    manager::SCHEMA_3,
+    // 4 (issue 10): households per market, limits with a period, restock cycles, and what each
     // household bought (per order and product), served to the market's kiosks by its own cursor.
     "CREATE TABLE households (
         market      TEXT NOT NULL,
@@ -154,6 +156,8 @@ const SCHEMA: &[&str] = &[
     CREATE INDEX usage_by_household ON usage (market, household, product, at);
     CREATE INDEX usage_unchecked ON usage (checked) WHERE checked = 0;",
 ];
+
+mod manager;
 
 pub struct SqliteHub {
     writer: Mutex<Connection>,
@@ -789,23 +793,28 @@ impl HubStore for SqliteHub {
         })? {
             out.terminals.push(row?);
         }
+        // Orders placed and what they came to, and sales: what was paid (an order amended at the
+        // counter counts at what was paid, one never collected not at all).
         let mut stmt = conn.prepare(
-            "SELECT t.market, count(e.id), coalesce(sum(e.amount_fen), 0)
+            "SELECT t.market, count(e.amount_fen), coalesce(sum(e.amount_fen), 0),
+                    coalesce(sum(CASE WHEN e.kind = 'payment.recorded' THEN json_extract(e.payload, '$.amount') END), 0)
              FROM events e JOIN terminals t ON t.id = e.terminal
-             WHERE e.amount_fen IS NOT NULL AND e.created_at >= ?1 AND e.created_at < ?2
+             WHERE e.kind IN ('order.placed', 'payment.recorded') AND e.created_at >= ?1 AND e.created_at < ?2
              GROUP BY t.market",
         )?;
-        let sold: Vec<(String, i64, i64)> = stmt
-            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let sold: Vec<(String, i64, i64, i64)> = stmt
+            .query_map([time_text(from), time_text(to)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut markets: Vec<String> = out.terminals.iter().map(|t| t.market.clone()).collect();
         markets.dedup();
         for market in markets {
-            let (orders, sales) =
-                sold.iter().find(|(m, _, _)| *m == market).map_or((0, 0), |(_, o, s)| (*o as u64, *s));
+            let (orders, ordered, sales) = sold
+                .iter()
+                .find(|(m, ..)| *m == market)
+                .map_or((0, 0, 0), |(_, o, placed, paid)| (u64::try_from(*o).unwrap_or(0), *placed, *paid));
             let last_sync =
                 out.terminals.iter().filter(|t| t.market == market).filter_map(|t| t.last_sync.clone()).max();
-            out.markets.push(MarketDay { market, orders, sales_fen: sales, last_sync });
+            out.markets.push(MarketDay { market, orders, ordered_fen: ordered, sales_fen: sales, last_sync });
         }
         out.alarms = alarms(&conn, true)?;
         Ok(out)
@@ -1154,6 +1163,39 @@ impl HubStore for SqliteHub {
             None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?,
         };
         Ok(n as u64)
+    }
+
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError> {
+        self.restock_requests_sqlite(open_only)
+    }
+
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError> {
+        self.set_route_sqlite(market, van, stop)
+    }
+
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError> {
+        self.van_plan_sqlite(date)
+    }
+
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError> {
+        self.confirm_van_plan_sqlite(date, now)
+    }
+
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError> {
+        self.dispatch_page_sqlite(terminal, cursor, limit)
+    }
+
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError> {
+        self.market_days_sqlite(from, to)
     }
 
     fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError> {

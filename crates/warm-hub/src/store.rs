@@ -173,6 +173,55 @@ pub struct Dashboard {
     pub terminals: Vec<TerminalRow>,
     pub markets: Vec<MarketDay>,
     pub alarms: Vec<Alarm>,
+    /// Each market's day as its site manager runs it (from `HubStore::market_days`).
+    pub days: Vec<ManagerDay>,
+}
+
+/// A market's day at the desk: closed or not, sales by payment method from the payments (an
+/// order amended at the counter counts at what was paid, one never collected not at all), the
+/// cash variance of its Z report, stock variances and open restock requests.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ManagerDay {
+    pub market: String,
+    /// The Z numbers closed today, per terminal (`K1 #3`); empty while the day is open.
+    pub closed: Vec<String>,
+    /// (method, payments, fen) for cash, wechat, alipay, on_account.
+    pub by_method: Vec<(String, u64, i64)>,
+    pub sales_fen: i64,
+    /// Counted minus expected cash of today's Z reports; `None` before a close.
+    pub cash_variance_fen: Option<i64>,
+    /// Count and spoilage movements today (units, signed, summed per product): (product, units).
+    pub stock_variances: Vec<(String, i64)>,
+    pub open_requests: u64,
+}
+
+/// A restock request as the desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RestockRow {
+    pub id: String,
+    pub market: String,
+    pub terminal: String,
+    pub at: String,
+    pub lines: Vec<(String, i64)>,
+    /// The delivery day of the van plan that took it; `None` while open.
+    pub planned_for: Option<String>,
+}
+
+/// The van's loading list for a day: per van, its stops (markets) in order, what to load for each.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct VanPlan {
+    pub date: String,
+    pub stops: Vec<VanStop>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VanStop {
+    pub van: String,
+    pub stop: u32,
+    pub market: String,
+    pub lines: Vec<warm_core::api::manager::DispatchLine>,
+    /// The requests this stop answers.
+    pub requests: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -187,7 +236,11 @@ pub struct TerminalRow {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MarketDay {
     pub market: String,
+    /// Orders placed (at the kiosk or as walk-in sales at the counter).
     pub orders: u64,
+    /// What the placed orders came to when placed.
+    pub ordered_fen: i64,
+    /// Sales: the payments recorded.
     pub sales_fen: i64,
     pub last_sync: Option<String>,
 }
@@ -280,6 +333,30 @@ pub trait HubStore: Send + Sync + 'static {
     /// Events stored for a terminal (all terminals with `None`).
     fn event_count(&self, terminal: Option<&str>) -> Result<u64, HubError>;
 
+    // The site manager's loop (issue 11): restock requests, van plans, dispatch notes, the day.
+    /// Restock requests (from `restock.requested` events), only the open ones with `open_only`.
+    fn restock_requests(&self, open_only: bool) -> Result<Vec<RestockRow>, HubError>;
+    /// Which van serves a market, and its place on the van's round.
+    fn set_route(&self, market: &str, van: &str, stop: u32) -> Result<(), HubError>;
+    /// The loading list for `date` from every open request (markets without a route ride van
+    /// `V1` after the routed stops). Changes nothing.
+    fn van_plan(&self, date: &str) -> Result<VanPlan, HubError>;
+    /// Confirms the plan: one dispatch note per stop, the requests marked planned, in one
+    /// transaction. Returns the notes made (none when no request was open).
+    fn confirm_van_plan(
+        &self,
+        date: &str,
+        now: Timestamp,
+    ) -> Result<Vec<warm_core::api::manager::DispatchNote>, HubError>;
+    /// Dispatch notes for `terminal`'s market after `cursor` (the kiosk's second cursor feed).
+    fn dispatch_page(
+        &self,
+        terminal: &Terminal,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<warm_core::api::manager::DispatchPage, HubError>;
+    /// Each market's day in `[from, to)`.
+    fn market_days(&self, from: Timestamp, to: Timestamp) -> Result<Vec<ManagerDay>, HubError>;
     // Terminals and markets, for the operator's tools.
     fn terminals(&self) -> Result<Vec<TerminalInfo>, HubError>;
     /// The terminal's token stops working at once (a lost or copied kiosk).

@@ -468,7 +468,8 @@ async fn overflowing_and_negative_orders_are_refused_and_the_dashboard_still_ans
     let cookie = sign_in(&h, "desk", Role::Desk).await;
     let (status, _, json) = get(&h, "/v1/dashboard", Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK, "{json}");
-    assert!(json.contains(r#""sales_fen":250"#), "{json}");
+    // What the order came to; sales count payments (issue 11), and none was recorded.
+    assert!(json.contains(r#""ordered_fen":250"#), "{json}");
 }
 
 #[tokio::test]

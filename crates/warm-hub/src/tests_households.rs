@@ -220,11 +220,8 @@ async fn two_kiosks_within_the_limit_each_but_over_it_together_raise_one_alarm_n
     push(&h, 0, &[order(2, Some("3-2-9"), &[("oil", 1)])]).await;
     assert_eq!(limit_alarms(&h).len(), 1);
     let page = h.state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
-    let session = super::store::Session {
-        operator: "desk".into(),
-        role: super::store::Role::Desk,
-        expires_at: Timestamp::MAX,
-    };
+    let session =
+        super::store::Session { operator: "desk".into(), role: super::store::Role::Desk, expires_at: Timestamp::MAX };
     let html = dashboard::render(&page, &h.state.time_zone, Timestamp::now(), &session);
     assert!(html.contains("限购超出") && html.contains("K2-0001"), "the dashboard shows it");
 }

@@ -19,6 +19,8 @@ pub fn check_event(event: &Event) -> Result<Option<i64>, String> {
     check_kind(&event.kind).map_err(at)?;
     created_at(&event.created_at).map_err(at)?;
     check_depth(event.payload.get()).map_err(at)?;
+    // The site manager's kinds are interpreted too (van plans, each market's day).
+    warm_core::api::manager::validate(&event.kind, event.payload.get()).map_err(|e| at(e.to_string()))?;
     if event.kind == ORDER_PLACED { order_total(event.payload.get()).map(Some).map_err(at) } else { Ok(None) }
 }
 

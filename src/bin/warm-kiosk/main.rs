@@ -9,6 +9,7 @@ use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
 mod printer;
+mod report;
 mod say;
 mod scanner;
 mod sync;
@@ -55,9 +56,38 @@ enum Command {
         #[arg(required = true)]
         text: Vec<String>,
     },
-    /// Make the hash of a new volunteer PIN (4–8 digits, read from standard input) for the
-    /// config's `[volunteer] pin_hash`.
-    Pin,
+    /// Make the hash of a new PIN (read from standard input) for the config: the volunteer's
+    /// (4–8 digits, `[volunteer] pin_hash`) or the site manager's (6–8 digits, `[manager] pin_hash`).
+    Pin {
+        #[arg(long, value_enum, default_value = "volunteer")]
+        role: RoleArg,
+    },
+    /// The day's report: `x` the day so far, `z` the last closed day (or the one of --date).
+    Report {
+        #[arg(value_enum)]
+        kind: ReportArg,
+        /// The market day (Z: which closed day; X: only to check it is today's).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// Also queue it on the receipt printer (printed by the kiosk's print worker).
+        #[arg(long)]
+        print: bool,
+        /// Language of the report: zh-CN or en (default: the config's).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Volunteer,
+    Manager,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportArg {
+    X,
+    Z,
 }
 
 #[derive(Subcommand)]
@@ -121,11 +151,33 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Pin => pin_hash(),
+        Command::Pin { role } => pin_hash(match role {
+            RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
+            RoleArg::Manager => warm_core::domain::pin::Role::Manager,
+        }),
+        Command::Report { kind, date, print, lang } => {
+            let lang = match lang.as_deref() {
+                None => config.language,
+                Some("en") => warm_core::domain::Lang::En,
+                Some("zh-CN" | "zh") => warm_core::domain::Lang::Zh,
+                Some(other) => anyhow::bail!("--lang {other:?}: say zh-CN or en"),
+            };
+            let text = report::run(&config, &data_dir, matches!(kind, ReportArg::Z), date, print, lang)?;
+            print!("{text}");
+            Ok(())
+        }
     }
 }
 
 fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    if config.volunteer.pin_hash == warm_kiosk::config::DEMO_PIN_HASH {
+        tracing::warn!("the volunteer PIN is still the demo PIN: make your own with `warm-kiosk pin`");
+    }
+    if config.manager.pin_hash == warm_kiosk::config::DEMO_MANAGER_PIN_HASH {
+        tracing::warn!(
+            "the site manager's PIN is still the demo PIN: make your own with `warm-kiosk pin --role manager`"
+        );
+    }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
@@ -138,8 +190,8 @@ fn run_sync(config: &Config, data_dir: &std::path::Path, command: SyncCommand) -
         SyncCommand::Once => {
             let r = sync::once(config, &store, data_dir)?;
             println!(
-                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched",
-                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched
+                "sync done: {} events stored at the hub, {} already there, {} catalog changes, {} pictures fetched, {} dispatch notes",
+                r.pushed, r.duplicates, r.catalog_changes, r.pictures_fetched, r.dispatch_notes
             );
         }
         SyncCommand::Status => {
@@ -170,10 +222,10 @@ fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> an
     Ok(())
 }
 
-fn pin_hash() -> anyhow::Result<()> {
+fn pin_hash(role: warm_core::domain::pin::Role) -> anyhow::Result<()> {
     let mut pin = String::new();
     std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
-    let hash = warm_core::domain::pin::hash_pin(pin.trim())?;
-    println!("[volunteer]\npin_hash = \"{hash}\"");
+    let hash = warm_core::domain::pin::hash_pin_for(role, pin.trim())?;
+    println!("[{}]\npin_hash = \"{hash}\"", role.as_str());
     Ok(())
 }

@@ -5,12 +5,13 @@
 use super::{Espeak, Output, Speaker, SpeechConfig};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use std::sync::Arc;
 use warm_core::domain::{Cart, Catalog, Lang, OrderNumber, PickupSlot, Product};
 use warm_core::speech::events;
 
 pub struct ReadAloud {
     /// `None`: a kiosk built without a voice (screen tests), which only keeps the switch.
-    speaker: Option<Speaker>,
+    speaker: Option<Arc<Speaker>>,
     default_on: bool,
     on: bool,
 }
@@ -18,10 +19,11 @@ pub struct ReadAloud {
 impl ReadAloud {
     /// The kiosk's voice on the sound device, switched as the config says.
     pub fn start(config: &SpeechConfig) -> ReadAloud {
-        ReadAloud::with_speaker(Some(Speaker::start(Espeak::new(config), Output::Device)), config)
+        ReadAloud::with_speaker(Some(Arc::new(Speaker::start(Espeak::new(config), Output::Device))), config)
     }
 
-    pub fn with_speaker(speaker: Option<Speaker>, config: &SpeechConfig) -> ReadAloud {
+    /// `speaker`: shared, so the kiosk's one voice outlives each screen's switch.
+    pub fn with_speaker(speaker: Option<Arc<Speaker>>, config: &SpeechConfig) -> ReadAloud {
         ReadAloud { speaker, default_on: config.enabled_by_default, on: config.enabled_by_default }
     }
 
@@ -32,7 +34,7 @@ impl ReadAloud {
 
     /// The voice behind the switch (its status tells what is being said).
     pub fn speaker(&self) -> Option<&Speaker> {
-        self.speaker.as_ref()
+        self.speaker.as_deref()
     }
 
     pub fn is_on(&self) -> bool {

@@ -248,7 +248,7 @@ fn the_switch_is_per_senior_and_silences_at_once() {
     let (to, _streams) = std::sync::mpsc::channel();
     let speaker = Speaker::start(engine(), Output::Stream(to));
     let config = SpeechConfig::default();
-    let mut reading = ReadAloud::with_speaker(Some(speaker), &config);
+    let mut reading = ReadAloud::with_speaker(Some(std::sync::Arc::new(speaker)), &config);
     let catalog = catalog();
     let tomato = &catalog.products[0];
     assert!(reading.is_on());

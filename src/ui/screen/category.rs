@@ -2,10 +2,11 @@
 
 use super::Context;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, pager, product_tile};
-use iced::widget::{Column, Row, column, space};
-use iced::{Element, Length};
-use warm_core::domain::{CategoryId, ProductId};
+use crate::ui::widget::{Pager, bold, label, pager, picture, price, product_tile};
+use iced::widget::{Column, Row, column, container, space};
+use iced::{Alignment, Background, Border, Element, Length};
+use warm_core::domain::{CategoryId, Product, ProductId};
+use warm_core::i18n::{ManagerMsg, Msg, tr};
 
 const COLUMNS: usize = 3;
 /// Products per page (3 columns × 2 rows).
@@ -51,8 +52,11 @@ impl Category {
             let mut tiles = Row::new().spacing(theme::GAP).height(Length::Fill);
             for product in chunk {
                 let in_basket = ctx.cart.qty(&product.id);
-                tiles =
-                    tiles.push(product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone())));
+                tiles = tiles.push(if ctx.shelf.can_add(&product.id, in_basket) {
+                    product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone()))
+                } else {
+                    gone_tile(product, in_basket, ctx)
+                });
             }
             // Keep tiles the same width on a short last row.
             for _ in chunk.len()..COLUMNS {
@@ -70,4 +74,35 @@ impl Category {
             .width(Length::Fill)
             .into()
     }
+}
+
+/// A product with nothing left to add: greyed and not tappable, and it says why in words —
+/// 已售完, or how many are left when the basket already holds them all.
+fn gone_tile<'a>(product: &'a Product, in_basket: u32, ctx: Context<'a>) -> Element<'a, Message> {
+    let lang = ctx.lang;
+    let name = product.name.get(lang);
+    let words = match ctx.shelf.left(&product.id) {
+        Some(n) if n > 0 => tr(ManagerMsg::OnlyLeft, lang, &[("name", name), ("n", &n.to_string())]),
+        _ => ManagerMsg::SoldOut.text(lang).to_owned(),
+    };
+    let in_basket =
+        (in_basket > 0).then(|| label(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY));
+    let content = column![
+        picture(ctx.pictures, &product.picture, name, theme::TILE_PICTURE, lang),
+        bold(name, theme::BODY),
+        price(product.price, theme::PRICE).color(theme::INK),
+        container(bold(words, theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning),
+    ]
+    .push(in_basket)
+    .spacing(2)
+    .align_x(Alignment::Center);
+    container(content)
+        .center(Length::Fill)
+        .style(|_| container::Style {
+            background: Some(Background::Color(theme::PRESSED)),
+            border: Border { color: theme::INK, width: theme::BORDER, radius: theme::RADIUS.into() },
+            text_color: Some(theme::INK),
+            ..container::Style::default()
+        })
+        .into()
 }

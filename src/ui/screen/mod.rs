@@ -4,12 +4,20 @@
 //! imports the root or does I/O.
 //!
 //! Seniors: home → category → review → done, with the basket beside home and category and the
-//! questions of `modal` over them. Volunteers: the PIN pad, then the checkout counter.
+//! questions of `modal` over them. Volunteers: the PIN pad, then the checkout counter. The site
+//! manager: `manager` (its PIN, a menu) and one `manager_*` screen per job.
 
 pub mod category;
 pub mod counter;
 pub mod done;
 pub mod home;
+pub mod manager;
+pub mod manager_cash;
+pub mod manager_count;
+pub mod manager_receive;
+pub mod manager_restock;
+pub mod manager_settle;
+pub mod manager_stock;
 pub mod modal;
 pub mod pin;
 pub mod printer;
@@ -29,6 +37,8 @@ pub struct Context<'a> {
     pub time_zone: &'a jiff::tz::TimeZone,
     /// The senior's basket (the root owns it).
     pub cart: &'a Cart,
+    /// What may still be ordered of each product the stock ledger tracks.
+    pub shelf: &'a crate::store::shelf::Shelf,
 }
 
 /// The seniors' screen on show.

@@ -11,7 +11,7 @@ use iced::widget::{center, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use std::time::Duration;
 use warm_core::domain::pin::PinOutcome;
-use warm_core::i18n::{Msg, tr};
+use warm_core::i18n::{ManagerMsg, Msg, tr};
 
 /// The longest PIN the pad takes.
 const MAX_DIGITS: usize = 8;
@@ -25,6 +25,8 @@ pub enum Message {
     Key(Key),
     Ok,
     Cancel,
+    /// 暖当家: the site manager's own PIN pad instead.
+    Manager,
 }
 
 pub enum Action {
@@ -32,6 +34,8 @@ pub enum Action {
     /// Check this PIN (off the UI thread).
     Check(String),
     Leave,
+    /// Open the site manager's mode (it asks for the manager's PIN, with its own pause).
+    Manager,
 }
 
 /// What the line under the dots says.
@@ -56,6 +60,7 @@ impl Pin {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Cancel => Action::Leave,
+            Message::Manager => Action::Manager,
             _ if self.locked.is_some() => Action::None,
             Message::Key(key) => {
                 key.apply(&mut self.entry, MAX_DIGITS, false);
@@ -115,6 +120,13 @@ impl Pin {
             None => space::vertical().into(),
         };
         let open = !self.locked();
+        // A kiosk still on a demo PIN says so on every volunteer and manager screen (always the
+        // same line while it lasts, so nothing under it moves).
+        let demo = ctx.config.demo_pins().then(|| {
+            container(bold(ManagerMsg::DemoPin.text(lang), theme::BODY))
+                .padding([0.0, theme::GAP])
+                .style(theme::warning)
+        });
         let card = column![
             bold(Msg::EnterPin.text(lang), theme::TOTAL),
             bold(dots, theme::TOTAL),
@@ -135,9 +147,17 @@ impl Pin {
                     300,
                     theme::BIG_TARGET
                 ),
+                tap(
+                    label(ManagerMsg::ManagerOpen.text(lang), theme::TITLE),
+                    Message::Manager,
+                    Tap::Secondary,
+                    300,
+                    theme::BIG_TARGET
+                ),
             ]
             .spacing(theme::PAD),
         ]
+        .push(demo)
         .spacing(theme::GAP)
         .align_x(Alignment::Center);
         center(container(card).padding(theme::PAD).width(CARD_WIDTH).style(theme::panel)).into()

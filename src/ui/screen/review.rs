@@ -8,7 +8,7 @@ use crate::ui::widget::{Pager, bold, label, pager, picture, price, tap};
 use iced::widget::{Column, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
-use warm_core::i18n::{Msg, tr};
+use warm_core::i18n::{ManagerMsg, Msg, tr};
 
 /// Fixed heights at the reference size: the heading keeps room for the "order not placed"
 /// words, the list for its page, so the pager and the footer never move.
@@ -76,6 +76,8 @@ impl Review {
             }
             Message::Change => Action::BackToShopping,
             Message::Confirm if self.saving || ctx.cart.is_empty() => Action::None,
+            // Something ran out while the senior chose: the screen says what, nothing is placed.
+            Message::Confirm if !ctx.shelf.short_lines(ctx.cart).is_empty() => Action::None,
             Message::Confirm => {
                 self.saving = true;
                 Action::Commit(self.order_id)
@@ -136,10 +138,26 @@ impl Review {
         .spacing(theme::PAD)
         .align_y(Alignment::Center);
 
+        // Goods that ran out while the senior chose, in words: take them out to go on.
+        let short = ctx.shelf.short_lines(ctx.cart);
+        let gone = (!short.is_empty()).then(|| {
+            let words: Vec<String> = short
+                .iter()
+                .map(|(p, left)| {
+                    let name = catalog.product(p).map_or(p.0.as_str(), |p| p.name.get(lang));
+                    match left {
+                        0 => tr(ManagerMsg::SoldOutInBasket, lang, &[("name", name)]),
+                        n => tr(ManagerMsg::OnlyLeft, lang, &[("name", name), ("n", &n.to_string())]),
+                    }
+                })
+                .collect();
+            container(bold(words.join("；"), theme::BODY)).padding(theme::GAP).width(Length::Fill).style(theme::warning)
+        });
         // A problem takes the title's place, in the room kept for it.
-        let heading: Element<'a, Message> = match problem {
-            Some(problem) => problem.into(),
-            None => bold(Msg::ConfirmTitle.text(lang), theme::TITLE).into(),
+        let heading: Element<'a, Message> = match (problem, gone) {
+            (Some(problem), _) => problem.into(),
+            (None, Some(gone)) => gone.into(),
+            (None, None) => bold(Msg::ConfirmTitle.text(lang), theme::TITLE).into(),
         };
         column![container(heading).height(HEADING_H).center_y(HEADING_H), container(list).height(LIST_H)]
             .push(pager(self.pager, lines.len(), lang, Message::TurnPage))

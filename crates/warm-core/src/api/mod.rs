@@ -5,6 +5,8 @@
 //! movements, settlements, ...) joins without any change to the hub, which stores every event and
 //! interprets only the kinds its dashboard knows.
 
+pub mod manager;
+
 use crate::domain::LimitPeriod;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

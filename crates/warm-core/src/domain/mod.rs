@@ -4,6 +4,7 @@ pub mod barcode;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod day;
 pub mod household;
 pub mod money;
 pub mod order;
@@ -11,6 +12,7 @@ pub mod payment;
 pub mod pin;
 pub mod scan;
 pub mod slot;
+pub mod stock;
 pub mod text;
 
 pub use cart::Cart;

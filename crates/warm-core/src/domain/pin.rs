@@ -1,10 +1,43 @@
-//! The volunteer PIN: stored only as an argon2id hash (PHC string), checked in constant time by
-//! argon2, with a pause after repeated wrong tries so a PIN cannot be guessed at the counter.
+//! The volunteer's and the site manager's PINs: stored only as argon2id hashes (PHC strings),
+//! checked in constant time by argon2, with a pause after repeated wrong tries so a PIN cannot be
+//! guessed at the counter. The pause is kept in wall-clock time so the store can keep it across a
+//! restart (pulling the plug does not reset it).
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::time::{Duration, Instant};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Who is typing a PIN: a volunteer opens the checkout, the site manager (暖当家) the stock and
+/// the day's settlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Volunteer,
+    Manager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Manager => "manager",
+        }
+    }
+
+    /// The fewest digits this role's PIN may have: the manager's opens the money.
+    pub fn min_digits(self) -> usize {
+        match self {
+            Role::Volunteer => 4,
+            Role::Manager => 6,
+        }
+    }
+}
+
+/// The manager's demo PIN of the embedded defaults. Change it with `warm-kiosk pin --role manager`.
+pub const DEMO_MANAGER_PIN: &str = "135790";
 
 /// The demo PIN of the embedded defaults (config/kiosk.toml holds its hash). Change it with
 /// `warm-kiosk pin` before a real market opens.
@@ -18,21 +51,31 @@ pub const MAX_PAUSE: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PinError {
-    #[error("a PIN is 4 to 8 digits")]
-    Shape,
+    #[error("a {role} PIN is {min} to 8 digits", role = .0.as_str(), min = .0.min_digits())]
+    Shape(Role),
     #[error("the PIN could not be hashed: {0}")]
     Hash(String),
 }
 
 /// A PIN a volunteer can type on the numpad.
 pub fn valid_shape(pin: &str) -> bool {
-    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+    valid_shape_for(Role::Volunteer, pin)
+}
+
+/// A PIN of this role's length, digits only.
+pub fn valid_shape_for(role: Role, pin: &str) -> bool {
+    (role.min_digits()..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The PHC string to put in the config's `volunteer.pin_hash`.
 pub fn hash_pin(pin: &str) -> Result<String, PinError> {
-    if !valid_shape(pin) {
-        return Err(PinError::Shape);
+    hash_pin_for(Role::Volunteer, pin)
+}
+
+/// The PHC string for `role`'s `pin_hash` (`[volunteer]` or `[manager]`).
+pub fn hash_pin_for(role: Role, pin: &str) -> Result<String, PinError> {
+    if !valid_shape_for(role, pin) {
+        return Err(PinError::Shape(role));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -64,21 +107,59 @@ pub enum PinOutcome {
     },
 }
 
-/// Counts wrong tries and enforces the pause. Lives as long as the kiosk runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PinGate {
-    failures: u32,
-    rounds: u32,
-    paused_until: Option<Instant>,
+/// A point in time a [`PinGate`] can run on: the wall clock (`Timestamp`, kept in the store so
+/// a pause outlives a restart) or a monotonic clock (`Instant`, for a gate that lives only as
+/// long as the screen).
+pub trait Moment: Copy + Ord {
+    /// `self` plus `d`, or `None` if it does not fit.
+    fn plus(self, d: Duration) -> Option<Self>;
+    /// How long from `earlier` to `self` (zero if `earlier` is later).
+    fn since(self, earlier: Self) -> Duration;
 }
 
-impl PinGate {
-    /// Time left in a pause, if one is running.
-    pub fn paused(&self, now: Instant) -> Option<Duration> {
-        self.paused_until.filter(|until| *until > now).map(|until| until - now)
+impl Moment for Timestamp {
+    fn plus(self, d: Duration) -> Option<Self> {
+        self.checked_add(d).ok()
     }
 
-    pub fn try_pin(&mut self, hash: &str, pin: &str, now: Instant) -> PinOutcome {
+    fn since(self, earlier: Self) -> Duration {
+        Duration::try_from(self.duration_since(earlier)).unwrap_or(Duration::ZERO)
+    }
+}
+
+impl Moment for std::time::Instant {
+    fn plus(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+
+    fn since(self, earlier: Self) -> Duration {
+        self.saturating_duration_since(earlier)
+    }
+}
+
+/// Counts wrong tries and enforces the pause. On the wall clock it is serializable: the kiosk
+/// keeps the manager's in its store, so a restart in the middle of a pause does not end it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinGate<T = Timestamp> {
+    failures: u32,
+    rounds: u32,
+    paused_until: Option<T>,
+}
+
+impl<T> Default for PinGate<T> {
+    fn default() -> Self {
+        PinGate { failures: 0, rounds: 0, paused_until: None }
+    }
+}
+
+impl<T: Moment> PinGate<T> {
+    /// Time left in a pause, if one is running.
+    pub fn paused(&self, now: T) -> Option<Duration> {
+        let until = self.paused_until.filter(|until| *until > now)?;
+        Some(until.since(now))
+    }
+
+    pub fn try_pin(&mut self, hash: &str, pin: &str, now: T) -> PinOutcome {
         if let Some(left) = self.paused(now) {
             return PinOutcome::Paused { left };
         }
@@ -87,7 +168,7 @@ impl PinGate {
 
     /// Counts a try whose PIN was checked elsewhere (off the screen's thread): `matched` is what
     /// argon2 said. A try during a pause is not counted.
-    pub fn record(&mut self, matched: bool, now: Instant) -> PinOutcome {
+    pub fn record(&mut self, matched: bool, now: T) -> PinOutcome {
         if let Some(left) = self.paused(now) {
             return PinOutcome::Paused { left };
         }
@@ -102,7 +183,7 @@ impl PinGate {
         let pause = PAUSE.saturating_mul(1 << self.rounds.min(4)).min(MAX_PAUSE);
         self.failures = 0;
         self.rounds += 1;
-        self.paused_until = Some(now + pause);
+        self.paused_until = now.plus(pause);
         PinOutcome::Paused { left: pause }
     }
 }
@@ -120,15 +201,18 @@ mod tests {
         assert!(matches(&a, "1357") && matches(&b, "1357"));
         assert!(!matches(&a, "1358"));
         assert!(!matches("not a hash", "1357"));
-        assert_eq!(hash_pin("12"), Err(PinError::Shape));
-        assert_eq!(hash_pin("12a4"), Err(PinError::Shape));
+        assert_eq!(hash_pin("12"), Err(PinError::Shape(Role::Volunteer)));
+        assert_eq!(hash_pin("12a4"), Err(PinError::Shape(Role::Volunteer)));
+        assert_eq!(hash_pin_for(Role::Manager, "13579"), Err(PinError::Shape(Role::Manager)));
+        assert!(matches(&hash_pin_for(Role::Manager, "135790").unwrap(), "135790"));
+        assert!(PinError::Shape(Role::Manager).to_string().contains("6 to 8 digits"));
     }
 
     #[test]
     fn wrong_tries_pause_and_the_pause_grows() {
         let hash = hash_pin("1357").unwrap();
         let mut gate = PinGate::default();
-        let t0 = Instant::now();
+        let t0 = Timestamp::UNIX_EPOCH;
         assert_eq!(gate.try_pin(&hash, "0000", t0), PinOutcome::Wrong { left: 2 });
         assert_eq!(gate.try_pin(&hash, "0000", t0), PinOutcome::Wrong { left: 1 });
         assert_eq!(gate.try_pin(&hash, "0000", t0), PinOutcome::Paused { left: PAUSE });
@@ -141,5 +225,17 @@ mod tests {
         assert_eq!(gate.try_pin(&hash, "0000", t1), PinOutcome::Paused { left: PAUSE * 2 });
         assert_eq!(gate.try_pin(&hash, "1357", t1 + PAUSE * 2), PinOutcome::Accepted);
         assert_eq!(gate, PinGate::default());
+    }
+
+    #[test]
+    fn a_pause_survives_being_written_down_and_read_back() {
+        let mut gate = PinGate::default();
+        let t0 = Timestamp::UNIX_EPOCH;
+        for _ in 0..TRIES {
+            gate.record(false, t0);
+        }
+        let kept: PinGate = serde_json::from_str(&serde_json::to_string(&gate).unwrap()).unwrap();
+        assert_eq!(kept.paused(t0 + Duration::from_secs(10)), Some(PAUSE - Duration::from_secs(10)));
+        assert_eq!(kept.paused(t0 + PAUSE), None);
     }
 }

@@ -91,7 +91,7 @@ messages! { Msg {
     PrinterCoverOpen: "打印机盖子开着，请盖好", "Printer cover open: close it";
     PrinterError: "打印机出错了，请关掉打印机再打开", "Printer error: switch it off and on";
     PrinterOffline: "打印机暂停了，请检查打印机", "Printer paused: check the printer";
-    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer not answering: check power and cable";
+    PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer silent: check power, cable";
     PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "Paper running low: have a new roll ready";
     TechnicalDetail: "系统细节（给技术人员）：{detail}", "System detail (for the technician): {detail}";
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} {n|slip|slips} waiting to print";
@@ -193,10 +193,12 @@ messages! { Msg {
 
 mod households;
 mod hub;
+mod manager;
 mod speech;
 mod sync;
 pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
 pub use hub::HubMsg;
+pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
 pub use sync::SyncWords;
 
@@ -287,6 +289,7 @@ mod tests {
             .chain(of(SyncWords::ALL))
             .chain(of(SpeechWords::ALL))
             .chain(of(HouseholdWords::ALL))
+            .chain(of(ManagerMsg::ALL))
             .collect()
     }
 

@@ -22,8 +22,8 @@ messages! { SpeechWords {
     // Between two clock times.
     Between: "{from}到{to}", "between {from} and {to}";
     // The switch on the seniors' screens (beside a loudspeaker icon).
-    ReadAloudOn: "朗读：开", "Read aloud: on";
-    ReadAloudOff: "朗读：关", "Read aloud: off";
+    ReadAloudOn: "朗读：开", "Voice: on";
+    ReadAloudOff: "朗读：关", "Voice: off";
     // The measure word of a count when the catalog gives a product no unit.
     DefaultUnit: "份", "pack";
 }}

@@ -1,0 +1,250 @@
+//! The root's side of the site manager's mode: it opens the mode, checks the manager's PIN (its
+//! wrong-try pause kept in the store, so a restart does not end it), loads what the manager's
+//! screens show and runs what they save, all off the UI thread; and it locks volunteer and
+//! manager modes after the configured quiet time.
+
+use super::{App, Message, Volunteer, off_thread, screen_context};
+use crate::store::StoreError;
+use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
+use crate::store::shelf::Shelf;
+use crate::store::stock::{COUNT_DRAFT, receiving_key};
+use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
+use crate::ui::screen::{manager_count, manager_settle};
+use iced::Task;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use warm_core::domain::pin::{PinOutcome, Role, matches as pin_matches};
+use warm_core::domain::{Catalog, ProductId, Text};
+use warm_core::i18n::ManagerMsg as M;
+use warm_core::receipt::day_report::day_report;
+
+impl App {
+    pub(super) fn open_manager(&mut self) {
+        self.volunteer = Some(Volunteer::Manager(Box::default()));
+    }
+
+    /// The manager's screen on show, if manager mode is on.
+    pub fn manager_screen(&self) -> Option<&Manager> {
+        match &self.volunteer {
+            Some(Volunteer::Manager(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub(super) fn manager(&mut self, message: manager::Message) -> Task<Message> {
+        if matches!(message, manager::Message::Scanned(_)) {
+            // Scanning goods in is someone at the kiosk, like a touch.
+            self.last_touch = Instant::now();
+        }
+        let wrote = matches!(message, manager::Message::Done(_));
+        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
+        let Some(Volunteer::Manager(m)) = &mut self.volunteer else { return Task::none() };
+        match m.update(message, ctx) {
+            // Stock may have changed: the seniors' tiles say so at once.
+            Action::None if wrote => self.refresh_shelf(),
+            Action::None => Task::none(),
+            Action::Leave => {
+                self.volunteer = None;
+                self.refresh_shelf()
+            }
+            Action::CheckPin(entry) => self.check_manager_pin(entry),
+            Action::Load(want) => self.manager_load(want),
+            Action::Run(work) => self.manager_run(work),
+        }
+    }
+
+    /// argon2 off the UI thread; the gate is read and written in the store around it.
+    fn check_manager_pin(&mut self, entry: String) -> Task<Message> {
+        let (store, hash, now) = (self.ctx.store.clone(), self.ctx.config.manager.pin_hash.clone(), (self.ctx.clock)());
+        off_thread(move || {
+            let gate = warm_core::process::lock(&store).pin_gate(Role::Manager)?;
+            if let Some(left) = gate.paused(now) {
+                return Ok(PinOutcome::Paused { left });
+            }
+            let matched = pin_matches(&hash, &entry);
+            let s = warm_core::process::lock(&store);
+            let mut gate = s.pin_gate(Role::Manager)?;
+            let outcome = gate.record(matched, now);
+            s.save_pin_gate(Role::Manager, &gate)?;
+            Ok(outcome)
+        })
+        .map(|r| Message::Manager(manager::Message::PinChecked(r.unwrap_or_else(Err))))
+    }
+
+    fn manager_load(&mut self, want: Want) -> Task<Message> {
+        let (store, catalog, config, tz, now) = (
+            self.ctx.store.clone(),
+            self.ctx.catalog.clone(),
+            self.ctx.config.clone(),
+            self.ctx.time_zone.clone(),
+            (self.ctx.clock)(),
+        );
+        off_thread(move || -> Result<Box<Loaded>, StoreError> {
+            let store = warm_core::process::lock(&store);
+            let loaded = match want {
+                Want::Stock => Loaded::Stock(store.stock_levels()?),
+                Want::Notes => {
+                    let notes = store
+                        .open_dispatch_notes()?
+                        .into_iter()
+                        .map(|n| Ok((store.draft(&receiving_key(Some(n.id)))?, n)))
+                        .collect::<Result<Vec<_>, StoreError>>()?;
+                    let notes = notes.into_iter().map(|(draft, n)| (n, draft)).collect();
+                    Loaded::Notes(notes, store.draft(&receiving_key(None))?)
+                }
+                Want::Count => Loaded::Count(store.stock_levels()?, store.draft::<manager_count::Draft>(COUNT_DRAFT)?),
+                Want::Restock => {
+                    let products: Vec<ProductId> =
+                        manager::products_in_order(&catalog).into_iter().map(|p| p.id.clone()).collect();
+                    let m = &config.manager;
+                    Loaded::Restock(store.restock_suggestions(
+                        &products,
+                        now,
+                        m.restock_cycle_days,
+                        m.sales_window_days,
+                        |p| m.pack(p),
+                    )?)
+                }
+                Want::Settle => {
+                    let draft = store.draft::<Closing>(CLOSING_DRAFT)?;
+                    // Closed already today (a crash right after the close, a second visit): the
+                    // settlement shows that day's Z; a second close waits for the next day.
+                    if draft.is_none()
+                        && let Some(closed) = store.z_report(Some(now.to_zoned(tz.clone()).date()))?
+                    {
+                        return Ok(Box::new(Loaded::ClosedToday(Box::new(closed.report))));
+                    }
+                    let closing = draft.unwrap_or_else(|| Closing { id: uuid::Uuid::now_v7(), ..Closing::default() });
+                    let preview = with_day(&catalog, &config, &tz, |ctx| store.settlement_preview(&closing, ctx, now))?;
+                    let movers = store.fastest_movers(manager_settle::QUICK_COUNT)?;
+                    Loaded::Settle { closing, preview: Box::new(preview), movers }
+                }
+            };
+            Ok(Box::new(loaded))
+        })
+        .map(|r| Message::Manager(manager::Message::Loaded(r.unwrap_or_else(Err))))
+    }
+
+    fn manager_run(&mut self, work: Work) -> Task<Message> {
+        let (store, catalog, config, tz, now, printer, lang) = (
+            self.ctx.store.clone(),
+            self.ctx.catalog.clone(),
+            self.ctx.config.clone(),
+            self.ctx.time_zone.clone(),
+            (self.ctx.clock)(),
+            self.ctx.printer.clone(),
+            self.lang,
+        );
+        off_thread(move || -> Result<Box<Done>, StoreError> {
+            let mut store = warm_core::process::lock(&store);
+            let done = match work {
+                Work::Movements(moves) => {
+                    store.record_movements(&moves, Role::Manager, None, now)?;
+                    Done::Saved(Some(M::SpoilSaved))
+                }
+                Work::Receive(delivery) => {
+                    // Confirmed already (a second tap, a retry): the same delivery, booked once.
+                    store.receive(&delivery, now)?;
+                    Done::Saved(Some(M::Received))
+                }
+                Work::Count { id, counted } => {
+                    store.record_count(id, &counted, Role::Manager, now)?;
+                    Done::Saved(Some(M::CountDone))
+                }
+                Work::Restock(request) => {
+                    store.send_restock(&request, now)?;
+                    Done::Saved(Some(M::RequestSent))
+                }
+                Work::Cash { id, kind, amount, reason } => {
+                    store.cash_move(kind, amount, &reason, id, now)?;
+                    Done::Saved(Some(M::CashSaved))
+                }
+                Work::Draft { key, value } => {
+                    store.save_draft(&key, &value, now)?;
+                    Done::Saved(None)
+                }
+                Work::Closing(closing) => {
+                    store.save_draft(CLOSING_DRAFT, &closing, now)?;
+                    let preview = with_day(&catalog, &config, &tz, |ctx| store.settlement_preview(&closing, ctx, now))?;
+                    Done::Preview(Box::new(preview))
+                }
+                Work::Close(closing) => {
+                    let profile = config.printer.profile();
+                    let closed = with_day(&catalog, &config, &tz, |ctx| {
+                        store.close_day(&closing, ctx, now, |r| day_report(r, lang, &profile, &tz))
+                    })?;
+                    printer.wake();
+                    Done::Closed(Box::new(closed.report))
+                }
+                Work::PrintX => {
+                    let report = with_day(&catalog, &config, &tz, |ctx| store.x_report(ctx, now))?;
+                    let bytes = day_report(&report, lang, &config.printer.profile(), &tz);
+                    store.add_print_job(None, "x_report", &bytes, now)?;
+                    printer.wake();
+                    Done::Saved(Some(M::ReportQueued))
+                }
+            };
+            Ok(Box::new(done))
+        })
+        .map(|r| Message::Manager(manager::Message::Done(r.unwrap_or_else(Err))))
+    }
+
+    /// Reads what may still be ordered off the UI thread.
+    pub(super) fn refresh_shelf(&self) -> Task<Message> {
+        let store = self.ctx.store.clone();
+        off_thread(move || warm_core::process::lock(&store).stock_levels().map(|l| Shelf::from_levels(&l)))
+            .map(|r| Message::Shelf(r.unwrap_or_else(Err)))
+    }
+
+    /// Every few seconds on the seniors' screens (a counter sale or an amendment changed it).
+    pub(super) fn refresh_shelf_now_and_then(&self) -> Task<Message> {
+        if self.volunteer.is_none() && self.sync_ticks.is_multiple_of(5) { self.refresh_shelf() } else { Task::none() }
+    }
+
+    pub(super) fn shelf_arrived(&mut self, shelf: Result<Shelf, StoreError>) {
+        match shelf {
+            Ok(shelf) => self.shelf = shelf,
+            // The tiles keep what they knew; the next read tries again.
+            Err(e) => tracing::warn!("stock not read: {e}"),
+        }
+    }
+
+    /// Volunteer and manager modes lock themselves after the configured quiet time: the
+    /// manager's screen waits behind the PIN (its work is in the store); the counter goes back
+    /// to the PIN pad.
+    pub(super) fn lock_when_quiet(&mut self, now: Instant) {
+        let quiet = Duration::from_secs(self.ctx.config.manager.lock_after_seconds);
+        let idle = now.saturating_duration_since(self.last_touch);
+        if idle < quiet {
+            return;
+        }
+        match &mut self.volunteer {
+            Some(Volunteer::Manager(m)) if !m.locked() => m.lock(),
+            Some(Volunteer::Counter(_)) => self.open_pin(),
+            _ => {}
+        }
+    }
+}
+
+/// What may be ordered when the kiosk starts (a store that cannot be read: nothing is sold out).
+pub(super) fn initial_shelf(ctx: &super::Context) -> Shelf {
+    match ctx.store().stock_levels() {
+        Ok(levels) => Shelf::from_levels(&levels),
+        Err(e) => {
+            tracing::warn!("stock not read: {e}");
+            Shelf::default()
+        }
+    }
+}
+
+/// The day's context for the store's figures: this terminal, its market and product names.
+fn with_day<T>(
+    catalog: &Arc<Catalog>,
+    config: &crate::config::Config,
+    tz: &jiff::tz::TimeZone,
+    f: impl FnOnce(&DayContext<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let name_of = |p: &ProductId| catalog.product(p).map_or_else(|| Text::new(&p.0, &p.0), |p| p.name.clone());
+    let ctx = DayContext { terminal: &config.terminal_id, market: &catalog.market_name, tz, name_of: &name_of };
+    f(&ctx)
+}
