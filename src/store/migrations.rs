@@ -206,6 +206,32 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'this day is closed'); END;
     CREATE TRIGGER day_closes_u BEFORE UPDATE ON day_closes BEGIN SELECT RAISE(ABORT, 'a Z report is final'); END;
     CREATE TRIGGER day_closes_d BEFORE DELETE ON day_closes BEGIN SELECT RAISE(ABORT, 'a Z report is final'); END;",
+    // 7 (households, issue 10): the market's households and restock cycle as pulled with the
+    // catalog, limits with a period, and what other terminals of the market sold to households
+    // (pulled by its own cursor), so a limit holds across terminals.
+    "CREATE TABLE synced_households (
+        id          TEXT PRIMARY KEY,       -- building-unit-room, normalised (3-2-501)
+        building    TEXT NOT NULL,
+        surname     TEXT,
+        phone_last4 TEXT
+    ) STRICT;
+    CREATE TABLE synced_restock_cycle (
+        id        TEXT PRIMARY KEY,         -- '*': this market
+        days      INTEGER NOT NULL,         -- 0: none
+        from_date TEXT NOT NULL
+    ) STRICT;
+    ALTER TABLE synced_assortment ADD COLUMN limit_period TEXT; -- day, week, cycle; NULL: day
+    CREATE TABLE heard_usage (              -- the latest the hub said of (order, product)
+        order_id  TEXT NOT NULL,
+        product   TEXT NOT NULL,
+        terminal  TEXT NOT NULL,
+        household TEXT NOT NULL,
+        qty       INTEGER NOT NULL,
+        at        TEXT NOT NULL,            -- UTC, as orders.created_at
+        PRIMARY KEY (order_id, product)
+    ) STRICT;
+    CREATE INDEX heard_usage_by_household ON heard_usage (household, at);
+    CREATE INDEX orders_by_household ON orders (household_id, created_at) WHERE household_id IS NOT NULL;",
 ];
 
 /// The schema version this program writes.

@@ -4,6 +4,7 @@
 pub mod day;
 #[cfg(test)]
 mod fixture;
+pub mod households;
 mod migrations;
 pub mod orders;
 pub mod payments;

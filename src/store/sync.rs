@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::HashSet;
 use warm_core::api::{CatalogChange, Event};
-use warm_core::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
+use warm_core::domain::{Catalog, Category, CategoryId, HouseholdId, LimitPeriod, Money, Product, ProductId, Text};
 
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
@@ -210,11 +210,31 @@ impl Store {
                         ],
                     )?;
                 }
-                CatalogChange::Assortment { product, listed, price_fen, limit_per_household, .. } => {
+                CatalogChange::Assortment { product, listed, price_fen, limit_per_household, limit_period, .. } => {
                     tx.execute(
-                        "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household)
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![product, listed, price_fen, limit_per_household],
+                        "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household, limit_period)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![product, listed, price_fen, limit_per_household, limit_period.map(LimitPeriod::as_str)],
+                    )?;
+                }
+                CatalogChange::Household { id, deleted: true, .. } => {
+                    let id = HouseholdId::parse(id).map(|h| h.to_string()).unwrap_or_else(|_| id.clone());
+                    tx.execute("DELETE FROM synced_households WHERE id = ?1", [id])?;
+                }
+                CatalogChange::Household { id, building, surname, phone_last4, .. } => {
+                    // An id the kiosk cannot read is skipped (a household nobody could type).
+                    if let Ok(id) = HouseholdId::parse(id) {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO synced_households (id, building, surname, phone_last4)
+                             VALUES (?1, ?2, ?3, ?4)",
+                            params![id.as_str(), building, surname, phone_last4],
+                        )?;
+                    }
+                }
+                CatalogChange::RestockCycle { days, from, .. } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO synced_restock_cycle (id, days, from_date) VALUES ('*', ?1, ?2)",
+                        params![days, from],
                     )?;
                 }
             }
@@ -266,7 +286,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT p.id, p.category, p.name_zh, p.name_en, p.spec_zh, p.spec_en, p.unit_zh, p.unit_en,
                     coalesce(a.price_fen, p.price_fen), p.ean13, coalesce(a.limit_per_household, p.limit_per_household),
-                    p.picture
+                    p.picture, CASE WHEN a.limit_per_household IS NOT NULL THEN a.limit_period END
              FROM synced_products p LEFT JOIN synced_assortment a ON a.product = p.id
              WHERE coalesce(a.listed, 1) = 1
              ORDER BY p.position, p.id",
@@ -282,6 +302,11 @@ impl Store {
                     price: Money(r.get(8)?),
                     ean13: r.get(9)?,
                     limit_per_household: r.get(10)?,
+                    limit_period: r
+                        .get::<_, Option<String>>(12)?
+                        .as_deref()
+                        .and_then(LimitPeriod::parse)
+                        .unwrap_or_default(),
                     picture: r.get(11)?,
                 })
             })?

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use ureq::Agent;
 use ureq::tls::{PemItem, RootCerts, TlsConfig, TlsProvider};
-use warm_core::api::{self, ApiError, CatalogPage, PushResponse, RecoveryAnswer, RecoveryRequest};
+use warm_core::api::{self, ApiError, CatalogPage, PushResponse, RecoveryAnswer, RecoveryRequest, UsagePage};
 
 pub struct Client {
     agent: Agent,
@@ -251,6 +251,19 @@ impl Client {
         let body = self.answer(response, 64 * 1024 * 1024)?;
         serde_json::from_slice(&body)
             .map_err(|e| SyncError::Server { status: 200, message: format!("bad catalog page: {e}") })
+    }
+
+    /// One page of what the market's households bought (issue 10).
+    pub fn usage_page(&self, cursor: u64, limit: u32) -> Result<UsagePage, SyncError> {
+        let response = self
+            .agent
+            .get(format!("{}{}", self.base, api::usage_path(&self.terminal, cursor, limit)))
+            .header("Authorization", &self.auth)
+            .call()
+            .map_err(|e| self.unreachable(&e))?;
+        let body = self.answer(response, 64 * 1024 * 1024)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| SyncError::Server { status: 200, message: format!("bad usage page: {e}") })
     }
 
     pub fn dispatch_page(&self, cursor: u64, limit: u32) -> Result<api::manager::DispatchPage, SyncError> {

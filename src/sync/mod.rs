@@ -150,6 +150,8 @@ pub struct RoundReport {
     pub batches: u64,
     pub catalog_changes: u64,
     pub pictures_fetched: u64,
+    /// Purchases of the market's households heard from the hub (issue 10).
+    pub usage_entries: u64,
     /// Dispatch notes pulled (the van's deliveries to this market).
     pub dispatch_notes: u64,
 }
@@ -157,7 +159,13 @@ pub struct RoundReport {
 impl RoundReport {
     /// Something reached the hub or arrived from it.
     pub fn moved(&self) -> bool {
-        self.pushed + self.duplicates + self.catalog_changes + self.pictures_fetched + self.dispatch_notes > 0
+        self.pushed
+            + self.duplicates
+            + self.catalog_changes
+            + self.pictures_fetched
+            + self.usage_entries
+            + self.dispatch_notes
+            > 0
     }
 }
 
@@ -253,6 +261,7 @@ impl Syncer {
             None => Ok(RoundReport {
                 catalog_changes: pull.report.catalog_changes,
                 pictures_fetched: pull.report.pictures_fetched,
+                usage_entries: pull.report.usage_entries,
                 dispatch_notes: pull.report.dispatch_notes,
                 ..push.report
             }),
@@ -285,13 +294,38 @@ impl Syncer {
             // The van's dispatch notes ride the pull: a second cursor feed beside the catalog's.
             result = self.pull_dispatch(&mut report);
         }
+        // What the market's households bought elsewhere, so limits hold across terminals; pulled
+        // even when the catalog failed (they are independent).
+        let usage = self.pull_usage(&mut report);
         if result.is_ok() && !self.cache_checked {
             // A picture cache emptied by hand (or a disk fault) is refilled once per start.
             result = self.refill_cache(&mut report);
         }
-        let pass = Pass { report, error: result.err() };
+        let pass = Pass { report, error: result.and(usage).err() };
         self.record(Side::Pull, &pass);
         pass
+    }
+
+    /// Pulls usage pages until the hub has no more, each applied with its cursor at once.
+    fn pull_usage(&mut self, report: &mut RoundReport) -> Result<(), SyncError> {
+        loop {
+            let cursor = self.store.usage_cursor()?;
+            let page = with_retries(|| self.client.usage_page(cursor, self.page).map_err(|e| (e, false)))?;
+            if page.entries.is_empty() {
+                return Ok(());
+            }
+            if page.next_cursor <= cursor {
+                return Err(SyncError::Server {
+                    status: 200,
+                    message: format!("a usage page after cursor {cursor} ends at {}", page.next_cursor),
+                });
+            }
+            self.store.apply_usage_page(&page.entries, page.next_cursor)?;
+            report.usage_entries += page.entries.len() as u64;
+            if !page.more {
+                return Ok(());
+            }
+        }
     }
 
     /// Pushes batches in seq order with two on their way at a time: the hub stores the second

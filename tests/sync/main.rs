@@ -7,6 +7,7 @@
 mod catalog;
 mod delivery;
 mod faults;
+mod households;
 mod hub_binary;
 mod locks;
 mod lossy;

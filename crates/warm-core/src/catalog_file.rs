@@ -186,6 +186,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
             price: Money(p.price_fen.into_inner()),
             ean13: p.ean13.into_inner(),
             limit_per_household: p.limit_per_household,
+            limit_period: crate::domain::LimitPeriod::Day,
             picture: p.picture.into_inner(),
         });
     }

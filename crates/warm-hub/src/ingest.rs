@@ -15,6 +15,87 @@ pub struct Incoming {
     pub event: Event,
     /// The order total of an `order.placed` event.
     pub order_total: Option<i64>,
+    /// What the event says a household bought (issue 10): `order.placed` with a household, and
+    /// `order.amended` (whose household the store knows from the order).
+    pub usage: Option<OrderUsage>,
+}
+
+/// The products and quantities of one order as they count against a household's limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderUsage {
+    Placed {
+        order_id: uuid::Uuid,
+        household: String,
+        /// The order's pickup number's sequence (for alarms: `K1-0042`).
+        seq: u64,
+        created_at: String,
+        lines: Vec<(String, u32)>,
+    },
+    /// The order's lines are now these; a product no longer among them counts 0.
+    Amended { order_id: uuid::Uuid, lines: Vec<(String, u32)> },
+}
+
+#[derive(serde::Deserialize)]
+struct UsageLine {
+    product: String,
+    qty: u32,
+}
+
+#[derive(serde::Deserialize)]
+struct UsageNumber {
+    seq: u64,
+}
+
+#[derive(serde::Deserialize)]
+struct UsagePlaced {
+    id: uuid::Uuid,
+    household: Option<String>,
+    number: UsageNumber,
+    created_at: String,
+    lines: Vec<UsageLine>,
+}
+
+#[derive(serde::Deserialize)]
+struct UsageAmended {
+    order_id: uuid::Uuid,
+    after: Vec<UsageLine>,
+}
+
+/// Quantities per product (a product on two lines is added up).
+fn per_product(lines: impl IntoIterator<Item = UsageLine>) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for l in lines {
+        match out.iter_mut().find(|(p, _)| *p == l.product) {
+            Some((_, q)) => *q = q.saturating_add(l.qty),
+            None => out.push((l.product, l.qty)),
+        }
+    }
+    out
+}
+
+/// What an event says a household bought (issue 10). An order without a household (a walk-in
+/// sale) is not parsed again: the terminal writes `"household":"3-2-501"` for one that has one.
+/// A payload of another shape has none: the hub stores every valid event, it only counts what
+/// it understands.
+pub fn order_usage(kind: &str, payload: &str) -> Option<OrderUsage> {
+    match kind {
+        validate::ORDER_PLACED if payload.contains("\"household\":\"") => {
+            let order: UsagePlaced = serde_json::from_str(payload).ok()?;
+            let household = warm_core::domain::HouseholdId::parse(order.household.as_deref()?).ok()?;
+            Some(OrderUsage::Placed {
+                order_id: order.id,
+                household: household.to_string(),
+                seq: order.number.seq,
+                created_at: order.created_at,
+                lines: per_product(order.lines),
+            })
+        }
+        "order.amended" => {
+            let amended: UsageAmended = serde_json::from_str(payload).ok()?;
+            Some(OrderUsage::Amended { order_id: amended.order_id, lines: per_product(amended.after) })
+        }
+        _ => None,
+    }
 }
 
 /// The order total of an `order.placed` payload (sum of unit price × qty), for the dashboard;
@@ -89,7 +170,8 @@ impl Batch {
             .into_iter()
             .map(|event| {
                 let order_total = order_total(&event.kind, event.payload.get());
-                Incoming { event, order_total }
+                let usage = order_usage(&event.kind, event.payload.get());
+                Incoming { event, order_total, usage }
             })
             .collect();
         // The channel holds two pieces, so neither send can block.
@@ -166,7 +248,8 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
         last_seq = Some(event.seq);
         let order_total = validate::check_event(&event)?;
         if listening {
-            chunk.push(Incoming { event, order_total });
+            let usage = order_usage(&event.kind, event.payload.get());
+            chunk.push(Incoming { event, order_total, usage });
             if chunk.len() == CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                 listening = feed.send(Piece::Events(full));

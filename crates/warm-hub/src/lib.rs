@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod dashboard;
+pub mod households;
 pub mod import;
 pub mod ingest;
 pub mod pipeline;
@@ -89,6 +90,7 @@ pub fn app(state: HubState) -> Router {
         .route("/v1/terminals/{terminal}/events", post(push))
         .route("/v1/terminals/{terminal}/recovery", post(recovery))
         .route("/v1/terminals/{terminal}/catalog", get(catalog))
+        .route("/v1/terminals/{terminal}/usage", get(usage))
         .route("/v1/terminals/{terminal}/dispatch", get(dispatch))
         .route("/v1/pictures/{hash}", get(picture))
         .layer(DefaultBodyLimit::max(limit))
@@ -338,7 +340,12 @@ async fn push(
         Err(r) => return r,
     };
     match outcome {
-        PushOutcome::Accepted(response) => (StatusCode::OK, axum::Json(response)).into_response(),
+        PushOutcome::Accepted(response) => {
+            if response.stored > 0 {
+                check_limits(&state).await;
+            }
+            (StatusCode::OK, axum::Json(response)).into_response()
+        }
         PushOutcome::Gap { acked_upto, first_new } => {
             let message = format!(
                 "terminal {} sent event #{first_new} but the hub has only up to #{acked_upto}: events are missing",
@@ -415,6 +422,47 @@ async fn alarm(state: &HubState, terminal: &str, kind: &str, message: &str) {
     let (terminal, kind, message, now) = (terminal.to_owned(), kind.to_owned(), message.to_owned(), (state.clock)());
     if let Err(r) = blocking(move || store.raise_alarm(Some(&terminal), &kind, &message, now)).await {
         tracing::error!(status = %r.status(), "the alarm could not be recorded");
+    }
+}
+
+/// Compares what was just stored with the market's limits (issue 10) and raises an alarm for a
+/// household over its limit. The push is already acknowledged by then and stays so: a breach
+/// never refuses an order. Rows not checked (the hub stopped in between) are checked next time.
+pub async fn check_limits(state: &HubState) {
+    let store = state.store.clone();
+    let (tz, now) = (state.time_zone.clone(), (state.clock)());
+    match blocking(move || store.check_limits(&tz, now)).await {
+        Ok(alarms) => {
+            for a in alarms {
+                tracing::warn!(market = a.market, household = a.household, product = a.product, "limit exceeded");
+            }
+        }
+        Err(r) => tracing::error!(status = %r.status(), "the limits could not be checked"),
+    }
+}
+
+async fn usage(
+    State(state): State<HubState>,
+    Path(terminal): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let terminal = match authenticate(&state, &headers, &terminal).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Query(q) = match query {
+        Ok(q) => q,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed", e.body_text(), None),
+    };
+    if i64::try_from(q.cursor).is_err() {
+        return refuse(StatusCode::BAD_REQUEST, "malformed", "cursor is beyond any version", None);
+    }
+    let limit = q.limit.unwrap_or(api::MAX_PAGE).clamp(1, api::MAX_PAGE);
+    let store = state.store.clone();
+    match blocking(move || store.usage_page(&terminal, q.cursor, limit)).await {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(r) => r,
     }
 }
 
@@ -599,9 +647,11 @@ pub async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-// `tests` first: its `on_both_engines!` and store places serve `manager_tests` too.
+// `tests` first: its `on_both_engines!` and store places serve the other test modules too.
 #[cfg(test)]
 #[macro_use]
 mod tests;
 #[cfg(test)]
 mod manager_tests;
+#[cfg(test)]
+mod tests_households;

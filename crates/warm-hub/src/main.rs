@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use warm_core::domain::Lang;
-use warm_core::i18n::{HubMsg, tr};
+use warm_core::domain::{Household, HouseholdId, Lang, Limit, LimitPeriod, RestockCycle};
+use warm_core::i18n::{HubMsg, period_words, tr};
 use warm_hub::auth;
 use warm_hub::config::{Database, plain_http_allowed};
 use warm_hub::postgres::{PgHub, from_sqlite};
@@ -83,8 +83,28 @@ enum Command {
         #[arg(long)]
         market: String,
         product: String,
-        /// Most a household may buy per day, or `default`.
+        /// Most a household may buy per period; `default` returns to the cooperative-wide limit.
         limit: String,
+        /// Over what the limit counts: `day` (a local calendar day), `week` (Monday to Sunday)
+        /// or `cycle` (the market's restock cycle, see `warm-hub cycle`).
+        #[arg(long, default_value = "day")]
+        period: String,
+    },
+    /// A market's restock cycle, for limits counted per cycle: the van comes every DAYS days
+    /// from the local date FROM (YYYY-MM-DD); `none` removes it.
+    Cycle {
+        #[arg(long)]
+        market: String,
+        /// Days between deliveries, or `none`.
+        days: String,
+        /// The first day of a cycle (local date); today if not given.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// A market's households (building-unit-room), for purchase limits.
+    Household {
+        #[command(subcommand)]
+        command: HouseholdCommand,
     },
     /// Whether a market sells a product: `assortment --market 峨海小区 rice-5kg withdraw` (or `list`).
     Assortment {
@@ -175,6 +195,43 @@ enum CatalogCommand {
 }
 
 #[derive(Subcommand)]
+enum HouseholdCommand {
+    /// Add or update households from a CSV file with the header
+    /// `household,building,surname,phone_last4`; a bad row refuses the whole file.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        market: String,
+    },
+    /// Add or update one household.
+    Add {
+        /// building-unit-room or building-room, e.g. 3-2-501.
+        id: String,
+        #[arg(long)]
+        market: String,
+        #[arg(long, default_value = "")]
+        building: String,
+        /// A surname only, to confirm a person (never a full name).
+        #[arg(long, default_value = "")]
+        surname: String,
+        /// The last four digits of a phone (never a whole number).
+        #[arg(long, default_value = "")]
+        phone_last4: String,
+    },
+    /// The market's households.
+    List {
+        #[arg(long)]
+        market: String,
+    },
+    /// Remove a household (its kiosks forget it at their next catalog pull).
+    Remove {
+        id: String,
+        #[arg(long)]
+        market: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum RestockCommand {
     /// List the requests (open ones only unless --all).
     List {
@@ -216,6 +273,67 @@ enum AlarmCommand {
     },
     /// Mark an alarm as dealt with: `alarm clear 3`.
     Clear { id: i64 },
+}
+
+/// The market must have a terminal: a typo (峨海 for 峨海小区) is refused, not made a new market.
+fn market_known(store: &dyn HubStore, market: &str) -> anyhow::Result<()> {
+    let markets = store.markets()?;
+    if markets.iter().any(|m| m == market) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "no terminal is registered for market {market:?} (markets: {}); register one with `warm-hub terminal add ID --market {market}` first",
+        if markets.is_empty() { "none yet".to_owned() } else { markets.join(", ") }
+    ))
+}
+
+fn has_cycle(store: &dyn HubStore, market: &str) -> anyhow::Result<bool> {
+    Ok(store.restock_cycle(market)?.is_some())
+}
+
+fn household(store: &dyn HubStore, command: HouseholdCommand) -> anyhow::Result<()> {
+    match command {
+        HouseholdCommand::Import { file, market } => {
+            market_known(store, &market)?;
+            let households =
+                warm_hub::households::from_csv_file(&file).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            let s = store.import_households(&market, &households)?;
+            println!(
+                "imported {} for market {market}: {} added, {} changed, {} unchanged",
+                file.display(),
+                s.added,
+                s.changed,
+                s.unchanged
+            );
+        }
+        HouseholdCommand::Add { id, market, building, surname, phone_last4 } => {
+            market_known(store, &market)?;
+            let h = Household::new(&id, &building, &surname, &phone_last4).map_err(|e| anyhow!("{id:?}: {e}"))?;
+            store.import_households(&market, std::slice::from_ref(&h))?;
+            println!("market {market}: household {} (building {})", h.id, h.building);
+        }
+        HouseholdCommand::List { market } => {
+            market_known(store, &market)?;
+            let all = store.households(&market)?;
+            println!("{}", warm_hub::households::HEADER.join(","));
+            for h in &all {
+                println!(
+                    "{},{},{},{}",
+                    h.id,
+                    h.building,
+                    h.surname.as_deref().unwrap_or(""),
+                    h.phone_last4.as_deref().unwrap_or("")
+                );
+            }
+            eprintln!("{} households in market {market}", all.len());
+        }
+        HouseholdCommand::Remove { id, market } => {
+            let id = HouseholdId::parse(&id).map_err(|e| anyhow!("{id:?}: {e}"))?;
+            store.remove_household(&market, &id)?;
+            println!("market {market}: household {id} removed");
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -467,22 +585,55 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
             println!("{}", say(HubMsg::PriceSet, &[("market", &market), ("product", &product), ("price", &price)]));
             Ok(())
         }
-        Command::Limit { market, product, limit } => {
+        Command::Limit { market, product, limit, period } => {
+            let period = LimitPeriod::parse(&period)
+                .ok_or_else(|| anyhow!("period {period:?}: say `day`, `week` or `cycle`"))?;
             let limit = if limit == "default" {
                 None
             } else {
-                Some(
-                    limit
-                        .parse::<u32>()
-                        .map_err(|_| anyhow!(say(HubMsg::BadLimit, &[("value", &format!("{limit:?}"))])))?,
-                )
+                let n = limit
+                    .parse::<u32>()
+                    .map_err(|_| anyhow!(say(HubMsg::BadLimit, &[("value", &format!("{limit:?}"))])))?;
+                Some(Limit { per_household: n, period })
             };
             known_market(&market)?;
-            store.set_limit(&market, &product, limit)?;
-            let limit = limit.map_or_else(|| say(HubMsg::LimitDefault, &[]), |l| l.to_string());
+            if period == LimitPeriod::Cycle && limit.is_some() && !has_cycle(&*store, &market)? {
+                eprintln!(
+                    "note: market {market} has no restock cycle yet, so its kiosks count this limit per day until `warm-hub cycle --market {market} DAYS` sets one"
+                );
+            }
+            store.set_household_limit(&market, &product, limit)?;
+            let limit = limit.map_or_else(
+                || say(HubMsg::LimitDefault, &[]),
+                |l| format!("{} ({})", l.per_household, period_words(l.period, lang)),
+            );
             println!("{}", say(HubMsg::LimitSet, &[("market", &market), ("product", &product), ("limit", &limit)]));
             Ok(())
         }
+        Command::Cycle { market, days, from } => {
+            known_market(&market)?;
+            let cycle = if days == "none" {
+                None
+            } else {
+                let days = days
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| (1..=366).contains(d))
+                    .ok_or_else(|| anyhow!("days {days:?}: a whole number from 1 to 366, or `none`"))?;
+                let from = match from {
+                    Some(f) => f.parse().map_err(|_| anyhow!("--from {f:?}: a date such as 2022-05-01"))?,
+                    None => now.to_zoned(config.time_zone().map_err(|e| anyhow!(e))?).date(),
+                };
+                Some(RestockCycle { days, from })
+            };
+            store.set_restock_cycle(&market, cycle)?;
+            match cycle {
+                Some(c) => println!("market {market}: restocked every {} days from {}", c.days, c.from),
+                None => println!("market {market}: no restock cycle (cycle limits count per day)"),
+            }
+            Ok(())
+        }
+        Command::Household { command } => household(&*store, command),
         Command::Assortment { market, product, action } => {
             let listed = match action.as_str() {
                 "list" => true,
@@ -613,6 +764,8 @@ fn serve(store: Arc<dyn HubStore>, config: &HubConfig, listen: Option<String>, l
         if tls.is_none() {
             eprintln!("{}", HubMsg::TrialPlain.text(lang));
         }
+        // Orders stored before a stop and not yet compared with the limits (issue 10).
+        hub::check_limits(&state).await;
         tracing::info!(%addr, "hub serving");
         hub::server::serve(listener, tls, state, hub::shutdown()).await.context("serving")
     })

@@ -3,11 +3,11 @@
 //! while a push commits. A third connection, on its own thread, checkpoints the WAL into the
 //! database file, so no push waits for a checkpoint before it may acknowledge.
 
-use super::ingest::{Aborted, Incoming};
+use super::ingest::{Aborted, Incoming, OrderUsage};
 use super::store::{
-    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, Operator,
-    PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, VanPlan,
-    conflict,
+    self, Alarm, CatalogImport, Census, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, ManagerDay,
+    Operator, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow,
+    VanPlan, conflict,
 };
 use super::validate;
 use jiff::Timestamp;
@@ -18,7 +18,11 @@ use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
-use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
+use warm_core::api::{
+    CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsageEntry, UsagePage,
+};
+use warm_core::domain::household::{Purchase, breach};
+use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_core::process::lock;
 
 const SCHEMA: &[&str] = &[
@@ -117,6 +121,41 @@ const SCHEMA: &[&str] = &[
     ) STRICT;",
     // 3 (the site manager, issue 11): van routes, dispatch notes, planned restock requests.
     manager::SCHEMA_3,
+    // 4 (issue 10): households per market, limits with a period, restock cycles, and what each
+    // household bought (per order and product), served to the market's kiosks by its own cursor.
+    "CREATE TABLE households (
+        market      TEXT NOT NULL,
+        id          TEXT NOT NULL,          -- building-unit-room, normalised (3-2-501)
+        building    TEXT NOT NULL,
+        surname     TEXT,                   -- a surname only, never a full name
+        phone_last4 TEXT,                   -- four digits, never a whole number
+        deleted     INTEGER NOT NULL DEFAULT 0,
+        version     INTEGER NOT NULL UNIQUE, -- from the catalog's counter: pulled with the catalog
+        PRIMARY KEY (market, id)
+    ) STRICT;
+    CREATE TABLE restock_cycles (
+        market    TEXT PRIMARY KEY,
+        days      INTEGER NOT NULL,         -- 0: none
+        from_date TEXT NOT NULL,            -- local date the first cycle starts
+        version   INTEGER NOT NULL UNIQUE
+    ) STRICT;
+    ALTER TABLE assortment ADD COLUMN limit_period TEXT; -- day, week, cycle; NULL: day
+    CREATE TABLE usage (
+        order_id  TEXT NOT NULL,
+        product   TEXT NOT NULL,
+        market    TEXT NOT NULL,
+        terminal  TEXT NOT NULL,
+        seq       INTEGER NOT NULL,         -- the order's number at its terminal
+        household TEXT NOT NULL,
+        qty       INTEGER NOT NULL,         -- now (an amendment may lower it to 0)
+        at        TEXT NOT NULL,            -- when the order was placed (UTC)
+        version   INTEGER NOT NULL UNIQUE,  -- counter usage_version: the kiosks' usage cursor
+        checked   INTEGER NOT NULL DEFAULT 0, -- compared with the limits since its last change
+        PRIMARY KEY (order_id, product)
+    ) STRICT;
+    CREATE INDEX usage_by_market ON usage (market, version);
+    CREATE INDEX usage_by_household ON usage (market, household, product, at);
+    CREATE INDEX usage_unchecked ON usage (checked) WHERE checked = 0;",
 ];
 
 pub(crate) mod manager;
@@ -217,6 +256,109 @@ fn changes_after(
     Ok(())
 }
 
+fn next_usage_version(tx: &rusqlite::Transaction<'_>) -> Result<i64, HubError> {
+    Ok(tx.query_row(
+        "INSERT INTO counters (name, value) VALUES ('usage_version', 1)
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Records what one stored event says a household bought, in the push's transaction: a placed
+/// order's lines as new usage rows, an amendment's quantities on the rows of its order (the
+/// order's household and time stay those of the order; an order with no rows had no household).
+fn record_usage(tx: &rusqlite::Transaction<'_>, terminal: &Terminal, usage: &OrderUsage) -> Result<(), HubError> {
+    match usage {
+        OrderUsage::Placed { order_id, household, seq, created_at, lines } => {
+            let order = order_id.to_string();
+            // One text form for every instant, so periods compare as text (an unreadable time
+            // is kept as sent: the order is stored all the same).
+            let created_at = created_at.parse::<Timestamp>().map_or_else(|_| created_at.clone(), time_text);
+            for (product, qty) in lines {
+                let version = next_usage_version(tx)?;
+                tx.prepare_cached(
+                    "INSERT INTO usage (order_id, product, market, terminal, seq, household, qty, at, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (order_id, product) DO NOTHING",
+                )?
+                .execute(params![
+                    order,
+                    product,
+                    terminal.market,
+                    terminal.id,
+                    i64::try_from(*seq).unwrap_or(i64::MAX),
+                    household,
+                    qty,
+                    created_at,
+                    version
+                ])?;
+            }
+        }
+        OrderUsage::Amended { order_id, lines } => {
+            let order = order_id.to_string();
+            type Row = (String, String, String, i64, String, String, u32);
+            let rows: Vec<Row> = tx
+                .prepare_cached(
+                    "SELECT product, market, terminal, seq, household, at, qty FROM usage WHERE order_id = ?1",
+                )?
+                .query_map([&order], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let Some((_, market, placed_at, seq, household, at, _)) = rows.first().cloned() else { return Ok(()) };
+            let mut products: Vec<(&str, u32)> = rows.iter().map(|r| (r.0.as_str(), 0)).collect();
+            for (product, qty) in lines {
+                match products.iter_mut().find(|(p, _)| p == product) {
+                    Some((_, q)) => *q = *qty,
+                    None => products.push((product, *qty)),
+                }
+            }
+            for (product, qty) in products {
+                let before = rows.iter().find(|r| r.0 == product).map(|r| r.6);
+                if before == Some(qty) {
+                    continue;
+                }
+                let version = next_usage_version(tx)?;
+                tx.prepare_cached(
+                    "INSERT INTO usage (order_id, product, market, terminal, seq, household, qty, at, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (order_id, product) DO UPDATE SET qty = ?7, version = ?9, checked = 0",
+                )?
+                .execute(params![order, product, market, placed_at, seq, household, qty, at, version])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The limit a market's kiosks apply to a product: the market's own, else the cooperative's
+/// (per day); `None` if neither.
+fn limit_of(conn: &Connection, market: &str, product: &str) -> Result<Option<Limit>, HubError> {
+    let row: Option<(Option<u32>, Option<String>, Option<u32>)> = conn
+        .prepare_cached(
+            "SELECT a.limit_per_household, a.limit_period, p.limit_per_household
+             FROM products p LEFT JOIN assortment a ON a.product = p.id AND a.market = ?1 WHERE p.id = ?2",
+        )?
+        .query_row([market, product], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        Some((Some(n), period, _)) => {
+            Some(Limit { per_household: n, period: period.as_deref().and_then(LimitPeriod::parse).unwrap_or_default() })
+        }
+        Some((None, _, Some(n))) => Some(Limit { per_household: n, period: LimitPeriod::Day }),
+        _ => None,
+    })
+}
+
+fn restock_cycle_of(conn: &Connection, market: &str) -> Result<Option<RestockCycle>, HubError> {
+    let row: Option<(u32, String)> = conn
+        .prepare_cached("SELECT days, from_date FROM restock_cycles WHERE market = ?1")?
+        .query_row([market], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.filter(|(days, _)| *days > 0).and_then(|(days, from)| Some(RestockCycle { days, from: from.parse().ok()? })))
+}
+
 fn operator_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Operator, HubError>> {
     let (name, role, password_hash, failures, paused): (String, String, String, u32, Option<String>) =
         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
@@ -314,7 +456,7 @@ impl SqliteHub {
         &self,
         market: &str,
         product: &str,
-        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>)),
+        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>, Option<String>)),
     ) -> Result<(), HubError> {
         let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -323,21 +465,22 @@ impl SqliteHub {
         if exists.is_none() {
             return Err(HubError::NotFound(format!("product {product:?}")));
         }
-        let mut row: (bool, Option<i64>, Option<u32>) = tx
+        let mut row: (bool, Option<i64>, Option<u32>, Option<String>) = tx
             .query_row(
-                "SELECT listed, price_fen, limit_per_household FROM assortment WHERE market = ?1 AND product = ?2",
+                "SELECT listed, price_fen, limit_per_household, limit_period FROM assortment WHERE market = ?1 AND product = ?2",
                 [market, product],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?
-            .unwrap_or((true, None, None));
+            .unwrap_or((true, None, None, None));
         change(&mut row);
         let version = next_version(&tx)?;
         tx.execute(
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (market, product) DO UPDATE SET listed = ?3, price_fen = ?4, limit_per_household = ?5, version = ?6",
-            params![market, product, row.0, row.1, row.2, version],
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (market, product) DO UPDATE SET listed = ?3, price_fen = ?4, limit_per_household = ?5,
+                limit_period = ?6, version = ?7",
+            params![market, product, row.0, row.1, row.2, row.3, version],
         )?;
         tx.commit()?;
         Ok(())
@@ -381,7 +524,7 @@ impl HubStore for SqliteHub {
             )?;
             let mut id_text = uuid::Uuid::encode_buffer();
             for incoming in events {
-                let Ok(Incoming { event: ev, order_total }) = incoming else {
+                let Ok(Incoming { event: ev, order_total, usage }) = incoming else {
                     return Ok(PushOutcome::Aborted);
                 };
                 last_seq = Some(ev.seq);
@@ -438,6 +581,9 @@ impl HubStore for SqliteHub {
                         None => conflict::seq_taken(&terminal.id, ev.seq),
                     };
                     return Ok(PushOutcome::Conflict { acked_upto: start, detail });
+                }
+                if let Some(usage) = usage {
+                    record_usage(&tx, terminal, &usage)?;
                 }
                 stored += 1;
                 high = ev.seq;
@@ -557,7 +703,7 @@ impl HubStore for SqliteHub {
             )?;
             changes_after(
                 &conn,
-                "SELECT version, product, listed, price_fen, limit_per_household FROM assortment
+                "SELECT version, product, listed, price_fen, limit_per_household, limit_period FROM assortment
                  WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
                 params![cursor_i, fetch, terminal.market],
                 |r| {
@@ -567,6 +713,38 @@ impl HubStore for SqliteHub {
                         listed: r.get(2)?,
                         price_fen: r.get(3)?,
                         limit_per_household: r.get(4)?,
+                        limit_period: r.get::<_, Option<String>>(5)?.as_deref().and_then(LimitPeriod::parse),
+                    })
+                },
+                &mut changes,
+            )?;
+            changes_after(
+                &conn,
+                "SELECT version, id, deleted, building, surname, phone_last4 FROM households
+                 WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch, terminal.market],
+                |r| {
+                    Ok(CatalogChange::Household {
+                        version: r.get::<_, i64>(0)? as u64,
+                        id: r.get(1)?,
+                        deleted: r.get(2)?,
+                        building: r.get(3)?,
+                        surname: r.get(4)?,
+                        phone_last4: r.get(5)?,
+                    })
+                },
+                &mut changes,
+            )?;
+            changes_after(
+                &conn,
+                "SELECT version, days, from_date FROM restock_cycles
+                 WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
+                params![cursor_i, fetch, terminal.market],
+                |r| {
+                    Ok(CatalogChange::RestockCycle {
+                        version: r.get::<_, i64>(0)? as u64,
+                        days: r.get(1)?,
+                        from: r.get(2)?,
                     })
                 },
                 &mut changes,
@@ -780,12 +958,173 @@ impl HubStore for SqliteHub {
         self.assortment_upsert(market, product, |row| row.1 = price_fen)
     }
 
-    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError> {
-        self.assortment_upsert(market, product, |row| row.2 = limit)
+    fn set_household_limit(&self, market: &str, product: &str, limit: Option<Limit>) -> Result<(), HubError> {
+        self.assortment_upsert(market, product, |row| {
+            row.2 = limit.map(|l| l.per_household);
+            row.3 = limit.map(|l| l.period.as_str().to_owned());
+        })
     }
 
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
         self.assortment_upsert(market, product, |row| row.0 = listed)
+    }
+
+    fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError> {
+        restock_cycle_of(&lock(&self.reader), market)
+    }
+
+    fn set_restock_cycle(&self, market: &str, cycle: Option<RestockCycle>) -> Result<(), HubError> {
+        if cycle.is_some_and(|c| c.days == 0 || c.days > 366) {
+            return Err(HubError::Invalid("a restock cycle is 1 to 366 days".into()));
+        }
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = next_version(&tx)?;
+        let (days, from) = cycle.map_or((0, String::new()), |c| (c.days, c.from.to_string()));
+        tx.execute(
+            "INSERT INTO restock_cycles (market, days, from_date, version) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (market) DO UPDATE SET days = ?2, from_date = ?3, version = ?4",
+            params![market, days, from, version],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut summary = HouseholdImport::default();
+        for h in households {
+            type Row = (String, Option<String>, Option<String>, bool);
+            let old: Option<Row> = tx
+                .prepare_cached(
+                    "SELECT building, surname, phone_last4, deleted FROM households WHERE market = ?1 AND id = ?2",
+                )?
+                .query_row([market, h.id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            let row = (h.building.clone(), h.surname.clone(), h.phone_last4.clone(), false);
+            match &old {
+                Some(old) if *old == row => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => summary.changed += 1,
+                None => summary.added += 1,
+            }
+            let version = next_version(&tx)?;
+            tx.prepare_cached(
+                "INSERT INTO households (market, id, building, surname, phone_last4, deleted, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
+                 ON CONFLICT (market, id) DO UPDATE SET building = ?3, surname = ?4, phone_last4 = ?5, deleted = 0,
+                    version = ?6",
+            )?
+            .execute(params![market, h.id.as_str(), h.building, h.surname, h.phone_last4, version])?;
+        }
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn remove_household(&self, market: &str, id: &HouseholdId) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = next_version(&tx)?;
+        let n = tx.execute(
+            "UPDATE households SET deleted = 1, version = ?3 WHERE market = ?1 AND id = ?2 AND deleted = 0",
+            params![market, id.as_str(), version],
+        )?;
+        if n == 0 {
+            return Err(HubError::NotFound(format!("household {id} of market {market}")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn households(&self, market: &str) -> Result<Vec<Household>, HubError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn
+            .prepare("SELECT id, building, surname, phone_last4 FROM households WHERE market = ?1 AND deleted = 0")?;
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = stmt
+            .query_map([market], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, building, surname, phone_last4) in rows {
+            let id = HouseholdId::parse(&id).map_err(|e| HubError::Db(format!("stored household {id:?}: {e}")))?;
+            out.push(Household { id, building, surname, phone_last4 });
+        }
+        out.sort_by_key(|a| household_order(&a.id));
+        Ok(out)
+    }
+
+    fn usage_page(&self, terminal: &Terminal, cursor: u64, limit: u32) -> Result<UsagePage, HubError> {
+        let limit = i64::from(limit.max(1));
+        let cursor_i = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT version, order_id, terminal, household, product, qty, at FROM usage
+             WHERE market = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+        )?;
+        let rows: Vec<(i64, String, String, String, String, u32, String)> = stmt
+            .query_map(params![terminal.market, cursor_i, limit + 1], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let more = rows.len() > limit as usize;
+        let mut entries = Vec::with_capacity(rows.len());
+        for (version, order_id, terminal, household, product, qty, at) in rows.into_iter().take(limit as usize) {
+            let order_id = uuid::Uuid::parse_str(&order_id)
+                .map_err(|e| HubError::Db(format!("stored usage order {order_id:?}: {e}")))?;
+            entries.push(UsageEntry { version: version as u64, order_id, terminal, household, product, qty, at });
+        }
+        let next_cursor = entries.last().map_or(cursor, |e| e.version);
+        Ok(UsagePage { entries, next_cursor, more })
+    }
+
+    fn check_limits(&self, tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<Vec<LimitAlarm>, HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let unchecked: Vec<(String, String, String, String)> = tx
+            .prepare_cached(
+                "SELECT DISTINCT market, household, product, at FROM usage WHERE checked = 0 ORDER BY market, household, product, at",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut raised: Vec<LimitAlarm> = Vec::new();
+        for (market, household, product, at) in unchecked {
+            let Some(limit) = limit_of(&tx, &market, &product)? else { continue };
+            let Ok(at) = at.parse::<Timestamp>() else { continue };
+            let cycle = restock_cycle_of(&tx, &market)?;
+            let (start, end) = warm_core::domain::household::period_window(limit.period, at, tz, cycle);
+            let rows: Vec<(String, i64, String, u32, String)> = tx
+                .prepare_cached(
+                    "SELECT terminal, seq, order_id, qty, at FROM usage
+                     WHERE market = ?1 AND household = ?2 AND product = ?3 AND at >= ?4 AND at < ?5 AND qty > 0
+                     ORDER BY at, terminal, seq",
+                )?
+                .query_map(params![market, household, product, time_text(start), time_text(end)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let purchases = rows.iter().filter_map(|r| Some(Purchase { at: r.4.parse().ok()?, qty: r.3 }));
+            let Some(found) = breach(limit, purchases, at, tz, cycle) else { continue };
+            let orders: Vec<String> = rows.iter().map(|(t, seq, id, _, _)| format!("{t}-{seq:04} ({id})")).collect();
+            let alarm = LimitAlarm {
+                market: market.clone(),
+                household: household.clone(),
+                product: product.clone(),
+                limit: limit.per_household,
+                period: limit.period,
+                bought: found.bought,
+                orders,
+            };
+            // Two unchecked rows of one breach (both kiosks' orders came in one round) raise it once.
+            if !raised.contains(&alarm) {
+                raise_limit_alarm(&tx, &alarm, now)?;
+                raised.push(alarm);
+            }
+        }
+        tx.execute("UPDATE usage SET checked = 1 WHERE checked = 0", [])?;
+        tx.commit()?;
+        Ok(raised)
     }
 
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {
@@ -824,6 +1163,9 @@ impl HubStore for SqliteHub {
             van_routes: count("van_routes")?,
             dispatch_notes: count("dispatch_notes")?,
             planned_requests: count("planned_requests")?,
+            households: count("households")?,
+            restock_cycles: count("restock_cycles")?,
+            usage: count("usage")?,
             ..Census::default()
         };
         let counter = |name: &str| -> Result<u64, HubError> {
@@ -834,6 +1176,7 @@ impl HubStore for SqliteHub {
         };
         census.catalog_version = counter("catalog_version")?;
         census.dispatch_version = counter("dispatch_version")?;
+        census.usage_version = counter("usage_version")?;
         let mut stmt = conn.prepare(
             "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
                     coalesce(sum(e.amount_fen), 0), t.revoked_at, t.instance
@@ -1122,4 +1465,45 @@ impl HubStore for SqliteHub {
         self.write().execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())
     }
+}
+
+/// Households in the order a person reads a list: building, unit, room as numbers.
+pub(crate) fn household_order(id: &HouseholdId) -> Vec<u64> {
+    id.as_str().split('-').map(|p| p.parse().unwrap_or(u64::MAX)).collect()
+}
+
+/// The words of a limit alarm, Chinese first (the site manager's), English after.
+pub fn limit_alarm_message(alarm: &LimitAlarm) -> String {
+    use warm_core::domain::Lang;
+    use warm_core::i18n::{HouseholdWords, period_words, tr};
+    let say = |lang| {
+        let args = [
+            ("household", alarm.household.as_str()),
+            ("product", alarm.product.as_str()),
+            ("limit", &alarm.limit.to_string()),
+            ("period", period_words(alarm.period, lang)),
+            ("bought", &alarm.bought.to_string()),
+            ("orders", &alarm.orders.join(", ")),
+        ];
+        tr(HouseholdWords::LimitAlarm, lang, &args)
+    };
+    format!("{} / {}", say(Lang::Zh), say(Lang::En))
+}
+
+/// A limit alarm for the market (no terminal: it takes two or more to break a limit offline).
+fn raise_limit_alarm(tx: &rusqlite::Transaction<'_>, alarm: &LimitAlarm, now: Timestamp) -> Result<(), HubError> {
+    let at = time_text(now);
+    let message = limit_alarm_message(alarm);
+    let again = tx.execute(
+        "UPDATE alarms SET repeats = repeats + 1, last_at = ?1
+         WHERE cleared_at IS NULL AND terminal IS NULL AND kind = 'limit' AND message = ?2",
+        params![at, message],
+    )?;
+    if again == 0 {
+        tx.execute(
+            "INSERT INTO alarms (at, last_at, terminal, kind, message) VALUES (?1, ?1, NULL, 'limit', ?2)",
+            params![at, message],
+        )?;
+    }
+    Ok(())
 }

@@ -3,7 +3,9 @@
 
 use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
-use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
+use jiff::tz::TimeZone;
+use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
+use warm_core::domain::{Household, HouseholdId, Limit, RestockCycle};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
@@ -288,10 +290,15 @@ pub struct Census {
     pub van_routes: u64,
     pub dispatch_notes: u64,
     pub planned_requests: u64,
+    pub households: u64,
+    pub restock_cycles: u64,
+    pub usage: u64,
     /// The highest catalog version handed out.
     pub catalog_version: u64,
     /// The highest dispatch note version handed out.
     pub dispatch_version: u64,
+    /// The highest usage version handed out.
+    pub usage_version: u64,
     /// Every terminal, by id.
     pub terminals: Vec<TerminalCensus>,
 }
@@ -378,11 +385,23 @@ impl Dashboard {
     }
 }
 
+/// What a household import changed (issue 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HouseholdImport {
+    pub added: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+}
+
 pub trait HubStore: Send + Sync + 'static {
     /// The terminal whose token hashes to `token_hash`, if any.
     fn terminal_by_token(&self, token_hash: &str) -> Result<Option<Terminal>, HubError>;
     /// Stores a batch in ONE transaction: all of it or nothing. `events` arrive while they are
-    /// decoded; an `Err(Aborted)` among them means the body was bad: roll back.
+    /// decoded; an `Err(Aborted)` among them means the body was bad: roll back. In the same
+    /// transaction, each event's `Incoming::usage` (issue 10) is recorded for the terminal's
+    /// market: a placed order's household lines as usage rows not yet checked against limits,
+    /// an amendment's new quantities on the order's rows (0 for a product taken out), each
+    /// change under a new usage version (served by [`HubStore::usage_page`]).
     fn push(
         &self,
         terminal: &Terminal,
@@ -408,10 +427,35 @@ pub trait HubStore: Send + Sync + 'static {
     fn import_catalog(&self, catalog: &CatalogImport) -> Result<ImportSummary, HubError>;
     /// A market's own price for a product (`None`: back to the cooperative-wide price).
     fn set_price(&self, market: &str, product: &str, price_fen: Option<i64>) -> Result<(), HubError>;
-    /// A market's own purchase limit per household (`None`: back to the cooperative-wide limit).
-    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError>;
+    /// A market's own purchase limit per household per day (`None`: back to the cooperative-wide
+    /// limit). Issue 10 gave limits a period: see [`HubStore::set_household_limit`].
+    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError> {
+        let limit = limit.map(|per_household| Limit { per_household, period: warm_core::domain::LimitPeriod::Day });
+        self.set_household_limit(market, product, limit)
+    }
     /// Whether a market sells a product.
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError>;
+    /// A market's own purchase limit per household with its period (issue 10); `None`: back to
+    /// the cooperative-wide limit (counted per day).
+    fn set_household_limit(&self, market: &str, product: &str, limit: Option<Limit>) -> Result<(), HubError>;
+    /// A market's restock cycle, if it has one.
+    fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError>;
+    /// A market's restock cycle, for limits counted per cycle (`None`: the market has none).
+    fn set_restock_cycle(&self, market: &str, cycle: Option<RestockCycle>) -> Result<(), HubError>;
+    /// Adds or updates a market's households in ONE transaction (all or nothing); each change
+    /// gets a catalog version, so it reaches the market's kiosks in their catalog pull.
+    fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError>;
+    /// Removes a household with a tombstone (`NotFound` if the market has no such household).
+    fn remove_household(&self, market: &str, id: &HouseholdId) -> Result<(), HubError>;
+    /// A market's households (not removed), by id.
+    fn households(&self, market: &str) -> Result<Vec<Household>, HubError>;
+    /// What the households of `terminal`'s market bought, at any of its terminals, after `cursor`.
+    fn usage_page(&self, terminal: &Terminal, cursor: u64, limit: u32) -> Result<UsagePage, HubError>;
+    /// Checks every usage row not yet checked against its market's limits (periods in `tz`),
+    /// raises one alarm (kind `limit`, no terminal) per household, product and period over its
+    /// limit, naming every order of it, and marks the rows checked, in one transaction. Never
+    /// refuses or changes an order. Returns the breaches it raised.
+    fn check_limits(&self, tz: &TimeZone, now: Timestamp) -> Result<Vec<LimitAlarm>, HubError>;
     /// The terminal's high-water mark: every event up to it is stored.
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError>;
     /// Events stored for a terminal (all terminals with `None`).

@@ -824,6 +824,8 @@ fn apply(held: &mut Held, changes: Vec<warm_core::api::CatalogChange>) {
             C::Category { id, .. } => format!("category {id}"),
             C::Product { id, .. } => format!("product {id}"),
             C::Assortment { product, .. } => format!("assortment {product}"),
+            C::Household { id, .. } => format!("household {id}"),
+            C::RestockCycle { .. } => "restock cycle".to_owned(),
         };
         held.insert(key, change);
     }
@@ -915,17 +917,17 @@ fn a_postgres_database_with_a_newer_schema_is_refused_and_hubs_starting_together
     });
     for hub in &opened {
         let hub = hub.as_ref().unwrap();
-        assert_eq!(hub.schema_version().unwrap(), 3);
+        assert_eq!(hub.schema_version().unwrap(), 4);
     }
     let hub = opened.into_iter().next().unwrap().unwrap();
     hub.add_terminal("K1", "M1", "hash", Timestamp::now()).unwrap();
     drop(hub);
     // A newer hub has been here: this one must not touch the database.
     let admin = postgres::PgHub::open(&db.url).unwrap();
-    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (4)").unwrap();
+    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (5)").unwrap();
     drop(admin);
     let e = postgres::PgHub::open(&db.url).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 4; this program knows 3"), "{e}");
+    assert!(e.to_string().contains("schema 5; this program knows 4"), "{e}");
 }
 
 #[test]
@@ -935,7 +937,7 @@ fn a_sqlite_file_with_a_newer_schema_is_refused() {
     drop(SqliteHub::open(&path).unwrap());
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 9).unwrap();
     let e = SqliteHub::open(&path).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 9; this program knows 3"), "{e}");
+    assert!(e.to_string().contains("schema 9; this program knows 4"), "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1010,16 +1012,37 @@ async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_wit
         created_at: super::sqlite::time_text(now),
         payload: serde_json::value::to_raw_value(&request).unwrap(),
     };
-    let outcome = sqlite.push(&k4, &mut ingest::Batch::of(vec![restock]), now).unwrap();
+    // ... and a household's order, counted against its market's weekly limit.
+    sqlite
+        .import_households("M2", &[warm_core::domain::Household::new("3-2-501", "3", "王", "1234").unwrap()])
+        .unwrap();
+    let week = warm_core::domain::Limit { per_household: 1, period: warm_core::domain::LimitPeriod::Week };
+    sqlite.set_household_limit("M2", "p0001", Some(week)).unwrap();
+    let placed = json!({
+        "id": uuid::Uuid::now_v7(), "household": "3-2-501", "number": {"seq": 2},
+        "created_at": super::sqlite::time_text(now),
+        "lines": [{"product": "p0001", "qty": 2, "unit_price": 100}]
+    });
+    let household_order = Event {
+        id: uuid::Uuid::now_v7(),
+        seq: 2,
+        kind: "order.placed".into(),
+        created_at: super::sqlite::time_text(now),
+        payload: serde_json::value::to_raw_value(&placed).unwrap(),
+    };
+    let outcome = sqlite.push(&k4, &mut ingest::Batch::of(vec![restock, household_order]), now).unwrap();
     assert!(matches!(outcome, PushOutcome::Accepted(_)), "{outcome:?}");
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    assert_eq!(sqlite.check_limits(&tz, now).unwrap().len(), 1, "two bought where one a week is the limit");
     sqlite.set_route("M2", "V2", 3).unwrap();
     assert_eq!(sqlite.confirm_van_plan("2026-12-02", now).unwrap().len(), 1);
     sqlite.revoke_terminal("K4", now).unwrap();
     sqlite.add_operator("desk", Role::Desk, "$argon2id$not-checked-here", now).unwrap();
     sqlite.add_session("session-hash", "desk", now, now + jiff::SignedDuration::from_hours(8)).unwrap();
     let expected = sqlite.census().unwrap();
-    assert_eq!(expected.events, 100_001);
+    assert_eq!(expected.events, 100_002);
     assert_eq!((expected.van_routes, expected.dispatch_notes, expected.planned_requests), (1, 1, 1));
+    assert_eq!((expected.households, expected.usage, expected.usage_version), (1, 1, 1));
     drop(sqlite);
 
     let db = ScratchDb::new().unwrap();
@@ -1062,6 +1085,10 @@ async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_wit
         pg.market_days(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap(),
         sqlite.market_days(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap()
     );
+    // Households and what they bought: the same rows, the same usage cursor, no alarm again.
+    assert_eq!(pg.households("M2").unwrap(), sqlite.households("M2").unwrap());
+    assert_eq!(pg.usage_page(&k4, 0, 10).unwrap(), sqlite.usage_page(&k4, 0, 10).unwrap());
+    assert!(pg.check_limits(&tz, now).unwrap().is_empty(), "checked before the move");
     drop(sqlite);
 
     // Kiosks go on against the PostgreSQL hub: the batch whose answer was lost comes again and
@@ -1080,12 +1107,13 @@ async fn a_sqlite_hub_migrated_to_postgres_answers_the_same_and_kiosks_go_on_wit
         assert_eq!((r.acked_upto, r.stored, r.duplicates), (high + 10, 10, 0));
     }
     let after = state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap();
-    assert_eq!(after.alarms.len(), 2, "no new alarm: {:?}", after.alarms);
+    // The conflict, the gap and the limit alarm raised before the move; nothing new.
+    assert_eq!(after.alarms.len(), 3, "no new alarm: {:?}", after.alarms);
     // A new alarm is numbered after the copied ones.
     state.store.raise_alarm(None, "note", "after the move", now).unwrap();
     let ids: Vec<i64> =
         state.store.dashboard(Timestamp::UNIX_EPOCH, Timestamp::MAX).unwrap().alarms.iter().map(|a| a.id).collect();
-    assert_eq!(ids, [1, 2, 4]);
+    assert_eq!(ids, [1, 2, 4, 5]);
     drop(state);
     drop(db);
 }

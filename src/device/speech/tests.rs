@@ -41,6 +41,7 @@ fn product(id: &str, zh: &str, en: &str, spec: (&str, &str), unit: (&str, &str),
         price: Money(fen),
         ean13: String::new(),
         limit_per_household: None,
+        limit_period: warm_core::domain::LimitPeriod::Day,
         picture: String::new(),
     }
 }

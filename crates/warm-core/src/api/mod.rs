@@ -7,6 +7,7 @@
 
 pub mod manager;
 
+use crate::domain::LimitPeriod;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -54,6 +55,12 @@ pub fn events_path(terminal: &str) -> String {
 /// `GET /v1/terminals/{terminal}/catalog?cursor=N&limit=M`
 pub fn catalog_path(terminal: &str, cursor: u64, limit: u32) -> String {
     format!("{PREFIX}/terminals/{terminal}/catalog?cursor={cursor}&limit={limit}")
+}
+
+/// `GET /v1/terminals/{terminal}/usage?cursor=N&limit=M`: what the households of the terminal's
+/// market bought, at every terminal of the market, after a cursor (issue 10).
+pub fn usage_path(terminal: &str, cursor: u64, limit: u32) -> String {
+    format!("{PREFIX}/terminals/{terminal}/usage?cursor={cursor}&limit={limit}")
 }
 
 /// `POST /v1/terminals/{terminal}/recovery`
@@ -209,7 +216,30 @@ pub enum CatalogChange {
     },
     /// This terminal's market's own terms for a product: whether it is sold here, and the
     /// price and limit that replace the cooperative-wide ones (`None` keeps those).
-    Assortment { version: u64, product: String, listed: bool, price_fen: Option<i64>, limit_per_household: Option<u32> },
+    Assortment {
+        version: u64,
+        product: String,
+        listed: bool,
+        price_fen: Option<i64>,
+        limit_per_household: Option<u32>,
+        /// Over what time the market's limit counts; absent: a day (kiosks before issue 10).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit_period: Option<LimitPeriod>,
+    },
+    /// A household of this terminal's market (issue 10); `deleted`: removed (a tombstone).
+    /// Never a full name or phone number.
+    Household {
+        version: u64,
+        /// building-unit-room, e.g. `3-2-501` (see [`crate::domain::HouseholdId`]).
+        id: String,
+        deleted: bool,
+        building: String,
+        surname: Option<String>,
+        phone_last4: Option<String>,
+    },
+    /// This terminal's market's restock cycle, for limits counted per cycle: every `days` days
+    /// from the local date `from` (`YYYY-MM-DD`). `days = 0`: the market has none.
+    RestockCycle { version: u64, days: u32, from: String },
 }
 
 impl CatalogChange {
@@ -218,9 +248,52 @@ impl CatalogChange {
             CatalogChange::Market { version, .. }
             | CatalogChange::Category { version, .. }
             | CatalogChange::Product { version, .. }
-            | CatalogChange::Assortment { version, .. } => *version,
+            | CatalogChange::Assortment { version, .. }
+            | CatalogChange::Household { version, .. }
+            | CatalogChange::RestockCycle { version, .. } => *version,
         }
     }
+}
+
+/// One page of what the market's households bought, after a cursor (issue 10). A kiosk counts
+/// these together with its own orders (skipping its own, which come back here too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagePage {
+    /// In ascending `version` order.
+    pub entries: Vec<UsageEntry>,
+    /// Pass this as `cursor` next time; the last entry's version (or the cursor given).
+    pub next_cursor: u64,
+    pub more: bool,
+}
+
+/// How many of a product one order of a household holds now. An amended order comes again with
+/// a higher version and its new quantity (0: the line was taken out), so the latest version of
+/// `(order_id, product)` is what counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageEntry {
+    pub version: u64,
+    pub order_id: Uuid,
+    /// The terminal the order was placed at.
+    pub terminal: String,
+    pub household: String,
+    pub product: String,
+    pub qty: u32,
+    /// When the order was placed (UTC, RFC 3339): the limit's period is the one containing it.
+    pub at: String,
+}
+
+/// A household that bought more than its limit in one period, found by the hub after the
+/// orders came in (kiosks cut off from each other). Shown on the dashboard; never a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitAlarm {
+    pub market: String,
+    pub household: String,
+    pub product: String,
+    pub limit: u32,
+    pub period: LimitPeriod,
+    pub bought: u32,
+    /// Every order of the household with this product in that period: `terminal-seq (id)`.
+    pub orders: Vec<String>,
 }
 
 /// `GET /v1/health`

@@ -1,6 +1,6 @@
 //! What the market sells: categories and products, in the order the screen shows them.
 
-use super::{Money, Text};
+use super::{Limit, LimitPeriod, Money, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -36,9 +36,18 @@ pub struct Product {
     pub unit: Text,
     pub price: Money,
     pub ean13: String,
-    /// How many one household may buy per day; `None` for no limit.
+    /// How many one household may buy per `limit_period`; `None` for no limit.
     pub limit_per_household: Option<u32>,
+    /// Over what time `limit_per_household` counts (a day unless the market says otherwise).
+    pub limit_period: LimitPeriod,
     pub picture: String,
+}
+
+impl Product {
+    /// The product's purchase limit per household, if it has one.
+    pub fn limit(&self) -> Option<Limit> {
+        self.limit_per_household.map(|per_household| Limit { per_household, period: self.limit_period })
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +63,7 @@ impl Product {
             price: Money(fen),
             ean13: String::new(),
             limit_per_household: None,
+            limit_period: LimitPeriod::Day,
             picture: String::new(),
         }
     }

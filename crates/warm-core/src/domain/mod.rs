@@ -5,6 +5,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod day;
+pub mod household;
 pub mod money;
 pub mod order;
 pub mod payment;
@@ -16,6 +17,7 @@ pub mod text;
 
 pub use cart::Cart;
 pub use catalog::{Catalog, Category, CategoryId, Product, ProductId};
+pub use household::{Allowance, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 pub use money::Money;
 pub use order::{Order, OrderLine, OrderNumber};
 pub use payment::{Payment, PaymentMethod};

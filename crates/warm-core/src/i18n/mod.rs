@@ -191,10 +191,12 @@ messages! { Msg {
     ClearEntry: "清除", "Clear";
 }}
 
+mod households;
 mod hub;
 mod manager;
 mod speech;
 mod sync;
+pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
 pub use hub::HubMsg;
 pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
@@ -286,6 +288,7 @@ mod tests {
             .chain(of(HubMsg::ALL))
             .chain(of(SyncWords::ALL))
             .chain(of(SpeechWords::ALL))
+            .chain(of(HouseholdWords::ALL))
             .chain(of(ManagerMsg::ALL))
             .collect()
     }

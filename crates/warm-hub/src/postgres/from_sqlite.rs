@@ -13,7 +13,7 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 /// The tables a hub fills; migration goes only into a database where all are empty.
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 16] = [
     "terminals",
     "events",
     "alarms",
@@ -27,6 +27,9 @@ const TABLES: [&str; 13] = [
     "van_routes",
     "dispatch_notes",
     "planned_requests",
+    "households",
+    "restock_cycles",
+    "usage",
 ];
 
 fn sqlite_err(e: rusqlite::Error) -> HubError {
@@ -211,9 +214,9 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
         copy_rows(
             &conn,
             &tx,
-            "SELECT market, product, listed, price_fen, limit_per_household, version FROM assortment",
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "SELECT market, product, listed, price_fen, limit_per_household, version, limit_period FROM assortment",
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version, limit_period)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             |r| {
                 Ok(vec![
                     Box::new(r.get::<_, String>(0)?),
@@ -222,6 +225,64 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                     Box::new(r.get::<_, Option<i64>>(3)?),
                     Box::new(r.get::<_, Option<i64>>(4)?),
                     Box::new(r.get::<_, i64>(5)?),
+                    Box::new(r.get::<_, Option<String>>(6)?),
+                ])
+            },
+        )
+        .await?;
+        // Households (their tombstones too), restock cycles, and what households bought.
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT market, id, building, surname, phone_last4, deleted, version FROM households",
+            "INSERT INTO households (market, id, building, surname, phone_last4, deleted, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, Option<String>>(3)?),
+                    Box::new(r.get::<_, Option<String>>(4)?),
+                    Box::new(r.get::<_, bool>(5)?),
+                    Box::new(r.get::<_, i64>(6)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT market, days, from_date, version FROM restock_cycles",
+            "INSERT INTO restock_cycles (market, days, from_date, version) VALUES ($1, $2, $3, $4)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, i64>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, i64>(3)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT order_id, product, market, terminal, seq, household, qty, at, version, checked FROM usage",
+            "INSERT INTO usage (order_id, product, market, terminal, seq, household, qty, at, version, checked)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, String>(2)?),
+                    Box::new(r.get::<_, String>(3)?),
+                    Box::new(r.get::<_, i64>(4)?),
+                    Box::new(r.get::<_, String>(5)?),
+                    Box::new(r.get::<_, i64>(6)?),
+                    Box::new(r.get::<_, String>(7)?),
+                    Box::new(r.get::<_, i64>(8)?),
+                    Box::new(r.get::<_, bool>(9)?),
                 ])
             },
         )

@@ -12,15 +12,16 @@
 //! the connections live on the store's own small runtime, so a call works from any thread.
 
 pub mod from_sqlite;
+mod households;
 mod manager;
 pub mod scratch;
 
 use super::ingest::{Aborted, Incoming};
 use super::sqlite::{sha256_hex, time_text};
 use super::store::{
-    self, Alarm, CatalogImport, Census, Dashboard, HubError, HubStore, ImportSummary, ManagerDay, Operator,
-    PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow, VanPlan,
-    conflict,
+    self, Alarm, CatalogImport, Census, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, ManagerDay,
+    Operator, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow,
+    VanPlan, conflict,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use jiff::Timestamp;
@@ -33,13 +34,15 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{IsolationLevel, NoTls, Row};
-use warm_core::api::{CatalogChange, CatalogPage, PushResponse, RecoveryAnswer, RecoveryEvent};
+use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
+use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 
 /// The schema, one file a version, applied in order; never edit one once shipped.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_security.sql"),
     include_str!("../../migrations/postgres/0003_manager.sql"),
+    include_str!("../../migrations/postgres/0004_households.sql"),
 ];
 
 /// Connections per hub process: 16 in all (several processes share the server's
@@ -235,6 +238,8 @@ impl PgHub {
         }
         let duplicates = old.len() as u64;
         let mut high = start;
+        // What the new events say households bought, recorded once the COPY is done.
+        let mut usages = Vec::new();
         let received = time_text(now);
         if let Some(first) = first_new {
             let copy = tx
@@ -249,7 +254,7 @@ impl PgHub {
             let mut writer = pin!(BinaryCopyInWriter::new(copy, &types));
             let mut new = Vec::new();
             for incoming in std::iter::once(Ok(first)).chain(events) {
-                let Ok(Incoming { event: ev, order_total }) = incoming else {
+                let Ok(Incoming { event: ev, order_total, usage }) = incoming else {
                     return Ok(PushOutcome::Aborted);
                 };
                 last_seq = Some(ev.seq);
@@ -268,6 +273,7 @@ impl PgHub {
                 }
                 written?;
                 new.push((ev.id, ev.seq));
+                usages.extend(usage);
                 high = ev.seq;
             }
             let finished = writer.as_mut().finish().await;
@@ -276,6 +282,7 @@ impl PgHub {
             }
             finished?;
         }
+        households::record_usage(&tx, terminal, &usages).await?;
         let update = tx.prepare_cached("UPDATE terminals SET high_seq = $2, last_push_at = $3 WHERE id = $1").await?;
         tx.execute(&update, &[&terminal.id, &(high as i64), &received]).await?;
         tx.commit().await?;
@@ -385,7 +392,7 @@ impl PgHub {
         &self,
         market: &str,
         product: &str,
-        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>)),
+        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>, Option<String>)),
     ) -> Result<(), HubError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -395,21 +402,23 @@ impl PgHub {
         }
         let mut row = match tx
             .query_opt(
-                "SELECT listed, price_fen, limit_per_household FROM assortment WHERE market = $1 AND product = $2",
+                "SELECT listed, price_fen, limit_per_household, limit_period FROM assortment
+                 WHERE market = $1 AND product = $2",
                 &[&market, &product],
             )
             .await?
         {
-            Some(r) => (r.try_get(0)?, r.try_get(1)?, limit_of(r.try_get(2)?)?),
-            None => (true, None, None),
+            Some(r) => (r.try_get(0)?, r.try_get(1)?, limit_of(r.try_get(2)?)?, r.try_get(3)?),
+            None => (true, None, None, None),
         };
         change(&mut row);
         let version = next_version(&tx).await?;
         tx.execute(
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (market, product) DO UPDATE SET listed = $3, price_fen = $4, limit_per_household = $5, version = $6",
-            &[&market, &product, &row.0, &row.1, &row.2.map(i64::from), &version],
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (market, product) DO UPDATE SET listed = $3, price_fen = $4, limit_per_household = $5,
+                limit_period = $6, version = $7",
+            &[&market, &product, &row.0, &row.1, &row.2.map(i64::from), &row.3, &version],
         )
         .await?;
         tx.commit().await?;
@@ -623,18 +632,53 @@ impl PgHub {
             }
             let rows = tx
                 .query(
-                    "SELECT version, product, listed, price_fen, limit_per_household FROM assortment
+                    "SELECT version, product, listed, price_fen, limit_per_household, limit_period FROM assortment
                      WHERE market = $3 AND version > $1 ORDER BY version LIMIT $2",
                     &[&after, &fetch, &terminal.market],
                 )
                 .await?;
             for r in rows {
+                let period: Option<String> = r.try_get(5)?;
                 changes.push(CatalogChange::Assortment {
                     version: u64_of(r.try_get(0)?),
                     product: r.try_get(1)?,
                     listed: r.try_get(2)?,
                     price_fen: r.try_get(3)?,
                     limit_per_household: limit_of(r.try_get(4)?)?,
+                    limit_period: period.as_deref().and_then(LimitPeriod::parse),
+                });
+            }
+            let rows = tx
+                .query(
+                    "SELECT version, id, deleted, building, surname, phone_last4 FROM households
+                     WHERE market = $3 AND version > $1 ORDER BY version LIMIT $2",
+                    &[&after, &fetch, &terminal.market],
+                )
+                .await?;
+            for r in rows {
+                changes.push(CatalogChange::Household {
+                    version: u64_of(r.try_get(0)?),
+                    id: r.try_get(1)?,
+                    deleted: r.try_get(2)?,
+                    building: r.try_get(3)?,
+                    surname: r.try_get(4)?,
+                    phone_last4: r.try_get(5)?,
+                });
+            }
+            let rows = tx
+                .query(
+                    "SELECT version, days, from_date FROM restock_cycles
+                     WHERE market = $3 AND version > $1 ORDER BY version LIMIT $2",
+                    &[&after, &fetch, &terminal.market],
+                )
+                .await?;
+            for r in rows {
+                let days: i64 = r.try_get(1)?;
+                changes.push(CatalogChange::RestockCycle {
+                    version: u64_of(r.try_get(0)?),
+                    days: u32::try_from(days)
+                        .map_err(|_| HubError::Db(format!("a stored cycle is out of range: {days}")))?,
+                    from: r.try_get(2)?,
                 });
             }
             tx.commit().await?;
@@ -852,6 +896,9 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
         van_routes: count("van_routes").await?,
         dispatch_notes: count("dispatch_notes").await?,
         planned_requests: count("planned_requests").await?,
+        households: count("households").await?,
+        restock_cycles: count("restock_cycles").await?,
+        usage: count("usage").await?,
         ..Census::default()
     };
     let counter = |name: &'static str| async move {
@@ -862,6 +909,7 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
     };
     census.catalog_version = counter("catalog_version").await?;
     census.dispatch_version = counter("dispatch_version").await?;
+    census.usage_version = counter("usage_version").await?;
     for r in client
         .query(
             "SELECT t.id, t.market, t.high_seq, count(e.id), count(DISTINCT e.id), coalesce(max(e.seq), 0),
@@ -1000,8 +1048,39 @@ impl HubStore for PgHub {
         self.wait(self.assortment_upsert(market, product, |row| row.1 = price_fen))
     }
 
-    fn set_limit(&self, market: &str, product: &str, limit: Option<u32>) -> Result<(), HubError> {
-        self.wait(self.assortment_upsert(market, product, |row| row.2 = limit))
+    fn set_household_limit(&self, market: &str, product: &str, limit: Option<Limit>) -> Result<(), HubError> {
+        self.wait(self.assortment_upsert(market, product, |row| {
+            row.2 = limit.map(|l| l.per_household);
+            row.3 = limit.map(|l| l.period.as_str().to_owned());
+        }))
+    }
+
+    fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError> {
+        self.wait(self.restock_cycle_async(market))
+    }
+
+    fn set_restock_cycle(&self, market: &str, cycle: Option<RestockCycle>) -> Result<(), HubError> {
+        self.wait(self.set_restock_cycle_async(market, cycle))
+    }
+
+    fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError> {
+        self.wait(self.import_households_async(market, households))
+    }
+
+    fn remove_household(&self, market: &str, id: &HouseholdId) -> Result<(), HubError> {
+        self.wait(self.remove_household_async(market, id))
+    }
+
+    fn households(&self, market: &str) -> Result<Vec<Household>, HubError> {
+        self.wait(self.households_async(market))
+    }
+
+    fn usage_page(&self, terminal: &Terminal, cursor: u64, limit: u32) -> Result<UsagePage, HubError> {
+        self.wait(self.usage_page_async(terminal, cursor, limit))
+    }
+
+    fn check_limits(&self, tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<Vec<LimitAlarm>, HubError> {
+        self.wait(self.check_limits_async(tz, now))
     }
 
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
