@@ -16,10 +16,15 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let mut code = String::from("pub static DEMO_PICTURES: &[(&str, &[u8])] = &[\n");
     for name in names {
-        let _ = writeln!(code, "    (\"pictures/{name}\", include_bytes!(\"{root}/assets/pictures/{name}\")),");
+        // The folder is named when the library compiles, not here: a build directory shared by two
+        // checkouts (cargo reuses this script's output when the assets are unchanged) must not
+        // point into the other checkout.
+        let _ = writeln!(
+            code,
+            "    (\"pictures/{name}\", include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/assets/pictures/{name}\"))),"
+        );
     }
     code.push_str("];\n");
     let out = std::env::var("OUT_DIR").unwrap_or_default();

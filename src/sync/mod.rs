@@ -867,6 +867,8 @@ mod tests {
                             answer
                         } else if head.contains("/dispatch") {
                             r#"{"notes": [], "next_cursor": 0, "more": false}"#
+                        } else if head.contains("/usage") {
+                            r#"{"entries": [], "next_cursor": 0, "more": false}"#
                         } else {
                             r#"{"changes": [], "next_cursor": 0, "more": false}"#
                         };
