@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 mod manager_mode;
-use warm_core::domain::pin::{PinGate, PinOutcome, matches as pin_matches};
+use warm_core::domain::pin::{PinGate, PinOutcome, Role, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
 use warm_core::domain::{Cart, Catalog, CategoryId, Lang, Order, OrderLine};
 use warm_core::i18n::{Msg, SpeechWords};
@@ -88,7 +88,8 @@ pub enum Message {
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
-    PinChecked(bool),
+    /// The try's answer, and the volunteer's gate as the store now keeps it.
+    PinChecked(PinOutcome, PinGate),
     /// What may still be ordered, read again from the stock ledger (issue 11).
     Shelf(Result<crate::store::shelf::Shelf, StoreError>),
     /// A finger or mouse touched the screen anywhere.
@@ -164,7 +165,8 @@ pub struct App {
     sync: crate::sync::SyncStatus,
     sync_ticks: u32,
     volunteer: Option<Volunteer>,
-    pin_gate: PinGate<Instant>,
+    /// The volunteer's wrong-try gate, kept in the store too: pulling the plug does not end a pause.
+    pin_gate: PinGate,
     /// What the seniors may still order (sold out in words on the tiles).
     shelf: crate::store::shelf::Shelf,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
@@ -202,6 +204,10 @@ impl App {
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
         let shelf = manager_mode::initial_shelf(&ctx);
+        let pin_gate = ctx.store().pin_gate(Role::Volunteer).unwrap_or_else(|e| {
+            tracing::error!("the volunteer's PIN pause cannot be read, starting without one: {e}");
+            PinGate::default()
+        });
         App {
             printer: ctx.printer.state(),
             lang: ctx.config.language,
@@ -215,7 +221,7 @@ impl App {
             sync,
             sync_ticks: 0,
             volunteer: None,
-            pin_gate: PinGate::default(),
+            pin_gate,
             shelf,
             scanner,
             wedge,
@@ -395,7 +401,7 @@ impl App {
                 self.refresh_sync_counts();
                 // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.
                 if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
-                    pin.lock(self.pin_gate.paused(self.now));
+                    pin.lock(self.pin_gate.paused((self.ctx.clock)()));
                 }
                 self.lock_when_quiet(now);
             }
@@ -420,8 +426,8 @@ impl App {
                     pin::Action::Check(entry) => return self.check_pin(entry),
                 }
             }
-            Message::PinChecked(matched) => {
-                let outcome = self.pin_gate.record(matched, self.now);
+            Message::PinChecked(outcome, gate) => {
+                self.pin_gate = gate;
                 match (&mut self.volunteer, outcome) {
                     (Some(Volunteer::Pin(_)), PinOutcome::Accepted) => self.open_counter(),
                     (Some(Volunteer::Pin(pin)), outcome) => pin.refused(outcome),
@@ -615,20 +621,28 @@ impl App {
 
     /// Checks a PIN off the UI thread (argon2 takes a moment); a pause answers at once.
     fn check_pin(&mut self, entry: String) -> Task<Message> {
-        if let Some(left) = self.pin_gate.paused(self.now) {
+        let now = (self.ctx.clock)();
+        if let Some(left) = self.pin_gate.paused(now) {
             if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                 pin.refused(PinOutcome::Paused { left });
             }
             return Task::none();
         }
-        let hash = self.ctx.config.volunteer.pin_hash.clone();
-        off_thread(move || pin_matches(&hash, &entry)).map(|matched| Message::PinChecked(matched.unwrap_or(false)))
+        let (store, hash, gate) =
+            (self.ctx.store.clone(), self.ctx.config.volunteer.pin_hash.clone(), self.pin_gate.clone());
+        let fallback = gate.clone();
+        off_thread(move || check_pin_kept(&store, Role::Volunteer, &hash, &entry, now, gate)).map(move |checked| {
+            // Only a worker thread that could not start ends here: the try was not made.
+            let (outcome, gate) =
+                checked.unwrap_or((PinOutcome::Wrong { left: fallback.tries_left() }, fallback.clone()));
+            Message::PinChecked(outcome, gate)
+        })
     }
 
     /// The PIN pad, switched off at once while a pause after wrong tries is still running.
     fn open_pin(&mut self) {
         let mut pin = pin::Pin::default();
-        pin.lock(self.pin_gate.paused(self.now));
+        pin.lock(self.pin_gate.paused((self.ctx.clock)()));
         self.volunteer = Some(Volunteer::Pin(pin));
     }
 
@@ -843,6 +857,36 @@ fn screen_context<'a>(
 
 /// Runs blocking work on its own thread and gives its result back as a task. A panic there is
 /// an error here, never a crash of the screen.
+/// Checks a PIN (argon2: call it off the UI thread) through `role`'s wrong-try gate kept in the
+/// store, so a pause outlives a restart. A store that cannot be read or written falls back to
+/// `gate`, the one in memory: a failing disk must not lock a volunteer out, nor end a pause.
+pub(crate) fn check_pin_kept(
+    store: &Mutex<Store>,
+    role: Role,
+    hash: &str,
+    entry: &str,
+    now: Timestamp,
+    gate: PinGate,
+) -> (PinOutcome, PinGate) {
+    let kept = |gate: PinGate| {
+        warm_core::process::lock(store).pin_gate(role).unwrap_or_else(|e| {
+            tracing::warn!("the PIN pause cannot be read, using the one in memory: {e}");
+            gate
+        })
+    };
+    let gate = kept(gate);
+    if let Some(left) = gate.paused(now) {
+        return (PinOutcome::Paused { left }, gate);
+    }
+    let matched = pin_matches(hash, entry);
+    let mut gate = kept(gate);
+    let outcome = gate.record(matched, now);
+    if let Err(e) = warm_core::process::lock(store).save_pin_gate(role, &gate) {
+        tracing::warn!("the PIN pause cannot be saved, it holds until the kiosk stops: {e}");
+    }
+    (outcome, gate)
+}
+
 fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Task<Result<T, StoreError>> {
     let (tx, rx) = futures_channel::oneshot::channel();
     let spawned = std::thread::Builder::new().name("ui-task".into()).spawn(move || {

@@ -123,7 +123,7 @@ fn order_numbers_continue_after_a_restart() {
         k.tap("回到首页");
     }
     let mut ctx = warm_kiosk::kiosk::context(crate::support::config(), k.dir.path()).unwrap();
-    k.taps.install(&mut ctx);
+    k.taps.install(&mut ctx, crate::support::NOW.parse().unwrap());
     let mut again = crate::support::Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, dir: k.dir, taps: k.taps };
     again.tap("蛋奶");
     again.tap("鲜牛奶");

@@ -30,6 +30,9 @@ pub struct TapClock {
     start: std::time::Instant,
     elapsed_ms: Arc<AtomicU64>,
     step_ms: Arc<AtomicU64>,
+    /// Time let pass by `wait`: the wall clock moves by it too (a PIN pause runs on the wall
+    /// clock, to outlive a restart); the steps between taps leave slips' times alone.
+    waited_ms: Arc<AtomicU64>,
 }
 
 impl TapClock {
@@ -38,6 +41,7 @@ impl TapClock {
             start: std::time::Instant::now(),
             elapsed_ms: Arc::new(AtomicU64::new(0)),
             step_ms: Arc::new(AtomicU64::new(2000)),
+            waited_ms: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -46,18 +50,22 @@ impl TapClock {
     }
 
     fn next_message(&self) {
-        self.wait(self.step_ms.load(Ordering::SeqCst));
+        self.elapsed_ms.fetch_add(self.step_ms.load(Ordering::SeqCst), Ordering::SeqCst);
     }
 
-    /// Makes `ctx` time its taps by this clock.
-    pub fn install(&self, ctx: &mut Context) {
+    /// Makes `ctx` time its taps by this clock, and its wall clock start at `wall` and move on
+    /// only by what the test waits.
+    pub fn install(&self, ctx: &mut Context, wall: Timestamp) {
         let clock = self.clone();
         ctx.now = Arc::new(move || clock.read());
+        let waited = self.waited_ms.clone();
+        ctx.clock = Arc::new(move || wall + std::time::Duration::from_millis(waited.load(Ordering::SeqCst)));
     }
 
     /// Lets `ms` pass without a tap.
     pub fn wait(&self, ms: u64) {
         self.elapsed_ms.fetch_add(ms, Ordering::SeqCst);
+        self.waited_ms.fetch_add(ms, Ordering::SeqCst);
     }
 
     /// The time between one tap and the next from now on.
@@ -91,7 +99,6 @@ pub fn kiosk_with(config: Config) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let mut ctx = kiosk::context(config, dir.path()).unwrap();
     let now: Timestamp = NOW.parse().unwrap();
-    ctx.clock = Arc::new(move || now);
     let counter = Arc::new(AtomicU64::new(1));
     ctx.ids = Arc::new(move || {
         let n = counter.fetch_add(1, Ordering::SeqCst);
@@ -100,7 +107,7 @@ pub fn kiosk_with(config: Config) -> Kiosk {
         uuid::Builder::from_unix_timestamp_millis(now.as_millisecond() as u64, &random).into_uuid()
     });
     let taps = TapClock::new();
-    taps.install(&mut ctx);
+    taps.install(&mut ctx, now);
     Kiosk { app: App::new(ctx.clone()), ctx, dir, taps }
 }
 

@@ -477,6 +477,36 @@ fn the_pin_pad_is_switched_off_during_a_pause_and_counts_it_down() {
 }
 
 #[test]
+fn the_volunteers_pin_pause_survives_a_restart() {
+    let mut k = kiosk();
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for _ in 0..3 {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(1))));
+        k.update(Message::Pin(pin::Message::Ok));
+    }
+    let Some(Volunteer::Pin(pad)) = k.app.volunteer() else { panic!("not on the PIN pad") };
+    assert!(pad.locked(), "three wrong tries pause the pad");
+    // Pulling the plug: nothing of the last run is in memory, the store keeps the pause.
+    k.app = warm_kiosk::ui::App::new(k.ctx.clone());
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    let Some(Volunteer::Pin(pad)) = k.app.volunteer() else { panic!("not on the PIN pad") };
+    assert!(pad.locked(), "the pause goes on after a restart");
+    for d in "2468".chars() {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d.to_digit(10).unwrap() as u8))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    assert!(matches!(k.app.volunteer(), Some(Volunteer::Pin(_))), "the right PIN waits for the pause to end");
+    k.taps.wait(3_600_000);
+    k.update(Message::Tick(Instant::now()));
+    for d in ["2", "4", "6", "8"] {
+        k.tap(d);
+    }
+    k.tap("确定");
+    assert!(matches!(k.app.volunteer(), Some(Volunteer::Counter(_))), "the right PIN works after the pause");
+    assert!(k.shows("演示密码，请修改"), "the counter says the kiosk is still on the demo PIN");
+}
+
+#[test]
 fn a_paid_sale_cannot_be_changed_and_notices_tell_the_current_state() {
     let mut k = kiosk();
     to_counter(&mut k);

@@ -119,25 +119,42 @@ impl Default for HubConfig {
     }
 }
 
+/// A hub configuration that cannot be used: the file or setting, and what it needs instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl From<String> for ConfigError {
+    fn from(problem: String) -> ConfigError {
+        ConfigError(problem)
+    }
+}
+
+impl From<&str> for ConfigError {
+    fn from(problem: &str) -> ConfigError {
+        ConfigError(problem.to_owned())
+    }
+}
+
 impl HubConfig {
-    pub fn load(path: &Path) -> Result<HubConfig, String> {
+    pub fn load(path: &Path) -> Result<HubConfig, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        HubConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        HubConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display()).into())
     }
 
-    pub fn parse(text: &str) -> Result<HubConfig, String> {
+    pub fn parse(text: &str) -> Result<HubConfig, ConfigError> {
         let config: HubConfig = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
         config.time_zone()?;
         if let Some(url) = &config.database
             && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
-            return Err(format!(
+            return Err(ConfigError(format!(
                 "database = {:?}: a PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DBNAME), or leave it out for the SQLite file",
                 Database::Postgres(url.clone()).to_string()
-            ));
+            )));
         }
         if config.max_body_bytes < 1024 {
-            return Err(format!("max_body_bytes = {}: at least 1024", config.max_body_bytes));
+            return Err(format!("max_body_bytes = {}: at least 1024", config.max_body_bytes).into());
         }
         if config.tls.cert_file.is_some() != config.tls.key_file.is_some() {
             return Err("[tls] needs both cert_file and key_file".into());
@@ -162,8 +179,8 @@ impl HubConfig {
         Ok(config)
     }
 
-    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, String> {
-        jiff::tz::TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone = {:?}: {e}", self.time_zone))
+    pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, ConfigError> {
+        jiff::tz::TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone = {:?}: {e}", self.time_zone).into())
     }
 
     /// `--data` first, then `data_dir`, then the user's data folder, then `./hub-data`.
@@ -249,24 +266,24 @@ mod tests {
             HubConfig::default().database_in(None, Path::new("/srv/hub")),
             Database::Sqlite(PathBuf::from("/srv/hub/hub.sqlite"))
         );
-        let e = HubConfig::parse("database = \"mysql://hub:s3cret@db/warm\"").unwrap_err();
+        let e = HubConfig::parse("database = \"mysql://hub:s3cret@db/warm\"").unwrap_err().to_string();
         assert!(e.contains("PostgreSQL URL") && !e.contains("s3cret"), "{e}");
     }
 
     #[test]
     fn an_unknown_key_is_refused_by_name() {
-        let e = HubConfig::parse("listne = \"x\"").unwrap_err();
+        let e = HubConfig::parse("listne = \"x\"").unwrap_err().to_string();
         assert!(e.contains("listne"), "{e}");
-        let e = HubConfig::parse("[limits]\nmax_conections = 3").unwrap_err();
+        let e = HubConfig::parse("[limits]\nmax_conections = 3").unwrap_err().to_string();
         assert!(e.contains("max_conections"), "{e}");
     }
 
     #[test]
     fn tls_needs_both_files_and_limits_are_positive() {
-        assert!(HubConfig::parse("[tls]\ncert_file = \"c.pem\"").unwrap_err().contains("key_file"));
+        assert!(HubConfig::parse("[tls]\ncert_file = \"c.pem\"").unwrap_err().to_string().contains("key_file"));
         let c = HubConfig::parse("[tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"").unwrap();
         assert_eq!(c.tls.files(), Some((Path::new("c.pem"), Path::new("k.pem"))));
-        assert!(HubConfig::parse("[limits]\nmax_connections = 0").unwrap_err().contains("limits"));
+        assert!(HubConfig::parse("[limits]\nmax_connections = 0").unwrap_err().to_string().contains("limits"));
         assert_eq!(HubConfig::parse("language = \"zh-CN\"").unwrap().language(), Lang::Zh);
     }
 

@@ -60,7 +60,7 @@ pub struct HubState {
 }
 
 impl HubState {
-    pub fn new(store: Arc<dyn HubStore>, config: &HubConfig) -> Result<HubState, String> {
+    pub fn new(store: Arc<dyn HubStore>, config: &HubConfig) -> Result<HubState, config::ConfigError> {
         Ok(HubState {
             store,
             time_zone: config.time_zone()?,

@@ -362,7 +362,7 @@ fn load_config(named: Option<&Path>) -> anyhow::Result<(HubConfig, Option<PathBu
         None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
     };
     match path {
-        Some(path) => Ok((HubConfig::load(&path).map_err(|e| anyhow!(e))?, Some(path))),
+        Some(path) => Ok((HubConfig::load(&path)?, Some(path))),
         None => Ok((HubConfig::default(), None)),
     }
 }
@@ -435,7 +435,7 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
         Opened::Postgres(p) => p.clone(),
     };
     let now = jiff::Timestamp::now();
-    let tz = config.time_zone().map_err(|e| anyhow!(e))?;
+    let tz = config.time_zone()?;
     let local = |t: Option<&str>| {
         t.and_then(|t| t.parse::<jiff::Timestamp>().ok())
             .map(|t| warm_core::i18n::local_time(t, &tz))
@@ -622,7 +622,7 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
                     .ok_or_else(|| anyhow!("days {days:?}: a whole number from 1 to 366, or `none`"))?;
                 let from = match from {
                     Some(f) => f.parse().map_err(|_| anyhow!("--from {f:?}: a date such as 2022-05-01"))?,
-                    None => now.to_zoned(config.time_zone().map_err(|e| anyhow!(e))?).date(),
+                    None => now.to_zoned(config.time_zone()?).date(),
                 };
                 Some(RestockCycle { days, from })
             };
@@ -743,7 +743,7 @@ fn read_password(name: &str, lang: Lang) -> anyhow::Result<String> {
 }
 
 fn serve(store: Arc<dyn HubStore>, config: &HubConfig, listen: Option<String>, lang: Lang) -> anyhow::Result<()> {
-    let state = HubState::new(store, config).map_err(|e| anyhow!(e))?;
+    let state = HubState::new(store, config)?;
     let listen = listen.unwrap_or_else(|| config.listen.clone());
     let tls = match config.tls.files() {
         Some((cert, key)) => Some(hub::server::tls_config(cert, key)?),

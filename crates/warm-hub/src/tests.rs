@@ -539,6 +539,35 @@ on_both_engines! {
 }
 
 on_both_engines! {
+    async fn a_payment_the_dashboard_cannot_sum_is_refused_and_a_good_one_counts(engine: Engine) {
+        let (h, a, _) = hub(engine);
+        // Made today: the dashboard sums today's events.
+        let paid = |seq: u64, amount: serde_json::Value| {
+            let mut e = raw_event(seq, json!({"id": uuid::Uuid::now_v7(), "order_id": uuid::Uuid::now_v7(),
+                "method": "cash", "amount": amount, "tendered": null, "reference": null,
+                "at": "2026-11-29T08:00:00Z"}));
+            e["kind"] = json!("payment.recorded");
+            e["created_at"] = json!(super::sqlite::time_text(Timestamp::now()));
+            e
+        };
+        // Each of these, once stored, made every later dashboard answer 500.
+        for (amount, says) in [(json!("250"), "not a payment"), (json!(-250), "amount -250"), (json!(1e30), "not a payment")] {
+            let body = serde_json::to_vec(&json!({ "events": [paid(1, amount)] })).unwrap();
+            let (status, refusal) = send(&h, Some(&a), "K1", body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{refusal}");
+            assert!(refusal["message"].as_str().unwrap().contains(says), "{refusal} should say {says}");
+        }
+        assert_eq!(h.state.store.event_count(None).unwrap(), 0);
+        let body = serde_json::to_vec(&json!({ "events": [event(1, 250), paid(2, json!(250))] })).unwrap();
+        assert_eq!(send(&h, Some(&a), "K1", body).await.0, StatusCode::OK);
+        let cookie = sign_in(&h, "desk", Role::Desk).await;
+        let (status, _, json) = get(&h, "/v1/dashboard", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert!(json.contains(r#""ordered_fen":250"#) && json.contains(r#""sales_fen":250"#), "{json}");
+    }
+}
+
+on_both_engines! {
     async fn envelopes_compression_and_cursors_are_checked(engine: Engine) {
         let (h, a, _) = hub_with_body_limit(engine, api::MAX_BODY_BYTES);
         let good = json!({"lines": [{"unit_price": 1, "qty": 1}]});

@@ -1,7 +1,8 @@
 //! What the hub checks in every event before any of a push is stored: the envelope of every kind
 //! (a UUIDv7 id, a short kind, a real date, a payload of bounded depth), and the contents of the
 //! kinds the hub interprets (`order.placed`: positive quantities, prices that are not negative,
-//! a total summed with checked arithmetic and bounded). A refusal names the event and the reason.
+//! a total summed with checked arithmetic and bounded; `payment.recorded`: a payment whose amounts
+//! the dashboard and the manager's day can sum). A refusal names the event and the reason.
 
 use jiff::Timestamp;
 use warm_core::api::Event;
@@ -9,6 +10,8 @@ use warm_core::api::limits::*;
 
 /// The kind whose payload the dashboard reads: orders and sales per market.
 pub const ORDER_PLACED: &str = "order.placed";
+/// The kind the dashboard's sales and the manager's day sum: one payment of one order.
+pub const PAYMENT_RECORDED: &str = "payment.recorded";
 
 /// Checks one event; returns the order total of an `order.placed`, `None` for other kinds.
 pub fn check_event(event: &Event) -> Result<Option<i64>, String> {
@@ -21,8 +24,37 @@ pub fn check_event(event: &Event) -> Result<Option<i64>, String> {
     check_depth(event.payload.get()).map_err(at)?;
     // The site manager's kinds are interpreted too (van plans, each market's day).
     warm_core::api::manager::validate(&event.kind, event.payload.get()).map_err(|e| at(e.to_string()))?;
-    if event.kind == ORDER_PLACED { order_total(event.payload.get()).map(Some).map_err(at) } else { Ok(None) }
+    match event.kind.as_str() {
+        ORDER_PLACED => order_total(event.payload.get()).map(Some).map_err(at),
+        PAYMENT_RECORDED => payment(event.payload.get()).map(|_| None).map_err(at),
+        _ => Ok(None),
+    }
 }
+
+/// A `payment.recorded` payload as the kiosk writes it, its amounts within what an order may
+/// come to: one stored unread would make every later dashboard and day summary fail.
+pub fn payment(payload: &str) -> Result<warm_core::domain::Payment, String> {
+    let payment: warm_core::domain::Payment =
+        serde_json::from_str(payload).map_err(|e| format!("a payment.recorded payload is not a payment ({e})"))?;
+    let fits = |what: &str, fen: i64| {
+        if (0..=MAX_ORDER_TOTAL_FEN).contains(&fen) {
+            Ok(())
+        } else {
+            Err(format!("the payment's {what} {fen} fen is not between 0 and {MAX_ORDER_TOTAL_FEN}"))
+        }
+    };
+    fits("amount", payment.amount.as_fen())?;
+    if let Some(tendered) = payment.tendered {
+        fits("tendered", tendered.as_fen())?;
+    }
+    if payment.reference.as_ref().is_some_and(|r| r.len() > MAX_PAYMENT_REFERENCE_BYTES) {
+        return Err(format!("the payment's reference is longer than {MAX_PAYMENT_REFERENCE_BYTES} bytes"));
+    }
+    Ok(payment)
+}
+
+/// A phone's payment reference or an account name: short text, never a document.
+const MAX_PAYMENT_REFERENCE_BYTES: usize = 200;
 
 pub fn check_kind(kind: &str) -> Result<(), String> {
     let fits = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
@@ -136,7 +168,28 @@ mod tests {
     fn an_order_is_summed_and_every_kind_passes_the_envelope() {
         let order = json!({"lines": [{"unit_price": 250, "qty": 2}, {"unit_price": 0, "qty": 1}], "x": 1});
         assert_eq!(check_event(&event("order.placed", AT, order)), Ok(Some(500)));
-        assert_eq!(check_event(&event("payment.recorded", "2026-11-29T16:00:00+08:00", json!([1]))), Ok(None));
+        assert_eq!(check_event(&event("note.added", "2026-11-29T16:00:00+08:00", json!([1]))), Ok(None));
+    }
+
+    #[test]
+    fn payments_are_read_before_they_are_stored() {
+        let paid = |amount: serde_json::Value, tendered: serde_json::Value| {
+            json!({"id": uuid::Uuid::now_v7(), "order_id": uuid::Uuid::now_v7(), "method": "cash",
+                   "amount": amount, "tendered": tendered, "reference": null, "at": AT})
+        };
+        assert_eq!(check_event(&event("payment.recorded", AT, paid(json!(590), json!(1000)))), Ok(None));
+        let cases = [
+            (json!([1]), "not a payment"),
+            (paid(json!("590"), json!(null)), "not a payment"),
+            (paid(json!(5.9), json!(null)), "not a payment"),
+            (paid(json!(-590), json!(null)), "amount -590"),
+            (paid(json!(590), json!(i64::MAX)), "tendered"),
+            (paid(json!(MAX_ORDER_TOTAL_FEN + 1), json!(null)), "amount"),
+        ];
+        for (payload, says) in cases {
+            let e = check_event(&event("payment.recorded", AT, payload.clone())).unwrap_err();
+            assert!(e.contains(says), "{payload}: {e:?} should say {says:?}");
+        }
     }
 
     #[test]

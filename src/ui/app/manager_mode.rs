@@ -3,7 +3,7 @@
 //! screens show and runs what they save, all off the UI thread; and it locks volunteer and
 //! manager modes after the configured quiet time.
 
-use super::{App, Message, Volunteer, off_thread, screen_context};
+use super::{App, Message, Volunteer, check_pin_kept, off_thread, screen_context};
 use crate::store::StoreError;
 use crate::store::day::{CLOSING_DRAFT, Closing, DayContext};
 use crate::store::shelf::Shelf;
@@ -13,7 +13,7 @@ use crate::ui::screen::{manager_count, manager_parts, manager_settle};
 use iced::Task;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use warm_core::domain::pin::{PinOutcome, Role, matches as pin_matches};
+use warm_core::domain::pin::{PinGate, Role};
 use warm_core::domain::{Catalog, ProductId, Text};
 use warm_core::i18n::ManagerMsg as M;
 use warm_core::receipt::day_report::day_report;
@@ -56,19 +56,8 @@ impl App {
     /// argon2 off the UI thread; the gate is read and written in the store around it.
     fn check_manager_pin(&mut self, entry: String) -> Task<Message> {
         let (store, hash, now) = (self.ctx.store.clone(), self.ctx.config.manager.pin_hash.clone(), (self.ctx.clock)());
-        off_thread(move || {
-            let gate = warm_core::process::lock(&store).pin_gate(Role::Manager)?;
-            if let Some(left) = gate.paused(now) {
-                return Ok(PinOutcome::Paused { left });
-            }
-            let matched = pin_matches(&hash, &entry);
-            let s = warm_core::process::lock(&store);
-            let mut gate = s.pin_gate(Role::Manager)?;
-            let outcome = gate.record(matched, now);
-            s.save_pin_gate(Role::Manager, &gate)?;
-            Ok(outcome)
-        })
-        .map(|r| Message::Manager(manager::Message::PinChecked(r.unwrap_or_else(Err))))
+        off_thread(move || check_pin_kept(&store, Role::Manager, &hash, &entry, now, PinGate::default()).0)
+            .map(|r| Message::Manager(manager::Message::PinChecked(r)))
     }
 
     fn manager_load(&mut self, want: Want) -> Task<Message> {

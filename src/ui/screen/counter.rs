@@ -16,7 +16,7 @@ use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::scan::{self, Scan, Weighed};
 use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::i18n::{Msg, rejection, tr};
+use warm_core::i18n::{ManagerMsg, Msg, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
 /// The counter's fixed heights, px, at the reference size: every message has its room, so no
@@ -466,12 +466,18 @@ fn counter_view<'a>(
     sync: Element<'a, Message>,
 ) -> Element<'a, Message> {
     let lang = ctx.lang;
+    // A kiosk still on the shipped PINs says so on every volunteer screen, where the volunteer
+    // who can change it looks (the manager's screens say it too).
+    let demo = ctx.config.demo_pins().then(|| {
+        container(bold(ManagerMsg::DemoPin.text(lang), theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning)
+    });
     let top = row![
         bold(format!("{} · {}", Msg::CheckoutTitle.text(lang), Msg::VolunteerMode.text(lang)), theme::TITLE),
         sync,
         space::horizontal(),
-        tap(label(Msg::ExitVolunteer.text(lang), theme::BUTTON), Message::Exit, Tap::Secondary, 180, theme::TARGET),
     ]
+    .push(demo)
+    .push(tap(label(Msg::ExitVolunteer.text(lang), theme::BUTTON), Message::Exit, Tap::Secondary, 180, theme::TARGET))
     .spacing(theme::PAD)
     .align_y(Alignment::Center)
     .height(theme::TARGET);

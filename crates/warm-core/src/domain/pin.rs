@@ -153,6 +153,11 @@ impl<T> Default for PinGate<T> {
 }
 
 impl<T: Moment> PinGate<T> {
+    /// Wrong tries left before a pause.
+    pub fn tries_left(&self) -> u32 {
+        TRIES.saturating_sub(self.failures)
+    }
+
     /// Time left in a pause, if one is running.
     pub fn paused(&self, now: T) -> Option<Duration> {
         let until = self.paused_until.filter(|until| *until > now)?;
