@@ -117,3 +117,19 @@ fn a_senior_orders_in_the_real_window() {
         assert!(size > 10_000, "{name}.png is suspiciously small ({size} bytes): a blank window?");
     }
 }
+
+#[test]
+fn without_a_screen_the_kiosk_says_so_in_a_sentence_and_does_not_panic() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+        .args(["--data", data.path().to_str().unwrap()])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("没有找到屏幕") && said.contains("DISPLAY"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+}

@@ -170,6 +170,13 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    // winit panics without a display server: say it in a sentence instead, before anything starts.
+    let has_screen = ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    if !has_screen {
+        anyhow::bail!("{}", warm_core::i18n::Msg::NoScreen.text(config.language));
+    }
     if config.volunteer.pin_hash == warm_kiosk::config::DEMO_PIN_HASH {
         tracing::warn!("the volunteer PIN is still the demo PIN: make your own with `warm-kiosk pin`");
     }

@@ -94,6 +94,8 @@ messages! { Msg {
     PrinterNoAnswer: "打印机没有响应，请检查电源和连接线", "Printer silent: check power, cable";
     PrinterNearEnd: "打印纸快用完了，请准备新纸卷", "Paper running low: have a new roll ready";
     TechnicalDetail: "系统细节（给技术人员）：{detail}", "System detail (for the technician): {detail}";
+    NoScreen: "没有找到屏幕：请在图形桌面里启动 warm-kiosk（或设置 DISPLAY）。没有屏幕时，sync、printer 等命令照常可用。",
+        "No screen found: start warm-kiosk from the graphical desktop (or set DISPLAY). Without a screen, the sync, printer and other commands still work.";
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} {n|slip|slips} waiting to print";
     PrinterOwned: "打印机正由运行中的终端使用：请看终端屏幕上的打印机状态", "The running kiosk is using the printer: its screen shows the printer's state";
     PrinterOwnedReprint: "打印机正由运行中的终端使用，它会在几秒内打印这张重印单", "The running kiosk is using the printer and prints this copy within seconds";
