@@ -108,9 +108,11 @@ fn a_volunteer_reprint_is_marked_and_the_original_is_not_resent() {
     let mut printer = SerialTransport::new(serial(&emu.link, 115_200, FlowControl::None));
     print_pending(&store, &mut printer).unwrap();
     let number = placed.order.number.to_string();
-    warm_kiosk::device::printer::queue::reprint(&store, &number, jiff::Timestamp::now()).unwrap();
+    // The volunteer types the slip's big number (0001); the kiosk's own terminal is implied.
+    let big = number.rsplit_once('-').unwrap().1;
+    warm_kiosk::device::printer::queue::reprint(&store, big, "K1", jiff::Timestamp::now()).unwrap();
     assert!(matches!(
-        warm_kiosk::device::printer::queue::reprint(&store, "K1-9999", jiff::Timestamp::now()),
+        warm_kiosk::device::printer::queue::reprint(&store, "K1-9999", "K1", jiff::Timestamp::now()),
         Err(QueueError::NoSuchOrder(_))
     ));
     print_pending(&store, &mut printer).unwrap();

@@ -108,7 +108,7 @@ pub fn run(
         }
         PrinterCommand::Reprint { number, now } => {
             let store = Store::open(&kiosk::store_path(data_dir))?;
-            let job = queue::reprint(&store, number, jiff::Timestamp::now())?;
+            let job = queue::reprint(&store, number, terminal, jiff::Timestamp::now())?;
             let mut report = format!("reprint of {number} queued as job {job}");
             if *now {
                 // Beside a running kiosk its worker owns the printer and prints the copy itself:
@@ -122,6 +122,8 @@ pub fn run(
                     e => e.into(),
                 })?;
                 report.push_str(&format!("\nprinted {} job(s)", printed.len()));
+            } else {
+                report.push_str(&format!("\n{}", Msg::ReprintWaits.text(lang)));
             }
             Ok(report)
         }

@@ -88,9 +88,10 @@ fn job_name(job: &PrintJob) -> String {
 }
 
 /// A volunteer's reprint of an order's newest slip or receipt, queued behind everything else
-/// and marked 重印 / REPRINT. `number` is what is printed on it, e.g. `K1-0042`.
-pub fn reprint(store: &Store, number: &str, now: Timestamp) -> Result<Uuid, QueueError> {
-    let order = parse_number(number)
+/// and marked 重印 / REPRINT. `number` is what is printed on it: `K1-0042`, or the slip's big
+/// `0042`, which is this `terminal`'s.
+pub fn reprint(store: &Store, number: &str, terminal: &str, now: Timestamp) -> Result<Uuid, QueueError> {
+    let order = parse_number(number, terminal)
         .map(|(terminal, seq)| store.order_id_by_number(terminal, seq))
         .transpose()?
         .flatten()
@@ -107,9 +108,15 @@ pub fn reprint_order(store: &Store, order: Uuid, now: Timestamp) -> Result<Uuid,
     Ok(store.add_reprint(&job, &mark_reprint(&job.bytes), now)?)
 }
 
-/// `K1-0042` → (`K1`, 42); the terminal id may itself contain `-`.
-pub fn parse_number(number: &str) -> Option<(&str, u64)> {
-    let (terminal, seq) = number.trim().rsplit_once('-')?;
+/// `K1-0042` → (`K1`, 42); the terminal id may itself contain `-`. The big number on a slip,
+/// `0042`, is an order of `this_terminal`.
+pub fn parse_number<'a>(number: &'a str, this_terminal: &'a str) -> Option<(&'a str, u64)> {
+    let number = number.trim();
+    let (terminal, seq) = match number.rsplit_once('-') {
+        Some(split) => split,
+        None if number.bytes().all(|b| b.is_ascii_digit()) => (this_terminal, number),
+        None => return None,
+    };
     Some((terminal, seq.parse().ok()?)).filter(|(t, _)| !t.is_empty())
 }
 
@@ -119,9 +126,11 @@ mod tests {
 
     #[test]
     fn order_numbers() {
-        assert_eq!(parse_number("K1-0042"), Some(("K1", 42)));
-        assert_eq!(parse_number("EH-2-0007"), Some(("EH-2", 7)));
-        assert_eq!(parse_number("0042"), None);
-        assert_eq!(parse_number("K1-x"), None);
+        assert_eq!(parse_number("K1-0042", "K9"), Some(("K1", 42)));
+        assert_eq!(parse_number("EH-2-0007", "K9"), Some(("EH-2", 7)));
+        assert_eq!(parse_number(" 0042 ", "K9"), Some(("K9", 42)), "the slip's big number is this kiosk's");
+        assert_eq!(parse_number("K1-x", "K9"), None);
+        assert_eq!(parse_number("x42", "K9"), None);
+        assert_eq!(parse_number("", "K9"), None);
     }
 }

@@ -99,6 +99,8 @@ messages! { Msg {
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} {n|slip|slips} waiting to print";
     PrinterOwned: "打印机正由运行中的终端使用：请看终端屏幕上的打印机状态", "The running kiosk is using the printer: its screen shows the printer's state";
     PrinterOwnedReprint: "打印机正由运行中的终端使用，它会在几秒内打印这张重印单", "The running kiosk is using the printer and prints this copy within seconds";
+    ReprintWaits: "暖心市集的窗口开着时，它就会打印；要现在打印，请加 --now。",
+        "It prints while the kiosk's window runs; add --now to print it now.";
     ReceiptTitle: "收据", "RECEIPT";
     ReceiptNumber: "收据号", "Receipt no.";
     ReceiptOrder: "取货号", "Order";
