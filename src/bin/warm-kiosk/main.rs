@@ -151,10 +151,13 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Pin { role } => pin_hash(match role {
-            RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
-            RoleArg::Manager => warm_core::domain::pin::Role::Manager,
-        }),
+        Command::Pin { role } => pin_hash(
+            match role {
+                RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
+                RoleArg::Manager => warm_core::domain::pin::Role::Manager,
+            },
+            config.language,
+        ),
         Command::Report { kind, date, print, lang } => {
             let lang = match lang.as_deref() {
                 None => config.language,
@@ -229,10 +232,42 @@ fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> an
     Ok(())
 }
 
-fn pin_hash(role: warm_core::domain::pin::Role) -> anyhow::Result<()> {
+/// Reads a new PIN (at a terminal: after a prompt, without echo) and prints its configuration
+/// line. Only the `pin_hash = …` line goes to standard output, so it can replace the one in the
+/// file; where it goes is said on standard error (a second `[volunteer]` table breaks the file).
+fn pin_hash(role: warm_core::domain::pin::Role, lang: warm_core::domain::Lang) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    use warm_core::i18n::{Msg, tr};
+    let at_terminal = std::io::stdin().is_terminal();
     let mut pin = String::new();
-    std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
+    {
+        let _hidden = at_terminal.then(|| {
+            eprint!("{}", Msg::PinPrompt.text(lang));
+            HiddenTyping::start()
+        });
+        std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
+    }
+    if at_terminal {
+        eprintln!();
+    }
     let hash = warm_core::domain::pin::hash_pin_for(role, pin.trim())?;
-    println!("[{}]\npin_hash = \"{hash}\"", role.as_str());
+    eprintln!("{}", tr(Msg::PinHashWhere, lang, &[("table", role.as_str())]));
+    println!("pin_hash = \"{hash}\"");
     Ok(())
+}
+
+/// The terminal stops echoing what is typed until this is dropped (`stty`, so no unsafe code).
+struct HiddenTyping;
+
+impl HiddenTyping {
+    fn start() -> HiddenTyping {
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+        HiddenTyping
+    }
+}
+
+impl Drop for HiddenTyping {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+    }
 }

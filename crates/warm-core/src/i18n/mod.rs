@@ -99,6 +99,9 @@ messages! { Msg {
     PrinterWaiting: "还有 {n} 张单据等待打印", "{n} {n|slip|slips} waiting to print";
     PrinterOwned: "打印机正由运行中的终端使用：请看终端屏幕上的打印机状态", "The running kiosk is using the printer: its screen shows the printer's state";
     PrinterOwnedReprint: "打印机正由运行中的终端使用，它会在几秒内打印这张重印单", "The running kiosk is using the printer and prints this copy within seconds";
+    PinPrompt: "请输入新密码（输入时不显示），再按回车：", "Type the new PIN (it is not shown), then Enter: ";
+    PinHashWhere: "用下面这一行替换配置文件 [{table}] 下原来的 pin_hash 一行：",
+        "Replace the pin_hash line under [{table}] in the configuration file with this line:";
     ReprintWaits: "暖心市集的窗口开着时，它就会打印；要现在打印，请加 --now。",
         "It prints while the kiosk's window runs; add --now to print it now.";
     ReceiptTitle: "收据", "RECEIPT";
