@@ -655,8 +655,14 @@ impl App {
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
+            counter::Action::SwitchLanguage => {
+                self.lang = self.lang.toggled();
+                Task::none()
+            }
             counter::Action::Leave => {
                 self.volunteer = None;
+                // The next at the screen is a senior: the market's language, not the volunteer's.
+                self.lang = self.ctx.config.language;
                 Task::none()
             }
             counter::Action::NewSale(scan) => {

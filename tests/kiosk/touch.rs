@@ -507,6 +507,22 @@ fn the_volunteers_pin_pause_survives_a_restart() {
 }
 
 #[test]
+fn the_counter_switches_language_and_the_seniors_get_the_markets_back() {
+    let mut k = kiosk();
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in ["2", "4", "6", "8"] {
+        k.tap(d);
+    }
+    k.tap("确定");
+    assert!(k.shows("收银台"));
+    k.tap("English");
+    assert!(k.shows("Checkout"), "the counter speaks English");
+    k.tap("Exit");
+    assert!(k.app.volunteer().is_none());
+    assert!(k.shows("请点选您要买的东西"), "the next senior gets the market's language");
+}
+
+#[test]
 fn a_paid_sale_cannot_be_changed_and_notices_tell_the_current_state() {
     let mut k = kiosk();
     to_counter(&mut k);

@@ -64,6 +64,8 @@ pub enum Message {
     PickProduct(ProductId),
     TurnPickPage(bool),
     ClosePick,
+    /// 中文 / English, for a volunteer who reads the other language.
+    SwitchLanguage,
     Exit,
     /// A line from the scanner (serial or keyboard wedge).
     Scanned(Result<String, LineError>),
@@ -82,6 +84,7 @@ impl Message {
 
 pub enum Action {
     None,
+    SwitchLanguage,
     /// Back to the seniors' screens.
     Leave,
     /// Start a new sale (it needs a new id); a scan that arrived on the paid screen goes to it.
@@ -289,6 +292,7 @@ impl Counter {
         let len = self.sale.lines.len();
         match message {
             Message::Exit => return Action::Leave,
+            Message::SwitchLanguage => return Action::SwitchLanguage,
             Message::Scanned(line) => return self.scan(ctx, line),
             Message::Recalled(found) => self.recalled(found, lang),
             Message::Paid(paid) => self.paid(paid, lang),
@@ -472,11 +476,20 @@ fn counter_view<'a>(
         container(bold(ManagerMsg::DemoPin.text(lang), theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning)
     });
     let top = row![
-        bold(format!("{} · {}", Msg::CheckoutTitle.text(lang), Msg::VolunteerMode.text(lang)), theme::TITLE),
+        // Only the counter's name: its row also holds the sync state, the demo-PIN warning and
+        // two buttons, in English too.
+        bold(Msg::CheckoutTitle.text(lang), theme::TITLE),
         sync,
         space::horizontal(),
     ]
     .push(demo)
+    .push(tap(
+        label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
+        Message::SwitchLanguage,
+        Tap::Secondary,
+        160,
+        theme::TARGET,
+    ))
     .push(tap(label(Msg::ExitVolunteer.text(lang), theme::BUTTON), Message::Exit, Tap::Secondary, 180, theme::TARGET))
     .spacing(theme::PAD)
     .align_y(Alignment::Center)
