@@ -509,8 +509,10 @@ impl App {
     /// Idle handling: ask first, clear only when nobody answers; never silently.
     fn tick(&mut self, now: Instant) {
         let idle = &self.ctx.config.idle;
-        if let Screen::Done(done) = &self.screen {
-            if now.saturating_duration_since(done.since) >= Duration::from_secs(idle.done_seconds) {
+        if let Screen::Done(done) = &mut self.screen {
+            let shown = now.saturating_duration_since(done.since).as_secs();
+            done.seconds_left = idle.done_seconds.saturating_sub(shown);
+            if done.seconds_left == 0 {
                 self.go_home_for_next_senior();
             }
             return;
@@ -588,7 +590,14 @@ impl App {
                 let print_error = self.printer.problem.map(|p| p.text(self.lang).to_owned());
                 let Committed { order, slip } = *committed;
                 self.read_aloud.done(&order.number, &order.slot, (self.ctx.clock)(), &self.ctx.time_zone, self.lang);
-                self.screen = Screen::Done(Box::new(done::Done { order, slip, print_error, since: Instant::now() }));
+                let seconds_left = self.ctx.config.idle.done_seconds;
+                self.screen = Screen::Done(Box::new(done::Done {
+                    order,
+                    slip,
+                    print_error,
+                    since: Instant::now(),
+                    seconds_left,
+                }));
             }
             Err(e) => {
                 tracing::error!("order not placed: {e}");

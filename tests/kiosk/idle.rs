@@ -47,6 +47,11 @@ fn an_empty_basket_is_never_interrupted_and_done_returns_home() {
     k.tap("鲜牛奶");
     k.tap("下单");
     k.tap("确认");
-    k.update(Message::Tick(Instant::now() + Duration::from_secs(k.ctx.config.idle.done_seconds + 1)));
+    // The number does not vanish unwarned: the screen counts down to going home.
+    let done = k.ctx.config.idle.done_seconds;
+    assert!(k.shows(&format!("{done} 秒后自动回到首页")));
+    k.update(Message::Tick(Instant::now() + Duration::from_secs(done - 10)));
+    assert!(k.shows("10 秒后自动回到首页"), "the countdown counts");
+    k.update(Message::Tick(Instant::now() + Duration::from_secs(done + 1)));
     assert!(matches!(k.app.screen(), Screen::Home(_)));
 }

@@ -26,6 +26,8 @@ pub struct Done {
     /// The printer's problem while this screen is up, in words.
     pub print_error: Option<String>,
     pub since: Instant,
+    /// Seconds until the screen goes home by itself, said so the number does not vanish unwarned.
+    pub seconds_left: u64,
 }
 
 impl Done {
@@ -47,6 +49,8 @@ impl Done {
                 .align_y(Alignment::End),
             bold(tr(Msg::PickupAt, lang, &[("slot", &slot)]), theme::BANNER),
             label(Msg::TakeSlip.text(lang), theme::BODY),
+            // Always there, so nothing below moves when it counts.
+            label(tr(Msg::HomeInSeconds, lang, &[("s", &self.seconds_left.to_string())]), theme::BODY),
         ]
         .spacing(theme::GAP);
         if self.print_error.is_some() {

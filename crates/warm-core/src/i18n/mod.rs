@@ -66,6 +66,7 @@ messages! { Msg {
     PickupAt: "请于 {slot} 取货", "Please collect: {slot}";
     TakeSlip: "请拿好取货单，到取货处付款取货", "Take your slip to the counter to pay and collect";
     BackHome: "回到首页", "Back to start";
+    HomeInSeconds: "{s} 秒后自动回到首页", "Back to start by itself in {s} s";
     StillThere: "还在吗？", "Are you still there?";
     StillThereBody: "没人回答的话，购物篮将在 {s} 秒后清空", "If nobody answers, the basket will be emptied in {s} seconds";
     ImHere: "我还在", "I'm still here";
