@@ -188,6 +188,11 @@ fn a_whole_market_day_adds_up_on_the_z_report_and_on_its_paper() {
             panic!("not at the counter")
         };
         assert!(matches!(counter.step, counter::Step::Done { .. }), "order {i} not paid");
+        if let Some(account) = &account {
+            // Nothing was received: the panel says billed, and to whom.
+            assert!(k.shows("已记账") && !k.shows("收款成功"), "order {i}");
+            assert!(k.shows(&format!("记在：{account}")), "order {i}");
+        }
         c(&mut k, counter::Message::NextCustomer);
         paid.push(PaidOrder { method, amount, tendered, account });
     }

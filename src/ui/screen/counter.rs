@@ -676,24 +676,35 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
                 Some(_) => bold(Msg::NotEnoughCash.text(lang), theme::TITLE).into(),
                 None => Element::from(space::vertical()),
             };
-            entry_panel(lang, Msg::EnterTendered.text(lang), entry, true, change)
+            entry_panel(lang, Msg::EnterTendered.text(lang), entry, true, change, Msg::ConfirmPayment)
         }
         Step::Reference { method, entry } => {
-            let prompt = if *method == PaymentMethod::OnAccount { Msg::EnterAccount } else { Msg::EnterReference };
+            // On account nothing is paid now: the words say it is billed, not received.
+            let (prompt, confirm) = if *method == PaymentMethod::OnAccount {
+                (Msg::EnterAccount, Msg::ConfirmOnAccount)
+            } else {
+                (Msg::EnterReference, Msg::ConfirmPayment)
+            };
             let heading = bold(method_name(*method).text(lang).to_owned(), theme::TITLE).into();
-            entry_panel(lang, prompt.text(lang), entry, false, heading)
+            entry_panel(lang, prompt.text(lang), entry, false, heading, confirm)
         }
         Step::Done { paid, print_error } => {
             let p = &paid.payment;
+            let on_account = p.method == PaymentMethod::OnAccount;
+            let title = if on_account { Msg::OnAccountTitle } else { Msg::PaidTitle };
+            let method = method_name(p.method).text(lang);
             let mut col = Column::new()
                 .spacing(theme::GAP)
-                .push(bold(Msg::PaidTitle.text(lang), theme::TOTAL))
+                .push(bold(title.text(lang), theme::TOTAL))
                 .push(bold(format!("{} {}", Msg::ReceiptNumber.text(lang), paid.order.number), theme::TITLE))
                 .push(row![
-                    label(method_name(p.method).text(lang).to_owned(), theme::TITLE),
+                    label(tr(Msg::AmountDue, lang, &[("method", method)]), theme::TITLE),
                     space::horizontal(),
                     price(p.amount, theme::PRICE)
                 ]);
+            if let (true, Some(account)) = (on_account, &p.reference) {
+                col = col.push(bold(tr(Msg::BilledTo, lang, &[("account", account)]), theme::BODY));
+            }
             if let Some(t) = p.tendered {
                 col = col
                     .push(row![
@@ -727,18 +738,20 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
         .into()
 }
 
-/// An entry shown big above the numpad, with 确认收款 / 取消 beside it. `extra` (the change due,
-/// "not enough cash", the method) has a fixed room above, so the pad never moves as it changes.
+/// An entry shown big above the numpad, with `confirm` (确认收款, 确认记账) / 取消 beside it. `extra`
+/// (the change due, "not enough cash", the method) has a fixed room above, so the pad never
+/// moves as it changes.
 fn entry_panel<'a>(
     lang: Lang,
     prompt: &str,
     entry: &str,
     dot: bool,
     extra: Element<'a, Message>,
+    confirm: Msg,
 ) -> Element<'a, Message> {
     let shown = if entry.is_empty() { "_".to_owned() } else { entry.to_owned() };
     let buttons = column![
-        tap(bold(Msg::ConfirmPayment.text(lang), theme::BUTTON), Message::ConfirmPay, Tap::Primary, 220, 232),
+        tap(bold(confirm.text(lang), theme::BUTTON), Message::ConfirmPay, Tap::Primary, 220, 232),
         tap(label(Msg::Cancel.text(lang), theme::BUTTON), Message::CancelPay, Tap::Secondary, 220, theme::BIG_TARGET),
     ]
     .spacing(theme::GAP);

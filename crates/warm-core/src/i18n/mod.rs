@@ -51,7 +51,7 @@ messages! { Msg {
     ItemCount: "共 {n} 件", "{n} {n|item|items}";
     Total: "合计", "Total";
     PlaceOrder: "下单", "Place order";
-    EmptyBasket: "清空", "Empty";
+    EmptyBasket: "清空", "Empty basket";
     ConfirmEmptyTitle: "要清空购物篮吗？", "Empty the basket?";
     ConfirmEmptyYes: "是，清空", "Yes, empty it";
     ConfirmEmptyNo: "不，保留", "No, keep it";
@@ -60,7 +60,7 @@ messages! { Msg {
     Added: "已加入：{name}", "Added: {name}";
     ConfirmTitle: "请核对您的订单", "Please check your order";
     Confirm: "确认", "Confirm";
-    Change: "← 返回修改", "← Change";
+    Change: "← 返回修改", "← Change order";
     DoneTitle: "下单成功", "Order placed";
     YourNumber: "您的取货号", "Your pickup number";
     PickupAt: "请于 {slot} 取货", "Please collect: {slot}";
@@ -122,7 +122,7 @@ messages! { Msg {
     TestPageSize: "{n}倍字 暖心市集", "Size {n} Warm Market";
     TestPageRuler: "纸宽 {cols} 列 / {dots} 点", "Paper {cols} columns / {dots} dots";
     // Checkout (issue 4): the volunteer's counter, PIN, scanner, payment and receipt.
-    Tendered: "收现金", "Cash received";
+    Tendered: "收到现金", "Cash received";
     ChangeGiven: "找零", "Change";
     PaymentReference: "交易单号", "Reference";
     ReceiptThanks: "谢谢惠顾", "Thank you";
@@ -184,6 +184,10 @@ messages! { Msg {
     EnterReference: "交易单号（看顾客手机）：", "Reference (on the customer's phone):";
     EnterAccount: "记账的楼号/户号：", "Building / household to bill:";
     ConfirmPayment: "确认收款", "Confirm payment";
+    ConfirmOnAccount: "确认记账", "Put on account";
+    OnAccountTitle: "已记账", "Put on account";
+    BilledTo: "记在：{account}", "Billed to: {account}";
+    AmountDue: "应收（{method}）", "Due ({method})";
     Cancel: "取消", "Cancel";
     PaidTitle: "收款成功", "Payment recorded";
     ReceiptPrinted: "收据已打印", "Receipt printed";
@@ -195,7 +199,7 @@ messages! { Msg {
     PinWrong: "密码不对，还可以试 {n} 次", "Wrong PIN; {n} {n|try|tries} left";
     PinPaused: "错误次数太多，请 {s} 秒后再试", "Too many wrong tries; wait {s} seconds";
     Ok: "确定", "OK";
-    Backspace: "退格", "Delete";
+    Backspace: "退格", "Erase";
     ClearEntry: "清除", "Clear";
 }}
 
