@@ -238,36 +238,15 @@ fn scanner_test(config: &Config, port: Option<String>, count: Option<u64>) -> an
 fn pin_hash(role: warm_core::domain::pin::Role, lang: warm_core::domain::Lang) -> anyhow::Result<()> {
     use std::io::IsTerminal as _;
     use warm_core::i18n::{Msg, tr};
-    let at_terminal = std::io::stdin().is_terminal();
-    let mut pin = String::new();
-    {
-        let _hidden = at_terminal.then(|| {
-            eprint!("{}", Msg::PinPrompt.text(lang));
-            HiddenTyping::start()
-        });
+    let pin = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(Msg::PinPrompt.text(lang)).context("reading the PIN")?
+    } else {
+        let mut pin = String::new();
         std::io::stdin().read_line(&mut pin).context("reading the PIN from standard input")?;
-    }
-    if at_terminal {
-        eprintln!();
-    }
+        pin
+    };
     let hash = warm_core::domain::pin::hash_pin_for(role, pin.trim())?;
     eprintln!("{}", tr(Msg::PinHashWhere, lang, &[("table", role.as_str())]));
     println!("pin_hash = \"{hash}\"");
     Ok(())
-}
-
-/// The terminal stops echoing what is typed until this is dropped (`stty`, so no unsafe code).
-struct HiddenTyping;
-
-impl HiddenTyping {
-    fn start() -> HiddenTyping {
-        let _ = std::process::Command::new("stty").arg("-echo").status();
-        HiddenTyping
-    }
-}
-
-impl Drop for HiddenTyping {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("stty").arg("echo").status();
-    }
 }

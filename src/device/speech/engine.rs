@@ -27,6 +27,35 @@ const FIXES: &[(&str, &str)] = &[
     ("凌晨", " ling2 chen2 "),
 ];
 
+/// espeak-ng 1.51 reads 一 always as yī and 不 as bù (`espeak-ng -v cmn-Latn-pinyin -x 一袋 不是`:
+/// j'i55 t'ai51, p'u51 s.'i.51). A speaker says 不 as bú before a fourth tone, and 一 as yí before a
+/// fourth tone and yì before the others (一袋 yí dài, 一百 yì bǎi), but yī when counting or
+/// ordinal (第一, 十一, the digits of a pickup number) or at the end of a phrase. The changed ones
+/// go to the engine in tone-numbered pinyin, which the voice reads in the same sentence.
+fn yi_bu_sandhi(text: &str) -> String {
+    use pinyin::ToPinyin as _;
+    let is_numeral = |c: char| "零一二三四五六七八九十两".contains(c);
+    let tone = |c: char| c.to_pinyin().and_then(|p| p.with_tone_num_end().chars().last()?.to_digit(10));
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let (before, next) = (i.checked_sub(1).map(|j| chars[j]), chars.get(i + 1).copied());
+        let next_tone = next.filter(|n| !is_numeral(*n)).and_then(tone);
+        let spoken = match (c, next_tone) {
+            ('不', Some(4)) => Some(" bu2 "),
+            ('一', _) if before.is_some_and(|b| b == '第' || is_numeral(b)) => None,
+            ('一', Some(4)) => Some(" yi2 "),
+            ('一', Some(1..=3)) => Some(" yi4 "),
+            _ => None,
+        };
+        match spoken {
+            Some(pinyin) => out.push_str(pinyin),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SpeechError {
     #[error("the speech engine {} is not installed (Debian: apt-get install espeak-ng); the kiosk stays silent", program.display())]
@@ -83,10 +112,14 @@ impl Espeak {
         }
     }
 
-    /// The text as handed to the engine: Mandarin with its known misreadings spelled in pinyin.
+    /// The text as handed to the engine: Mandarin with its known misreadings spelled in pinyin,
+    /// and 一 and 不 in the tone a speaker gives them.
     pub fn engine_text(text: &str, lang: Lang) -> String {
         match lang {
-            Lang::Zh => FIXES.iter().fold(text.to_owned(), |t, (hanzi, pinyin)| t.replace(hanzi, pinyin)),
+            Lang::Zh => {
+                let fixed = FIXES.iter().fold(text.to_owned(), |t, (hanzi, pinyin)| t.replace(hanzi, pinyin));
+                yi_bu_sandhi(&fixed)
+            }
             Lang::En => text.to_owned(),
         }
     }

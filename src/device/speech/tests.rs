@@ -235,6 +235,23 @@ fn volume_reaches_the_engine() {
 }
 
 #[test]
+fn yi_and_bu_take_the_tone_a_speaker_gives_them() {
+    let said = |t: &str| Espeak::engine_text(t, Lang::Zh);
+    assert_eq!(said("限购一袋"), "限购 yi2 袋", "yí before a fourth tone");
+    assert_eq!(said("一百元"), " yi4 百元", "yì before the others");
+    assert_eq!(said("不是"), " bu2 是");
+    assert_eq!(said("不好"), "不好", "bù stays before a third tone");
+    // Counting, ordinals, digits and the end of a phrase keep yī.
+    for kept in ["十一元", "第一", "零，零，零，一", "一，零", "一十", "还有一"] {
+        assert_eq!(said(kept), kept);
+    }
+    // The voice reads the pinyin with the rising tone (35), where the Hanzi got a level one (55).
+    assert!(phonemes(Espeak::voice(Lang::Zh), "一袋").contains("j'i55"));
+    let changed = phonemes(Espeak::voice(Lang::Zh), &said("您还可买一袋"));
+    assert!(changed.contains("35") && !changed.contains("j'i55"), "{changed}");
+}
+
+#[test]
 fn known_misreadings_go_to_the_engine_in_pinyin() {
     assert_eq!(Espeak::engine_text("番茄，茄子", Lang::Zh), "番 qie2 ， qie2 子");
     assert_eq!(Espeak::engine_text("Tomatoes", Lang::En), "Tomatoes");
