@@ -49,8 +49,6 @@ impl Done {
                 .align_y(Alignment::End),
             bold(tr(Msg::PickupAt, lang, &[("slot", &slot)]), theme::BANNER),
             label(Msg::TakeSlip.text(lang), theme::BODY),
-            // Always there, so nothing below moves when it counts.
-            label(tr(Msg::HomeInSeconds, lang, &[("s", &self.seconds_left.to_string())]), theme::BODY),
         ]
         .spacing(theme::GAP);
         if self.print_error.is_some() {
@@ -58,13 +56,16 @@ impl Done {
                 container(bold(Msg::PrintFailed.text(lang), theme::TITLE)).padding(theme::PAD).style(theme::warning),
             );
         }
-        info = info.push(space::vertical()).push(tap(
+        // The countdown beside the button it stands for, always there so nothing moves as it counts.
+        let home = tap(
             bold(Msg::BackHome.text(lang), theme::TITLE),
             Message::NextSenior,
             Tap::Primary,
             480,
             theme::BIG_TARGET,
-        ));
+        );
+        let countdown = label(tr(Msg::HomeInSeconds, lang, &[("s", &self.seconds_left.to_string())]), theme::BODY);
+        info = info.push(space::vertical()).push(row![home, countdown].spacing(theme::PAD).align_y(Alignment::Center));
 
         let slip: Element<'a, Message> = match &self.slip {
             Some(handle) => {
