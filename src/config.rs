@@ -38,6 +38,48 @@ pub struct Config {
     pub speech: SpeechConfig,
     /// The site manager (暖当家): PIN, lock, restock.
     pub manager: ManagerConfig,
+    /// Kiosk mode: full screen, no way out for a senior, the pointer, the disk's free space.
+    pub kiosk: KioskConfig,
+    /// Nightly copies of the order store.
+    pub backup: BackupConfig,
+}
+
+/// `[kiosk]`: how the window behaves on the market's terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Full screen without a title bar; the window ignores a close request (Alt+F4): only the
+    /// volunteer's Ctrl+Alt+Q or the manager's screen ends it. `false`: a normal window.
+    pub fullscreen: bool,
+    /// Hides the mouse pointer (a touch screen has no use for one).
+    pub hide_pointer: bool,
+    /// Below this much free space (MB) in the data folder, the volunteer's and the manager's
+    /// screens and `warm-kiosk doctor` say the disk is nearly full.
+    pub min_free_mb: u64,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig { fullscreen: true, hide_pointer: false, min_free_mb: 500 }
+    }
+}
+
+/// `[backup]`: nightly copies of the order store while the kiosk runs (and `warm-kiosk backup`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Where copies go, e.g. a USB stick's folder; none means `<data folder>/backups`.
+    pub folder: Option<PathBuf>,
+    /// Copies older than this many days are deleted after each new one.
+    pub keep_days: u32,
+    /// Local time of the nightly copy; a kiosk that was off then takes it when it starts.
+    pub at: Time,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig { folder: None, keep_days: 14, at: Time::constant(21, 0, 0, 0) }
+    }
 }
 
 /// `[manager]`: the site manager's PIN and the rules of the restock suggestion.
@@ -177,6 +219,8 @@ impl Default for Config {
             volunteer: VolunteerConfig::default(),
             speech: SpeechConfig::default(),
             manager: ManagerConfig::default(),
+            kiosk: KioskConfig::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -310,7 +354,15 @@ impl Config {
                 "lock_after_seconds at least 1, restock_cycle_days 1–60, sales_window_days 1–90",
             ));
         }
+        if !(1..=3650).contains(&self.backup.keep_days) {
+            return Err(bad("backup.keep_days", format!("{}: must be between 1 and 3650", self.backup.keep_days)));
+        }
         Ok(())
+    }
+
+    /// Where backups go: `[backup] folder`, else `backups` in the data folder.
+    pub fn backup_folder(&self, data_dir: &Path) -> PathBuf {
+        self.backup.folder.clone().unwrap_or_else(|| data_dir.join("backups"))
     }
 
     /// Whether a PIN is still the demo one (said on every volunteer and manager screen and in

@@ -39,11 +39,11 @@ impl From<StoreError> for StartError {
 
 /// Paths inside the data folder.
 pub fn store_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("kiosk.sqlite")
+    crate::store::file_in(data_dir)
 }
 
 pub fn prints_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("prints")
+    crate::device::printer::prints_dir(data_dir)
 }
 
 pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
@@ -97,12 +97,47 @@ pub fn settings() -> iced::Settings {
 pub fn run(mut ctx: Context) -> iced::Result {
     use crate::device::speech::{Espeak, Output, Speaker};
     ctx.voice = Some(Arc::new(Speaker::start(Espeak::new(&ctx.config.speech), Output::Device)));
+    let window = window_settings(&ctx.config.kiosk);
+    if ctx.config.kiosk.fullscreen {
+        keep_screen_on();
+    }
     iced::application(move || App::new(ctx.clone()), App::update, App::view)
         .title(App::title)
         .theme(App::theme)
         .subscription(App::subscription)
         .scale_factor(App::scale_factor)
         .settings(settings())
-        .window_size(REFERENCE_SIZE)
+        .window(window)
         .run()
+}
+
+/// The window of kiosk mode: full screen, no title bar, and a close request (Alt+F4, a window
+/// manager's menu) ignored, so a senior cannot end it; Ctrl+Alt+Q and the manager's screen do.
+/// Without kiosk mode, a normal window that closes.
+pub fn window_settings(kiosk: &crate::config::KioskConfig) -> iced::window::Settings {
+    iced::window::Settings {
+        size: REFERENCE_SIZE,
+        fullscreen: kiosk.fullscreen,
+        decorations: !kiosk.fullscreen,
+        resizable: !kiosk.fullscreen,
+        closeable: !kiosk.fullscreen,
+        minimizable: !kiosk.fullscreen,
+        exit_on_close_request: !kiosk.fullscreen,
+        ..iced::window::Settings::default()
+    }
+}
+
+/// Switches off the X screen saver and power saving, so the screen never blanks while the kiosk
+/// waits for the next senior. Best effort: without `xset` (Wayland, a minimal system) nothing.
+fn keep_screen_on() {
+    match std::process::Command::new("xset")
+        .args(["s", "off", "-dpms"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        Ok(status) => tracing::info!(%status, "xset could not switch off screen blanking"),
+        Err(e) => tracing::info!("xset is not there to switch off screen blanking: {e}"),
+    }
 }

@@ -39,6 +39,7 @@ CRATES = {
         "device": 2,
         "config": 3,
         "sync": 4,
+        "doctor": 4.5,  # the self-check looks at config, store, devices and the hub; screens show it
         "ui/theme": 5, "ui/devices": 5,
         "ui/picture": 6,
         "ui/widget": 7,

@@ -1,6 +1,7 @@
 //! The terminal's durable store: one SQLite file in the data folder, WAL with
 //! `synchronous=FULL`, so a committed order survives `kill -9` and power loss.
 
+pub mod backup;
 pub mod day;
 #[cfg(test)]
 mod fixture;
@@ -164,6 +165,18 @@ fn use_wal(conn: &Connection) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// The store's file in a data folder.
+pub fn file_in(data_dir: &Path) -> PathBuf {
+    data_dir.join("kiosk.sqlite")
+}
+
+/// Free space in bytes for an unprivileged writer on the file system holding `dir` (the data
+/// folder: the doctor and the volunteer's screens warn before SQLite hits a full disk).
+pub fn free_bytes(dir: &Path) -> std::io::Result<u64> {
+    let stat = rustix::fs::statvfs(dir)?;
+    Ok(stat.f_bavail.saturating_mul(stat.f_frsize))
 }
 
 fn open_error(path: &Path, e: &dyn std::fmt::Display) -> StoreError {

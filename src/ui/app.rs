@@ -133,6 +133,9 @@ pub enum KeyPress {
     Enter,
     /// Ctrl+Alt+V: the volunteer's way in from a keyboard.
     VolunteerShortcut,
+    /// Ctrl+Alt+Q: the volunteer ends the kiosk (kiosk mode has no other way out but the
+    /// manager's screen).
+    QuitShortcut,
 }
 
 /// An order committed to the store, with the picture of its slip.
@@ -738,6 +741,7 @@ impl App {
             KeyPress::VolunteerShortcut if self.volunteer.is_none() => {
                 self.open_pin();
             }
+            KeyPress::QuitShortcut => return iced::exit(),
             KeyPress::Text(text) if at_counter => self.wedge.key(&text, Instant::now()),
             KeyPress::Enter if at_counter => {
                 if let Some(code) = self.wedge.enter(Instant::now()) {
@@ -750,6 +754,11 @@ impl App {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        let screens = self.screens();
+        if self.ctx.config.kiosk.hide_pointer { super::widget::pointerless(screens).into() } else { screens }
+    }
+
+    fn screens(&self) -> Element<'_, Message> {
         let lang = self.lang;
         let ctx = self.screen_context();
         if let Some(volunteer) = &self.volunteer {
@@ -923,13 +932,16 @@ fn touched(event: Event, _status: event::Status, _window: window::Id) -> Option<
     }
 }
 
-/// Keys for the volunteer: text and Enter (a keyboard-wedge scanner), and Ctrl+Alt+V.
+/// Keys for the volunteer: text and Enter (a keyboard-wedge scanner), Ctrl+Alt+V and Ctrl+Alt+Q.
 fn keyed(event: Event, _status: event::Status, _window: window::Id) -> Option<Message> {
     let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, text, .. }) = event else { return None };
     let key = match key.as_ref() {
         keyboard::Key::Named(keyboard::key::Named::Enter) => KeyPress::Enter,
         keyboard::Key::Character(c) if modifiers.control() && modifiers.alt() && c.eq_ignore_ascii_case("v") => {
             KeyPress::VolunteerShortcut
+        }
+        keyboard::Key::Character(c) if modifiers.control() && modifiers.alt() && c.eq_ignore_ascii_case("q") => {
+            KeyPress::QuitShortcut
         }
         _ if modifiers.control() || modifiers.alt() => return None,
         _ => KeyPress::Text(text?.to_string()),

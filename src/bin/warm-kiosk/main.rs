@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
+mod backup;
 mod printer;
 mod report;
 mod say;
@@ -62,6 +63,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "volunteer")]
         role: RoleArg,
     },
+    /// Copy the order store now (SQLite's online backup, safe while the kiosk runs) into the
+    /// config's `[backup] folder` or DIR; copies older than `[backup] keep_days` are deleted.
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Put a backup back as the order store, with the kiosk closed. The copy is checked first;
+    /// the replaced store is kept aside in the data folder.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Check the set-up: configuration, data folder and free space, store, clock, fonts, printer,
+    /// scanner, hub, print queue, outbox and backups; one line each. Exits non-zero when
+    /// something needs a person.
+    Doctor,
     /// The day's report: `x` the day so far, `z` the last closed day (or the one of --date).
     Report {
         #[arg(value_enum)]
@@ -115,7 +132,11 @@ enum ScannerCommand {
 }
 
 fn main() -> ExitCode {
-    match run(Args::parse()) {
+    let args = Args::parse();
+    if matches!(args.command, Some(Command::Doctor)) {
+        return doctor(&args);
+    }
+    match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One readable line (with its causes), not a backtrace: this is read by a volunteer.
@@ -158,6 +179,15 @@ fn run(args: Args) -> anyhow::Result<()> {
             },
             config.language,
         ),
+        Command::Doctor => Ok(()), // answered in `main`, before the config must load
+        Command::Backup { to } => {
+            println!("{}", backup::take(&config, &data_dir, to.as_deref())?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!("{}", backup::restore(&config, &data_dir, &file)?);
+            Ok(())
+        }
         Command::Report { kind, date, print, lang } => {
             let lang = match lang.as_deref() {
                 None => config.language,
@@ -170,6 +200,28 @@ fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `warm-kiosk doctor`: a config that does not load is one of the findings (the other checks run
+/// on the defaults), not a reason to check nothing.
+fn doctor(args: &Args) -> ExitCode {
+    warm_core::process::init_logging("warn");
+    let (config, file) = match &args.config {
+        Some(path) => match Config::load(path) {
+            Ok(config) => (config, Some((path.clone(), None))),
+            Err(e) => (Config::default(), Some((path.clone(), Some(e.to_string())))),
+        },
+        None => (Config::default(), None),
+    };
+    let data_dir = config.data_dir(args.data.as_deref());
+    let lang = config.language;
+    let setup = warm_kiosk::doctor::Setup { config, file, data_dir };
+    let findings = warm_kiosk::doctor::examine(&setup, jiff::Timestamp::now());
+    for finding in &findings {
+        println!("{}", finding.line(lang));
+    }
+    println!("{}", warm_kiosk::doctor::summary(&findings, lang));
+    if findings.iter().all(|f| f.ok) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
@@ -187,6 +239,23 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
         tracing::warn!(
             "the site manager's PIN is still the demo PIN: make your own with `warm-kiosk pin --role manager`"
         );
+    }
+    // One kiosk per data folder, and none while a restore replaces its store.
+    let Some(_running) = warm_kiosk::store::backup::KioskLock::try_acquire(data_dir)
+        .with_context(|| format!("the data folder {}", data_dir.display()))?
+    else {
+        anyhow::bail!("{}", backup::already_running(data_dir, config.language));
+    };
+    let nightly = warm_kiosk::store::backup::Nightly {
+        store: kiosk::store_path(data_dir),
+        folder: config.backup_folder(data_dir),
+        terminal: config.terminal_id.clone(),
+        keep_days: config.backup.keep_days,
+        at: config.backup.at,
+        time_zone: config.time_zone()?,
+    };
+    if let Err(e) = nightly.spawn() {
+        tracing::warn!("the nightly backup could not start: {e}");
     }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;

@@ -12,3 +12,8 @@ pub mod worker;
 
 pub use config::{FlowControl, Parity, PrinterConfig, PrinterKind};
 pub use status::{PrinterStatus, Problem};
+
+/// Where the file printer writes its jobs in a data folder.
+pub fn prints_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("prints")
+}

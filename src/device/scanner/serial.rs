@@ -42,7 +42,7 @@ enum State {
     Connected(Box<dyn serialport::SerialPort>),
 }
 
-fn builder(config: &ScannerConfig, port: &str) -> serialport::SerialPortBuilder {
+pub fn builder(config: &ScannerConfig, port: &str) -> serialport::SerialPortBuilder {
     let flow = match config.flow_control {
         FlowControl::None => serialport::FlowControl::None,
         FlowControl::XonXoff => serialport::FlowControl::Software,

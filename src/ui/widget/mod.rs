@@ -3,12 +3,14 @@
 pub mod basket;
 pub mod numpad;
 mod pager;
+mod pointerless;
 mod tap;
 mod tile;
 
 pub use basket::basket;
 pub use numpad::numpad;
 pub use pager::{Pager, pager};
+pub use pointerless::pointerless;
 pub use tap::{TAP_ID, tap, tap_maybe};
 pub use tile::{category_tile, picture, product_tile};
 

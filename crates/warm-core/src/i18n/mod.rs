@@ -208,11 +208,13 @@ mod hub;
 mod manager;
 mod speech;
 mod sync;
+mod upkeep;
 pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
 pub use hub::HubMsg;
 pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
 pub use sync::SyncWords;
+pub use upkeep::UpkeepWords;
 
 /// Fills `{name}` placeholders of a message, and `{name|one|other}` with the word for that count
 /// (English says "1 item", "2 items"; Chinese needs no such form).
@@ -302,6 +304,7 @@ mod tests {
             .chain(of(SpeechWords::ALL))
             .chain(of(HouseholdWords::ALL))
             .chain(of(ManagerMsg::ALL))
+            .chain(of(UpkeepWords::ALL))
             .collect()
     }
 
