@@ -64,7 +64,7 @@ pub fn examine(setup: &Setup, now: Timestamp) -> Vec<Finding> {
         printer(&setup.config, &setup.data_dir, lang),
         scanner(&setup.config, &setup.data_dir, lang),
         hub(&setup.config, lang),
-        print_queue(&store, lang),
+        print_queue(setup, &store, now, lang),
         outbox(&store, &setup.config, now, lang),
         backups(setup, &store, now, lang),
     ]
@@ -254,13 +254,25 @@ fn read_store(store: &Path) -> Option<crate::store::Store> {
     crate::store::Store::open_read_only(store).ok().flatten()
 }
 
-fn print_queue(store: &Path, lang: Lang) -> Finding {
-    let waiting = read_store(store).and_then(|s| s.pending_print_count().ok()).unwrap_or(0);
-    if waiting == 0 {
-        ok(W::CheckPrintQueue, W::QueueFine.text(lang).to_owned())
-    } else {
-        problem(W::CheckPrintQueue, tr(W::QueueWaiting, lang, &[("n", &waiting.to_string())]))
+/// A slip the running kiosk's worker has not printed in this long is stuck, not on its way.
+const SLIP_STUCK: Duration = Duration::from_secs(120);
+
+fn print_queue(setup: &Setup, store: &Path, now: Timestamp, lang: Lang) -> Finding {
+    let waiting = read_store(store).and_then(|s| s.pending_print_jobs().ok()).unwrap_or_default();
+    let Some(oldest) = waiting.iter().map(|j| j.created_at).min() else {
+        return ok(W::CheckPrintQueue, W::QueueFine.text(lang).to_owned());
+    };
+    let n = waiting.len().to_string();
+    // With the kiosk closed, its worker prints them when it starts: nothing is wrong yet.
+    if !kiosk_running(&setup.data_dir) {
+        return ok(W::CheckPrintQueue, tr(W::QueueForKiosk, lang, &[("n", &n)]));
     }
+    if now.duration_since(oldest).unsigned_abs() < SLIP_STUCK || oldest > now {
+        return ok(W::CheckPrintQueue, tr(W::QueuePrinting, lang, &[("n", &n)]));
+    }
+    let tz = setup.config.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let since = warm_core::i18n::local_time(oldest, &tz);
+    problem(W::CheckPrintQueue, tr(W::QueueWaiting, lang, &[("n", &n), ("since", &since)]))
 }
 
 fn outbox(store: &Path, config: &Config, now: Timestamp, lang: Lang) -> Finding {

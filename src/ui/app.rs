@@ -167,6 +167,9 @@ pub struct App {
     /// The sync corner: online, events waiting, last successful sync.
     sync: crate::sync::SyncStatus,
     sync_ticks: u32,
+    /// Free MB of the data folder when under `[kiosk] min_free_mb` (the volunteer's and the
+    /// manager's screens say so), looked at every half minute.
+    disk_low: Option<u64>,
     volunteer: Option<Volunteer>,
     /// The volunteer's wrong-try gate, kept in the store too: pulling the plug does not end a pause.
     pin_gate: PinGate,
@@ -223,6 +226,7 @@ impl App {
             last_touch: Instant::now(),
             sync,
             sync_ticks: 0,
+            disk_low: None,
             volunteer: None,
             pin_gate,
             shelf,
@@ -233,6 +237,26 @@ impl App {
             last_tap: None,
             read_aloud,
         }
+        .with_disk_looked_at()
+    }
+
+    fn with_disk_looked_at(mut self) -> App {
+        self.look_at_disk();
+        self
+    }
+
+    /// Free space of the data folder against the threshold. A folder whose space cannot be read
+    /// says nothing here (the doctor names it).
+    fn look_at_disk(&mut self) {
+        let min = self.ctx.config.kiosk.min_free_mb;
+        let folder = self.ctx.store().path().parent().map(std::path::Path::to_owned);
+        let folder = folder.filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| ".".into());
+        self.disk_low = crate::doctor::free_mb(&folder).ok().filter(|free| *free < min);
+    }
+
+    /// Free MB of the data folder when it is under the threshold.
+    pub fn disk_low(&self) -> Option<u64> {
+        self.disk_low
     }
 
     fn layout(&self) -> Layout {
@@ -317,6 +341,7 @@ impl App {
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
             shelf: &self.shelf,
+            disk_low: self.disk_low,
         }
     }
 
@@ -502,6 +527,9 @@ impl App {
     /// the hub is away), every fifth second, on the seniors' screens and at the counter alike.
     fn refresh_sync_counts(&mut self) {
         self.sync_ticks = self.sync_ticks.wrapping_add(1);
+        if self.sync_ticks.is_multiple_of(30) {
+            self.look_at_disk();
+        }
         if self.sync_ticks.is_multiple_of(5)
             && let Err(e) = self.sync.refresh_waiting(&self.ctx.store())
         {
@@ -876,6 +904,7 @@ fn screen_context<'a>(
         time_zone: &ctx.time_zone,
         cart,
         shelf,
+        disk_low: None,
     }
 }
 

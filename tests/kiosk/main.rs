@@ -15,4 +15,5 @@ mod story;
 mod support;
 mod tasks;
 mod touch;
+mod upkeep;
 mod window;

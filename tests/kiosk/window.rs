@@ -133,3 +133,124 @@ fn without_a_screen_the_kiosk_says_so_in_a_sentence_and_does_not_panic() {
     assert!(said.contains("没有找到屏幕") && said.contains("DISPLAY"), "{said}");
     assert!(!said.contains("panicked"), "{said}");
 }
+
+/// Openbox on the display, so decorations and Alt+F4 mean what they mean on the market's terminal.
+fn start_window_manager(display: &str) -> Guard {
+    let wm = tool("openbox")
+        .args(["--sm-disable"])
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openbox is needed for the kiosk-mode test: apt-get install openbox x11-utils x11-xserver-utils");
+    // Openbox owns the screen once it answers for the window manager's selection.
+    wait_for("the window manager", || {
+        let out = tool("xprop").args(["-root", "_NET_SUPPORTING_WM_CHECK"]).env("DISPLAY", display).output().ok()?;
+        String::from_utf8_lossy(&out.stdout).contains("window id").then_some(())
+    });
+    Guard(wm)
+}
+
+fn start_kiosk(display: &str, data: &Path, config: &str) -> (Guard, String) {
+    let config_file = data.join("kiosk.toml");
+    std::fs::create_dir_all(data).unwrap();
+    std::fs::write(&config_file, config).unwrap();
+    let kiosk = Guard(
+        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+            .arg("--config")
+            .arg(&config_file)
+            .arg("--data")
+            .arg(data)
+            .env("DISPLAY", display)
+            .env("ICED_BACKEND", "tiny-skia")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let id = wait_for("the kiosk window", || {
+        let out = tool("xdotool").args(["search", "--onlyvisible", "--name", "暖心市集"]).env("DISPLAY", display).output().ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        (out.status.success() && !text.is_empty()).then(|| text.lines().next().unwrap_or_default().to_owned())
+    });
+    std::thread::sleep(Duration::from_secs(2)); // first frame, and the window manager's placing
+    (kiosk, id)
+}
+
+fn x(display: &str, program: &str, args: &[&str]) -> String {
+    let out = tool(program).args(args).env("DISPLAY", display).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Presses keys into the kiosk's window, as a person at its keyboard would.
+fn keys(display: &str, id: &str, combo: &str) {
+    tool("xdotool").args(["windowactivate", "--sync", id]).env("DISPLAY", display).status().unwrap();
+    let status = tool("xdotool").args(["key", "--clearmodifiers", combo]).env("DISPLAY", display).status().unwrap();
+    assert!(status.success(), "xdotool key {combo}");
+}
+
+fn still_running(kiosk: &mut Guard, for_: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < for_ {
+        if kiosk.0.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    true
+}
+
+/// Kiosk mode (issue 14) under a real window manager: the window covers the whole screen with
+/// no decorations, Alt+F4 does not close it, a restore is refused while it runs, and the
+/// volunteer's Ctrl+Alt+Q ends it. A normal window beside it shows the test can tell.
+#[test]
+fn kiosk_mode_covers_the_screen_without_decorations_and_alt_f4_does_not_close_it() {
+    let (_xvfb, display) = start_xvfb();
+    let _wm = start_window_manager(&display);
+    let data = tempfile::tempdir().unwrap();
+    let (mut kiosk, id) = start_kiosk(&display, &data.path().join("kiosk"), "[kiosk]\nfullscreen = true\n");
+
+    let info = x(&display, "xwininfo", &["-id", &id]);
+    let field = |name: &str| {
+        info.lines().find_map(|l| l.trim().strip_prefix(name)).unwrap_or_else(|| panic!("{name}: {info}")).trim().to_owned()
+    };
+    assert_eq!(
+        (field("Absolute upper-left X:"), field("Absolute upper-left Y:"), field("Width:"), field("Height:")),
+        ("0".into(), "0".into(), "1920".into(), "1080".into()),
+        "{info}"
+    );
+    let state = x(&display, "xprop", &["-id", &id, "_NET_WM_STATE", "_NET_FRAME_EXTENTS"]);
+    assert!(state.contains("_NET_WM_STATE_FULLSCREEN"), "{state}");
+    assert!(state.contains("_NET_FRAME_EXTENTS(CARDINAL) = 0, 0, 0, 0"), "no frame: {state}");
+
+    keys(&display, &id, "alt+F4");
+    assert!(still_running(&mut kiosk, Duration::from_secs(3)), "Alt+F4 closed the kiosk");
+    assert!(!x(&display, "xdotool", &["search", "--onlyvisible", "--name", "暖心市集"]).trim().is_empty());
+
+    // While it runs, its store is not replaced under it.
+    let cli = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+            .arg("--data")
+            .arg(data.path().join("kiosk"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = cli(&["backup", "--to", data.path().join("copies").to_str().unwrap()]);
+    assert!(out.status.success(), "a backup while it runs: {}", String::from_utf8_lossy(&out.stderr));
+    let copy = std::fs::read_dir(data.path().join("copies")).unwrap().next().unwrap().unwrap().path();
+    let out = cli(&["restore", copy.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("kiosk.lock"), "{said}");
+
+    keys(&display, &id, "ctrl+alt+q");
+    assert!(!still_running(&mut kiosk, Duration::from_secs(10)), "Ctrl+Alt+Q did not end the kiosk");
+    assert!(kiosk.0.wait().unwrap().success());
+
+    // A normal window on the same screen: decorated, and Alt+F4 closes it.
+    let (mut window, id) = start_kiosk(&display, &data.path().join("window"), "[kiosk]\nfullscreen = false\n");
+    let state = x(&display, "xprop", &["-id", &id, "_NET_FRAME_EXTENTS"]);
+    assert!(!state.contains("= 0, 0, 0, 0") && state.contains("_NET_FRAME_EXTENTS"), "a frame: {state}");
+    keys(&display, &id, "alt+F4");
+    assert!(!still_running(&mut window, Duration::from_secs(10)), "Alt+F4 closes a normal window");
+}

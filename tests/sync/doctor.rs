@@ -2,7 +2,7 @@
 //! `warm-hub`, a real pty for the scanner, real store files (issue 14).
 
 use crate::support::*;
-use serialport::TTYPort;
+use serialport::{SerialPort as _, TTYPort};
 use std::path::Path;
 use std::process::Command;
 

@@ -9,6 +9,7 @@ use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
 mod backup;
+mod log;
 mod printer;
 mod report;
 mod say;
@@ -147,13 +148,19 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
-    // iced's and the renderer's chatter (a 60-line window dump at info) stays out of the log.
-    warm_core::process::init_logging("info,wgpu=warn,naga=warn,iced_winit=warn,winit=warn,cosmic_text=warn");
     let config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
     let data_dir = config.data_dir(args.data.as_deref());
+    // The window and the sync loop run unattended: their log goes to the journal or a file in
+    // the data folder. The other commands answer a person at a terminal, on standard error.
+    let unattended = matches!(args.command, None | Some(Command::Run) | Some(Command::Sync { command: SyncCommand::Run }));
+    // iced's and the renderer's chatter (a 60-line window dump at info) stays out of the log.
+    log::init(
+        unattended.then_some(data_dir.as_path()),
+        "info,wgpu=warn,naga=warn,iced_winit=warn,winit=warn,cosmic_text=warn",
+    );
     match args.command.unwrap_or(Command::Run) {
         Command::Run => run_kiosk(config, &data_dir),
         Command::Printer(command) => {

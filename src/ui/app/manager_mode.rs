@@ -47,6 +47,7 @@ impl App {
                 self.volunteer = None;
                 self.refresh_shelf()
             }
+            Action::Quit => iced::exit(),
             Action::CheckPin(entry) => self.check_manager_pin(entry),
             Action::Load(want) => self.manager_load(want),
             Action::Run(work) => self.manager_run(work),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::scan::{self, Scan, Weighed};
 use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::i18n::{ManagerMsg, Msg, rejection, tr};
+use warm_core::i18n::{ManagerMsg, Msg, UpkeepWords, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
 /// The counter's fixed heights, px, at the reference size: every message has its room, so no
@@ -497,7 +497,15 @@ fn counter_view<'a>(
 
     let left: Element<'a, Message> = match &c.step {
         Step::Pick { category, pager } => pick_view(ctx, category.as_ref(), *pager),
-        _ => column![notice_view(c, lang, scanner_line(scanner, lang)), lines_view(c, lang)].spacing(theme::GAP).into(),
+        _ => {
+            // A disk filling up takes the scanner's line: its room is always there, so nothing
+            // moves, and it is what needs a person (orders are still taken meanwhile).
+            let second = match ctx.disk_low {
+                Some(free) => tr(UpkeepWords::DiskLowBanner, lang, &[("free", &free.to_string())]),
+                None => scanner_line(scanner, lang),
+            };
+            column![notice_view(c, lang, second), lines_view(c, lang)].spacing(theme::GAP).into()
+        }
     };
     let body = row![container(left).width(Length::Fill).height(Length::Fill), panel_view(c, lang)].spacing(theme::PAD);
     column![top, body].spacing(theme::GAP).into()

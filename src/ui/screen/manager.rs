@@ -23,7 +23,7 @@ use warm_core::api::manager::{CashKind, DispatchNote, Received, RestockRequest};
 use warm_core::domain::day::DayReport;
 use warm_core::domain::pin::PinOutcome;
 use warm_core::domain::{Lang, ProductId};
-use warm_core::i18n::{ManagerMsg as M, Msg, tr};
+use warm_core::i18n::{ManagerMsg as M, Msg, UpkeepWords, tr};
 
 /// The longest PIN the pad takes.
 const MAX_DIGITS: usize = 8;
@@ -52,6 +52,8 @@ pub enum Message {
     Menu,
     /// 退出: back to the seniors' screens.
     Leave,
+    /// 退出收银机: the kiosk ends (kiosk mode's way out besides the volunteer's Ctrl+Alt+Q).
+    Quit,
     Stock(stock::Message),
     Spoil(stock::SpoilMessage),
     Receive(receive::Message),
@@ -80,6 +82,8 @@ impl Message {
 pub enum Action {
     None,
     Leave,
+    /// End the kiosk.
+    Quit,
     /// Check the manager's PIN off the UI thread, counting wrong tries in the store's gate.
     CheckPin(String),
     Load(Want),
@@ -227,6 +231,8 @@ impl Manager {
         let lang = ctx.lang;
         match message {
             Message::Leave => return Action::Leave,
+            Message::Quit if matches!(self.step, Step::Menu) => return Action::Quit,
+            Message::Quit => {}
             Message::PinKey(key) => {
                 if let Step::Pin { entry, .. } = &mut self.step {
                     key.apply(entry, MAX_DIGITS, false);
@@ -481,7 +487,11 @@ impl Manager {
             Step::Settle(s) => (M::Settle.text(lang).into(), s.view(ctx).map(Message::Settle)),
         };
         let back: Element<'a, Message> = match self.step {
-            Step::Pin { .. } | Step::Menu => space::horizontal().width(200).into(),
+            Step::Pin { .. } => space::horizontal().width(200).into(),
+            // Only past the manager's PIN: the way out of kiosk mode for whoever runs the site.
+            Step::Menu => {
+                tap(label(UpkeepWords::Quit.text(lang), theme::BUTTON), Message::Quit, Tap::Secondary, 200, theme::TARGET)
+            }
             _ => tap(label(M::BackToMenu.text(lang), theme::BUTTON), Message::Menu, Tap::Secondary, 200, theme::TARGET),
         };
         let top = row![
@@ -498,6 +508,10 @@ impl Manager {
             status = status.push(
                 container(bold(M::DemoPin.text(lang), theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning),
             );
+        }
+        if let Some(free) = ctx.disk_low {
+            let words = tr(UpkeepWords::DiskLowBanner, lang, &[("free", &free.to_string())]);
+            status = status.push(container(bold(words, theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning));
         }
         let status = status.push(notice_view(self.notice.as_ref(), lang));
         Column::new().spacing(theme::GAP).push(top).push(status).push(body).into()

@@ -40,6 +40,8 @@ pub struct Context<'a> {
     pub cart: &'a Cart,
     /// What may still be ordered of each product the stock ledger tracks.
     pub shelf: &'a crate::store::shelf::Shelf,
+    /// Free MB of the data folder when it is under `[kiosk] min_free_mb`.
+    pub disk_low: Option<u64>,
 }
 
 /// The seniors' screen on show.

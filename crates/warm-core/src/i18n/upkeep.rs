@@ -67,7 +67,9 @@ messages! { UpkeepWords {
     HubUntrusted: "{url} 的证书不可信：请核对 [sync] ca_file（{reason}）", "{url} shows a certificate this kiosk does not trust: check [sync] ca_file ({reason})";
     HubProblem: "{url}：{reason}", "{url}: {reason}";
     QueueFine: "没有等待打印的单子", "Nothing waiting to print";
-    QueueWaiting: "{n} 张单子等待打印", "{n} {n|slip|slips} waiting to print";
+    QueueWaiting: "{n} 张单子等待打印，最早的是 {since} 的：请看打印机", "{n} {n|slip|slips} waiting to print since {since}: look at the printer";
+    QueuePrinting: "{n} 张单子正在打印", "{n} {n|slip|slips} being printed";
+    QueueForKiosk: "{n} 张单子等收银机启动后打印", "{n} {n|slip|slips} will print when the kiosk starts";
     OutboxFine: "所有记录都已送达合作社", "Everything has reached the co-op";
     OutboxWaiting: "{n} 条记录待上传", "{n} {n|record|records} waiting to send";
     OutboxOld: "{n} 条记录待上传，最早的是 {since} 的", "{n} {n|record|records} waiting to send, the oldest from {since}";
@@ -76,6 +78,6 @@ messages! { UpkeepWords {
     BackupOld: "最近一次备份是 {time}，已超过两天", "The latest backup is from {time}, more than two days ago";
     // On the volunteer's and the manager's screens.
     DiskLowBanner: "磁盘快满了：只剩 {free} MB，请告诉管理员", "The disk is nearly full: {free} MB left. Tell the manager.";
-    Quit: "退出收银机", "Quit the kiosk";
+    Quit: "关闭收银机", "Close kiosk";
     SelfCheck: "自检", "Self-check";
 }}
