@@ -41,7 +41,7 @@ fn a_disk_under_the_threshold_is_said_on_the_counter_and_the_managers_screen_and
     let store = warm_kiosk::store::Store::open(&warm_kiosk::kiosk::store_path(k.dir.path())).unwrap();
     assert_eq!(store.order_ids().unwrap().len(), 1, "the order was taken");
     assert!(!k.texts().iter().any(|(t, _)| t.contains("磁盘")), "{:?}", k.texts());
-    k.update(Message::Done(done::Message::Home));
+    k.update(Message::Done(done::Message::NextSenior));
 
     // The volunteer's counter says it in the line kept for the scanner's state: the scan hint
     // above it and everything else stay where they are on a kiosk with room to spare.

@@ -31,7 +31,7 @@ struct Installed;
 
 impl Drop for Installed {
     fn drop(&mut self) {
-        let _ = Command::new("dpkg").args(["--purge", "warm-market"]).stdout(Stdio::null()).status();
+        let _ = Command::new("dpkg").args(["--purge", "warm-market"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
     }
 }
 
