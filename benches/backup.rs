@@ -62,7 +62,10 @@ fn main() {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     for i in 0..ORDERS {
         let p = &catalog.products[i % catalog.products.len()];
-        let lines = vec![OrderLine::of(p, 1 + (i % 3) as u32), OrderLine::of(&catalog.products[(i + 7) % catalog.products.len()], 1)];
+        let lines = vec![
+            OrderLine::of(p, 1 + (i % 3) as u32),
+            OrderLine::of(&catalog.products[(i + 7) % catalog.products.len()], 1),
+        ];
         let new = NewOrder { id: uuid::Uuid::now_v7(), terminal: "K1".into(), lang: Lang::Zh, household: None, lines };
         store.place_order(new, Timestamp::now(), &slots, &tz, |_| Vec::new()).unwrap();
     }
@@ -94,7 +97,8 @@ fn main() {
     // A commit overlapping the backup counts, even if it began just before.
     let during: Vec<Duration> =
         times.iter().filter(|(at, d)| *at + *d >= backup_from && *at <= backup_to).map(|(_, d)| *d).collect();
-    let quiet: Vec<Duration> = times.iter().filter(|(at, _)| *at >= quiet_from && *at < quiet_to).map(|(_, d)| *d).collect();
+    let quiet: Vec<Duration> =
+        times.iter().filter(|(at, _)| *at >= quiet_from && *at < quiet_to).map(|(_, d)| *d).collect();
     println!(
         "backup: {:.2} s, copy {:.1} MB with {} orders (integrity_check included)",
         took.as_secs_f64(),

@@ -112,10 +112,9 @@ pub fn free_mb(dir: &Path) -> std::io::Result<u64> {
 
 fn disk(dir: &Path, min_mb: u64, lang: Lang) -> Finding {
     match free_mb(dir) {
-        Ok(free) if free < min_mb => problem(
-            W::CheckDisk,
-            tr(W::DiskLow, lang, &[("free", &free.to_string()), ("min", &min_mb.to_string())]),
-        ),
+        Ok(free) if free < min_mb => {
+            problem(W::CheckDisk, tr(W::DiskLow, lang, &[("free", &free.to_string()), ("min", &min_mb.to_string())]))
+        }
         Ok(free) => ok(W::CheckDisk, tr(W::DiskFine, lang, &[("free", &free.to_string())])),
         Err(e) => problem(W::CheckDisk, tr(W::DiskUnknown, lang, &[("reason", &e.to_string())])),
     }
@@ -185,7 +184,10 @@ fn printer(config: &Config, data_dir: &Path, lang: Lang) -> Finding {
         Ok(Some(lock)) => lock,
         Ok(None) => return ok(W::CheckPrinter, W::PrinterInUse.text(lang).to_owned()),
         Err(e) => {
-            return problem(W::CheckPrinter, tr(W::DataFolderBroken, lang, &[("path", &shown(data_dir)), ("reason", &e.to_string())]));
+            return problem(
+                W::CheckPrinter,
+                tr(W::DataFolderBroken, lang, &[("path", &shown(data_dir)), ("reason", &e.to_string())]),
+            );
         }
     };
     let mut transport = from_config(p, crate::device::printer::prints_dir(data_dir));

@@ -177,7 +177,8 @@ pub fn take(store: &Path, folder: &Path, terminal: &str, keep_days: u32, now: Ti
     if !store.exists() {
         return Err(BackupError::NoStore(store.to_owned()));
     }
-    let folder_error = |e: &dyn std::fmt::Display| BackupError::Folder { path: folder.to_owned(), reason: e.to_string() };
+    let folder_error =
+        |e: &dyn std::fmt::Display| BackupError::Folder { path: folder.to_owned(), reason: e.to_string() };
     std::fs::create_dir_all(folder).map_err(|e| folder_error(&e))?;
     // Two copies in one millisecond (a test taking them back to back) get two names.
     let mut at = now;
@@ -323,9 +324,8 @@ pub fn restore(store: &Path, copy: &Path, now: Timestamp) -> Result<Restored> {
     std::fs::create_dir_all(folder)
         .map_err(|e| BackupError::Folder { path: folder.to_owned(), reason: e.to_string() })?;
     let identity = if store.exists() { read_identity(store) } else { Vec::new() };
-    let aside = store.exists().then(|| {
-        folder.join(format!("kiosk-replaced-{}.sqlite", now.strftime("%Y%m%dT%H%M%S%.3fZ")))
-    });
+    let aside =
+        store.exists().then(|| folder.join(format!("kiosk-replaced-{}.sqlite", now.strftime("%Y%m%dT%H%M%S%.3fZ"))));
     let suffixes = ["", "-wal", "-shm"];
     let with = |base: &Path, suffix: &str| PathBuf::from(format!("{}{suffix}", base.display()));
     if let Some(aside) = &aside {
@@ -400,11 +400,7 @@ pub fn due(newest: Option<Timestamp>, now: Timestamp, at: Time, tz: &jiff::tz::T
     let at_today = today.to_datetime(at).to_zoned(tz.clone()).map(|z| z.timestamp()).ok();
     let last = match at_today {
         Some(t) if t <= now => Some(t),
-        _ => today
-            .yesterday()
-            .ok()
-            .and_then(|d| d.to_datetime(at).to_zoned(tz.clone()).ok())
-            .map(|z| z.timestamp()),
+        _ => today.yesterday().ok().and_then(|d| d.to_datetime(at).to_zoned(tz.clone()).ok()).map(|z| z.timestamp()),
     };
     match (newest, last) {
         (None, _) => true,

@@ -170,7 +170,8 @@ fn start_kiosk(display: &str, data: &Path, config: &str) -> (Guard, String) {
     );
     let id = wait_for("the kiosk window", || {
         // The window manager shows no window of its own: any visible one is the kiosk's.
-        let out = tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", display).output().ok()?;
+        let out =
+            tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", display).output().ok()?;
         let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         (out.status.success() && !text.is_empty()).then(|| text.lines().next().unwrap_or_default().to_owned())
     });
@@ -213,7 +214,11 @@ fn kiosk_mode_covers_the_screen_without_decorations_and_alt_f4_does_not_close_it
 
     let info = x(&display, "xwininfo", &["-id", &id]);
     let field = |name: &str| {
-        info.lines().find_map(|l| l.trim().strip_prefix(name)).unwrap_or_else(|| panic!("{name}: {info}")).trim().to_owned()
+        info.lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name}: {info}"))
+            .trim()
+            .to_owned()
     };
     assert_eq!(
         (field("Absolute upper-left X:"), field("Absolute upper-left Y:"), field("Width:"), field("Height:")),

@@ -24,9 +24,9 @@ fn doctor(config: &Path, data: &Path) -> (bool, String) {
 
 /// The one line of a check, by its English name.
 fn line<'a>(out: &'a str, check: &str) -> &'a str {
-    out.lines().find(|l| l[l.char_indices().nth(2).map_or(0, |(i, _)| i)..].starts_with(check)).unwrap_or_else(|| {
-        panic!("no line for {check}: {out}")
-    })
+    out.lines()
+        .find(|l| l[l.char_indices().nth(2).map_or(0, |(i, _)| i)..].starts_with(check))
+        .unwrap_or_else(|| panic!("no line for {check}: {out}"))
 }
 
 /// A kiosk config in English with a hub, a scanner port, a free-space threshold and extra lines.
@@ -81,7 +81,15 @@ fn a_good_set_up_passes_and_each_broken_part_is_named() {
         assert!(l.starts_with('✗') && l.contains(words), "{name}: {l}\n{out}");
         assert!(out.contains("1 thing needs a person"), "{name}: only that part: {out}");
     };
-    case("port", &hub.url(), &token, "/dev/warm-scanner-unplugged", "", "Scanner", "/dev/warm-scanner-unplugged does not exist");
+    case(
+        "port",
+        &hub.url(),
+        &token,
+        "/dev/warm-scanner-unplugged",
+        "",
+        "Scanner",
+        "/dev/warm-scanner-unplugged does not exist",
+    );
     case(
         "printer",
         &hub.url(),

@@ -31,7 +31,8 @@ struct Installed;
 
 impl Drop for Installed {
     fn drop(&mut self) {
-        let _ = Command::new("dpkg").args(["--purge", "warm-market"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ =
+            Command::new("dpkg").args(["--purge", "warm-market"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
     }
 }
 
@@ -94,7 +95,10 @@ fn the_package_holds_both_programs_units_udev_rules_and_its_config_files() {
     let hub = warm_hub::config::HubConfig::load(&unpacked.join("etc/warm-market/hub.toml")).unwrap();
     assert_eq!(hub.data_dir.as_deref(), Some(Path::new("/var/lib/warm-market/hub")));
     let unit = std::fs::read_to_string(unpacked.join("lib/systemd/system/warm-hub.service")).unwrap();
-    assert!(unit.contains("ExecStart=/usr/bin/warm-hub --config /etc/warm-market/hub.toml") && unit.contains("Restart=on-failure"));
+    assert!(
+        unit.contains("ExecStart=/usr/bin/warm-hub --config /etc/warm-market/hub.toml")
+            && unit.contains("Restart=on-failure")
+    );
     let user_unit = std::fs::read_to_string(unpacked.join("usr/lib/systemd/user/warm-kiosk.service")).unwrap();
     assert!(user_unit.contains("ExecStart=/usr/bin/warm-kiosk --config /etc/warm-market/kiosk.toml"));
     assert!(user_unit.contains("Restart=on-failure") && user_unit.contains("graphical-session.target"));

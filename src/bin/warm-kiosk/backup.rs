@@ -39,8 +39,7 @@ pub fn restore(config: &Config, data_dir: &Path, copy: &Path) -> anyhow::Result<
     let words = |e: BackupError| anyhow::anyhow!(e.words(lang));
     // Held until the restore is done, so none of them starts on a half-restored store.
     let _locks = take_locks(data_dir).map_err(words)?;
-    let restored =
-        backup::restore(&kiosk::store_path(data_dir), copy, jiff::Timestamp::now()).map_err(words)?;
+    let restored = backup::restore(&kiosk::store_path(data_dir), copy, jiff::Timestamp::now()).map_err(words)?;
     let aside = restored.aside.map(|p| p.display().to_string()).unwrap_or_else(|| "-".into());
     Ok(format!(
         "{}\n{}",

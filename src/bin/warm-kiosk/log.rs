@@ -29,7 +29,10 @@ pub fn init(data_dir: Option<&Path>, default_filter: &str) {
         Some(data) if !under_systemd => match Rotating::open(&dir(data)) {
             Ok(file) => Some(file),
             Err(e) => {
-                eprintln!("warm-kiosk: the log file in {} cannot be written ({e}); logging to standard error", data.display());
+                eprintln!(
+                    "warm-kiosk: the log file in {} cannot be written ({e}); logging to standard error",
+                    data.display()
+                );
                 None
             }
         },
@@ -44,7 +47,11 @@ pub fn init(data_dir: Option<&Path>, default_filter: &str) {
     }
     match file {
         Some(file) => {
-            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(Mutex::new(file)).try_init();
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(false)
+                .with_writer(Mutex::new(file))
+                .try_init();
         }
         None => {
             use std::io::IsTerminal as _;
@@ -120,7 +127,10 @@ mod tests {
         let mut names: Vec<String> =
             std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         names.sort();
-        assert_eq!(names, ["warm-kiosk.log", "warm-kiosk.log.1", "warm-kiosk.log.2", "warm-kiosk.log.3", "warm-kiosk.log.4"]);
+        assert_eq!(
+            names,
+            ["warm-kiosk.log", "warm-kiosk.log.1", "warm-kiosk.log.2", "warm-kiosk.log.3", "warm-kiosk.log.4"]
+        );
         for name in names {
             assert!(std::fs::metadata(dir.path().join(&name)).unwrap().len() <= MAX_BYTES, "{name}");
         }

@@ -155,7 +155,8 @@ fn run(args: Args) -> anyhow::Result<()> {
     let data_dir = config.data_dir(args.data.as_deref());
     // The window and the sync loop run unattended: their log goes to the journal or a file in
     // the data folder. The other commands answer a person at a terminal, on standard error.
-    let unattended = matches!(args.command, None | Some(Command::Run) | Some(Command::Sync { command: SyncCommand::Run }));
+    let unattended =
+        matches!(args.command, None | Some(Command::Run) | Some(Command::Sync { command: SyncCommand::Run }));
     // iced's and the renderer's chatter (a 60-line window dump at info) stays out of the log.
     log::init(
         unattended.then_some(data_dir.as_path()),

@@ -489,9 +489,13 @@ impl Manager {
         let back: Element<'a, Message> = match self.step {
             Step::Pin { .. } => space::horizontal().width(200).into(),
             // Only past the manager's PIN: the way out of kiosk mode for whoever runs the site.
-            Step::Menu => {
-                tap(label(UpkeepWords::Quit.text(lang), theme::BUTTON), Message::Quit, Tap::Secondary, 200, theme::TARGET)
-            }
+            Step::Menu => tap(
+                label(UpkeepWords::Quit.text(lang), theme::BUTTON),
+                Message::Quit,
+                Tap::Secondary,
+                200,
+                theme::TARGET,
+            ),
             _ => tap(label(M::BackToMenu.text(lang), theme::BUTTON), Message::Menu, Tap::Secondary, 200, theme::TARGET),
         };
         let top = row![
