@@ -5,6 +5,7 @@
 
 mod crash;
 mod failures;
+mod households;
 mod idle;
 mod layout;
 mod manager;

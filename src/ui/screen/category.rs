@@ -2,11 +2,11 @@
 
 use super::Context;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, bold, label, pager, picture, price, product_tile};
+use crate::ui::widget::{Pager, bold, label, limited_tile, pager, picture, price, product_tile};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
 use warm_core::domain::{CategoryId, Product, ProductId};
-use warm_core::i18n::{ManagerMsg, Msg, tr};
+use warm_core::i18n::{ManagerMsg, Msg, tile_limit_words, tr};
 
 const COLUMNS: usize = 3;
 /// Products per page (3 columns × 2 rows).
@@ -52,10 +52,18 @@ impl Category {
             let mut tiles = Row::new().spacing(theme::GAP).height(Length::Fill);
             for product in chunk {
                 let in_basket = ctx.cart.qty(&product.id);
-                tiles = tiles.push(if ctx.shelf.can_add(&product.id, in_basket) {
-                    product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone()))
-                } else {
-                    gone_tile(product, in_basket, ctx)
+                let allowance = ctx.limits.allowance(product, in_basket);
+                let limit_words =
+                    tile_limit_words(&allowance, product.unit.get(lang), ctx.limits.household.is_some(), lang);
+                let add = Message::Add(product.id.clone());
+                tiles = tiles.push(match limit_words {
+                    _ if !ctx.shelf.can_add(&product.id, in_basket) => gone_tile(product, in_basket, ctx),
+                    // At the limit the tile still takes a tap: the root explains why nothing is added.
+                    Some(words) => {
+                        let at_limit = ctx.limits.household.is_some() && !allowance.may_add_one();
+                        limited_tile(product, in_basket, words, at_limit, ctx.pictures, lang, add)
+                    }
+                    None => product_tile(product, in_basket, ctx.pictures, lang, add),
                 });
             }
             // Keep tiles the same width on a short last row.
