@@ -810,19 +810,21 @@ impl App {
         }
         let printer = screen::printer::banner(&self.printer, lang);
         let title: Element<'_, Message> = match &self.screen {
-            Screen::Category(category) => row![
-                tap(
-                    label(Msg::Back.text(lang), theme::BUTTON),
-                    Message::Home,
-                    theme::Tap::Secondary,
-                    220,
-                    theme::TARGET
-                ),
+            Screen::Category(category) => row![tap(
+                label(Msg::Back.text(lang), theme::BUTTON),
+                Message::Home,
+                theme::Tap::Secondary,
+                220,
+                theme::TARGET
+            )]
+            // Where limits apply the household takes the name's room (the tiles show what the
+            // category is): beside it an English name would squeeze the printer's banner.
+            .push((!self.limits.on).then(|| {
                 bold(
                     self.ctx.catalog.category(&category.id).map(|c| c.name.get(lang)).unwrap_or_default(),
-                    theme::TITLE
-                ),
-            ]
+                    theme::TITLE,
+                )
+            }))
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
             .into(),

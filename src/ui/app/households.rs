@@ -202,5 +202,6 @@ impl App {
     }
 }
 
-/// Room for "12-3-1203 户 · 换一户" and "Home 12-3-1203 · change" on one line.
-const CHIP_W: f32 = 460.0;
+/// Room for "12-3-1203 户 · 换一户" and "12-3-1203 · change" on one line; no more, so the
+/// sync corner keeps its room beside an English category's name.
+const CHIP_W: f32 = 380.0;

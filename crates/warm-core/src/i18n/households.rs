@@ -20,7 +20,7 @@ messages! { HouseholdWords {
         "Ask a volunteer at the counter: they can find your home number. Goods without a limit need no home number.";
     Looking: "正在查找……", "Looking it up…";
     Household: "{id} 户", "Home {id}";
-    HouseholdChip: "{id} 户 · 换一户", "Home {id} · change";
+    HouseholdChip: "{id} 户 · 换一户", "{id} · change";
     SayHousehold: "输入门牌", "Home number";
     HouseholdUnknown: "没有这一户：{id}，请再看一下门牌，或请志愿者帮忙", "No home {id} on our list: check the number on your door, or ask a volunteer";
     HouseholdBadShape: "门牌要有楼号和房号，例如 3-2-501", "A home number has a building and a room, e.g. 3-2-501";
