@@ -270,3 +270,52 @@ fn household_screens_match_their_snapshots() {
     k.tap("东北大米");
     crate::snapshots::assert_snapshot(&k, "category-limited");
 }
+
+#[test]
+fn a_basket_over_the_limit_of_the_household_said_later_is_not_placed_and_says_why() {
+    let mut k = kiosk_with_households();
+    let card = |k: &mut Kiosk, id: &str| k.update(Message::Scanner(ScannerEvent::Line(Ok(format!("WM1:H:{id}")))));
+    // 3-2-501 buys its two rice of the week.
+    card(&mut k, "3-2-501");
+    open_rice_category(&mut k);
+    add_rice(&mut k);
+    add_rice(&mut k);
+    k.update(Message::Basket(basket::Message::Review));
+    k.tap("确认");
+    k.tap("回到首页");
+    // Next, two rice for 3-2-502; then the card of 3-2-501 is scanned instead.
+    card(&mut k, "3-2-502");
+    open_rice_category(&mut k);
+    add_rice(&mut k);
+    add_rice(&mut k);
+    assert_eq!(rice_in_basket(&k), 2);
+    card(&mut k, "3-2-501");
+    assert!(k.shows("3-2-501 户 · 换一户"));
+    k.update(Message::Basket(basket::Message::Review));
+    assert!(k.shows("东北大米：您家这期已超出限购 2 袋，请减去"), "{:?}", k.texts());
+    k.tap("确认");
+    assert!(matches!(k.app.screen(), Screen::Review(_)), "nothing placed over the limit");
+    let orders: i64 = k.ctx.store().connection().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(orders, 1);
+}
+
+#[test]
+fn the_household_goes_with_the_basket_when_nobody_answers() {
+    let mut k = kiosk_with_households();
+    // Left on the household screen with nothing chosen: home again after the quiet time.
+    k.update(Message::ChangeHousehold);
+    assert!(matches!(k.app.screen(), Screen::Household(_)));
+    let later = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    k.update(Message::Tick(later));
+    assert!(matches!(k.app.screen(), Screen::Home(_)));
+    // A household and a basket, then nobody: asked, then cleared, household and all.
+    k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+    open_rice_category(&mut k);
+    add_rice(&mut k);
+    let later = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    k.update(Message::Tick(later));
+    assert!(matches!(k.app.modal(), Some(Modal::StillThere { .. })));
+    k.update(Message::Tick(later + std::time::Duration::from_secs(600)));
+    assert!(k.app.cart().is_empty() && k.app.limits().household.is_none());
+    assert!(k.shows("输入门牌"));
+}
