@@ -11,7 +11,7 @@ use crate::ui::screen::{Screen, home, household, modal};
 use iced::Task;
 use std::collections::HashMap;
 use warm_core::domain::{HouseholdId, ProductId};
-use warm_core::i18n::limit_explained;
+use warm_core::i18n::{HouseholdWords, limit_explained, tr};
 
 /// What the household screen leads on to once the household is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +120,8 @@ impl App {
                 if !matches!(self.screen, Screen::Household(_)) {
                     self.ask_household(Then::Nothing);
                 }
+                let words = tr(HouseholdWords::HouseholdUnknown, self.lang, &[("id", id.as_str())]);
+                self.read_aloud.notice(&words, self.lang);
                 if let Screen::Household(entry) = &mut self.screen {
                     entry.unknown(&id);
                 }
@@ -190,7 +192,6 @@ impl App {
     pub(super) fn household_chip(&self) -> Option<iced::Element<'_, Message>> {
         use crate::ui::theme::{self, Tap};
         use crate::ui::widget::{label, tap};
-        use warm_core::i18n::{HouseholdWords, tr};
         if !self.limits.on || !matches!(self.screen, Screen::Home(_) | Screen::Category(_)) {
             return None;
         }
