@@ -225,6 +225,11 @@ fn an_order_carries_its_household_to_the_slip_the_counter_and_the_receipt() {
     assert!(k.shows("已调出取货单 K1-0001 · 3-2-501 户"), "{:?}", k.texts());
     k.update(Message::Counter(counter::Message::PickAll));
     k.update(Message::Counter(counter::Message::Pay));
+    // On account, the bill goes to the household unless the volunteer types another.
+    k.update(Message::Counter(counter::Message::Method(PaymentMethod::OnAccount)));
+    assert!(k.texts().iter().any(|(t, _)| t == "3-2-501"), "{:?}", k.texts());
+    k.update(Message::Counter(counter::Message::CancelPay));
+    k.update(Message::Counter(counter::Message::Pay));
     k.update(Message::Counter(counter::Message::Method(PaymentMethod::Cash)));
     for d in [5, 0] {
         k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));

@@ -344,6 +344,12 @@ impl Counter {
             Message::Method(method) if matches!(self.step, Step::Method) => {
                 self.step = match method {
                     PaymentMethod::Cash => Step::Cash { entry: String::new() },
+                    // On account: billed to the household the senior said, unless the volunteer
+                    // types another (issue 10).
+                    PaymentMethod::OnAccount => Step::Reference {
+                        method,
+                        entry: self.sale.recalled.as_ref().and_then(|o| o.household.clone()).unwrap_or_default(),
+                    },
                     method => Step::Reference { method, entry: String::new() },
                 }
             }
