@@ -52,6 +52,7 @@ impl App {
         }
         let previous = std::mem::replace(&mut self.screen, Screen::Household(household::Entry::default()));
         self.after_household = Some((previous, then));
+        self.read_aloud.notice(HouseholdWords::WhoAreYou.text(self.lang), self.lang);
     }
 
     /// Back from the household screen to where the senior was; what comes next, if anything.
