@@ -111,6 +111,8 @@ pub enum Message {
     Scanner(ScannerEvent),
     /// A key on a keyboard (a keyboard-wedge scanner types too).
     Key(KeyPress),
+    /// The window's new size, in the logical pixels of the scale then in force.
+    WindowResized(iced::Size),
 }
 
 impl Message {
@@ -194,6 +196,8 @@ pub struct App {
     limits: crate::store::households::Limits,
     /// Where the household screen came from, and what it leads on to.
     after_household: Option<(Screen, households::Then)>,
+    /// The reference layout scaled to the window (`theme::fit`), times the config's `scale`.
+    fit: f32,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -246,6 +250,7 @@ impl App {
             read_aloud,
             limits,
             after_household: None,
+            fit: 1.0,
         }
     }
 
@@ -297,7 +302,7 @@ impl App {
     }
 
     pub fn scale_factor(&self) -> f32 {
-        self.ctx.config.scale
+        self.ctx.config.scale * self.fit
     }
 
     /// The catalog on screen now (replaced when the hub's catalog changes).
@@ -343,6 +348,7 @@ impl App {
             sync_status::subscription(&self.ctx.config, self.ctx.store().path()).map(Message::Sync),
             event::listen_with(keyed),
             devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
+            iced::window::resize_events().map(|(_, size)| Message::WindowResized(size)),
         ])
     }
 
@@ -415,6 +421,12 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
+            Message::WindowResized(logical) => {
+                // Back to the system's pixels with the scale the runtime used, so the fit does not
+                // feed on itself: the next report, at the new scale, gives the same fit.
+                let factor = self.scale_factor();
+                self.fit = theme::fit(iced::Size::new(logical.width * factor, logical.height * factor));
+            }
             Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
                 // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.
