@@ -84,7 +84,10 @@ fn first_frame(catalog: Option<PathBuf>) {
     let config = Config { catalog, ..Config::default() };
     let ctx = kiosk::context(config, data.path()).unwrap();
     iced::application(
-        move || App::new(ctx.clone()),
+        move || {
+            let (app, task) = App::boot(ctx.clone());
+            (app, task.map(Bench::App))
+        },
         |app: &mut App, message: Bench| match message {
             Bench::App(m) => app.update(m).map(Bench::App),
             Bench::Frame => iced::exit(),
@@ -167,18 +170,25 @@ fn rss_kib() -> u64 {
 }
 
 fn memory(catalog: &Path) {
+    use warm_kiosk::ui::picture::{Decoding, Kind, Pictures};
     let before = rss_kib();
     let loaded = warm_core::catalog_file::load(catalog).unwrap();
-    let pictures = warm_kiosk::ui::picture::Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
+    // The kiosk's cache walked through every page of 6: what stays resident is bounded.
+    let mut pictures = Pictures::new(loaded.pictures, 1.0, Decoding::Inline);
+    let wants: Vec<_> = loaded.catalog.products.iter().map(|p| (p.picture.as_str(), Kind::Product)).collect();
+    for page in wants.chunks(6) {
+        pictures.decode_now(page);
+    }
     let after = rss_kib();
     println!(
-        "{} pictures decoded and scaled to ≤ {:?} px (categories, products): RSS {:.1} MiB before, {:.1} MiB after (+{:.1} MiB); {} missing",
-        pictures.len(),
+        "{} pictures decoded a page at a time, at most {} kept (≤ {:?} px): RSS {:.1} MiB before, {:.1} MiB after (+{:.1} MiB); {} missing",
+        pictures.decodes(),
+        pictures.peak(),
         warm_kiosk::ui::picture::max_side(1.0),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
         (after - before) as f64 / 1024.0,
-        pictures.missing.len()
+        pictures.missing().count()
     );
 }
 
