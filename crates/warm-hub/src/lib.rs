@@ -655,3 +655,5 @@ mod tests;
 mod manager_tests;
 #[cfg(test)]
 mod tests_households;
+#[cfg(test)]
+mod tests_assortment;
