@@ -56,6 +56,11 @@ impl Home {
         &self.top
     }
 
+    /// The page of categories asked for (from 0), before clamping to the catalog.
+    pub fn page_index(&self) -> usize {
+        self.pager.page
+    }
+
     /// The page of categories in view (from 0) and how many there are.
     pub fn page(&self, ctx: Context<'_>) -> (usize, usize) {
         let pages = self.pager.pages(ctx.catalog.top_categories().count());
