@@ -152,3 +152,28 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
         check(&k, "paid");
     }
 }
+
+#[test]
+fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
+    use crate::assortment::{big_kiosk, go, place};
+    use warm_core::domain::CategoryId;
+    use warm_kiosk::ui::screen::Screen;
+    use warm_kiosk::ui::screen::category::Item;
+    let (mut k, _catalog) = big_kiosk();
+    for english in [false, true] {
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        go(&mut k, &[]);
+        k.update(Message::HomeScreen(home::Message::OpenCategory(CategoryId("t0".into()))));
+        let Screen::Category(c) = k.app.screen() else { panic!("not a category") };
+        assert!(c.items().iter().all(|i| matches!(i, Item::Sub(_))), "50 products: sub-category tiles");
+        check(&k, "sub-categories");
+        k.update(Message::Category(category::Message::Open(CategoryId("t0s1".into()))));
+        check(&k, "a sub-category's products with a pager");
+        k.update(Message::Category(category::Message::TurnPage(true)));
+        check(&k, "a sub-category's short last page");
+        k.update(Message::Home);
+        assert_eq!(place(&k), "t0:0", "← 返回 goes up to the category");
+    }
+}
