@@ -211,7 +211,13 @@ impl Store {
                     )?;
                 }
                 CatalogChange::Assortment {
-                    product, listed, price_fen, limit_per_household, limit_period, position, ..
+                    product,
+                    listed,
+                    price_fen,
+                    limit_per_household,
+                    limit_period,
+                    position,
+                    ..
                 } => {
                     tx.execute(
                         "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household,
@@ -330,7 +336,8 @@ impl Store {
             .filter(|p| known.contains(p.category.0.as_str()) && codes.insert(p.ean13.clone()))
             .collect();
         // The co-op's own order for this market, where it set one.
-        let mut stmt = self.conn.prepare("SELECT product, position FROM synced_assortment WHERE position IS NOT NULL")?;
+        let mut stmt =
+            self.conn.prepare("SELECT product, position FROM synced_assortment WHERE position IS NOT NULL")?;
         let pinned = stmt
             .query_map([], |r| Ok((ProductId(r.get(0)?), r.get::<_, i64>(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

@@ -281,9 +281,8 @@ impl App {
             Some(Volunteer::Counter(counter)) => {
                 if let counter::Step::Pick { category, pager } = &counter.step {
                     match category {
-                        None => wants.extend(
-                            catalog.categories.iter().map(|c| (c.picture.as_str(), picture::Kind::Category)),
-                        ),
+                        None => wants
+                            .extend(catalog.categories.iter().map(|c| (c.picture.as_str(), picture::Kind::Category))),
                         Some(id) => {
                             let products: Vec<_> = catalog.in_category(id).collect();
                             let len = products.len();
@@ -331,9 +330,8 @@ impl App {
         }
         let Some(job) = self.pictures.request(&wants) else { return Task::none() };
         let fallback = job.clone();
-        off_thread(move || job.run()).map(move |decoded| {
-            Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string())))
-        })
+        off_thread(move || job.run())
+            .map(move |decoded| Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string()))))
     }
 
     fn layout(&self) -> Layout {
@@ -973,8 +971,7 @@ impl App {
         .height(theme::TARGET);
 
         let basket = || {
-            basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang)
-                .map(Message::Basket)
+            basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang).map(Message::Basket)
         };
         let body: Element<'_, Message> = match &self.screen {
             Screen::Home(home) => {

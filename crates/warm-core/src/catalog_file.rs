@@ -230,8 +230,11 @@ mod tests {
 
     #[test]
     fn sub_categories_name_a_parent_of_the_file_and_never_themselves() {
-        let sub = "[[category]]\nid = \"rice\"\nname_zh = \"米\"\nname_en = \"Rice\"\npicture = \"r.png\"\nparent = \"c\"\n";
-        let text = ONE.replacen("[[product]]", &format!("{sub}[[product]]"), 1).replace("category = \"c\"", "category = \"rice\"");
+        let sub =
+            "[[category]]\nid = \"rice\"\nname_zh = \"米\"\nname_en = \"Rice\"\npicture = \"r.png\"\nparent = \"c\"\n";
+        let text = ONE
+            .replacen("[[product]]", &format!("{sub}[[product]]"), 1)
+            .replace("category = \"c\"", "category = \"rice\"");
         let catalog = parse(&text, "one.toml").unwrap();
         let c = CategoryId("c".into());
         assert_eq!(catalog.top_categories().map(|c| c.id.0.as_str()).collect::<Vec<_>>(), ["c"]);

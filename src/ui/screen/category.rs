@@ -2,9 +2,9 @@
 //! adds one to the basket, one on a sub-category opens it.
 
 use super::Context;
-use crate::ui::theme;
 use crate::store::sales::Sales;
 use crate::ui::picture::Kind;
+use crate::ui::theme;
 use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, product_tile};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
