@@ -281,8 +281,14 @@ impl App {
             Some(Volunteer::Counter(counter)) => {
                 if let counter::Step::Pick { category, pager } = &counter.step {
                     match category {
-                        None => wants
-                            .extend(catalog.categories.iter().map(|c| (c.picture.as_str(), picture::Kind::Category))),
+                        None => {
+                            let categories = counter::pick_categories(catalog);
+                            wants.extend(
+                                categories[pager.range(categories.len())]
+                                    .iter()
+                                    .map(|c| (c.picture.as_str(), picture::Kind::Category)),
+                            )
+                        }
                         Some(id) => {
                             let products: Vec<_> = catalog.in_category(id).collect();
                             let len = products.len();

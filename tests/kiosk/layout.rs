@@ -176,4 +176,19 @@ fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
         k.update(Message::Home);
         assert_eq!(place(&k), "t0:0", "← 返回 goes up to the category");
     }
+    // The volunteer picks by hand from the 30 sub-categories that hold goods, six to a page.
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::screen::{counter, pin};
+    use warm_kiosk::ui::widget::numpad::Key;
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    k.update(Message::Counter(counter::Message::PickByHand));
+    check(&k, "pick: 30 categories, paged");
+    let pages = warm_core::i18n::tr(warm_core::i18n::Msg::PageOf, k.app.lang(), &[("page", "1"), ("pages", "5")]);
+    assert!(k.shows(&pages), "{pages}");
+    k.update(Message::Counter(counter::Message::TurnPickPage(true)));
+    check(&k, "pick: second page of categories");
 }
