@@ -261,7 +261,7 @@ impl App {
     /// The kiosk at start, and the task that decodes the first screen's pictures.
     pub fn boot(ctx: Context) -> (App, Task<Message>) {
         let mut app = App::new(ctx);
-        let task = app.fetch_pictures();
+        let task = app.fetch_pictures().unwrap_or_else(Task::none);
         (app, task)
     }
 
@@ -325,19 +325,21 @@ impl App {
         wants
     }
 
-    /// Starts decoding what the screen now wants and the cache lacks (at once when inline).
-    fn fetch_pictures(&mut self) -> Task<Message> {
+    /// Starts decoding what the screen now wants and the cache lacks (at once when inline);
+    /// `None` when there is nothing to start, so a message that needs no work returns no task.
+    fn fetch_pictures(&mut self) -> Option<Task<Message>> {
         let wants: Vec<(String, picture::Kind)> =
             self.wanted_pictures().into_iter().map(|(path, kind)| (path.to_owned(), kind)).collect();
         let wants: Vec<(&str, picture::Kind)> = wants.iter().map(|(path, kind)| (path.as_str(), *kind)).collect();
         if self.pictures.decoding() == Decoding::Inline {
             self.pictures.decode_now(&wants);
-            return Task::none();
+            return None;
         }
-        let Some(job) = self.pictures.request(&wants) else { return Task::none() };
+        let job = self.pictures.request(&wants)?;
         let fallback = job.clone();
-        off_thread(move || job.run())
-            .map(move |decoded| Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string()))))
+        Some(off_thread(move || job.run()).map(move |decoded| {
+            Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string())))
+        }))
     }
 
     fn layout(&self) -> Layout {
@@ -444,10 +446,12 @@ impl App {
         }
         let before = self.layout();
         let by_timer = matches!(message, Message::Tick(_));
-        // A picture arriving changes nothing a screen wants: no new decode to start.
-        let picture_news = matches!(message, Message::Pictures(_));
         let task = self.handle(message);
-        let task = if picture_news { task } else { Task::batch([task, self.fetch_pictures()]) };
+        // Whatever changed, the screen's pictures (and the pages beside it) are asked for.
+        let task = match self.fetch_pictures() {
+            Some(pictures) => Task::batch([task, pictures]),
+            None => task,
+        };
         if self.layout() != before {
             self.settled_at = now + if by_timer { SETTLE_AFTER_TIMER } else { SETTLE };
         }
