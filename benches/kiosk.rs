@@ -139,10 +139,10 @@ fn bare_window() {
         },
         bare_view,
     )
-        .subscription(|_| window::frames().map(|_| ()))
-        .window_size(warm_kiosk::ui::REFERENCE_SIZE)
-        .run()
-        .unwrap();
+    .subscription(|_| window::frames().map(|_| ()))
+    .window_size(warm_kiosk::ui::REFERENCE_SIZE)
+    .run()
+    .unwrap();
 }
 
 fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
