@@ -111,6 +111,8 @@ pub enum Message {
     Scanner(ScannerEvent),
     /// A key on a keyboard (a keyboard-wedge scanner types too).
     Key(KeyPress),
+    /// The window's new size, in the logical pixels of the scale then in force.
+    WindowResized(iced::Size),
 }
 
 impl Message {
@@ -192,6 +194,8 @@ pub struct App {
     last_tap: Option<(String, Instant)>,
     /// Reading aloud for this senior (the 🔊 switch), back to the market's default after each order.
     read_aloud: ReadAloud,
+    /// The reference layout scaled to the window (`theme::fit`), times the config's `scale`.
+    fit: f32,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -250,6 +254,7 @@ impl App {
             now: settled_at,
             last_tap: None,
             read_aloud,
+            fit: 1.0,
         };
         // Inline (tests) decodes the first screen's pictures here; in the background `boot` does.
         if app.pictures.decoding() == Decoding::Inline {
@@ -392,7 +397,7 @@ impl App {
     }
 
     pub fn scale_factor(&self) -> f32 {
-        self.ctx.config.scale
+        self.ctx.config.scale * self.fit
     }
 
     /// The catalog on screen now (replaced when the hub's catalog changes).
@@ -437,6 +442,7 @@ impl App {
             sync_status::subscription(&self.ctx.config, self.ctx.store().path()).map(Message::Sync),
             event::listen_with(keyed),
             devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
+            iced::window::resize_events().map(|(_, size)| Message::WindowResized(size)),
         ])
     }
 
@@ -533,6 +539,12 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
+            Message::WindowResized(logical) => {
+                // Back to the system's pixels with the scale the runtime used, so the fit does not
+                // feed on itself: the next report, at the new scale, gives the same fit.
+                let factor = self.scale_factor();
+                self.fit = theme::fit(iced::Size::new(logical.width * factor, logical.height * factor));
+            }
             Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
                 // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.

@@ -192,3 +192,29 @@ fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
     k.update(Message::Counter(counter::Message::TurnPickPage(true)));
     check(&k, "pick: second page of categories");
 }
+
+/// Issue 12: a screen that is not 1920×1080 shows the whole reference layout, scaled to fit
+/// (so every size rule above holds in the layout's own pixels), and the fit does not feed on
+/// itself when the runtime reports the same window again at the new scale.
+#[test]
+fn the_reference_layout_is_scaled_to_fit_any_screen() {
+    use iced::Size;
+    let mut k = kiosk();
+    assert_eq!(k.app.scale_factor(), 1.0, "no size reported yet: the reference");
+    for (screen, expected) in [((1366.0, 768.0), 768.0 / 1080.0), ((3840.0, 2160.0), 2.0), ((1920.0, 1080.0), 1.0)] {
+        // The runtime reports sizes in the logical pixels of the scale in force.
+        let now = k.app.scale_factor();
+        k.update(Message::WindowResized(Size::new(screen.0 / now, screen.1 / now)));
+        let fit = k.app.scale_factor();
+        assert!((fit - expected).abs() < 1e-4, "{screen:?}: scale {fit}, expected {expected}");
+        let logical = Size::new(screen.0 / fit, screen.1 / fit);
+        assert!(
+            logical.width >= 1919.5 && logical.height >= 1079.5,
+            "{screen:?}: the layout gets {logical:?}, at least the reference"
+        );
+        k.update(Message::WindowResized(logical));
+        assert!((k.app.scale_factor() - fit).abs() < 1e-4, "{screen:?}: the same window again keeps the scale");
+    }
+    k.update(Message::WindowResized(Size::new(0.0, 0.0)));
+    assert_eq!(k.app.scale_factor(), 1.0, "a window with no size (minimised) keeps the reference");
+}

@@ -167,7 +167,7 @@ impl<'de> Deserialize<'de> for Fen {
 /// Parses a catalog text; `file` names it in error messages.
 pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
     let fail = |message: String| CatalogError { file: file.to_owned(), message };
-    let raw: RawCatalog = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_owned()))?;
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| fail(crate::toml_error::in_words(&e)))?;
     let at = |span: std::ops::Range<usize>, field: &str, problem: String| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
         fail(format!("line {line}, field `{field}`: {problem}"))
