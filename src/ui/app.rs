@@ -544,6 +544,8 @@ impl App {
                 // feed on itself: the next report, at the new scale, gives the same fit.
                 let factor = self.scale_factor();
                 self.fit = theme::fit(iced::Size::new(logical.width * factor, logical.height * factor));
+                // Pictures are decoded at the size they are drawn in the window's own pixels.
+                self.pictures.set_scale(self.scale_factor());
             }
             Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();

@@ -124,6 +124,18 @@ impl Pictures {
         self.pending.clear();
     }
 
+    /// The screen's scale changed (the window was fitted): pictures are decoded again at the new
+    /// size as they are wanted; results of the old size still on their way are dropped.
+    pub fn set_scale(&mut self, scale: f32) {
+        let sides = max_side(scale);
+        if sides != self.sides {
+            self.sides = sides;
+            self.generation += 1;
+            self.ready.clear();
+            self.pending.clear();
+        }
+    }
+
     pub fn decoding(&self) -> Decoding {
         self.decoding
     }
@@ -288,6 +300,18 @@ mod tests {
         pictures.replace_source(PictureSource::Embedded(&[]));
         pictures.receive(job.run());
         assert!(pictures.is_empty());
+        // A window fitted at another scale decodes anew at the new size.
+        let mut pictures = Pictures::with_bound(crate::demo::catalog().unwrap().pictures, 1.0, Decoding::Inline, 8);
+        pictures.decode_now(&products[..1]);
+        let width = |p: &Pictures| match p.get(products[0].0) {
+            Some(Handle::Rgba { width, .. }) => *width,
+            other => panic!("{other:?}"),
+        };
+        assert!(width(&pictures) > 80, "{}", width(&pictures));
+        pictures.set_scale(0.5);
+        assert!(pictures.is_empty());
+        pictures.decode_now(&products[..1]);
+        assert!(width(&pictures) <= 80, "{}", width(&pictures));
     }
 
     #[test]
