@@ -7,7 +7,7 @@
 use super::{App, Message, off_thread};
 use crate::store::StoreError;
 use crate::store::households::Limits;
-use crate::ui::screen::{Screen, home, household, modal};
+use crate::ui::screen::{Screen, household, modal};
 use iced::Task;
 use std::collections::HashMap;
 use warm_core::domain::{HouseholdId, ProductId};
@@ -63,7 +63,7 @@ impl App {
                 then
             }
             None => {
-                self.screen = Screen::Home(home::Home);
+                self.screen = self.home_screen();
                 Then::Nothing
             }
         }
