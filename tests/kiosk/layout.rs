@@ -27,7 +27,11 @@ pub fn targets(k: &Kiosk) -> Vec<Rectangle> {
         None::<()>
     });
     match card {
-        Some(card) => found.into_iter().filter(|t| card.contains(t.center())).collect(),
+        // Wholly on the card: a tile behind a wide card may have its centre under it.
+        Some(card) => found
+            .into_iter()
+            .filter(|t| card.contains(t.position()) && card.contains(iced::Point::new(t.x + t.width, t.y + t.height)))
+            .collect(),
         None => found,
     }
 }
@@ -151,4 +155,109 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
         v(&mut k, counter::Message::ConfirmPay);
         check(&k, "paid");
     }
+}
+
+#[test]
+fn household_screens_meet_the_size_rules_in_both_languages() {
+    use crate::households::{RICE, kiosk_with_households, type_home};
+    use warm_core::domain::ProductId;
+    use warm_kiosk::device::printer::Problem;
+    use warm_kiosk::device::printer::worker::PrinterState;
+    use warm_kiosk::device::scanner::ScannerEvent;
+    use warm_kiosk::ui::screen::household;
+    for (english, problem) in
+        [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
+    {
+        let mut k = kiosk_with_households();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        k.ctx.printer.drain();
+        k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
+        check(&k, "home with the household's button");
+        k.update(Message::ChangeHousehold);
+        check(&k, "household entry");
+        type_home(&mut k, "12-3-1203");
+        k.update(Message::Household(household::Message::Confirm));
+        check(&k, "household entry: a number not on the list");
+        k.update(Message::Household(household::Message::AskVolunteer));
+        check(&k, "household entry: ask a volunteer");
+        k.update(Message::Household(household::Message::Back));
+        k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+        k.update(Message::HomeScreen(home::Message::OpenCategory(k.ctx.catalog.categories[0].id.clone())));
+        for _ in 0..3 {
+            k.update(Message::Category(category::Message::Add(ProductId::new(RICE))));
+        }
+        check(&k, "why + did nothing at the limit");
+        k.update(Message::Modal(modal::Message::Keep));
+        check(&k, "category with limited tiles, one at its limit");
+        k.update(Message::Basket(basket::Message::Review));
+        check(&k, "review with the household");
+    }
+}
+
+#[test]
+fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
+    use crate::assortment::{big_kiosk, go, place};
+    use warm_core::domain::CategoryId;
+    use warm_kiosk::ui::screen::Screen;
+    use warm_kiosk::ui::screen::category::Item;
+    let (mut k, _catalog) = big_kiosk();
+    for english in [false, true] {
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        go(&mut k, &[]);
+        k.update(Message::HomeScreen(home::Message::OpenCategory(CategoryId("t0".into()))));
+        let Screen::Category(c) = k.app.screen() else { panic!("not a category") };
+        assert!(c.items().iter().all(|i| matches!(i, Item::Sub(_))), "50 products: sub-category tiles");
+        check(&k, "sub-categories");
+        k.update(Message::Category(category::Message::Open(CategoryId("t0s1".into()))));
+        check(&k, "a sub-category's products with a pager");
+        k.update(Message::Category(category::Message::TurnPage(true)));
+        check(&k, "a sub-category's short last page");
+        k.update(Message::Home);
+        assert_eq!(place(&k), "t0:0", "← 返回 goes up to the category");
+    }
+    // The volunteer picks by hand from the 30 sub-categories that hold goods, six to a page.
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::screen::{counter, pin};
+    use warm_kiosk::ui::widget::numpad::Key;
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    k.update(Message::Counter(counter::Message::PickByHand));
+    check(&k, "pick: 30 categories, paged");
+    let pages = warm_core::i18n::tr(warm_core::i18n::Msg::PageOf, k.app.lang(), &[("page", "1"), ("pages", "5")]);
+    assert!(k.shows(&pages), "{pages}");
+    k.update(Message::Counter(counter::Message::TurnPickPage(true)));
+    check(&k, "pick: second page of categories");
+}
+
+/// Issue 12: a screen that is not 1920×1080 shows the whole reference layout, scaled to fit
+/// (so every size rule above holds in the layout's own pixels), and the fit does not feed on
+/// itself when the runtime reports the same window again at the new scale.
+#[test]
+fn the_reference_layout_is_scaled_to_fit_any_screen() {
+    use iced::Size;
+    let mut k = kiosk();
+    assert_eq!(k.app.scale_factor(), 1.0, "no size reported yet: the reference");
+    for (screen, expected) in [((1366.0, 768.0), 768.0 / 1080.0), ((3840.0, 2160.0), 2.0), ((1920.0, 1080.0), 1.0)] {
+        // The runtime reports sizes in the logical pixels of the scale in force.
+        let now = k.app.scale_factor();
+        k.update(Message::WindowResized(Size::new(screen.0 / now, screen.1 / now)));
+        let fit = k.app.scale_factor();
+        assert!((fit - expected).abs() < 1e-4, "{screen:?}: scale {fit}, expected {expected}");
+        let logical = Size::new(screen.0 / fit, screen.1 / fit);
+        assert!(
+            logical.width >= 1919.5 && logical.height >= 1079.5,
+            "{screen:?}: the layout gets {logical:?}, at least the reference"
+        );
+        k.update(Message::WindowResized(logical));
+        assert!((k.app.scale_factor() - fit).abs() < 1e-4, "{screen:?}: the same window again keeps the scale");
+    }
+    k.update(Message::WindowResized(Size::new(0.0, 0.0)));
+    assert_eq!(k.app.scale_factor(), 1.0, "a window with no size (minimised) keeps the reference");
 }

@@ -15,8 +15,8 @@ use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::scan::{self, Scan, Weighed};
-use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::i18n::{ManagerMsg, Msg, UpkeepWords, rejection, tr};
+use warm_core::domain::{Catalog, Category, CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
+use warm_core::i18n::{HouseholdWords, ManagerMsg, Msg, UpkeepWords, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
 /// The counter's fixed heights, px, at the reference size: every message has its room, so no
@@ -271,10 +271,16 @@ impl Counter {
         };
         let number = order.number.to_string();
         let with_number = |msg| tr(msg, lang, &[("number", &number)]);
+        // Whose order it is, for the volunteer to confirm with the senior (issue 10).
+        let household = order.household.as_ref().map(|h| tr(HouseholdWords::Household, lang, &[("id", h)]));
         match self.sale.recall(order) {
             Ok(()) => {
                 self.pager = Pager::new(lines_page());
-                self.notice = Some(Notice::Ok(with_number(Msg::SlipLoaded)));
+                let loaded = with_number(Msg::SlipLoaded);
+                self.notice = Some(Notice::Ok(match household {
+                    Some(household) => format!("{loaded} · {household}"),
+                    None => loaded,
+                }));
             }
             Err(RecallRefused::AlreadyLoaded) => {
                 self.notice = Some(Notice::Ok(Msg::SlipAlreadyLoaded.text(lang).into()))
@@ -338,6 +344,12 @@ impl Counter {
             Message::Method(method) if matches!(self.step, Step::Method) => {
                 self.step = match method {
                     PaymentMethod::Cash => Step::Cash { entry: String::new() },
+                    // On account: billed to the household the senior said, unless the volunteer
+                    // types another (issue 10).
+                    PaymentMethod::OnAccount => Step::Reference {
+                        method,
+                        entry: self.sale.recalled.as_ref().and_then(|o| o.household.clone()).unwrap_or_default(),
+                    },
                     method => Step::Reference { method, entry: String::new() },
                 }
             }
@@ -363,11 +375,15 @@ impl Counter {
                     *pager = Pager::new(PICK_PAGE);
                 }
             }
-            Message::TurnPickPage(forward) => {
-                if let Step::Pick { category: Some(id), pager } = &mut self.step {
-                    *pager = pager.turned(forward, ctx.catalog.in_category(id).count());
+            Message::TurnPickPage(forward) => match &mut self.step {
+                Step::Pick { category: Some(id), pager } => {
+                    *pager = pager.turned(forward, ctx.catalog.in_category(id).count())
                 }
-            }
+                Step::Pick { category: None, pager } => {
+                    *pager = pager.turned(forward, pick_categories(ctx.catalog).len())
+                }
+                _ => {}
+            },
             Message::PickProduct(id) => {
                 if let Some(product) = ctx.catalog.product(&id) {
                     let i = match self.sale.add_goods(product) {
@@ -774,13 +790,20 @@ fn entry_panel<'a>(
     .into()
 }
 
+/// The categories a volunteer picks goods from: those holding products of their own (a category
+/// made only of sub-categories has none to pick), in catalog order, a page at a time.
+pub fn pick_categories(catalog: &Catalog) -> Vec<&Category> {
+    catalog.categories.iter().filter(|c| catalog.in_category(&c.id).next().is_some()).collect()
+}
+
 fn pick_view<'a>(ctx: Context<'a>, category: Option<&'a CategoryId>, page: Pager) -> Element<'a, Message> {
     let (lang, catalog) = (ctx.lang, ctx.catalog);
     let tile = |content: Element<'a, Message>, msg: Message| tap(content, msg, Tap::Tile, Length::Fill, 300);
     let mut grid = Column::new().spacing(theme::GAP);
     match category {
         None => {
-            for chunk in catalog.categories.chunks(3) {
+            let categories = pick_categories(catalog);
+            for chunk in categories[page.range(categories.len())].chunks(3) {
                 grid = grid.push(Row::new().spacing(theme::GAP).extend(chunk.iter().map(|cat| {
                     let name = cat.name.get(lang);
                     let content =
@@ -790,6 +813,7 @@ fn pick_view<'a>(ctx: Context<'a>, category: Option<&'a CategoryId>, page: Pager
                     tile(content, Message::PickCategory(cat.id.clone()))
                 })));
             }
+            grid = grid.push(pager(page, categories.len(), lang, Message::TurnPickPage));
         }
         Some(id) => {
             let products: Vec<_> = catalog.in_category(id).collect();

@@ -3,7 +3,8 @@
 //! thread — and `view` draws it from its own state and the read-only [`Context`]. No screen
 //! imports the root or does I/O.
 //!
-//! Seniors: home → category → review → done, with the basket beside home and category and the
+//! Seniors: home → category → review → done (and the household's number where the market
+//! limits purchases), with the basket beside home and category and the
 //! questions of `modal` over them. Volunteers: the PIN pad, then the checkout counter. The site
 //! manager: `manager` (its PIN, a menu) and one `manager_*` screen per job.
 
@@ -11,6 +12,7 @@ pub mod category;
 pub mod counter;
 pub mod done;
 pub mod home;
+pub mod household;
 pub mod manager;
 pub mod manager_cash;
 pub mod manager_count;
@@ -40,6 +42,8 @@ pub struct Context<'a> {
     pub cart: &'a Cart,
     /// What may still be ordered of each product the stock ledger tracks.
     pub shelf: &'a crate::store::shelf::Shelf,
+    /// Purchase limits for this order: on or off, the household said, what it bought.
+    pub limits: &'a crate::store::households::Limits,
     /// Free MB of the data folder when it is under `[kiosk] min_free_mb`.
     pub disk_low: Option<u64>,
 }
@@ -50,4 +54,6 @@ pub enum Screen {
     Category(category::Category),
     Review(review::Review),
     Done(Box<done::Done>),
+    /// Who is buying (issue 10): the household's number, before the first limited product.
+    Household(household::Entry),
 }

@@ -6,7 +6,7 @@ use super::escpos::{Align, EscPos, QrEc};
 use super::paper::{Paper, PaperProfile};
 use super::width::{row, width, wrap};
 use crate::domain::{Order, Text};
-use crate::i18n::{self, Msg, tr};
+use crate::i18n::{self, HouseholdWords, Msg, tr};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -71,6 +71,11 @@ fn layout(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone, r
     s.centered(&number, s.fit(&number, NUMBER_SIZE), true);
     let terminal = format!("{} {}", Msg::SlipTerminal.text(lang), order.number.terminal);
     s.centered(&terminal, 1, false);
+    // Whose order it is, where the market limits purchases per household (issue 10).
+    if let Some(household) = &order.household {
+        let words = tr(HouseholdWords::Household, lang, &[("id", household)]);
+        s.centered(&words, s.fit(&words, 2), true);
+    }
 
     let now = reprint.unwrap_or(order.created_at);
     let slot = i18n::slot_range(&order.slot, now, tz, lang);
