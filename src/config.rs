@@ -38,6 +38,26 @@ pub struct Config {
     pub speech: SpeechConfig,
     /// The site manager (暖当家): PIN, lock, restock.
     pub manager: ManagerConfig,
+    /// Building leaders (楼长) ordering for sealed buildings: their PIN.
+    pub leader: LeaderConfig,
+}
+
+/// `[leader]`: who may open building-leader mode (issue 10).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeaderConfig {
+    /// argon2 hash of the building leaders' PIN, 4–8 digits (`warm-kiosk pin --role leader`).
+    /// The default is the demo PIN 8642.
+    pub pin_hash: String,
+}
+
+/// The hash of `domain::pin::DEMO_LEADER_PIN`.
+pub const DEMO_LEADER_PIN_HASH: &str = "TODO";
+
+impl Default for LeaderConfig {
+    fn default() -> Self {
+        LeaderConfig { pin_hash: DEMO_LEADER_PIN_HASH.into() }
+    }
 }
 
 /// `[manager]`: the site manager's PIN and the rules of the restock suggestion.
@@ -177,6 +197,7 @@ impl Default for Config {
             volunteer: VolunteerConfig::default(),
             speech: SpeechConfig::default(),
             manager: ManagerConfig::default(),
+            leader: LeaderConfig::default(),
         }
     }
 }
@@ -301,6 +322,9 @@ impl Config {
         if !warm_core::domain::pin::valid_hash(&m.pin_hash) {
             return Err(bad("manager.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin --role manager`"));
         }
+        if !warm_core::domain::pin::valid_hash(&self.leader.pin_hash) {
+            return Err(bad("leader.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin --role leader`"));
+        }
         if m.lock_after_seconds == 0
             || !(1..=60).contains(&m.restock_cycle_days)
             || !(1..=90).contains(&m.sales_window_days)
@@ -316,7 +340,9 @@ impl Config {
     /// Whether a PIN is still the demo one (said on every volunteer and manager screen and in
     /// the log at start).
     pub fn demo_pins(&self) -> bool {
-        self.volunteer.pin_hash == DEMO_PIN_HASH || self.manager.pin_hash == DEMO_MANAGER_PIN_HASH
+        self.volunteer.pin_hash == DEMO_PIN_HASH
+            || self.manager.pin_hash == DEMO_MANAGER_PIN_HASH
+            || self.leader.pin_hash == DEMO_LEADER_PIN_HASH
     }
 
     pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, ConfigProblem> {
@@ -359,6 +385,12 @@ mod tests {
         let config = Config::default();
         assert!(warm_core::domain::pin::matches(&config.manager.pin_hash, warm_core::domain::pin::DEMO_MANAGER_PIN));
         assert!(config.demo_pins());
+    }
+
+    #[test]
+    fn the_shipped_leader_hash_is_the_demo_pin() {
+        let config = Config::default();
+        assert!(warm_core::domain::pin::matches(&config.leader.pin_hash, warm_core::domain::pin::DEMO_LEADER_PIN));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::Pictures;
-use super::screen::{self, Screen, category, counter, done, home, manager, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, leader, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod leader_mode;
 mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, Role, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
@@ -85,6 +86,8 @@ pub enum Message {
     Counter(counter::Message),
     /// The site manager's mode (issue 11): see `app/manager_mode.rs`.
     Manager(manager::Message),
+    /// Building-leader mode (issue 10): see `app/leader_mode.rs`.
+    Leader(leader::Message),
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
@@ -121,6 +124,7 @@ impl Message {
             | Message::Pin(_) => true,
             Message::Counter(message) => message.is_tap(),
             Message::Manager(message) => message.is_tap(),
+            Message::Leader(message) => message.is_tap(),
             _ => false,
         }
     }
@@ -147,6 +151,7 @@ pub enum Volunteer {
     Pin(pin::Pin),
     Counter(Box<counter::Counter>),
     Manager(Box<manager::Manager>),
+    Leader(Box<leader::Leader>),
 }
 
 pub struct App {
@@ -240,6 +245,7 @@ impl App {
                 Volunteer::Pin(_) => "pin".to_owned(),
                 Volunteer::Counter(counter) => counter.layout(),
                 Volunteer::Manager(manager) => manager.layout(),
+                Volunteer::Leader(leader) => leader.layout(),
             }),
             basket_lines: self.cart.lines().len(),
         }
@@ -436,6 +442,7 @@ impl App {
             }
             Message::Counter(message) => return self.counter(message),
             Message::Manager(message) => return self.manager(message),
+            Message::Leader(message) => return self.leader(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
             Message::Key(key) => return self.key(key),
@@ -681,6 +688,15 @@ impl App {
                     None => Task::none(),
                 }
             }
+            counter::Action::Leader => {
+                self.open_leader();
+                Task::none()
+            }
+            counter::Action::RecallBatch(id) => {
+                let store = self.ctx.store.clone();
+                off_thread(move || warm_core::process::lock(&store).building_batch(id))
+                    .map(|found| Message::Counter(counter::Message::BatchRecalled(found.unwrap_or_else(Err))))
+            }
             counter::Action::Recall(id) => {
                 let store = self.ctx.store.clone();
                 off_thread(move || warm_core::process::lock(&store).order(id))
@@ -716,7 +732,7 @@ impl App {
                 self.counter(counter::Message::Scanned(line))
             }
             Some(Volunteer::Manager(_)) => self.manager(manager::Message::Scanned(line)),
-            Some(Volunteer::Pin(_)) => Task::none(),
+            Some(Volunteer::Pin(_) | Volunteer::Leader(_)) => Task::none(),
             None => {
                 let config = &self.ctx.config;
                 let badge = line.as_ref().is_ok_and(|text| {
@@ -761,6 +777,7 @@ impl App {
                     counter.view(ctx, self.scanner.as_ref(), sync).map(Message::Counter)
                 }
                 Volunteer::Manager(m) => m.view(ctx).map(Message::Manager),
+                Volunteer::Leader(l) => l.view(ctx).map(Message::Leader),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }

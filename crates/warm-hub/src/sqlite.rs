@@ -22,7 +22,7 @@ use warm_core::api::{
     CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsageEntry, UsagePage,
 };
 use warm_core::domain::household::{Purchase, breach};
-use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_core::process::lock;
 
 const SCHEMA: &[&str] = &[
@@ -156,8 +156,11 @@ const SCHEMA: &[&str] = &[
     CREATE INDEX usage_by_market ON usage (market, version);
     CREATE INDEX usage_by_household ON usage (market, household, product, at);
     CREATE INDEX usage_unchecked ON usage (checked) WHERE checked = 0;",
+    // 5 (issue 10, building leaders): each market's daily goods list, one row per market.
+    daily_list::SCHEMA_5,
 ];
 
+pub(crate) mod daily_list;
 pub(crate) mod manager;
 
 pub struct SqliteHub {
@@ -749,6 +752,7 @@ impl HubStore for SqliteHub {
                 },
                 &mut changes,
             )?;
+            daily_list::changes_after(&conn, cursor_i, fetch, &terminal.market, &mut changes)?;
         }
         self.write()
             .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
@@ -990,6 +994,20 @@ impl HubStore for SqliteHub {
         Ok(())
     }
 
+    fn daily_list(&self, market: &str) -> Result<Vec<DailyItem>, HubError> {
+        daily_list::read(&lock(&self.reader), market)
+    }
+
+    fn set_daily_list(&self, market: &str, items: &[DailyItem]) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        daily_list::check_products(&tx, items)?;
+        let version = next_version(&tx)?;
+        daily_list::write(&tx, market, items, version)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError> {
         let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1165,6 +1183,7 @@ impl HubStore for SqliteHub {
             planned_requests: count("planned_requests")?,
             households: count("households")?,
             restock_cycles: count("restock_cycles")?,
+            daily_lists: count("daily_lists")?,
             usage: count("usage")?,
             ..Census::default()
         };

@@ -855,6 +855,7 @@ fn apply(held: &mut Held, changes: Vec<warm_core::api::CatalogChange>) {
             C::Assortment { product, .. } => format!("assortment {product}"),
             C::Household { id, .. } => format!("household {id}"),
             C::RestockCycle { .. } => "restock cycle".to_owned(),
+            C::DailyList { .. } => "daily list".to_owned(),
         };
         held.insert(key, change);
     }

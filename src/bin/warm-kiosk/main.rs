@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
+mod leader;
 mod printer;
 mod report;
 mod say;
@@ -57,11 +58,15 @@ enum Command {
         text: Vec<String>,
     },
     /// Make the hash of a new PIN (read from standard input) for the config: the volunteer's
-    /// (4–8 digits, `[volunteer] pin_hash`) or the site manager's (6–8 digits, `[manager] pin_hash`).
+    /// (4–8 digits, `[volunteer] pin_hash`), the site manager's (6–8 digits, `[manager] pin_hash`)
+    /// or a building leader's (4–8 digits, `[leader] pin_hash`).
     Pin {
         #[arg(long, value_enum, default_value = "volunteer")]
         role: RoleArg,
     },
+    /// Building leaders (楼长): `leader sheet` prints the market's daily goods list.
+    #[command(subcommand)]
+    Leader(leader::LeaderCommand),
     /// The day's report: `x` the day so far, `z` the last closed day (or the one of --date).
     Report {
         #[arg(value_enum)]
@@ -82,6 +87,7 @@ enum Command {
 enum RoleArg {
     Volunteer,
     Manager,
+    Leader,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -155,9 +161,14 @@ fn run(args: Args) -> anyhow::Result<()> {
             match role {
                 RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
                 RoleArg::Manager => warm_core::domain::pin::Role::Manager,
+                RoleArg::Leader => warm_core::domain::pin::Role::Leader,
             },
             config.language,
         ),
+        Command::Leader(command) => {
+            println!("{}", leader::run(&command, &config, &data_dir, config.language)?);
+            Ok(())
+        }
         Command::Report { kind, date, print, lang } => {
             let lang = match lang.as_deref() {
                 None => config.language,
@@ -187,6 +198,9 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
         tracing::warn!(
             "the site manager's PIN is still the demo PIN: make your own with `warm-kiosk pin --role manager`"
         );
+    }
+    if config.leader.pin_hash == warm_kiosk::config::DEMO_LEADER_PIN_HASH {
+        tracing::warn!("the building leader's PIN is still the demo PIN: make your own with `warm-kiosk pin --role leader`");
     }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;

@@ -11,6 +11,7 @@ pub mod category;
 pub mod counter;
 pub mod done;
 pub mod home;
+pub mod leader;
 pub mod manager;
 pub mod manager_cash;
 pub mod manager_count;

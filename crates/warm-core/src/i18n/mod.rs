@@ -205,11 +205,13 @@ messages! { Msg {
 
 mod households;
 mod hub;
+mod leader;
 mod manager;
 mod speech;
 mod sync;
 pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
 pub use hub::HubMsg;
+pub use leader::LeaderWords;
 pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
 pub use sync::SyncWords;
@@ -302,6 +304,7 @@ mod tests {
             .chain(of(SpeechWords::ALL))
             .chain(of(HouseholdWords::ALL))
             .chain(of(ManagerMsg::ALL))
+            .chain(of(LeaderWords::ALL))
             .collect()
     }
 

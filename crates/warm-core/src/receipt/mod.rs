@@ -2,6 +2,7 @@
 
 pub mod day_report;
 pub mod escpos;
+pub mod leader;
 pub mod paper;
 pub mod preview;
 pub mod qr;
