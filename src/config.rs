@@ -52,7 +52,8 @@ pub struct LeaderConfig {
 }
 
 /// The hash of `domain::pin::DEMO_LEADER_PIN`.
-pub const DEMO_LEADER_PIN_HASH: &str = "TODO";
+pub const DEMO_LEADER_PIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$QtWKqc/Npw/RKldK4WvzdA$eyhqFgntmKf1AmGBEg1TxbADVUSQzZ+Q/PUY977c5hM";
 
 impl Default for LeaderConfig {
     fn default() -> Self {

@@ -7,6 +7,7 @@ mod crash;
 mod failures;
 mod idle;
 mod layout;
+mod leader;
 mod manager;
 mod manager_crash;
 mod manager_day;

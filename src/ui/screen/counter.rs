@@ -573,16 +573,16 @@ fn building_view<'a>(batch: &'a BuildingBatch, page: Pager, lang: Lang) -> Eleme
             OrderStatus::Cancelled => (LeaderWords::HouseholdCancelled, false),
         };
         let line = row![
-            bold(h.household.clone(), theme::TITLE).width(300),
-            label(h.number.clone(), theme::BODY).width(220),
-            price(h.total, theme::PRICE).width(PRICE_W).align_x(Alignment::End),
-            bold(status.text(lang), theme::BODY).width(160).center(),
+            bold(h.household.clone(), theme::TITLE).width(240),
+            label(h.number.clone(), theme::BODY).width(180),
+            price(h.total, theme::PRICE).width(260).align_x(Alignment::End),
+            bold(status.text(lang), theme::BODY).width(120).center(),
             space::horizontal(),
             tap_maybe(
                 bold(LeaderWords::TakeHousehold.text(lang), theme::BODY),
                 open.then_some(Message::TakeHousehold(h.order_id)),
                 Tap::Primary,
-                260,
+                220,
                 theme::TARGET
             ),
         ]

@@ -528,9 +528,9 @@ fn order_view<'a>(round: &'a Round, lang: Lang) -> Element<'a, Message> {
     .spacing(theme::GAP)
     .align_y(Alignment::Center);
     let actions: Element<'a, Message> = if round.asking {
-        let amount = round.building_total().to_string();
         row![
-            bold(tr(L::FinishQuestion, lang, &[("n", &homes), ("amount", &amount)]), theme::BODY),
+            bold(tr(L::FinishQuestion, lang, &[("n", &homes)]), theme::TITLE),
+            price(round.building_total(), theme::TOTAL),
             space::horizontal(),
             tap(bold(L::FinishNo.text(lang), theme::BUTTON), Message::FinishNo, Tap::Secondary, 300, BOTTOM_H),
             tap(bold(L::FinishYes.text(lang), theme::BUTTON), Message::FinishYes, Tap::Primary, 300, BOTTOM_H),

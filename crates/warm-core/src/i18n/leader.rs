@@ -24,7 +24,7 @@ messages! { LeaderWords {
     AvailableShort: "今日剩 {n}", "{n} left today";
     AvailableToday: "今日共 {n} {unit}", "{n} {unit} today";
     AvailableLeft: "今日还剩 {n} {unit}，不能再加了", "Only {n} {unit} today: no more can be added";
-    FinishQuestion: "为 {n} 户下单，全楼共 {amount}？", "Place orders for {n} {n|home|homes}, {amount} in all?";
+    FinishQuestion: "为 {n} 户下单？全楼共", "Place orders for {n} {n|home|homes}? In all";
     FinishYes: "是，下单", "Yes, place them";
     FinishNo: "不，再看看", "No, go back";
     NothingChosen: "还没有给任何一户选货", "Nothing is chosen for any home yet";
