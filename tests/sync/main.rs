@@ -8,6 +8,7 @@ mod catalog;
 mod delivery;
 mod faults;
 mod households;
+mod leader;
 mod hub_binary;
 mod locks;
 mod lossy;
