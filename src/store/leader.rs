@@ -77,7 +77,8 @@ impl Store {
 
     /// The market's daily goods list, in the hub's order (empty: none today).
     pub fn daily_list(&self) -> Result<Vec<DailyItem>> {
-        let mut stmt = self.conn.prepare_cached("SELECT product, available FROM synced_daily_list ORDER BY position")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT product, available FROM synced_daily_list ORDER BY position")?;
         let rows = stmt.query_map([], |r| Ok(DailyItem { product: r.get(0)?, available: r.get(1)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -87,12 +88,10 @@ impl Store {
     pub fn households_in_building(&self, building: &str) -> Result<Vec<HouseholdId>> {
         let mut stmt = self.conn.prepare_cached("SELECT id FROM synced_households WHERE id LIKE ?1 || '-%'")?;
         let ids = stmt.query_map([building], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut ids: Vec<HouseholdId> = ids
-            .iter()
-            .filter_map(|id| HouseholdId::parse(id).ok())
-            .filter(|id| id.building() == building)
-            .collect();
-        let key = |id: &HouseholdId| id.as_str().split('-').map(|p| p.parse::<u64>().unwrap_or(u64::MAX)).collect::<Vec<_>>();
+        let mut ids: Vec<HouseholdId> =
+            ids.iter().filter_map(|id| HouseholdId::parse(id).ok()).filter(|id| id.building() == building).collect();
+        let key =
+            |id: &HouseholdId| id.as_str().split('-').map(|p| p.parse::<u64>().unwrap_or(u64::MAX)).collect::<Vec<_>>();
         ids.sort_by_key(key);
         Ok(ids)
     }
@@ -196,14 +195,16 @@ impl Store {
             orders.push(order);
         }
         print_jobs.push(uuid(&job)?);
-        let slot = orders.first().map(|o| o.slot).ok_or_else(|| StoreError::Decode(format!("batch {id} has no order")))?;
+        let slot =
+            orders.first().map(|o| o.slot).ok_or_else(|| StoreError::Decode(format!("batch {id} has no order")))?;
         let picking = PickingList::of(id, &building, time_from_sql(&created)?, slot, &orders);
         Ok(Some(PlacedBatch { picking, orders, print_jobs }))
     }
 
     fn batch_order_ids(&self, id: Uuid) -> Result<Vec<Uuid>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT order_id FROM leader_batch_orders WHERE batch_id = ?1 ORDER BY position")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT order_id FROM leader_batch_orders WHERE batch_id = ?1 ORDER BY position")?;
         let ids = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         ids.iter().map(|s| Uuid::parse_str(s).map_err(|e| StoreError::Decode(e.to_string()))).collect()
     }

@@ -120,16 +120,18 @@ pub(super) fn place_in(
     }
     let seq = next_in_sequence(tx, &format!("order_seq:{}", new.terminal))?;
     let mut count_error = None;
-    let slot = fixed.unwrap_or_else(|| slots.choose(now, tz, |start| {
-        let counted =
-            tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
-                r.get::<_, u32>(0)
-            });
-        counted.unwrap_or_else(|e| {
-            count_error = Some(e);
-            u32::MAX
+    let slot = fixed.unwrap_or_else(|| {
+        slots.choose(now, tz, |start| {
+            let counted =
+                tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
+                    r.get::<_, u32>(0)
+                });
+            counted.unwrap_or_else(|e| {
+                count_error = Some(e);
+                u32::MAX
+            })
         })
-    }));
+    });
     if let Some(e) = count_error {
         return Err(e.into());
     }

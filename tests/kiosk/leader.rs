@@ -28,8 +28,7 @@ const FLOUR: &str = "flour-2500g";
 
 /// Building 7's 30 homes (units 1–3, rooms 101–1001) and two of building 8.
 fn homes() -> Vec<String> {
-    let mut ids: Vec<String> =
-        (1..=3).flat_map(|u| (1..=10).map(move |f| format!("7-{u}-{}01", f))).collect();
+    let mut ids: Vec<String> = (1..=3).flat_map(|u| (1..=10).map(move |f| format!("7-{u}-{}01", f))).collect();
     ids.extend(["8-1-101".to_owned(), "8-1-102".to_owned()]);
     ids
 }
@@ -176,7 +175,10 @@ fn a_leader_orders_for_30_households_and_gets_30_slips_and_one_picking_list_that
     let elapsed = started.elapsed();
     assert!(matches!(screen(&k).step, Step::Done { homes: 30, .. }), "{}", notice(&k));
     assert!(notice(&k).contains("30 户"), "{}", notice(&k));
-    println!("leader entered a 30-household building in {taps} taps, {:.1} s on this machine (debug build)", elapsed.as_secs_f64());
+    println!(
+        "leader entered a 30-household building in {taps} taps, {:.1} s on this machine (debug build)",
+        elapsed.as_secs_f64()
+    );
 
     let state = k.ctx.printer.drain();
     assert_eq!(state.problem, None, "{:?}", state.last_error);
@@ -190,7 +192,12 @@ fn a_leader_orders_for_30_households_and_gets_30_slips_and_one_picking_list_that
         .into_iter()
         .filter_map(|id| store.order(id).unwrap())
         .filter(|o| o.household.as_deref().is_some_and(|h| h.starts_with("7-")) && o.lines.len() > 0)
-        .filter(|o| !(o.household.as_deref() == Some("7-1-201") && o.lines.len() == 1 && o.lines[0].qty == 1 && o.number.seq == 1))
+        .filter(|o| {
+            !(o.household.as_deref() == Some("7-1-201")
+                && o.lines.len() == 1
+                && o.lines[0].qty == 1
+                && o.number.seq == 1)
+        })
         .collect();
     assert_eq!(orders.len(), 30);
     assert!(orders.iter().all(|o| o.status == OrderStatus::Placed));
@@ -205,13 +212,16 @@ fn a_leader_orders_for_30_households_and_gets_30_slips_and_one_picking_list_that
             .unwrap();
         stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
-    let slips: Vec<_> = jobs("pickup_slip").into_iter().filter(|(o, _)| orders.iter().any(|x| Some(x.id.to_string()) == *o)).collect();
+    let slips: Vec<_> =
+        jobs("pickup_slip").into_iter().filter(|(o, _)| orders.iter().any(|x| Some(x.id.to_string()) == *o)).collect();
     assert_eq!(slips.len(), 30);
     for order in &orders {
         let (_, bytes) = slips.iter().find(|(o, _)| *o == Some(order.id.to_string())).unwrap();
         let text = slip_text(bytes);
         let home = HouseholdId::parse(order.household.as_deref().unwrap()).unwrap();
-        for word in ["房号", &format!("住户 {home}"), "7 号楼 楼长代订", "取货时付款", "东北大米", &order.total().to_string()] {
+        for word in
+            ["房号", &format!("住户 {home}"), "7 号楼 楼长代订", "取货时付款", "东北大米", &order.total().to_string()]
+        {
             assert!(text.contains(word), "{home}'s slip lacks {word:?}:\n{text}");
         }
         assert!(text.find(home.room()).unwrap() < text.find(&order.number.short()).unwrap(), "the room first");
@@ -233,7 +243,8 @@ fn a_leader_orders_for_30_households_and_gets_30_slips_and_one_picking_list_that
     for id in [RICE, NOODLES, FLOUR] {
         let sum: u32 = orders.iter().flat_map(|o| &o.lines).filter(|l| l.product.0 == id).map(|l| l.qty).sum();
         let name = k.ctx.catalog.product(&ProductId::new(id)).unwrap().name.zh.clone();
-        let line = text.lines().find(|l| l.contains(&name)).unwrap_or_else(|| panic!("{name} not on the list:\n{text}"));
+        let line =
+            text.lines().find(|l| l.contains(&name)).unwrap_or_else(|| panic!("{name} not on the list:\n{text}"));
         assert!(line.trim_end().ends_with(&format!("×{sum}")), "{name}: {line:?} should total {sum}");
     }
     assert!(text.contains(&format!("合计 {expected_total}")), "{text}");
@@ -296,7 +307,12 @@ fn the_counter_recalls_a_building_from_its_picking_list_and_takes_each_home_on_i
     l(&mut k, leader::Message::Leave);
     let batch: uuid::Uuid = {
         let store = k.ctx.store();
-        store.connection().query_row("SELECT id FROM leader_batches", [], |r| r.get::<_, String>(0)).unwrap().parse().unwrap()
+        store
+            .connection()
+            .query_row("SELECT id FROM leader_batches", [], |r| r.get::<_, String>(0))
+            .unwrap()
+            .parse()
+            .unwrap()
     };
 
     // The counter: scan the picking list.

@@ -340,7 +340,9 @@ fn daily_list(store: &dyn HubStore, command: DailyListCommand) -> anyhow::Result
             let list = warm_core::domain::leader::parse_daily_items(words.iter().map(String::as_str))
                 .map_err(|e| anyhow!("{e}; nothing of the list was stored"))?;
             if list.is_empty() {
-                return Err(anyhow!("the list names no product; to empty it say `warm-hub daily-list clear --market {market}`"));
+                return Err(anyhow!(
+                    "the list names no product; to empty it say `warm-hub daily-list clear --market {market}`"
+                ));
             }
             store.set_daily_list(&market, &list)?;
             println!("market {market}: daily list of {} products set", list.len());

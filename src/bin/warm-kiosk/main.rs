@@ -200,7 +200,9 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
         );
     }
     if config.leader.pin_hash == warm_kiosk::config::DEMO_LEADER_PIN_HASH {
-        tracing::warn!("the building leader's PIN is still the demo PIN: make your own with `warm-kiosk pin --role leader`");
+        tracing::warn!(
+            "the building leader's PIN is still the demo PIN: make your own with `warm-kiosk pin --role leader`"
+        );
     }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;

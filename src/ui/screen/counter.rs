@@ -15,9 +15,9 @@ use iced::widget::{Column, Row, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
+use warm_core::domain::order::OrderStatus;
 use warm_core::domain::scan::{self, Scan, Weighed};
 use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::domain::order::OrderStatus;
 use warm_core::i18n::{LeaderWords, ManagerMsg, Msg, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 

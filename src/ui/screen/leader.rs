@@ -56,10 +56,7 @@ pub enum Message {
 impl Message {
     /// A message a finger made (the others are the root's answers).
     pub fn is_tap(&self) -> bool {
-        !matches!(
-            self,
-            Message::PinChecked(_) | Message::Loaded(_) | Message::Placed(_) | Message::SheetQueued(_)
-        )
+        !matches!(self, Message::PinChecked(_) | Message::Loaded(_) | Message::Placed(_) | Message::SheetQueued(_))
     }
 }
 
@@ -70,7 +67,10 @@ pub enum Action {
     /// Read the building's households, the daily list and what each home bought this period.
     Load(String),
     /// Place one order per home with something chosen, print the slips and the picking list.
-    Place { building: String, orders: Vec<(HouseholdId, Vec<OrderLine>)> },
+    Place {
+        building: String,
+        orders: Vec<(HouseholdId, Vec<OrderLine>)>,
+    },
     PrintSheet,
 }
 
@@ -350,7 +350,12 @@ impl Leader {
                     .find(|(p, _)| p.id.0 == product)
                     .map(|(p, _)| (p.name.get(lang).to_owned(), p.unit.get(lang).to_owned()))
                     .unwrap_or((product, String::new()));
-                let args = [("household", household.as_str()), ("product", &name), ("over", &over.to_string()), ("unit", &unit)];
+                let args = [
+                    ("household", household.as_str()),
+                    ("product", &name),
+                    ("over", &over.to_string()),
+                    ("unit", &unit),
+                ];
                 self.problem(tr(L::OverLimit, lang, &args));
             }
             Err(e) => self.problem(tr(L::Failed, lang, &[("reason", &e.to_string())])),
@@ -361,7 +366,9 @@ impl Leader {
     pub fn view<'a>(&'a self, ctx: Context<'a>) -> Element<'a, Message> {
         let lang = ctx.lang;
         let title = match &self.step {
-            Step::Order(r) => format!("{} · {}", L::Title.text(lang), tr(L::BuildingIs, lang, &[("building", &r.loaded.building)])),
+            Step::Order(r) => {
+                format!("{} · {}", L::Title.text(lang), tr(L::BuildingIs, lang, &[("building", &r.loaded.building)]))
+            }
             _ => L::Title.text(lang).to_owned(),
         };
         let sheet = (!matches!(self.step, Step::Pin { .. })).then(|| {
@@ -406,7 +413,9 @@ fn pin_view<'a>(entry: &str, outcome: Option<PinOutcome>, checking: bool, lang: 
     let dots = if entry.is_empty() { " ".to_owned() } else { "●".repeat(entry.len()) };
     let status = match (outcome, checking) {
         (Some(PinOutcome::Wrong { left }), _) => tr(Msg::PinWrong, lang, &[("n", &left.to_string())]),
-        (Some(PinOutcome::Paused { left }), _) => tr(Msg::PinPaused, lang, &[("s", &left.as_secs().max(1).to_string())]),
+        (Some(PinOutcome::Paused { left }), _) => {
+            tr(Msg::PinPaused, lang, &[("s", &left.as_secs().max(1).to_string())])
+        }
         (_, true) => ManagerMsg::Working.text(lang).into(),
         _ => " ".into(),
     };
@@ -453,7 +462,8 @@ fn item_view<'a>(round: &'a Round, i: usize, lang: Lang) -> Element<'a, Message>
         note.push(tr(L::AvailableShort, lang, &[("n", &n.saturating_sub(round.chosen(i)).to_string())]));
     }
     let what = column![
-        bold(format!("{} {}", product.name.get(lang), product.spec.get(lang)), theme::BODY).wrapping(iced::widget::text::Wrapping::None),
+        bold(format!("{} {}", product.name.get(lang), product.spec.get(lang)), theme::BODY)
+            .wrapping(iced::widget::text::Wrapping::None),
         label(if note.is_empty() { " ".to_owned() } else { note.join(" · ") }, theme::BODY)
             .wrapping(iced::widget::text::Wrapping::None),
     ]
@@ -572,7 +582,13 @@ fn done_view<'a>(building: &str, homes: usize, total: Money, lang: Lang) -> Elem
             .spacing(theme::GAP)
             .align_y(Alignment::Center),
         row![
-            tap(bold(L::ChangeBuilding.text(lang), theme::TITLE), Message::ChangeBuilding, Tap::Primary, 500, theme::BIG_TARGET),
+            tap(
+                bold(L::ChangeBuilding.text(lang), theme::TITLE),
+                Message::ChangeBuilding,
+                Tap::Primary,
+                500,
+                theme::BIG_TARGET
+            ),
             tap(label(L::Leave.text(lang), theme::TITLE), Message::Leave, Tap::Secondary, 300, theme::BIG_TARGET),
         ]
         .spacing(theme::PAD),

@@ -53,9 +53,12 @@ pub fn parse_daily_items<'a>(words: impl IntoIterator<Item = &'a str>) -> Result
         }
         let available = match available {
             None | Some("") => None,
-            Some(n) => Some(n.parse::<u32>().ok().filter(|n| *n <= MAX_AVAILABLE).ok_or_else(|| {
-                BadDailyList::Available { product: product.to_owned(), given: n.to_owned() }
-            })?),
+            Some(n) => Some(
+                n.parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= MAX_AVAILABLE)
+                    .ok_or_else(|| BadDailyList::Available { product: product.to_owned(), given: n.to_owned() })?,
+            ),
         };
         if !seen.insert(product.to_owned()) {
             return Err(BadDailyList::Twice(product.to_owned()));

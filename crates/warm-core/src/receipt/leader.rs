@@ -65,8 +65,7 @@ pub fn daily_sheet(
         let name = format!("{}. {} {}", i + 1, line.name.get(lang), line.spec.get(lang));
         s.lines(&super::width::wrap(name.trim_end(), s.cols), Align::Left);
         s.p.bold(false).size(1, 1);
-        let available =
-            line.available.map(|n| tr(L::AvailableToday, lang, &[("n", &n.to_string()), ("unit", unit)]));
+        let available = line.available.map(|n| tr(L::AvailableToday, lang, &[("n", &n.to_string()), ("unit", unit)]));
         s.lines(&row(available.as_deref().unwrap_or(""), &line.price.to_string(), s.cols), Align::Left);
         if let Some(limit) = line.limit {
             let args = [
@@ -158,12 +157,23 @@ mod tests {
         for paper in [Paper::Mm58, Paper::Mm80] {
             let bytes = daily_sheet(&lines, &market(), &profile(paper), &shanghai(), at("2022-05-06T08:00"), Lang::Zh);
             let t = text(&bytes);
-            for needle in ["每日货品清单", "2022-05-06", "1. 大米 5公斤/袋", "今日共 40 袋", "￥39.90", "每户每周 2 袋", "2. 鸡蛋", "￥15.90", "[    ]"] {
+            for needle in [
+                "每日货品清单",
+                "2022-05-06",
+                "1. 大米 5公斤/袋",
+                "今日共 40 袋",
+                "￥39.90",
+                "每户每周 2 袋",
+                "2. 鸡蛋",
+                "￥15.90",
+                "[    ]",
+            ] {
                 assert!(t.contains(needle), "{paper:?} sheet lacks {needle:?}:\n{t}");
             }
             assert_eq!(&bytes[bytes.len() - 4..bytes.len() - 1], &[0x1d, 0x56, 0x41], "ends with a cut");
         }
-        let none = text(&daily_sheet(&[], &market(), &profile(Paper::Mm58), &shanghai(), at("2022-05-06T08:00"), Lang::En));
+        let none =
+            text(&daily_sheet(&[], &market(), &profile(Paper::Mm58), &shanghai(), at("2022-05-06T08:00"), Lang::En));
         assert!(none.contains("No daily list"), "{none}");
     }
 
@@ -182,7 +192,9 @@ mod tests {
         assert_eq!(list.total(), a.total() + a.total());
         let bytes = picking_list(&list, &market(), &profile(Paper::Mm80), &shanghai(), Lang::Zh);
         let t = text(&bytes);
-        for needle in ["3 号楼 拣货单", "共 2 户", "3-2-501 (T01-0042)", "3-2-502", "10:30-11:00", &format!("WM1:B:{batch}")] {
+        for needle in
+            ["3 号楼 拣货单", "共 2 户", "3-2-501 (T01-0042)", "3-2-502", "10:30-11:00", &format!("WM1:B:{batch}")]
+        {
             assert!(t.contains(needle), "picking list lacks {needle:?}:\n{t}");
         }
     }

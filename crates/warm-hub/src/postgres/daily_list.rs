@@ -16,8 +16,9 @@ pub(super) async fn changes_after(
     market: &str,
     changes: &mut Vec<CatalogChange>,
 ) -> Result<(), HubError> {
-    let row =
-        tx.query_opt("SELECT version, items FROM daily_lists WHERE market = $1 AND version > $2", &[&market, &after]).await?;
+    let row = tx
+        .query_opt("SELECT version, items FROM daily_lists WHERE market = $1 AND version > $2", &[&market, &after])
+        .await?;
     if let Some(r) = row {
         let items: String = r.try_get(1)?;
         changes.push(CatalogChange::DailyList { version: u64_of(r.try_get(0)?), items: decode(&items)? });

@@ -11,8 +11,8 @@
 //! The trait is blocking (handlers call it on blocking threads, operator commands from `main`);
 //! the connections live on the store's own small runtime, so a call works from any thread.
 
-pub mod from_sqlite;
 mod daily_list;
+pub mod from_sqlite;
 mod households;
 mod manager;
 pub mod scratch;
