@@ -8,6 +8,7 @@ mod failures;
 mod idle;
 mod layout;
 mod leader;
+mod leader_crash;
 mod manager;
 mod manager_crash;
 mod manager_day;
