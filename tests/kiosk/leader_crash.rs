@@ -33,12 +33,23 @@ fn leader_crash_child_places_buildings() {
                 (Uuid::now_v7(), home, vec![OrderLine::of(p, 1)])
             })
             .collect();
-        let batch =
-            NewBatch { id: Uuid::now_v7(), terminal: "K9".into(), lang: Lang::Zh, building: (100 + n).to_string(), orders };
+        let batch = NewBatch {
+            id: Uuid::now_v7(),
+            terminal: "K9".into(),
+            lang: Lang::Zh,
+            building: (100 + n).to_string(),
+            orders,
+        };
         let placed = store
-            .place_batch(batch, &catalog, jiff::Timestamp::now(), &policy, &tz, |o| o.slip_payload().into_bytes(), |l| {
-                l.payload().into_bytes()
-            })
+            .place_batch(
+                batch,
+                &catalog,
+                jiff::Timestamp::now(),
+                &policy,
+                &tz,
+                |o| o.slip_payload().into_bytes(),
+                |l| l.payload().into_bytes(),
+            )
             .unwrap();
         // Reported only after COMMIT returned: the parent holds us to every line we print.
         writeln!(out, "COMMITTED {}", placed.picking.batch).unwrap();
@@ -54,7 +65,13 @@ fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
     let mut reported: HashSet<Uuid> = HashSet::new();
     for round in 0..KILLS {
         let mut child = Command::new(&exe)
-            .args(["leader_crash::leader_crash_child_places_buildings", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "leader_crash::leader_crash_child_places_buildings",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(ENV, &db)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -62,7 +79,11 @@ fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout).lines().map_while(Result::ok).filter(|l| l.starts_with("COMMITTED ")).collect::<Vec<_>>()
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter(|l| l.starts_with("COMMITTED "))
+                .collect::<Vec<_>>()
         });
         std::thread::sleep(Duration::from_millis(fastrand::u64(if round % 5 == 0 { 1..15 } else { 30..250 })));
         child.kill().unwrap(); // SIGKILL on unix
@@ -85,7 +106,11 @@ fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
     let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
     let batches = count("SELECT count(*) FROM leader_batches");
     assert!(batches >= reported.len() as i64);
-    assert_eq!(count("SELECT count(*) FROM orders"), batches * HOMES as i64, "no household order outside a whole batch");
+    assert_eq!(
+        count("SELECT count(*) FROM orders"),
+        batches * HOMES as i64,
+        "no household order outside a whole batch"
+    );
     assert_eq!(count("SELECT count(*) FROM leader_batch_orders"), batches * HOMES as i64);
     assert_eq!(count("SELECT count(*) FROM print_jobs WHERE kind = 'pickup_slip'"), batches * HOMES as i64);
     assert_eq!(count("SELECT count(*) FROM print_jobs WHERE kind = 'picking_list'"), batches);
