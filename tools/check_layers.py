@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # its module path. Higher ranks may use lower ones.
 CRATES = {
     "warm_core": ("crates/warm-core/src", {
-        "fonts": 1, "process": 1,
+        "fonts": 1, "process": 1, "toml_error": 1,
         "domain": 2,
         # The wire carries domain values (limit periods, stock movements, day reports); the
         # domain never imports the wire.

@@ -93,7 +93,7 @@ fn reprint_now_beside_a_running_kiosk_leaves_the_printing_to_it() {
 
     let (ok, out, err) = kiosk(&config, &data, &["printer", "reprint", "K1-0001", "--now"]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("queued") && out.contains("运行中的终端"), "{out}");
+    assert!(out.contains("K1-0001 的重印已排队") && out.contains("运行中的终端"), "{out}");
     assert_eq!(printed(), 1, "the command printed nothing itself");
     let (ok, _, err) = kiosk(&config, &data, &["printer", "test"]);
     assert!(!ok && err.contains("运行中的终端"), "the test page waits for the kiosk too: {err}");
@@ -107,8 +107,16 @@ fn reprint_now_beside_a_running_kiosk_leaves_the_printing_to_it() {
         warm_kiosk::device::printer::lock::PrinterLock::try_acquire(&data).unwrap().is_some()
     });
     let (ok, out, err) = kiosk(&config, &data, &["printer", "reprint", "K1-0001", "--now"]);
-    assert!(ok && out.contains("printed 1 job(s)"), "{out}{err}");
+    assert!(ok && out.contains("已打印 1 张"), "{out}{err}");
     assert_eq!(printed(), 3);
+
+    // KNOWN-DEFECTS: the file printer's test page did not say where it went. It names the file,
+    // which holds the page, in the operator's language.
+    let (ok, out, err) = kiosk(&config, &data, &["printer", "test"]);
+    assert!(ok, "{out}{err}");
+    let path = out.lines().find_map(|l| l.strip_prefix("测试页写在：")).unwrap_or_else(|| panic!("{out}"));
+    assert!(std::fs::metadata(path).is_ok_and(|m| m.len() > 100), "{path}");
+    assert!(out.contains("文件打印机（写入") && !out.contains("file printer"), "{out}");
 }
 
 #[test]

@@ -122,16 +122,49 @@ struct RawProduct {
     spec_en: String,
     unit_zh: String,
     unit_en: String,
-    price_fen: Spanned<i64>,
+    price_fen: Spanned<Fen>,
     ean13: Spanned<String>,
     limit_per_household: Option<u32>,
     picture: Spanned<String>,
 }
 
+/// A price as the file writes it: whole fen. A decimal or a quoted price is most likely yuan, so
+/// the refusal says how to write it rather than serde's "expected i64".
+struct Fen(i64);
+
+impl<'de> Deserialize<'de> for Fen {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct Whole;
+        impl serde::de::Visitor<'_> for Whole {
+            type Value = Fen;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number of fen (3990 for ￥39.90)")
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Fen, E> {
+                Ok(Fen(v))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Fen, E> {
+                i64::try_from(v).map(Fen).map_err(|_| E::custom(format!("{v} fen is more than any price")))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<Fen, E> {
+                Err(E::custom(format!(
+                    "a price is a whole number of fen: write {} for ￥{v:.2}, not {v}",
+                    (v * 100.0).round() as i64
+                )))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Fen, E> {
+                Err(E::custom(format!("a price is a whole number of fen without quotes (3990 for ￥39.90), not {v:?}")))
+            }
+        }
+        deserializer.deserialize_any(Whole)
+    }
+}
+
 /// Parses a catalog text; `file` names it in error messages.
 pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
     let fail = |message: String| CatalogError { file: file.to_owned(), message };
-    let raw: RawCatalog = toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_owned()))?;
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| fail(crate::toml_error::in_words(&e)))?;
     let at = |span: std::ops::Range<usize>, field: &str, problem: String| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
         fail(format!("line {line}, field `{field}`: {problem}"))
@@ -163,7 +196,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         if !category_ids.contains(p.category.get_ref()) {
             return Err(at(p.category.span(), "category", format!("no category {:?}", p.category.get_ref())));
         }
-        if *p.price_fen.get_ref() < 0 {
+        if p.price_fen.get_ref().0 < 0 {
             return Err(at(p.price_fen.span(), "price_fen", "a price cannot be negative".into()));
         }
         if !valid_ean13(p.ean13.get_ref()) {
@@ -183,7 +216,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
             name: Text::new(p.name_zh, p.name_en),
             spec: Text::new(p.spec_zh, p.spec_en),
             unit: Text::new(p.unit_zh, p.unit_en),
-            price: Money(p.price_fen.into_inner()),
+            price: Money(p.price_fen.into_inner().0),
             ean13: p.ean13.into_inner(),
             limit_per_household: p.limit_per_household,
             limit_period: crate::domain::LimitPeriod::Day,
@@ -219,6 +252,10 @@ mod tests {
     fn a_wrong_type_or_unknown_field_is_named() {
         let err = parse(&ONE.replace("price_fen = 3990", "price_fen = \"39.90\""), "one.toml").unwrap_err().to_string();
         assert!(err.contains("price_fen") && err.contains("line 17"), "{err}");
+        // A price in yuan is answered with how to write it in fen, not serde's "expected i64".
+        let err = parse(&ONE.replace("price_fen = 3990", "price_fen = 39.9"), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("line 17") && err.contains("write 3990 for ￥39.90, not 39.9"), "{err}");
+        assert!(!err.contains("i64"), "{err}");
         let err = parse(&ONE.replace("unit_en", "unit_fr"), "one.toml").unwrap_err().to_string();
         assert!(err.contains("unit_fr"), "{err}");
         let err = parse(&ONE.replace("category = \"c\"", "category = \"x\""), "one.toml").unwrap_err().to_string();

@@ -4,7 +4,8 @@
 //! (what the kiosk says aloud, as words) → `i18n`
 //! (every word, in zh-CN and English) → `domain` (pure rules: money, catalog, orders, ...);
 //! `catalog_file` (the catalog's TOML format) → `domain`. `api` (the versioned wire contract) and
-//! `fonts` (the bundled Noto Sans SC) are leaves, as is `process` (logging and locks).
+//! `fonts` (the bundled Noto Sans SC) are leaves, as are `process` (logging and locks) and
+//! `toml_error` (a TOML file's error in words).
 
 pub mod api;
 pub mod catalog_file;
@@ -14,3 +15,4 @@ pub mod i18n;
 pub mod process;
 pub mod receipt;
 pub mod speech;
+pub mod toml_error;

@@ -143,7 +143,7 @@ impl HubConfig {
     }
 
     pub fn parse(text: &str) -> Result<HubConfig, ConfigError> {
-        let config: HubConfig = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
+        let config: HubConfig = toml::from_str(text).map_err(|e| warm_core::toml_error::in_words(&e))?;
         config.time_zone()?;
         if let Some(url) = &config.database
             && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))

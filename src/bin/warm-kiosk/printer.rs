@@ -11,7 +11,7 @@ use warm_kiosk::device::printer::lock::PrinterLock;
 use warm_kiosk::device::printer::queue::{self, QueueError};
 use warm_kiosk::device::printer::serial::from_config;
 use warm_kiosk::device::printer::status::PrinterStatus;
-use warm_kiosk::device::printer::transport::{PrintError, Transport};
+use warm_kiosk::device::printer::transport::{FileTransport, PrintError, Transport};
 use warm_kiosk::kiosk;
 use warm_kiosk::store::{Store, StoreError};
 
@@ -64,21 +64,24 @@ fn printer_error(e: PrintError, lang: Lang) -> CliError {
 }
 
 /// One line about the printer for a person: the problem in words, or "ready".
-pub fn describe(config: &PrinterConfig, status: &PrinterStatus, lang: Lang) -> String {
+fn describe(config: &PrinterConfig, status: &PrinterStatus, lang: Lang, prints: &Path) -> String {
     let target = match config.kind {
-        PrinterKind::File => "file printer".to_owned(),
-        PrinterKind::Serial => format!("serial {} at {} baud", config.port.display(), config.baud),
-        PrinterKind::Tcp => format!("network {}:{}", config.host, config.tcp_port),
+        PrinterKind::File => tr(Msg::PrinterFile, lang, &[("dir", &prints.display().to_string())]),
+        PrinterKind::Serial => tr(
+            Msg::PrinterSerial,
+            lang,
+            &[("port", &config.port.display().to_string()), ("baud", &config.baud.to_string())],
+        ),
+        PrinterKind::Tcp => {
+            tr(Msg::PrinterNetwork, lang, &[("host", &config.host), ("port", &config.tcp_port.to_string())])
+        }
     };
     let mut words = match status.problem() {
         Some(p) => p.text(lang).to_owned(),
-        None => match lang {
-            Lang::Zh => "打印机正常".to_owned(),
-            Lang::En => "The printer is ready".to_owned(),
-        },
+        None => Msg::PrinterReady.text(lang).to_owned(),
     };
     if status.paper_near_end {
-        words = format!("{words}; {}", warm_core::i18n::Msg::PrinterNearEnd.text(lang));
+        words = format!("{words}; {}", Msg::PrinterNearEnd.text(lang));
     }
     format!("{target}: {words}")
 }
@@ -90,26 +93,35 @@ pub fn run(
     terminal: &str,
     data_dir: &Path,
 ) -> Result<String, CliError> {
-    let mut printer = from_config(config, kiosk::prints_dir(data_dir));
+    let prints = kiosk::prints_dir(data_dir);
+    let mut printer = from_config(config, prints.clone());
+    let status = |printer: &mut dyn Transport| status(config, printer, lang, &prints);
     let owned = |lock: Option<PrinterLock>| lock.ok_or_else(|| CliError::Busy(Msg::PrinterOwned.text(lang).to_owned()));
     match command {
         PrinterCommand::Status => {
             let _printer = owned(take_printer(data_dir)?)?;
-            status(config, printer.as_mut(), lang)
+            status(printer.as_mut())
         }
         PrinterCommand::Test => {
             let _printer = owned(take_printer(data_dir)?)?;
-            let before = status(config, printer.as_mut(), lang)?;
+            let before = status(printer.as_mut())?;
             let bytes = test_page(&config.profile(), lang, terminal);
             let name = format!("test-page-{}", jiff::Timestamp::now().as_millisecond());
             printer.send(&name, &bytes).map_err(|e| printer_error(e, lang))?;
-            let after = status(config, printer.as_mut(), lang)?;
-            Ok(format!("{before}\ntest page sent: {} bytes\n{after}", bytes.len()))
+            let after = status(printer.as_mut())?;
+            let mut report =
+                format!("{before}\n{}", tr(Msg::TestPageSent, lang, &[("bytes", &bytes.len().to_string())]));
+            if config.kind == PrinterKind::File {
+                // Nothing comes out of a file printer: say where to look.
+                let path = FileTransport::new(&prints).path_of(&name).display().to_string();
+                report.push_str(&format!("\n{}", tr(Msg::TestPageWritten, lang, &[("path", &path)])));
+            }
+            Ok(format!("{report}\n{after}"))
         }
         PrinterCommand::Reprint { number, now } => {
             let store = Store::open(&kiosk::store_path(data_dir))?;
             let job = queue::reprint(&store, number, terminal, jiff::Timestamp::now())?;
-            let mut report = format!("reprint of {number} queued as job {job}");
+            let mut report = tr(Msg::ReprintQueued, lang, &[("number", number), ("job", &job.to_string())]);
             if *now {
                 // Beside a running kiosk its worker owns the printer and prints the copy itself:
                 // printing it here too would send it twice.
@@ -121,7 +133,7 @@ pub fn run(
                     QueueError::Print(p) => printer_error(p, lang),
                     e => e.into(),
                 })?;
-                report.push_str(&format!("\nprinted {} job(s)", printed.len()));
+                report.push_str(&format!("\n{}", tr(Msg::JobsPrinted, lang, &[("n", &printed.len().to_string())])));
             } else {
                 report.push_str(&format!("\n{}", Msg::ReprintWaits.text(lang)));
             }
@@ -130,10 +142,10 @@ pub fn run(
     }
 }
 
-fn status(config: &PrinterConfig, printer: &mut dyn Transport, lang: Lang) -> Result<String, CliError> {
+fn status(config: &PrinterConfig, printer: &mut dyn Transport, lang: Lang, prints: &Path) -> Result<String, CliError> {
     let status = printer.status().map_err(|e| printer_error(e, lang))?;
     match status.problem() {
         Some(p) => Err(printer_error(PrintError::NotReady(p), lang)),
-        None => Ok(describe(config, &status, lang)),
+        None => Ok(describe(config, &status, lang, prints)),
     }
 }

@@ -103,6 +103,14 @@ messages! { Msg {
     PinPrompt: "请输入新密码（输入时不显示），再按回车：", "Type the new PIN (it is not shown), then Enter: ";
     PinHashWhere: "用下面这一行替换配置文件 [{table}] 下原来的 pin_hash 一行：",
         "Replace the pin_hash line under [{table}] in the configuration file with this line:";
+    PrinterFile: "文件打印机（写入 {dir}）", "file printer (writes to {dir})";
+    PrinterSerial: "串口打印机 {port}，{baud} 波特", "serial printer {port} at {baud} baud";
+    PrinterNetwork: "网络打印机 {host}:{port}", "network printer {host}:{port}";
+    PrinterReady: "打印机正常", "The printer is ready";
+    TestPageSent: "测试页已发送：{bytes} 字节", "Test page sent: {bytes} bytes";
+    TestPageWritten: "测试页写在：{path}", "The test page was written to {path}";
+    ReprintQueued: "{number} 的重印已排队（任务 {job}）", "Reprint of {number} queued (job {job})";
+    JobsPrinted: "已打印 {n} 张", "Printed {n} {n|job|jobs}";
     ReprintWaits: "暖心市集的窗口开着时，它就会打印；要现在打印，请加 --now。",
         "It prints while the kiosk's window runs; add --now to print it now.";
     ReceiptTitle: "收据", "RECEIPT";
