@@ -1,8 +1,9 @@
 //! Benchmarks of the seniors' kiosk (figures go in docs/BENCHMARKS.md):
-//! 1. cold start to first frame: demo catalog, a generated 1,000-product catalog, and a bare iced
-//!    window, each a fresh process under the current $DISPLAY (run under Xvfb);
+//! 1. cold start to first frame and the process's peak resident memory by then: demo catalog (56
+//!    products), generated 300- and 1,000-product catalogs, and a bare iced window, each a fresh
+//!    process under the current $DISPLAY (run under Xvfb);
 //! 2. durable order commit latency (WAL, synchronous=FULL) beside a raw write + fsync on the same disk;
-//! 3. resident memory with 1,000 distinct pictures decoded.
+//! 3. resident memory of the bounded picture cache walked through all 1,000 products a page at a time.
 //!
 //! Run: `xvfb-run -a -s "-screen 0 1920x1080x24" cargo bench --bench kiosk`
 
@@ -23,6 +24,7 @@ use warm_kiosk::ui::{App, Message};
 const RUNS: usize = 5;
 const COMMITS: usize = 400;
 const BIG: usize = 1000;
+const MID: usize = 300;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -35,28 +37,44 @@ fn main() {
     let work = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let big = work.path().join("big");
     make_big_catalog(&big, BIG);
+    let mid = work.path().join("mid");
+    make_big_catalog(&mid, MID);
 
-    println!("## cold start to first frame ({RUNS} runs each, median / min)");
+    println!("## cold start to first frame and peak RSS by then ({RUNS} runs each, median / min; RSS median)");
     let exe = std::env::current_exe().unwrap();
     let mut side_by_side = Vec::new();
     for (name, args) in [
         ("bare iced window", vec!["--bare-window".to_owned()]),
         ("kiosk, demo catalog (56 products)", vec!["--first-frame".to_owned()]),
+        ("kiosk, 300 products", vec!["--first-frame".to_owned(), mid.join("catalog.toml").display().to_string()]),
         ("kiosk, 1,000 products", vec!["--first-frame".to_owned(), big.join("catalog.toml").display().to_string()]),
     ] {
-        let mut times: Vec<Duration> = (0..RUNS)
+        let mut runs: Vec<(Duration, u64)> = (0..RUNS)
             .map(|_| {
                 let start = Instant::now();
-                let status = Command::new(&exe).args(&args).status().unwrap();
-                assert!(status.success(), "{name} failed (is DISPLAY set to an Xvfb?)");
-                start.elapsed()
+                let out = Command::new(&exe).args(&args).output().unwrap();
+                assert!(out.status.success(), "{name} failed (is DISPLAY set to an Xvfb?)");
+                let peak = String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .find_map(|l| l.strip_prefix("peak-rss-kib ")?.trim().parse().ok())
+                    .unwrap_or(0);
+                (start.elapsed(), peak)
             })
             .collect();
-        times.sort();
-        side_by_side.push((name, times[RUNS / 2], times[0]));
+        let mut rss: Vec<u64> = runs.iter().map(|r| r.1).collect();
+        rss.sort_unstable();
+        runs.sort();
+        side_by_side.push((name, runs[RUNS / 2].0, runs[0].0, rss[RUNS / 2]));
     }
-    for (name, median, min) in &side_by_side {
-        println!("{name:40} {:>7.0} ms / {:>7.0} ms", ms(*median), ms(*min));
+    let bare = side_by_side[0].1;
+    for (name, median, min, rss) in &side_by_side {
+        println!(
+            "{name:40} {:>7.0} ms / {:>7.0} ms  ({:.2}× bare)  peak RSS {:>6.1} MiB",
+            ms(*median),
+            ms(*min),
+            median.as_secs_f64() / bare.as_secs_f64(),
+            *rss as f64 / 1024.0
+        );
     }
 
     println!("\n## durable order commit vs raw write + fsync ({COMMITS} each, same disk)");
@@ -84,10 +102,16 @@ fn first_frame(catalog: Option<PathBuf>) {
     let config = Config { catalog, ..Config::default() };
     let ctx = kiosk::context(config, data.path()).unwrap();
     iced::application(
-        move || App::new(ctx.clone()),
+        move || {
+            let (app, task) = App::boot(ctx.clone());
+            (app, task.map(Bench::App))
+        },
         |app: &mut App, message: Bench| match message {
             Bench::App(m) => app.update(m).map(Bench::App),
-            Bench::Frame => iced::exit(),
+            Bench::Frame => {
+                println!("peak-rss-kib {}", peak_rss_kib());
+                iced::exit()
+            }
         },
         bench_view,
     )
@@ -107,11 +131,18 @@ fn bare_view(_: &()) -> Element<'_, ()> {
 }
 
 fn bare_window() {
-    iced::application(|| (), |_: &mut (), _: ()| iced::exit(), bare_view)
-        .subscription(|_| window::frames().map(|_| ()))
-        .window_size(warm_kiosk::ui::REFERENCE_SIZE)
-        .run()
-        .unwrap();
+    iced::application(
+        || (),
+        |_: &mut (), _: ()| {
+            println!("peak-rss-kib {}", peak_rss_kib());
+            iced::exit()
+        },
+        bare_view,
+    )
+    .subscription(|_| window::frames().map(|_| ()))
+    .window_size(warm_kiosk::ui::REFERENCE_SIZE)
+    .run()
+    .unwrap();
 }
 
 fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
@@ -157,6 +188,16 @@ fn commit_latency(dir: &Path) -> ((f64, f64), (f64, f64)) {
     (percentiles(ours), percentiles(raw))
 }
 
+/// The process's peak resident memory so far (VmHWM).
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     status
@@ -167,18 +208,25 @@ fn rss_kib() -> u64 {
 }
 
 fn memory(catalog: &Path) {
+    use warm_kiosk::ui::picture::{Decoding, Kind, Pictures};
     let before = rss_kib();
     let loaded = warm_core::catalog_file::load(catalog).unwrap();
-    let pictures = warm_kiosk::ui::picture::Pictures::load(&loaded.catalog, &loaded.pictures, 1.0);
+    // The kiosk's cache walked through every page of 6: what stays resident is bounded.
+    let mut pictures = Pictures::new(loaded.pictures, 1.0, Decoding::Inline);
+    let wants: Vec<_> = loaded.catalog.products.iter().map(|p| (p.picture.as_str(), Kind::Product)).collect();
+    for page in wants.chunks(6) {
+        pictures.decode_now(page);
+    }
     let after = rss_kib();
     println!(
-        "{} pictures decoded and scaled to ≤ {:?} px (categories, products): RSS {:.1} MiB before, {:.1} MiB after (+{:.1} MiB); {} missing",
-        pictures.len(),
+        "{} pictures decoded a page at a time, at most {} kept (≤ {:?} px): RSS {:.1} MiB before, {:.1} MiB after (+{:.1} MiB); {} missing",
+        pictures.decodes(),
+        pictures.peak(),
         warm_kiosk::ui::picture::max_side(1.0),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
         (after - before) as f64 / 1024.0,
-        pictures.missing.len()
+        pictures.missing().count()
     );
 }
 

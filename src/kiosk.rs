@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::device::printer::serial;
 use crate::device::printer::worker::Printer;
 use crate::store::{Store, StoreError};
-use crate::ui::picture::Pictures;
+use crate::ui::picture::Decoding;
 use crate::ui::{App, Context, REFERENCE_SIZE, theme};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -51,7 +51,6 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
     // The catalog last pulled from the hub wins; without one, the file or the built-in demo.
     let LoadedCatalog { catalog, pictures } = load_catalog(&config, &store, data_dir)?;
     let time_zone = config.time_zone()?;
-    let pictures = Pictures::load(&catalog, &pictures, config.scale);
     let store = Arc::new(Mutex::new(store));
     // Slips committed before a crash or a printer fault print now, in order, on the worker.
     let transport = serial::from_config(&config.printer, prints_dir(data_dir));
@@ -60,7 +59,9 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
     Ok(Context {
         config: Arc::new(config),
         catalog: Arc::new(catalog),
-        pictures: Arc::new(pictures),
+        // Decoded a screen at a time, off the UI thread: start does not grow with the catalog.
+        pictures,
+        picture_decoding: Decoding::Background,
         store,
         printer,
         time_zone,
@@ -97,7 +98,7 @@ pub fn settings() -> iced::Settings {
 pub fn run(mut ctx: Context) -> iced::Result {
     use crate::device::speech::{Espeak, Output, Speaker};
     ctx.voice = Some(Arc::new(Speaker::start(Espeak::new(&ctx.config.speech), Output::Device)));
-    iced::application(move || App::new(ctx.clone()), App::update, App::view)
+    iced::application(move || App::boot(ctx.clone()), App::update, App::view)
         .title(App::title)
         .theme(App::theme)
         .subscription(App::subscription)

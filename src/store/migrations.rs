@@ -232,7 +232,12 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX heard_usage_by_household ON heard_usage (household, at);
     CREATE INDEX orders_by_household ON orders (household_id, created_at) WHERE household_id IS NOT NULL;",
-    // 8 (building leaders, issue 10): the market's daily goods list as pulled with the catalog,
+    // 8 (assortment, issue 17): sub-categories and the market's own order of products as pulled
+    // with the catalog; orders by time, for what sold most in the last days.
+    "ALTER TABLE synced_categories ADD COLUMN parent TEXT;    -- NULL: a category of the home screen
+    ALTER TABLE synced_assortment ADD COLUMN position INTEGER; -- NULL: ordered by recent sales
+    CREATE INDEX orders_by_time ON orders (created_at);",
+    // 9 (building leaders, issue 10): the market's daily goods list as pulled with the catalog,
     // and the building batches a leader placed: which orders, so the picking list recalls them.
     "CREATE TABLE synced_daily_list (
         position  INTEGER PRIMARY KEY,      -- the order the hub gave (the sheet prints in it)

@@ -11,6 +11,7 @@ pub mod orders;
 pub mod payments;
 pub mod print_jobs;
 pub mod recovery;
+pub mod sales;
 pub mod shelf;
 pub mod stock;
 pub mod sync;

@@ -163,11 +163,11 @@ impl Store {
                 CatalogChange::Category { id, deleted: true, .. } => {
                     tx.execute("DELETE FROM synced_categories WHERE id = ?1", [id])?;
                 }
-                CatalogChange::Category { id, name_zh, name_en, picture, position, .. } => {
+                CatalogChange::Category { id, name_zh, name_en, picture, position, parent, .. } => {
                     tx.execute(
-                        "INSERT OR REPLACE INTO synced_categories (id, name_zh, name_en, picture, position)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, name_zh, name_en, picture, position],
+                        "INSERT OR REPLACE INTO synced_categories (id, name_zh, name_en, picture, position, parent)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![id, name_zh, name_en, picture, position, parent],
                     )?;
                 }
                 CatalogChange::Product { id, deleted: true, .. } => {
@@ -210,11 +210,27 @@ impl Store {
                         ],
                     )?;
                 }
-                CatalogChange::Assortment { product, listed, price_fen, limit_per_household, limit_period, .. } => {
+                CatalogChange::Assortment {
+                    product,
+                    listed,
+                    price_fen,
+                    limit_per_household,
+                    limit_period,
+                    position,
+                    ..
+                } => {
                     tx.execute(
-                        "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household, limit_period)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![product, listed, price_fen, limit_per_household, limit_period.map(LimitPeriod::as_str)],
+                        "INSERT OR REPLACE INTO synced_assortment (product, listed, price_fen, limit_per_household,
+                            limit_period, position)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![
+                            product,
+                            listed,
+                            price_fen,
+                            limit_per_household,
+                            limit_period.map(LimitPeriod::as_str),
+                            position
+                        ],
                     )?;
                 }
                 CatalogChange::Household { id, deleted: true, .. } => {
@@ -281,14 +297,16 @@ impl Store {
             })
             .optional()?
             .unwrap_or_default();
-        let mut stmt =
-            self.conn.prepare("SELECT id, name_zh, name_en, picture FROM synced_categories ORDER BY position, id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name_zh, name_en, picture, parent FROM synced_categories ORDER BY position, id")?;
         let categories: Vec<Category> = stmt
             .query_map([], |r| {
                 Ok(Category {
                     id: CategoryId(r.get(0)?),
                     name: Text::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?),
                     picture: r.get(3)?,
+                    parent: r.get::<_, Option<String>>(4)?.map(CategoryId),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -327,7 +345,13 @@ impl Store {
             .into_iter()
             .filter(|p| known.contains(p.category.0.as_str()) && codes.insert(p.ean13.clone()))
             .collect();
-        Ok(Some(Catalog::new(name, categories, products)))
+        // The co-op's own order for this market, where it set one.
+        let mut stmt =
+            self.conn.prepare("SELECT product, position FROM synced_assortment WHERE position IS NOT NULL")?;
+        let pinned = stmt
+            .query_map([], |r| Ok((ProductId(r.get(0)?), r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(Catalog::new(name, categories, products).with_pinned(pinned)))
     }
 }
 

@@ -4,7 +4,7 @@
 //! order, checking a PIN, recalling a slip, committing a payment, drawing the slip's picture).
 
 use super::devices;
-use super::picture::Pictures;
+use super::picture::{self, Decoding, Pictures};
 use super::screen::{self, Screen, category, counter, done, home, leader, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
@@ -15,6 +15,7 @@ use crate::device::scanner::wedge::Wedge;
 use crate::device::scanner::{LineError, ScannerEvent, ScannerLink};
 use crate::device::speech::{ReadAloud, Speaker};
 use crate::store::payments::NewPayment;
+use crate::store::sales::Sales;
 use crate::store::{NewOrder, Store, StoreError};
 use iced::widget::{column, container, image, opaque, row, space, stack};
 use iced::{Alignment, Element, Event, Length, Subscription, Task, Theme, event, keyboard, mouse, touch, window};
@@ -47,7 +48,10 @@ pub const DOUBLE_TAP: Duration = Duration::from_millis(250);
 pub struct Context {
     pub config: Arc<Config>,
     pub catalog: Arc<Catalog>,
-    pub pictures: Arc<Pictures>,
+    /// Where the catalog's pictures come from; the root decodes them a screen at a time.
+    pub pictures: warm_core::catalog_file::PictureSource,
+    /// In the background (the kiosk) or at once (tests: snapshots see every picture).
+    pub picture_decoding: Decoding,
     pub store: Arc<Mutex<Store>>,
     /// The print worker (owns the printer on its own thread).
     pub printer: Printer,
@@ -95,6 +99,8 @@ pub enum Message {
     PinChecked(PinOutcome, PinGate),
     /// What may still be ordered, read again from the stock ledger (issue 11).
     Shelf(Result<crate::store::shelf::Shelf, StoreError>),
+    /// What sold lately, read again (the order of products, home's most-bought row).
+    Sales(Result<Sales, StoreError>),
     /// A finger or mouse touched the screen anywhere.
     Touched,
     Tick(Instant),
@@ -102,10 +108,14 @@ pub enum Message {
     Printer(PrinterState),
     /// From the background sync loop: its status, or a new catalog from the hub.
     Sync(SyncMsg),
+    /// Pictures decoded off the UI thread for the screen in view and the pages beside it.
+    Pictures(picture::Decoded),
     /// From the serial scanner's thread.
     Scanner(ScannerEvent),
     /// A key on a keyboard (a keyboard-wedge scanner types too).
     Key(KeyPress),
+    /// The window's new size, in the logical pixels of the scale then in force.
+    WindowResized(iced::Size),
 }
 
 impl Message {
@@ -156,6 +166,8 @@ pub enum Volunteer {
 
 pub struct App {
     ctx: Context,
+    /// Decoded pictures for what is on screen and a little ahead, bounded.
+    pictures: Pictures,
     lang: Lang,
     cart: Cart,
     basket_pager: Pager,
@@ -174,6 +186,8 @@ pub struct App {
     pin_gate: PinGate,
     /// What the seniors may still order (sold out in words on the tiles).
     shelf: crate::store::shelf::Shelf,
+    /// What sold lately: the order of products in a category and home's most-bought row.
+    sales: Sales,
     /// Whether the serial scanner is there; `None` with no `[scanner] port` configured.
     scanner: Option<ScannerLink>,
     wedge: Wedge,
@@ -185,6 +199,8 @@ pub struct App {
     last_tap: Option<(String, Instant)>,
     /// Reading aloud for this senior (the 🔊 switch), back to the market's default after each order.
     read_aloud: ReadAloud,
+    /// The reference layout scaled to the window (`theme::fit`), times the config's `scale`.
+    fit: f32,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -209,17 +225,26 @@ impl App {
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
         let shelf = manager_mode::initial_shelf(&ctx);
+        let (recent, today) = sales_window((ctx.clock)(), &ctx.time_zone);
+        let sales = ctx.store().sales(&ctx.config.terminal_id, recent, today).unwrap_or_else(|e| {
+            tracing::warn!("sales not read, products in catalog order: {e}");
+            Sales::default()
+        });
+        let screen = Screen::Home(home::Home::new(sales.top_today(&ctx.catalog, home::TOP)));
         let pin_gate = ctx.store().pin_gate(Role::Volunteer).unwrap_or_else(|e| {
             tracing::error!("the volunteer's PIN pause cannot be read, starting without one: {e}");
             PinGate::default()
         });
-        App {
+        let pictures = Pictures::new(ctx.pictures.clone(), ctx.config.scale, ctx.picture_decoding);
+        let mut app = App {
+            pictures,
             printer: ctx.printer.state(),
             lang: ctx.config.language,
             ctx,
             cart: Cart::default(),
             basket_pager: Pager::new(basket::lines_page()),
-            screen: Screen::Home(home::Home),
+            screen,
+            sales,
             modal: None,
             notice: None,
             last_touch: Instant::now(),
@@ -234,7 +259,99 @@ impl App {
             now: settled_at,
             last_tap: None,
             read_aloud,
+            fit: 1.0,
+        };
+        // Inline (tests) decodes the first screen's pictures here; in the background `boot` does.
+        if app.pictures.decoding() == Decoding::Inline {
+            let _ = app.fetch_pictures();
         }
+        app
+    }
+
+    /// The kiosk at start, and the task that decodes the first screen's pictures.
+    pub fn boot(ctx: Context) -> (App, Task<Message>) {
+        let mut app = App::new(ctx);
+        let task = app.fetch_pictures().unwrap_or_else(Task::none);
+        (app, task)
+    }
+
+    /// The decoded pictures (the bounded cache).
+    pub fn pictures(&self) -> &Pictures {
+        &self.pictures
+    }
+
+    /// The pictures the screen in view shows and those of the pages beside it, in order of need.
+    fn wanted_pictures(&self) -> Vec<(&str, picture::Kind)> {
+        let catalog = &self.ctx.catalog;
+        let mut wants = Vec::new();
+        let product = |id: &warm_core::domain::ProductId| {
+            catalog.product(id).map(|p| (p.picture.as_str(), picture::Kind::Product))
+        };
+        match &self.volunteer {
+            Some(Volunteer::Counter(counter)) => {
+                if let counter::Step::Pick { category, pager } = &counter.step {
+                    match category {
+                        None => {
+                            let categories = counter::pick_categories(catalog);
+                            wants.extend(
+                                categories[pager.range(categories.len())]
+                                    .iter()
+                                    .map(|c| (c.picture.as_str(), picture::Kind::Category)),
+                            )
+                        }
+                        Some(id) => {
+                            let products: Vec<_> = catalog.in_category(id).collect();
+                            let len = products.len();
+                            for page in [*pager, pager.turned(true, len), pager.turned(false, len)] {
+                                wants.extend(
+                                    products[page.range(len)]
+                                        .iter()
+                                        .map(|p| (p.picture.as_str(), picture::Kind::Product)),
+                                );
+                            }
+                        }
+                    }
+                }
+                return wants;
+            }
+            Some(_) => return wants,
+            None => {}
+        }
+        let lines = self.cart.lines();
+        match &self.screen {
+            Screen::Home(home) => wants.extend(home.pictures_ahead(self.screen_context())),
+            Screen::Category(category) => wants.extend(category.pictures_ahead(self.screen_context())),
+            Screen::Review(review) => {
+                let pager = review.pager();
+                for page in [pager, pager.turned(true, lines.len())] {
+                    wants.extend(lines[page.range(lines.len())].iter().filter_map(|l| product(&l.product)));
+                }
+            }
+            Screen::Done(_) => {}
+        }
+        if matches!(self.screen, Screen::Home(_) | Screen::Category(_)) {
+            wants.extend(lines[self.basket_pager.range(lines.len())].iter().filter_map(|l| product(&l.product)));
+        }
+        wants
+    }
+
+    /// Starts decoding what the screen now wants and the cache lacks (at once when inline);
+    /// `None` when there is nothing to start, so a message that needs no work returns no task.
+    fn fetch_pictures(&mut self) -> Option<Task<Message>> {
+        let wants: Vec<(String, picture::Kind)> =
+            self.wanted_pictures().into_iter().map(|(path, kind)| (path.to_owned(), kind)).collect();
+        let wants: Vec<(&str, picture::Kind)> = wants.iter().map(|(path, kind)| (path.as_str(), *kind)).collect();
+        if self.pictures.decoding() == Decoding::Inline {
+            self.pictures.decode_now(&wants);
+            return None;
+        }
+        let job = self.pictures.request(&wants)?;
+        let fallback = job.clone();
+        Some(
+            off_thread(move || job.run()).map(move |decoded| {
+                Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string())))
+            }),
+        )
     }
 
     fn layout(&self) -> Layout {
@@ -286,7 +403,7 @@ impl App {
     }
 
     pub fn scale_factor(&self) -> f32 {
-        self.ctx.config.scale
+        self.ctx.config.scale * self.fit
     }
 
     /// The catalog on screen now (replaced when the hub's catalog changes).
@@ -316,7 +433,7 @@ impl App {
             lang: self.lang,
             config: &self.ctx.config,
             catalog: &self.ctx.catalog,
-            pictures: &self.ctx.pictures,
+            pictures: &self.pictures,
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
             shelf: &self.shelf,
@@ -331,6 +448,7 @@ impl App {
             sync_status::subscription(&self.ctx.config, self.ctx.store().path()).map(Message::Sync),
             event::listen_with(keyed),
             devices::scanner(&self.ctx.config.scanner).map(Message::Scanner),
+            iced::window::resize_events().map(|(_, size)| Message::WindowResized(size)),
         ])
     }
 
@@ -343,6 +461,11 @@ impl App {
         let before = self.layout();
         let by_timer = matches!(message, Message::Tick(_));
         let task = self.handle(message);
+        // Whatever changed, the screen's pictures (and the pages beside it) are asked for.
+        let task = match self.fetch_pictures() {
+            Some(pictures) => Task::batch([task, pictures]),
+            None => task,
+        };
         if self.layout() != before {
             self.settled_at = now + if by_timer { SETTLE_AFTER_TIMER } else { SETTLE };
         }
@@ -360,18 +483,37 @@ impl App {
             Message::ToggleSpeech => {
                 self.read_aloud.toggle();
             }
-            Message::Home => self.screen = Screen::Home(home::Home),
+            Message::Home => {
+                // ← 返回 goes up one level: from a sub-category to its category, else home.
+                let parent = match &self.screen {
+                    Screen::Category(c) => self.ctx.catalog.category(&c.id).and_then(|c| c.parent.clone()),
+                    _ => None,
+                };
+                match parent.filter(|p| self.ctx.catalog.category(p).is_some()) {
+                    Some(parent) => self.open_category(parent),
+                    None => self.screen = self.home_screen(),
+                }
+            }
             Message::HomeScreen(message) => {
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
-                match home.update(message) {
+                match home.update(message, ctx) {
+                    home::Action::None => {}
                     home::Action::Open(id) => self.open_category(id),
+                    home::Action::Add(product) => {
+                        if let Some(p) = self.ctx.catalog.product(&product) {
+                            self.read_aloud.product(p, self.lang);
+                        }
+                        self.basket(basket::Message::Increase(product));
+                    }
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
+                    category::Action::Open(id) => self.open_category(id),
                     category::Action::Add(product) => {
                         if let Some(p) = self.ctx.catalog.product(&product) {
                             self.read_aloud.product(p, self.lang);
@@ -382,17 +524,17 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
-                    review::Action::BackToShopping => self.screen = Screen::Home(home::Home),
+                    review::Action::BackToShopping => self.screen = self.home_screen(),
                     review::Action::Commit(order_id) => return self.commit(order_id),
                 }
             }
             Message::Committed(result) => {
                 self.committed(result);
-                return self.refresh_shelf();
+                return Task::batch([self.refresh_shelf(), self.refresh_sales()]);
             }
             Message::Shelf(shelf) => self.shelf_arrived(shelf),
             Message::Done(message) => {
@@ -403,6 +545,14 @@ impl App {
             }
             Message::Modal(answer) => self.answered(answer),
             Message::Touched => {}
+            Message::WindowResized(logical) => {
+                // Back to the system's pixels with the scale the runtime used, so the fit does not
+                // feed on itself: the next report, at the new scale, gives the same fit.
+                let factor = self.scale_factor();
+                self.fit = theme::fit(iced::Size::new(logical.width * factor, logical.height * factor));
+                // Pictures are decoded at the size they are drawn in the window's own pixels.
+                self.pictures.set_scale(self.scale_factor());
+            }
             Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
                 // The PIN pad counts its pause down; volunteer and manager modes lock when quiet.
@@ -417,6 +567,10 @@ impl App {
                 return self.refresh_shelf_now_and_then();
             }
             Message::Sync(msg) => self.synced(msg),
+            Message::Sales(Ok(sales)) => self.sales = sales,
+            // The order stays as it was; the next read tries again.
+            Message::Sales(Err(e)) => tracing::warn!("sales not read: {e}"),
+            Message::Pictures(decoded) => self.pictures.receive(decoded),
             Message::Printer(state) => {
                 if let (Screen::Done(done), Some(problem)) = (&mut self.screen, state.problem) {
                     done.print_error = Some(problem.text(self.lang).to_owned());
@@ -451,7 +605,21 @@ impl App {
     }
 
     fn open_category(&mut self, id: CategoryId) {
-        self.screen = Screen::Category(category::Category::new(id));
+        let items = category::items(&self.ctx.catalog, &self.sales, &id);
+        self.screen = Screen::Category(category::Category::new(id, items));
+    }
+
+    /// Home, with the day's most-bought products as they stand now.
+    fn home_screen(&self) -> Screen {
+        Screen::Home(home::Home::new(self.sales.top_today(&self.ctx.catalog, home::TOP)))
+    }
+
+    /// Reads what sold lately off the UI thread (after an order, and now and then).
+    fn refresh_sales(&self) -> Task<Message> {
+        let (store, terminal) = (self.ctx.store.clone(), self.ctx.config.terminal_id.clone());
+        let (recent, today) = sales_window((self.ctx.clock)(), &self.ctx.time_zone);
+        off_thread(move || warm_core::process::lock(&store).sales(&terminal, recent, today))
+            .map(|r| Message::Sales(r.unwrap_or_else(Err)))
     }
 
     fn basket(&mut self, message: basket::Message) {
@@ -496,7 +664,7 @@ impl App {
             }
             (Some(modal::Modal::ConfirmEmpty), modal::Message::Clear) => {
                 self.cart.clear();
-                self.screen = Screen::Home(home::Home);
+                self.screen = self.home_screen();
             }
             (_, modal::Message::Clear) => self.start_over(),
         }
@@ -559,7 +727,7 @@ impl App {
 
     fn go_home_for_next_senior(&mut self) {
         self.read_aloud.next_senior();
-        self.screen = Screen::Home(home::Home);
+        self.screen = self.home_screen();
         self.lang = self.ctx.config.language;
         self.basket_pager = Pager::new(basket::lines_page());
     }
@@ -620,17 +788,21 @@ impl App {
     fn synced(&mut self, msg: SyncMsg) {
         match msg {
             SyncMsg::Status(status) => self.sync = status,
-            SyncMsg::Catalog(catalog, pictures) => {
+            SyncMsg::Catalog(catalog, source) => {
                 // Products no longer sold leave the basket; the review screen shows the new prices.
                 self.cart.retain_known(&catalog);
-                if let Screen::Category(category) = &self.screen
-                    && catalog.category(&category.id).is_none()
-                {
-                    self.screen = Screen::Home(home::Home);
-                }
                 tracing::info!(products = catalog.products.len(), "catalog updated from the hub");
                 self.ctx.catalog = catalog;
-                self.ctx.pictures = pictures;
+                // The tiles on show are laid out anew from the new catalog (a category gone: home).
+                match &self.screen {
+                    Screen::Category(category) if self.ctx.catalog.category(&category.id).is_some() => {
+                        self.open_category(category.id.clone())
+                    }
+                    Screen::Category(_) | Screen::Home(_) => self.screen = self.home_screen(),
+                    _ => {}
+                }
+                self.pictures.replace_source(source.clone());
+                self.ctx.pictures = source;
             }
         }
     }
@@ -667,7 +839,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
+        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -842,8 +1014,7 @@ impl App {
         .height(theme::TARGET);
 
         let basket = || {
-            basket::basket(&self.cart, &self.ctx.catalog, &self.ctx.pictures, self.basket_pager, lang)
-                .map(Message::Basket)
+            basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang).map(Message::Basket)
         };
         let body: Element<'_, Message> = match &self.screen {
             Screen::Home(home) => {
@@ -872,6 +1043,7 @@ impl App {
 /// lend them while it holds its screen mutably).
 fn screen_context<'a>(
     ctx: &'a Context,
+    pictures: &'a Pictures,
     cart: &'a Cart,
     shelf: &'a crate::store::shelf::Shelf,
     lang: Lang,
@@ -880,11 +1052,21 @@ fn screen_context<'a>(
         lang,
         config: &ctx.config,
         catalog: &ctx.catalog,
-        pictures: &ctx.pictures,
+        pictures,
         time_zone: &ctx.time_zone,
         cart,
         shelf,
     }
+}
+
+/// What "lately" and "today" mean for the order of products: the last 14 days, and since local
+/// midnight in the kiosk's time zone.
+pub const SALES_DAYS: u64 = 14;
+
+fn sales_window(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp) {
+    let recent = now - Duration::from_secs(SALES_DAYS * 86_400);
+    let today = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
+    (recent, today)
 }
 
 /// Runs blocking work on its own thread and gives its result back as a task. A panic there is

@@ -1,8 +1,7 @@
 //! The sync corner of the screen and the background sync loop's link into the GUI: a catalog
-//! change on the hub reaches the seniors' screen as a message carrying the new catalog and its
-//! decoded pictures (decoded on the sync thread, never in `view()`).
+//! change on the hub reaches the seniors' screen as a message carrying the new catalog and where
+//! its pictures are (the root decodes them a screen at a time, off the UI thread).
 
-use super::picture::Pictures;
 use super::theme;
 use super::widget::{bold, label};
 use crate::config::{Config, SyncConfig};
@@ -13,20 +12,21 @@ use iced::widget::{column, container};
 use iced::{Element, Subscription};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use warm_core::catalog_file::PictureSource;
 use warm_core::domain::{Catalog, Lang};
 
 /// What the sync loop tells the screen.
 #[derive(Debug, Clone)]
 pub enum SyncMsg {
     Status(SyncStatus),
-    Catalog(Arc<Catalog>, Arc<Pictures>),
+    Catalog(Arc<Catalog>, PictureSource),
 }
 
 impl PartialEq for SyncMsg {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (SyncMsg::Status(a), SyncMsg::Status(b)) => a == b,
-            (SyncMsg::Catalog(a, p), SyncMsg::Catalog(b, q)) => Arc::ptr_eq(a, b) && Arc::ptr_eq(p, q),
+            (SyncMsg::Catalog(a, _), SyncMsg::Catalog(b, _)) => Arc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -37,8 +37,6 @@ struct LoopKey {
     config: SyncConfig,
     terminal: String,
     store_path: PathBuf,
-    /// The screen scale in thousandths (an f32 is not `Hash`), for decoding new pictures.
-    scale_millis: u32,
 }
 
 /// The background loop, when a hub is configured, on its own connection to the store at `store_path`.
@@ -46,12 +44,10 @@ pub fn subscription(config: &Config, store_path: &Path) -> Subscription<SyncMsg>
     if config.sync.hub_url.is_empty() {
         return Subscription::none();
     }
-    let scale_millis = (config.scale * 1000.0).round() as u32;
     let key = LoopKey {
         config: config.sync.clone(),
         terminal: config.terminal_id.clone(),
         store_path: store_path.to_owned(),
-        scale_millis,
     };
     Subscription::run_with(key, start)
 }
@@ -71,10 +67,7 @@ fn start(key: &LoopKey) -> mpsc::UnboundedReceiver<SyncMsg> {
             &data_dir,
             |update| match update {
                 Update::Status(s) => send(SyncMsg::Status(s)),
-                Update::Catalog(catalog, source) => {
-                    let pictures = Pictures::load(&catalog, &source, key.scale_millis as f32 / 1000.0);
-                    send(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures)));
-                }
+                Update::Catalog(catalog, source) => send(SyncMsg::Catalog(Arc::new(catalog), source)),
             },
             || tx.is_closed(),
         );

@@ -12,6 +12,15 @@ pub const BOLD: Font = Font { weight: font::Weight::Bold, ..FONT };
 /// The reference window size every size in `theme` is chosen for.
 pub const REFERENCE_SIZE: iced::Size = iced::Size::new(1920.0, 1080.0);
 
+/// How much the reference layout is scaled to fill a window of this size (in the system's
+/// pixels) without spilling over: the smaller ratio of the two sides, so a 1366×768 screen shows
+/// the whole 1920×1080 layout at 0.71 (a 96 px target is 68 px, 17 mm on a 15.6" panel) and a 4K
+/// screen at 2.0. A window with no size yet (minimised, opening) keeps the reference.
+pub fn fit(window: iced::Size) -> f32 {
+    let fit = (window.width / REFERENCE_SIZE.width).min(window.height / REFERENCE_SIZE.height);
+    if fit.is_finite() && fit > 0.05 { fit.clamp(0.25, 4.0) } else { 1.0 }
+}
+
 // Text sizes, px.
 pub const BODY: f32 = 34.0;
 pub const BUTTON: f32 = 40.0;

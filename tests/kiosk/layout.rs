@@ -228,3 +228,69 @@ fn leader_screens_meet_the_size_rules_in_both_languages_and_say_what_is_wrong() 
         let _ = k.ctx.printer.drain();
     }
 }
+
+#[test]
+fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
+    use crate::assortment::{big_kiosk, go, place};
+    use warm_core::domain::CategoryId;
+    use warm_kiosk::ui::screen::Screen;
+    use warm_kiosk::ui::screen::category::Item;
+    let (mut k, _catalog) = big_kiosk();
+    for english in [false, true] {
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        go(&mut k, &[]);
+        k.update(Message::HomeScreen(home::Message::OpenCategory(CategoryId("t0".into()))));
+        let Screen::Category(c) = k.app.screen() else { panic!("not a category") };
+        assert!(c.items().iter().all(|i| matches!(i, Item::Sub(_))), "50 products: sub-category tiles");
+        check(&k, "sub-categories");
+        k.update(Message::Category(category::Message::Open(CategoryId("t0s1".into()))));
+        check(&k, "a sub-category's products with a pager");
+        k.update(Message::Category(category::Message::TurnPage(true)));
+        check(&k, "a sub-category's short last page");
+        k.update(Message::Home);
+        assert_eq!(place(&k), "t0:0", "← 返回 goes up to the category");
+    }
+    // The volunteer picks by hand from the 30 sub-categories that hold goods, six to a page.
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::screen::{counter, pin};
+    use warm_kiosk::ui::widget::numpad::Key;
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    k.update(Message::Counter(counter::Message::PickByHand));
+    check(&k, "pick: 30 categories, paged");
+    let pages = warm_core::i18n::tr(warm_core::i18n::Msg::PageOf, k.app.lang(), &[("page", "1"), ("pages", "5")]);
+    assert!(k.shows(&pages), "{pages}");
+    k.update(Message::Counter(counter::Message::TurnPickPage(true)));
+    check(&k, "pick: second page of categories");
+}
+
+/// Issue 12: a screen that is not 1920×1080 shows the whole reference layout, scaled to fit
+/// (so every size rule above holds in the layout's own pixels), and the fit does not feed on
+/// itself when the runtime reports the same window again at the new scale.
+#[test]
+fn the_reference_layout_is_scaled_to_fit_any_screen() {
+    use iced::Size;
+    let mut k = kiosk();
+    assert_eq!(k.app.scale_factor(), 1.0, "no size reported yet: the reference");
+    for (screen, expected) in [((1366.0, 768.0), 768.0 / 1080.0), ((3840.0, 2160.0), 2.0), ((1920.0, 1080.0), 1.0)] {
+        // The runtime reports sizes in the logical pixels of the scale in force.
+        let now = k.app.scale_factor();
+        k.update(Message::WindowResized(Size::new(screen.0 / now, screen.1 / now)));
+        let fit = k.app.scale_factor();
+        assert!((fit - expected).abs() < 1e-4, "{screen:?}: scale {fit}, expected {expected}");
+        let logical = Size::new(screen.0 / fit, screen.1 / fit);
+        assert!(
+            logical.width >= 1919.5 && logical.height >= 1079.5,
+            "{screen:?}: the layout gets {logical:?}, at least the reference"
+        );
+        k.update(Message::WindowResized(logical));
+        assert!((k.app.scale_factor() - fit).abs() < 1e-4, "{screen:?}: the same window again keeps the scale");
+    }
+    k.update(Message::WindowResized(Size::new(0.0, 0.0)));
+    assert_eq!(k.app.scale_factor(), 1.0, "a window with no size (minimised) keeps the reference");
+}

@@ -3,6 +3,7 @@
 //! each binary links the whole GUI stack.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop loudly
 
+mod assortment;
 mod crash;
 mod failures;
 mod idle;

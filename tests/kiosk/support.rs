@@ -99,6 +99,8 @@ pub fn kiosk() -> Kiosk {
 pub fn kiosk_with(config: Config) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let mut ctx = kiosk::context(config, dir.path()).unwrap();
+    // Pictures decoded at once, so every screen and snapshot shows them without waiting.
+    ctx.picture_decoding = warm_kiosk::ui::picture::Decoding::Inline;
     let now: Timestamp = NOW.parse().unwrap();
     let counter = Arc::new(AtomicU64::new(1));
     ctx.ids = Arc::new(move || {

@@ -24,8 +24,12 @@ fn tool(name: &str) -> Command {
 }
 
 fn start_xvfb() -> (Guard, String) {
+    start_xvfb_sized("1920x1080x24")
+}
+
+fn start_xvfb_sized(screen: &str) -> (Guard, String) {
     let mut xvfb = tool("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .args(["-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -132,4 +136,60 @@ fn without_a_screen_the_kiosk_says_so_in_a_sentence_and_does_not_panic() {
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("没有找到屏幕") && said.contains("DISPLAY"), "{said}");
     assert!(!said.contains("panicked"), "{said}");
+}
+
+/// Issue 12: a 1366×768 screen. The window is sized to the screen (as a window manager or the
+/// kiosk mode does) and the kiosk scales its whole 1920×1080 layout to fit: a finger that taps
+/// where each label is, scaled by 1366/1920, places the order.
+#[test]
+fn on_a_1366_by_768_screen_the_whole_layout_fits_and_takes_taps() {
+    let (_xvfb, display) = start_xvfb_sized("1366x768x24");
+    let data = tempfile::tempdir().unwrap();
+    let _kiosk = Guard(
+        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
+            .args(["--data", data.path().to_str().unwrap()])
+            .env("DISPLAY", &display)
+            .env("ICED_BACKEND", "tiny-skia")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let window = wait_for("the kiosk window", || {
+        let out =
+            tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", &display).output().ok()?;
+        let id = String::from_utf8_lossy(&out.stdout).lines().next()?.trim().to_owned();
+        (out.status.success() && !id.is_empty()).then_some(id)
+    });
+    let xdo = |args: &[&str]| {
+        let status = tool("xdotool").args(args).env("DISPLAY", &display).status().unwrap();
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    xdo(&["windowmove", &window, "0", "0"]);
+    xdo(&["windowsize", &window, "1366", "768"]);
+    std::thread::sleep(Duration::from_secs(2)); // the resize, and a frame at the new scale
+    let fit = (1366.0_f32 / 1920.0).min(768.0 / 1080.0);
+    let shot = data.path().join("small.png");
+    screenshot(&display, &shot);
+    if let Some(dir) = std::env::var_os("WARM_SCREENSHOTS") {
+        std::fs::copy(&shot, PathBuf::from(dir).join("home-1366x768.png")).unwrap();
+    }
+
+    let mut model = kiosk();
+    for label in ["粮油", "东北大米", "下单", "确认"] {
+        let bounds = crate::support::simulator(&model.app).find(label).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let center = iced_test::selector::Bounded::visible_bounds(&bounds).unwrap().center();
+        model.tap(label);
+        let (x, y) = ((center.x * fit) as i32, (center.y * fit) as i32);
+        assert!(x < 1366 && y < 768, "{label} at {x},{y} is on the screen");
+        xdo(&["mousemove", &x.to_string(), &y.to_string(), "click", "1"]);
+        std::thread::sleep(Duration::from_millis(800));
+    }
+    let store_path = warm_kiosk::kiosk::store_path(data.path());
+    let order = wait_for("the order in the store", || {
+        let store = warm_kiosk::store::Store::open(&store_path).ok()?;
+        let ids = store.order_ids().ok()?;
+        store.order(*ids.first()?).ok()?
+    });
+    assert_eq!(order.total().as_fen(), 3990, "one bag of rice, tapped on the scaled screen");
 }

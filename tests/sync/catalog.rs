@@ -52,7 +52,16 @@ on_both_engines! {
         // The kiosk started from this folder shows the synced catalog, with every picture.
         let ctx = warm_kiosk::kiosk::context(kiosk.loaded_config(), &kiosk.dir).unwrap();
         assert_eq!(ctx.catalog.products.len(), demo.products.len());
-        assert!(ctx.pictures.missing.is_empty(), "{:?}", ctx.pictures.missing);
+        {
+            use warm_kiosk::ui::picture::{Decoding, Kind, Pictures};
+            let mut pictures = Pictures::with_bound(ctx.pictures.clone(), 1.0, Decoding::Inline, usize::MAX);
+            let wants: Vec<_> = (ctx.catalog.categories.iter().map(|c| (c.picture.as_str(), Kind::Category)))
+                .chain(ctx.catalog.products.iter().map(|p| (p.picture.as_str(), Kind::Product)))
+                .collect();
+            pictures.decode_now(&wants);
+            let missing: Vec<_> = pictures.missing().collect();
+            assert!(missing.is_empty(), "{missing:?}");
+        }
         let mut app = App::new(ctx);
         let rice = demo.products[0].id.clone();
         let withdrawn = demo.products[1].id.clone();
@@ -123,9 +132,14 @@ on_both_engines! {
         assert_eq!(catalog.products.len(), demo.products.len());
 
         // The screen takes it as a message: withdrawn product out of the basket, new price in the total.
-        let pictures = warm_kiosk::ui::picture::Pictures::load(&catalog, &source, 1.0);
-        assert!(pictures.missing.is_empty());
-        let _ = app.update(Message::Sync(SyncMsg::Catalog(Arc::new(catalog), Arc::new(pictures))));
+        {
+            use warm_kiosk::ui::picture::{Decoding, Kind, Pictures};
+            let mut pictures = Pictures::with_bound(source.clone(), 1.0, Decoding::Inline, usize::MAX);
+            let wants: Vec<_> = catalog.products.iter().map(|p| (p.picture.as_str(), Kind::Product)).collect();
+            pictures.decode_now(&wants);
+            assert_eq!(pictures.missing().count(), 0);
+        }
+        let _ = app.update(Message::Sync(SyncMsg::Catalog(Arc::new(catalog), source)));
         assert_eq!(app.cart().lines().len(), 1);
         assert_eq!(app.cart().lines()[0].product, rice);
         assert_eq!(app.cart().total(app.catalog()), Money(1999));

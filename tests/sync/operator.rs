@@ -133,3 +133,43 @@ fn serve_reads_config_hub_toml_and_says_which_address_kiosks_use() {
     assert!(dir.path().join("hub/hub.sqlite").exists(), "the config's data_dir");
     child.kill();
 }
+
+/// `warm-hub order` (issue 17): the co-op sets a market's own place for a product, and takes it
+/// back; bad input is refused in words and changes nothing.
+#[test]
+fn the_coops_order_for_a_market_is_set_taken_back_and_bad_input_refused() {
+    use warm_core::api::CatalogChange;
+    use warm_hub::store::HubStore;
+    let dir = tempfile::tempdir().unwrap();
+    let hub_dir = dir.path().join("hub");
+    add_terminal(&hub_dir, "K1", "峨海小区");
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog.toml");
+    hub_cli(&hub_dir, &["catalog", "import", catalog]);
+    let out = hub_cli(&hub_dir, &["order", "--market", "峨海小区", "noodles-1kg", "1"]);
+    assert!(out.contains("noodles-1kg") && out.contains('1'), "{out}");
+    let data = hub_dir.to_str().unwrap();
+    for (args, words) in [
+        (&["order", "--market", "峨海小区", "noodles-1kg", "0"][..], "9999"),
+        (&["order", "--market", "峨海小区", "noodles-1kg", "first"], "default"),
+        (&["order", "--market", "峨海小", "noodles-1kg", "2"], "峨海小"),
+        (&["order", "--market", "峨海小区", "no-such-thing", "2"], "no-such-thing"),
+    ] {
+        let (ok, _, err) = in_home(dir.path(), &[&["--data", data][..], args].concat(), &[]);
+        assert!(!ok && err.contains(words), "{args:?}: {err}");
+    }
+    let positions = || {
+        let hub = warm_hub::sqlite::SqliteHub::open(&hub_dir.join("hub.sqlite")).unwrap();
+        let terminal = warm_hub::store::Terminal { id: "K1".into(), market: "峨海小区".into(), instance: None };
+        let page = hub.catalog_page(&terminal, 0, 1000, jiff::Timestamp::now()).unwrap();
+        page.changes
+            .into_iter()
+            .filter_map(|c| match c {
+                CatalogChange::Assortment { product, position, .. } => Some((product, position)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(positions(), [("noodles-1kg".to_owned(), Some(1))]);
+    hub_cli(&hub_dir, &["order", "--market", "峨海小区", "noodles-1kg", "default"]);
+    assert_eq!(positions(), [("noodles-1kg".to_owned(), None)]);
+}

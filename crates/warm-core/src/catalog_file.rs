@@ -109,6 +109,9 @@ struct RawCategory {
     name_zh: String,
     name_en: String,
     picture: Spanned<String>,
+    /// The category this one is part of (a sub-category); none: shown on the home screen.
+    #[serde(default)]
+    parent: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +175,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
 
     let mut category_ids = HashSet::new();
     let mut categories = Vec::new();
+    let mut parents = Vec::new();
     let picture_at = |picture: &Spanned<String>| {
         inside_folder(picture.get_ref()).map_err(|problem| at(picture.span(), "picture", problem.to_string()))
     };
@@ -180,11 +184,32 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         if !category_ids.insert(c.id.get_ref().clone()) {
             return Err(at(c.id.span(), "id", format!("category {:?} appears twice", c.id.get_ref())));
         }
+        if let Some(parent) = &c.parent {
+            parents.push((c.id.get_ref().clone(), parent.clone()));
+        }
         categories.push(Category {
             id: CategoryId(c.id.into_inner()),
             name: Text::new(c.name_zh, c.name_en),
             picture: c.picture.into_inner(),
+            parent: c.parent.map(|p| CategoryId(p.into_inner())),
         });
+    }
+    // A parent is another category of the file, and following parents never comes back round.
+    for (id, parent) in &parents {
+        if !category_ids.contains(parent.get_ref()) {
+            return Err(at(parent.span(), "parent", format!("no category {:?}", parent.get_ref())));
+        }
+        let parent_of = |c: &str| parents.iter().find(|(k, _)| k == c).map(|(_, p)| p.get_ref().as_str());
+        let mut at_now = Some(parent.get_ref().as_str());
+        for _ in 0..=parents.len() {
+            match at_now {
+                Some(c) if c == id => {
+                    return Err(at(parent.span(), "parent", format!("category {id:?} would be inside itself")));
+                }
+                Some(c) => at_now = parent_of(c),
+                None => break,
+            }
+        }
     }
 
     let (mut ids, mut codes) = (HashSet::new(), HashSet::new());
@@ -235,6 +260,24 @@ mod tests {
         [[product]]\nid = \"rice\"\ncategory = \"c\"\nname_zh = \"大米\"\nname_en = \"Rice\"\n\
         spec_zh = \"5公斤/袋\"\nspec_en = \"5 kg\"\nunit_zh = \"袋\"\nunit_en = \"bag\"\n\
         price_fen = 3990\nean13 = \"6901234567892\"\nlimit_per_household = 2\npicture = \"rice.png\"\n";
+
+    #[test]
+    fn sub_categories_name_a_parent_of_the_file_and_never_themselves() {
+        let sub =
+            "[[category]]\nid = \"rice\"\nname_zh = \"米\"\nname_en = \"Rice\"\npicture = \"r.png\"\nparent = \"c\"\n";
+        let text = ONE
+            .replacen("[[product]]", &format!("{sub}[[product]]"), 1)
+            .replace("category = \"c\"", "category = \"rice\"");
+        let catalog = parse(&text, "one.toml").unwrap();
+        let c = CategoryId("c".into());
+        assert_eq!(catalog.top_categories().map(|c| c.id.0.as_str()).collect::<Vec<_>>(), ["c"]);
+        assert_eq!(catalog.children(&c).count(), 1);
+        assert_eq!(catalog.under(&c).len(), 1, "the rice of the sub-category is under 粮油");
+        let err = parse(&text.replace("parent = \"c\"", "parent = \"x\""), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("field `parent`") && err.contains("no category \"x\""), "{err}");
+        let err = parse(&text.replace("parent = \"c\"", "parent = \"rice\""), "one.toml").unwrap_err().to_string();
+        assert!(err.contains("inside itself"), "{err}");
+    }
 
     #[test]
     fn a_good_file_parses() {

@@ -29,6 +29,7 @@ pub fn from_toml(path: &Path) -> Result<CatalogImport, ImportError> {
             name_zh: c.name.zh.clone(),
             name_en: c.name.en.clone(),
             picture: read(&c.picture)?,
+            parent: c.parent.as_ref().map(|p| p.0.clone()),
         });
     }
     for p in &catalog.products {

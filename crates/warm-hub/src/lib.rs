@@ -654,4 +654,6 @@ mod tests;
 #[cfg(test)]
 mod manager_tests;
 #[cfg(test)]
+mod tests_assortment;
+#[cfg(test)]
 mod tests_households;

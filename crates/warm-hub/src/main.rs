@@ -121,6 +121,15 @@ enum Command {
         /// `list` or `withdraw`.
         action: String,
     },
+    /// A market's own order of a product in its category, before what sells most:
+    /// `order --market 峨海小区 rice-5kg 1` (1 = first), or `default` to order it by recent sales.
+    Order {
+        #[arg(long)]
+        market: String,
+        product: String,
+        /// Place from 1 (first) to 9999, or `default`.
+        position: String,
+    },
     /// The site managers' restock requests.
     Restock {
         #[command(subcommand)]
@@ -719,6 +728,25 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
             store.set_listed(&market, &product, listed)?;
             let msg = if listed { HubMsg::Listed } else { HubMsg::Withdrawn };
             println!("{}", say(msg, &[("market", &market), ("product", &product)]));
+            Ok(())
+        }
+        Command::Order { market, product, position } => {
+            let place = if position == "default" {
+                None
+            } else {
+                let place = position.parse::<i64>().ok().filter(|p| (1..=9999).contains(p));
+                Some(place.ok_or_else(|| anyhow!(say(HubMsg::BadPosition, &[("value", &format!("{position:?}"))])))?)
+            };
+            known_market(&market)?;
+            store.set_position(&market, &product, place)?;
+            let words = match place {
+                Some(p) => say(
+                    HubMsg::PositionSet,
+                    &[("market", &market), ("product", &product), ("position", &p.to_string())],
+                ),
+                None => say(HubMsg::PositionDefault, &[("market", &market), ("product", &product)]),
+            };
+            println!("{words}");
             Ok(())
         }
         Command::Alarm { command: AlarmCommand::List { all } } => {

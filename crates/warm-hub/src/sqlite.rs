@@ -25,6 +25,9 @@ use warm_core::domain::household::{Purchase, breach};
 use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_core::process::lock;
 
+/// A market's terms for a product: listed, price, limit, its period, its place in the category.
+type AssortmentRow = (bool, Option<i64>, Option<u32>, Option<String>, Option<i64>);
+
 const SCHEMA: &[&str] = &[
     // 1: terminals, events, alarms, and the versioned catalog.
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
@@ -156,8 +159,11 @@ const SCHEMA: &[&str] = &[
     CREATE INDEX usage_by_market ON usage (market, version);
     CREATE INDEX usage_by_household ON usage (market, household, product, at);
     CREATE INDEX usage_unchecked ON usage (checked) WHERE checked = 0;",
-    // 5 (issue 10, building leaders): each market's daily goods list, one row per market.
-    daily_list::SCHEMA_5,
+    // 5 (issue 17): sub-categories, and a market's own order of its products set by the co-op.
+    "ALTER TABLE categories ADD COLUMN parent TEXT;   -- NULL: a category of the home screen
+    ALTER TABLE assortment ADD COLUMN position INTEGER; -- NULL: ordered by what sells most",
+    // 6 (issue 10, building leaders): each market's daily goods list, one row per market.
+    daily_list::SCHEMA_6,
 ];
 
 pub(crate) mod daily_list;
@@ -459,7 +465,7 @@ impl SqliteHub {
         &self,
         market: &str,
         product: &str,
-        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>, Option<String>)),
+        change: impl FnOnce(&mut AssortmentRow),
     ) -> Result<(), HubError> {
         let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -468,22 +474,23 @@ impl SqliteHub {
         if exists.is_none() {
             return Err(HubError::NotFound(format!("product {product:?}")));
         }
-        let mut row: (bool, Option<i64>, Option<u32>, Option<String>) = tx
+        let mut row: AssortmentRow = tx
             .query_row(
-                "SELECT listed, price_fen, limit_per_household, limit_period FROM assortment WHERE market = ?1 AND product = ?2",
+                "SELECT listed, price_fen, limit_per_household, limit_period, position FROM assortment
+                 WHERE market = ?1 AND product = ?2",
                 [market, product],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?
-            .unwrap_or((true, None, None, None));
+            .unwrap_or((true, None, None, None, None));
         change(&mut row);
         let version = next_version(&tx)?;
         tx.execute(
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (market, product) DO UPDATE SET listed = ?3, price_fen = ?4, limit_per_household = ?5,
-                limit_period = ?6, version = ?7",
-            params![market, product, row.0, row.1, row.2, row.3, version],
+                limit_period = ?6, version = ?7, position = ?8",
+            params![market, product, row.0, row.1, row.2, row.3, version, row.4],
         )?;
         tx.commit()?;
         Ok(())
@@ -661,7 +668,7 @@ impl HubStore for SqliteHub {
             )?;
             changes_after(
                 &conn,
-                "SELECT version, id, deleted, name_zh, name_en, picture, position FROM categories
+                "SELECT version, id, deleted, name_zh, name_en, picture, position, parent FROM categories
                  WHERE version > ?1 ORDER BY version LIMIT ?2",
                 params![cursor_i, fetch],
                 |r| {
@@ -673,6 +680,7 @@ impl HubStore for SqliteHub {
                         name_en: r.get(4)?,
                         picture: r.get(5)?,
                         position: r.get(6)?,
+                        parent: r.get(7)?,
                     })
                 },
                 &mut changes,
@@ -706,7 +714,7 @@ impl HubStore for SqliteHub {
             )?;
             changes_after(
                 &conn,
-                "SELECT version, product, listed, price_fen, limit_per_household, limit_period FROM assortment
+                "SELECT version, product, listed, price_fen, limit_per_household, limit_period, position FROM assortment
                  WHERE market = ?3 AND version > ?1 ORDER BY version LIMIT ?2",
                 params![cursor_i, fetch, terminal.market],
                 |r| {
@@ -717,6 +725,7 @@ impl HubStore for SqliteHub {
                         price_fen: r.get(3)?,
                         limit_per_household: r.get(4)?,
                         limit_period: r.get::<_, Option<String>>(5)?.as_deref().and_then(LimitPeriod::parse),
+                        position: r.get(6)?,
                     })
                 },
                 &mut changes,
@@ -840,12 +849,12 @@ impl HubStore for SqliteHub {
         }
         for (pos, c) in catalog.categories.iter().enumerate() {
             let picture = store_picture(&tx, &c.picture)?;
-            let row = (c.name_zh.clone(), c.name_en.clone(), picture.clone(), pos as i64, false);
-            let old: Option<(String, String, String, i64, bool)> = tx
+            let row = (c.name_zh.clone(), c.name_en.clone(), picture.clone(), pos as i64, false, c.parent.clone());
+            let old: Option<(String, String, String, i64, bool, Option<String>)> = tx
                 .query_row(
-                    "SELECT name_zh, name_en, picture, position, deleted FROM categories WHERE id = ?1",
+                    "SELECT name_zh, name_en, picture, position, deleted, parent FROM categories WHERE id = ?1",
                     [&c.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()?;
             if old.as_ref() == Some(&row) {
@@ -854,10 +863,11 @@ impl HubStore for SqliteHub {
             }
             let v = next_version(&tx)?;
             tx.execute(
-                "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
-                 ON CONFLICT (id) DO UPDATE SET name_zh = ?2, name_en = ?3, picture = ?4, position = ?5, deleted = 0, version = ?6",
-                params![c.id, c.name_zh, c.name_en, picture, pos as i64, v],
+                "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version, parent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET name_zh = ?2, name_en = ?3, picture = ?4, position = ?5, deleted = 0,
+                    version = ?6, parent = ?7",
+                params![c.id, c.name_zh, c.name_en, picture, pos as i64, v, c.parent],
             )?;
             changed += 1;
         }
@@ -971,6 +981,10 @@ impl HubStore for SqliteHub {
 
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
         self.assortment_upsert(market, product, |row| row.0 = listed)
+    }
+
+    fn set_position(&self, market: &str, product: &str, position: Option<i64>) -> Result<(), HubError> {
+        self.assortment_upsert(market, product, |row| row.4 = position)
     }
 
     fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError> {

@@ -156,6 +156,8 @@ pub struct ImportCategory {
     pub name_zh: String,
     pub name_en: String,
     pub picture: Vec<u8>,
+    /// The category this one is part of (a sub-category).
+    pub parent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -434,6 +436,9 @@ pub trait HubStore: Send + Sync + 'static {
         let limit = limit.map(|per_household| Limit { per_household, period: warm_core::domain::LimitPeriod::Day });
         self.set_household_limit(market, product, limit)
     }
+    /// A market's own place for a product in its category (lower first; `None`: back to the
+    /// order of what sells most), pulled with the catalog.
+    fn set_position(&self, market: &str, product: &str, position: Option<i64>) -> Result<(), HubError>;
     /// Whether a market sells a product.
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError>;
     /// A market's own purchase limit per household with its period (issue 10); `None`: back to

@@ -55,6 +55,7 @@ fn hub(engine: Engine) -> Hub {
                 name_zh: "c".into(),
                 name_en: "c".into(),
                 picture: vec![1],
+                parent: None,
             }],
             products: vec![product("rice", None), product("oil", Some(1))],
         })

@@ -47,8 +47,12 @@ fn product(id: &str, zh: &str, en: &str, spec: (&str, &str), unit: (&str, &str),
 }
 
 fn catalog() -> Catalog {
-    let category =
-        Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
+    let category = Category {
+        id: CategoryId("c".into()),
+        name: Text::new("蔬果", "Produce"),
+        picture: String::new(),
+        parent: None,
+    };
     Catalog::new(
         Text::new("市集", "Market"),
         vec![category],

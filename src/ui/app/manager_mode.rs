@@ -37,7 +37,7 @@ impl App {
             self.last_touch = Instant::now();
         }
         let wrote = matches!(message, manager::Message::Done(_));
-        let ctx = screen_context(&self.ctx, &self.cart, &self.shelf, self.lang);
+        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
         let Some(Volunteer::Manager(m)) = &mut self.volunteer else { return Task::none() };
         match m.update(message, ctx) {
             // Stock may have changed: the seniors' tiles say so at once.
@@ -187,7 +187,15 @@ impl App {
 
     /// Every few seconds on the seniors' screens (a counter sale or an amendment changed it).
     pub(super) fn refresh_shelf_now_and_then(&self) -> Task<Message> {
-        if self.volunteer.is_none() && self.sync_ticks.is_multiple_of(5) { self.refresh_shelf() } else { Task::none() }
+        if self.volunteer.is_some() || !self.sync_ticks.is_multiple_of(5) {
+            return Task::none();
+        }
+        // What sold lately changes slowly (sales at the counter too): read it every half minute.
+        if self.sync_ticks.is_multiple_of(30) {
+            Task::batch([self.refresh_shelf(), self.refresh_sales()])
+        } else {
+            self.refresh_shelf()
+        }
     }
 
     pub(super) fn shelf_arrived(&mut self, shelf: Result<Shelf, StoreError>) {

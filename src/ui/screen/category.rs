@@ -1,11 +1,14 @@
-//! A category's products as big tiles, a page at a time; one tap adds one to the basket.
+//! A category's sub-categories and products as big tiles, a page at a time; one tap on a product
+//! adds one to the basket, one on a sub-category opens it.
 
 use super::Context;
+use crate::store::sales::Sales;
+use crate::ui::picture::Kind;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, bold, label, pager, picture, price, product_tile};
+use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, product_tile};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
-use warm_core::domain::{CategoryId, Product, ProductId};
+use warm_core::domain::{Catalog, CategoryId, Product, ProductId};
 use warm_core::i18n::{ManagerMsg, Msg, tr};
 
 const COLUMNS: usize = 3;
@@ -15,6 +18,8 @@ pub const PAGE: usize = 6;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     Add(ProductId),
+    /// A sub-category's tile (粮油 → 米).
+    Open(CategoryId),
     TurnPage(bool),
 }
 
@@ -22,41 +27,113 @@ pub enum Action {
     None,
     /// One more of this product into the basket.
     Add(ProductId),
+    /// Show this sub-category.
+    Open(CategoryId),
+}
+
+/// What a category's page shows: its sub-categories' tiles, then its products.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Sub(CategoryId),
+    Product(ProductId),
+}
+
+/// A category's tiles in the order seniors see them: when it has sub-categories and more than a
+/// page of products, their tiles (each leading to its products), then its own products; else
+/// every product under it at once — a category with few products goes straight to them. Products
+/// in `sales` order (the co-op's order for the market, then what sells most here).
+pub fn items(catalog: &Catalog, sales: &Sales, id: &CategoryId) -> Vec<Item> {
+    let under = catalog.under(id);
+    let children: Vec<_> = catalog.children(id).filter(|c| !catalog.under(&c.id).is_empty()).collect();
+    let product = |p: &Product| Item::Product(p.id.clone());
+    if children.is_empty() || under.len() <= PAGE {
+        return sales.ordered(catalog, under).into_iter().map(product).collect();
+    }
+    let own = sales.ordered(catalog, catalog.in_category(id).collect());
+    children.into_iter().map(|c| Item::Sub(c.id.clone())).chain(own.into_iter().map(product)).collect()
 }
 
 pub struct Category {
     pub id: CategoryId,
     pager: Pager,
+    /// Fixed when the category opens: a sale or a sync never reorders tiles under a finger.
+    items: Vec<Item>,
 }
 
 impl Category {
-    pub fn new(id: CategoryId) -> Category {
-        Category { id, pager: Pager::new(PAGE) }
+    pub fn new(id: CategoryId, items: Vec<Item>) -> Category {
+        Category { id, pager: Pager::new(PAGE), items }
     }
 
-    pub fn update(&mut self, message: Message, ctx: Context<'_>) -> Action {
+    /// The tiles, in order, on every page.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The tiles on the page in view.
+    pub fn in_view(&self) -> &[Item] {
+        &self.items[self.pager.range(self.items.len())]
+    }
+
+    /// The page in view (from 0) and how many there are.
+    pub fn page(&self) -> (usize, usize) {
+        let pages = self.pager.pages(self.items.len());
+        (self.pager.page.min(pages - 1), pages)
+    }
+
+    pub fn update(&mut self, message: Message, _ctx: Context<'_>) -> Action {
         match message {
             Message::Add(product) => Action::Add(product),
+            Message::Open(id) => Action::Open(id),
             Message::TurnPage(forward) => {
-                self.pager = self.pager.turned(forward, ctx.catalog.in_category(&self.id).count());
+                self.pager = self.pager.turned(forward, self.items.len());
                 Action::None
             }
         }
     }
 
+    /// The pictures of the page in view, then of the pages after and before it (decoded ahead,
+    /// so a page turn shows pictures at once).
+    pub fn pictures_ahead<'a>(&self, ctx: Context<'a>) -> Vec<(&'a str, Kind)> {
+        let len = self.items.len();
+        let mut pages = vec![self.pager, self.pager.turned(true, len), self.pager.turned(false, len)];
+        pages.dedup();
+        pages
+            .into_iter()
+            .flat_map(|page| self.items[page.range(len)].iter())
+            .filter_map(|item| match item {
+                Item::Sub(id) => ctx.catalog.category(id).map(|c| (c.picture.as_str(), Kind::Category)),
+                Item::Product(id) => ctx.catalog.product(id).map(|p| (p.picture.as_str(), Kind::Product)),
+            })
+            .collect()
+    }
+
     pub fn view<'a>(&'a self, ctx: Context<'a>) -> Element<'a, Message> {
         let lang = ctx.lang;
-        let products: Vec<_> = ctx.catalog.in_category(&self.id).collect();
         let mut grid = Column::new().spacing(theme::GAP).height(Length::Fill);
-        for chunk in products[self.pager.range(products.len())].chunks(COLUMNS) {
+        let shown = self.in_view();
+        for chunk in shown.chunks(COLUMNS) {
             let mut tiles = Row::new().spacing(theme::GAP).height(Length::Fill);
-            for product in chunk {
-                let in_basket = ctx.cart.qty(&product.id);
-                tiles = tiles.push(if ctx.shelf.can_add(&product.id, in_basket) {
-                    product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone()))
-                } else {
-                    gone_tile(product, in_basket, ctx)
-                });
+            for item in chunk {
+                let tile: Element<'a, Message> = match item {
+                    Item::Sub(id) => match ctx.catalog.category(id) {
+                        Some(c) => category_tile(c, ctx.pictures, lang, Message::Open(c.id.clone())),
+                        None => space::horizontal().into(),
+                    },
+                    Item::Product(id) => match ctx.catalog.product(id) {
+                        Some(product) => {
+                            let in_basket = ctx.cart.qty(&product.id);
+                            if ctx.shelf.can_add(&product.id, in_basket) {
+                                product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone()))
+                            } else {
+                                gone_tile(product, in_basket, ctx)
+                            }
+                        }
+                        // Withdrawn by the hub meanwhile: its room stays, nothing moves.
+                        None => space::horizontal().into(),
+                    },
+                };
+                tiles = tiles.push(tile);
             }
             // Keep tiles the same width on a short last row.
             for _ in chunk.len()..COLUMNS {
@@ -65,11 +142,11 @@ impl Category {
             grid = grid.push(tiles);
         }
         // And the same height on a short last page: no tile grows under a finger.
-        for _ in products[self.pager.range(products.len())].chunks(COLUMNS).count()..PAGE / COLUMNS {
+        for _ in shown.chunks(COLUMNS).count()..PAGE / COLUMNS {
             grid = grid.push(space::vertical());
         }
         column![grid]
-            .push(pager(self.pager, products.len(), lang, Message::TurnPage))
+            .push(pager(self.pager, self.items.len(), lang, Message::TurnPage))
             .spacing(theme::GAP)
             .width(Length::Fill)
             .into()

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::order::OrderStatus;
 use warm_core::domain::scan::{self, Scan, Weighed};
-use warm_core::domain::{CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
+use warm_core::domain::{Catalog, Category, CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
 use warm_core::i18n::{LeaderWords, ManagerMsg, Msg, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
@@ -407,11 +407,15 @@ impl Counter {
                     *pager = Pager::new(PICK_PAGE);
                 }
             }
-            Message::TurnPickPage(forward) => {
-                if let Step::Pick { category: Some(id), pager } = &mut self.step {
-                    *pager = pager.turned(forward, ctx.catalog.in_category(id).count());
+            Message::TurnPickPage(forward) => match &mut self.step {
+                Step::Pick { category: Some(id), pager } => {
+                    *pager = pager.turned(forward, ctx.catalog.in_category(id).count())
                 }
-            }
+                Step::Pick { category: None, pager } => {
+                    *pager = pager.turned(forward, pick_categories(ctx.catalog).len())
+                }
+                _ => {}
+            },
             Message::PickProduct(id) => {
                 if let Some(product) = ctx.catalog.product(&id) {
                     let i = match self.sale.add_goods(product) {
@@ -860,13 +864,20 @@ fn entry_panel<'a>(
     .into()
 }
 
+/// The categories a volunteer picks goods from: those holding products of their own (a category
+/// made only of sub-categories has none to pick), in catalog order, a page at a time.
+pub fn pick_categories(catalog: &Catalog) -> Vec<&Category> {
+    catalog.categories.iter().filter(|c| catalog.in_category(&c.id).next().is_some()).collect()
+}
+
 fn pick_view<'a>(ctx: Context<'a>, category: Option<&'a CategoryId>, page: Pager) -> Element<'a, Message> {
     let (lang, catalog) = (ctx.lang, ctx.catalog);
     let tile = |content: Element<'a, Message>, msg: Message| tap(content, msg, Tap::Tile, Length::Fill, 300);
     let mut grid = Column::new().spacing(theme::GAP);
     match category {
         None => {
-            for chunk in catalog.categories.chunks(3) {
+            let categories = pick_categories(catalog);
+            for chunk in categories[page.range(categories.len())].chunks(3) {
                 grid = grid.push(Row::new().spacing(theme::GAP).extend(chunk.iter().map(|cat| {
                     let name = cat.name.get(lang);
                     let content =
@@ -876,6 +887,7 @@ fn pick_view<'a>(ctx: Context<'a>, category: Option<&'a CategoryId>, page: Pager
                     tile(content, Message::PickCategory(cat.id.clone()))
                 })));
             }
+            grid = grid.push(pager(page, categories.len(), lang, Message::TurnPickPage));
         }
         Some(id) => {
             let products: Vec<_> = catalog.in_category(id).collect();

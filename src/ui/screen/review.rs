@@ -58,6 +58,11 @@ impl Review {
         Review { pager: Pager::new(lines_page()), order_id, saving: false, failed: false }
     }
 
+    /// The page of lines in view (the root decodes their pictures and the next page's).
+    pub fn pager(&self) -> Pager {
+        self.pager
+    }
+
     pub fn failed(&self) -> bool {
         self.failed
     }

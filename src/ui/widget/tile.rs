@@ -8,17 +8,18 @@ use iced::{Alignment, Element, Length};
 use warm_core::domain::{Category, Lang, Product};
 use warm_core::i18n::{Msg, tr};
 
-/// A picture, or when it is missing a framed placeholder that still says what the thing is.
+/// A picture; while it is being decoded, the thing's name on a calm tile of the same size (so
+/// nothing moves when it comes); when it is missing, the same tile also says there is no picture.
 pub fn picture<'a, M: 'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a, M> {
     match pictures.get(path) {
         Some(handle) => image(handle.clone()).width(side).height(side).into(),
-        None => container(
-            column![label(name.to_owned(), theme::BODY), label(Msg::PicturePlaceholder.text(lang), theme::BODY)]
-                .align_x(Alignment::Center),
-        )
-        .center(side)
-        .style(theme::panel)
-        .into(),
+        None => {
+            let words = pictures.is_missing(path).then(|| label(Msg::PicturePlaceholder.text(lang), theme::BODY));
+            container(column![label(name.to_owned(), theme::BODY)].push(words).align_x(Alignment::Center))
+                .center(side)
+                .style(theme::panel)
+                .into()
+        }
     }
 }
 

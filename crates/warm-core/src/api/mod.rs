@@ -195,6 +195,9 @@ pub enum CatalogChange {
         /// sha256 (hex) of the picture, fetched from `/v1/pictures/{hash}`.
         picture: String,
         position: i64,
+        /// The category this one is part of (粮油 → 米 / 面 / 油); absent: shown on the home screen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<String>,
     },
     Product {
         version: u64,
@@ -225,6 +228,10 @@ pub enum CatalogChange {
         /// Over what time the market's limit counts; absent: a day (kiosks before issue 10).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit_period: Option<LimitPeriod>,
+        /// The market's own place for the product in its category (lower first), set by the
+        /// co-op; it comes before the order of recent sales. Absent: none set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<i64>,
     },
     /// A household of this terminal's market (issue 10); `deleted`: removed (a tombstone).
     /// Never a full name or phone number.

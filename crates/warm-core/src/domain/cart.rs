@@ -76,7 +76,7 @@ mod tests {
         let product = |id: &str, fen| Product { ean13: format!("ean-{id}"), ..Product::for_test(id, fen) };
         Catalog::new(
             Text::default(),
-            vec![Category { id: CategoryId("c".into()), name: Text::default(), picture: String::new() }],
+            vec![Category { id: CategoryId("c".into()), name: Text::default(), picture: String::new(), parent: None }],
             vec![product("rice", 3990), product("milk", 650)],
         )
     }

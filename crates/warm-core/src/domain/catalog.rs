@@ -24,6 +24,8 @@ pub struct Category {
     pub name: Text,
     /// Path of the picture, relative to the catalog's folder.
     pub picture: String,
+    /// The category this one is a part of (粮油 → 米 / 面 / 油); `None` for one on the home screen.
+    pub parent: Option<CategoryId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +78,8 @@ pub struct Catalog {
     pub products: Vec<Product>,
     by_id: HashMap<ProductId, usize>,
     by_ean: HashMap<String, usize>,
+    /// The market's own order of products, where the co-op set one: it comes before sales.
+    pinned: HashMap<ProductId, i64>,
 }
 
 impl Catalog {
@@ -83,7 +87,18 @@ impl Catalog {
     pub fn new(market_name: Text, categories: Vec<Category>, products: Vec<Product>) -> Self {
         let by_id = products.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         let by_ean = products.iter().enumerate().map(|(i, p)| (p.ean13.clone(), i)).collect();
-        Catalog { market_name, categories, products, by_id, by_ean }
+        Catalog { market_name, categories, products, by_id, by_ean, pinned: HashMap::new() }
+    }
+
+    /// The co-op's order of products for this market (lower first), where it set one.
+    pub fn with_pinned(mut self, pinned: HashMap<ProductId, i64>) -> Self {
+        self.pinned = pinned;
+        self
+    }
+
+    /// The product's place in the co-op's order for this market, if it has one.
+    pub fn pinned(&self, id: &ProductId) -> Option<i64> {
+        self.pinned.get(id).copied()
     }
 
     pub fn product(&self, id: &ProductId) -> Option<&Product> {
@@ -100,5 +115,31 @@ impl Catalog {
 
     pub fn in_category<'a>(&'a self, id: &'a CategoryId) -> impl Iterator<Item = &'a Product> + 'a {
         self.products.iter().filter(move |p| &p.category == id)
+    }
+
+    /// The categories on the home screen: those without a parent (or whose parent is unknown).
+    pub fn top_categories(&self) -> impl Iterator<Item = &Category> {
+        self.categories.iter().filter(|c| c.parent.as_ref().is_none_or(|p| self.category(p).is_none()))
+    }
+
+    /// The sub-categories of `id`, in catalog order.
+    pub fn children<'a>(&'a self, id: &'a CategoryId) -> impl Iterator<Item = &'a Category> + 'a {
+        self.categories.iter().filter(move |c| c.parent.as_ref() == Some(id) && &c.id != id)
+    }
+
+    /// Every product in `id` and in its sub-categories, depth first (a cycle is walked once).
+    pub fn under<'a>(&'a self, id: &'a CategoryId) -> Vec<&'a Product> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(c) = stack.pop() {
+            if !seen.insert(c) {
+                continue;
+            }
+            out.extend(self.in_category(c));
+            let children: Vec<_> = self.children(c).map(|k| &k.id).collect();
+            stack.extend(children.into_iter().rev());
+        }
+        out
     }
 }

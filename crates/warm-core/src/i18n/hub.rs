@@ -42,6 +42,9 @@ messages! { HubMsg {
     Listed: "市集 {market}：{product} 上架", "market {market}: {product} listed";
     Withdrawn: "市集 {market}：{product} 下架", "market {market}: {product} withdrawn";
     BadAssortment: "{value}：请写 list（上架）或 withdraw（下架）", "{value}: say `list` or `withdraw`";
+    PositionSet: "市集 {market}：{product} 排在本类第 {position} 位", "market {market}: {product} comes at place {position} in its category";
+    PositionDefault: "市集 {market}：{product} 按近来销量排序", "market {market}: {product} is ordered by recent sales";
+    BadPosition: "{value}：请写 1 到 9999 的位置，或 default（按销量）", "{value}: say a place from 1 to 9999, or `default` (by sales)";
     AlarmCleared: "警报 {id} 已清除", "alarm {id} cleared";
     NoAlarms: "没有警报", "no alarms";
     AlarmLine: "#{id}  {at}  终端 {terminal}  {kind}  {times} 次  {state}：{message}", "#{id}  {at}  terminal {terminal}  {kind}  {times}×  {state}: {message}";

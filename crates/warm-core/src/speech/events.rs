@@ -137,8 +137,12 @@ mod tests {
     }
 
     fn catalog() -> Catalog {
-        let category =
-            Category { id: CategoryId("c".into()), name: Text::new("蔬果", "Produce"), picture: String::new() };
+        let category = Category {
+            id: CategoryId("c".into()),
+            name: Text::new("蔬果", "Produce"),
+            picture: String::new(),
+            parent: None,
+        };
         Catalog::new(Text::new("市集", "Market"), vec![category], vec![tomato(), rice()])
     }
 

@@ -174,9 +174,9 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
         copy_rows(
             &conn,
             &tx,
-            "SELECT id, name_zh, name_en, picture, position, deleted, version FROM categories",
-            "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "SELECT id, name_zh, name_en, picture, position, deleted, version, parent FROM categories",
+            "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version, parent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             |r| {
                 Ok(vec![
                     Box::new(r.get::<_, String>(0)?),
@@ -186,6 +186,7 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                     Box::new(r.get::<_, i64>(4)?),
                     Box::new(r.get::<_, bool>(5)?),
                     Box::new(r.get::<_, i64>(6)?),
+                    Box::new(r.get::<_, Option<String>>(7)?),
                 ])
             },
         )
@@ -215,9 +216,11 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
         copy_rows(
             &conn,
             &tx,
-            "SELECT market, product, listed, price_fen, limit_per_household, version, limit_period FROM assortment",
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version, limit_period)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "SELECT market, product, listed, price_fen, limit_per_household, version, limit_period, position
+             FROM assortment",
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version, limit_period,
+                                     position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             |r| {
                 Ok(vec![
                     Box::new(r.get::<_, String>(0)?),
@@ -227,6 +230,7 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                     Box::new(r.get::<_, Option<i64>>(4)?),
                     Box::new(r.get::<_, i64>(5)?),
                     Box::new(r.get::<_, Option<String>>(6)?),
+                    Box::new(r.get::<_, Option<i64>>(7)?),
                 ])
             },
         )

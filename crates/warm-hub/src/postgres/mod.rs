@@ -44,7 +44,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_security.sql"),
     include_str!("../../migrations/postgres/0003_manager.sql"),
     include_str!("../../migrations/postgres/0004_households.sql"),
-    include_str!("../../migrations/postgres/0005_daily_lists.sql"),
+    include_str!("../../migrations/postgres/0005_assortment.sql"),
+    include_str!("../../migrations/postgres/0006_daily_lists.sql"),
 ];
 
 /// Connections per hub process: 16 in all (several processes share the server's
@@ -394,7 +395,7 @@ impl PgHub {
         &self,
         market: &str,
         product: &str,
-        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>, Option<String>)),
+        change: impl FnOnce(&mut (bool, Option<i64>, Option<u32>, Option<String>, Option<i64>)),
     ) -> Result<(), HubError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -404,23 +405,23 @@ impl PgHub {
         }
         let mut row = match tx
             .query_opt(
-                "SELECT listed, price_fen, limit_per_household, limit_period FROM assortment
+                "SELECT listed, price_fen, limit_per_household, limit_period, position FROM assortment
                  WHERE market = $1 AND product = $2",
                 &[&market, &product],
             )
             .await?
         {
-            Some(r) => (r.try_get(0)?, r.try_get(1)?, limit_of(r.try_get(2)?)?, r.try_get(3)?),
-            None => (true, None, None, None),
+            Some(r) => (r.try_get(0)?, r.try_get(1)?, limit_of(r.try_get(2)?)?, r.try_get(3)?, r.try_get(4)?),
+            None => (true, None, None, None, None),
         };
         change(&mut row);
         let version = next_version(&tx).await?;
         tx.execute(
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, limit_period, version, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (market, product) DO UPDATE SET listed = $3, price_fen = $4, limit_per_household = $5,
-                limit_period = $6, version = $7",
-            &[&market, &product, &row.0, &row.1, &row.2.map(i64::from), &row.3, &version],
+                limit_period = $6, version = $7, position = $8",
+            &[&market, &product, &row.0, &row.1, &row.2.map(i64::from), &row.3, &version, &row.4],
         )
         .await?;
         tx.commit().await?;
@@ -450,14 +451,23 @@ impl PgHub {
         for (pos, c) in catalog.categories.iter().enumerate() {
             let picture = sha256_hex(&c.picture);
             summary.pictures += tx.execute(&store_picture, &[&picture, &c.picture]).await?;
-            let row = (c.name_zh.clone(), c.name_en.clone(), picture.clone(), pos as i64, false);
+            let row = (c.name_zh.clone(), c.name_en.clone(), picture.clone(), pos as i64, false, c.parent.clone());
             let old = tx
                 .query_opt(
-                    "SELECT name_zh, name_en, picture, position, deleted FROM categories WHERE id = $1",
+                    "SELECT name_zh, name_en, picture, position, deleted, parent FROM categories WHERE id = $1",
                     &[&c.id],
                 )
                 .await?
-                .map(|r| Ok::<_, HubError>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?)))
+                .map(|r| {
+                    Ok::<_, HubError>((
+                        r.try_get(0)?,
+                        r.try_get(1)?,
+                        r.try_get(2)?,
+                        r.try_get(3)?,
+                        r.try_get(4)?,
+                        r.try_get(5)?,
+                    ))
+                })
                 .transpose()?;
             if old.as_ref() == Some(&row) {
                 unchanged += 1;
@@ -465,10 +475,11 @@ impl PgHub {
             }
             let v = next_version(&tx).await?;
             tx.execute(
-                "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version)
-                 VALUES ($1, $2, $3, $4, $5, false, $6)
-                 ON CONFLICT (id) DO UPDATE SET name_zh = $2, name_en = $3, picture = $4, position = $5, deleted = false, version = $6",
-                &[&c.id, &c.name_zh, &c.name_en, &picture, &(pos as i64), &v],
+                "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version, parent)
+                 VALUES ($1, $2, $3, $4, $5, false, $6, $7)
+                 ON CONFLICT (id) DO UPDATE SET name_zh = $2, name_en = $3, picture = $4, position = $5, deleted = false,
+                    version = $6, parent = $7",
+                &[&c.id, &c.name_zh, &c.name_en, &picture, &(pos as i64), &v, &c.parent],
             )
             .await?;
             changed += 1;
@@ -605,7 +616,7 @@ impl PgHub {
             }
             let rows = tx
                 .query(
-                    "SELECT version, id, deleted, name_zh, name_en, picture, position FROM categories
+                    "SELECT version, id, deleted, name_zh, name_en, picture, position, parent FROM categories
                      WHERE version > $1 ORDER BY version LIMIT $2",
                     &[&after, &fetch],
                 )
@@ -619,6 +630,7 @@ impl PgHub {
                     name_en: r.try_get(4)?,
                     picture: r.try_get(5)?,
                     position: r.try_get(6)?,
+                    parent: r.try_get(7)?,
                 });
             }
             let rows = tx
@@ -634,7 +646,7 @@ impl PgHub {
             }
             let rows = tx
                 .query(
-                    "SELECT version, product, listed, price_fen, limit_per_household, limit_period FROM assortment
+                    "SELECT version, product, listed, price_fen, limit_per_household, limit_period, position FROM assortment
                      WHERE market = $3 AND version > $1 ORDER BY version LIMIT $2",
                     &[&after, &fetch, &terminal.market],
                 )
@@ -648,6 +660,7 @@ impl PgHub {
                     price_fen: r.try_get(3)?,
                     limit_per_household: limit_of(r.try_get(4)?)?,
                     limit_period: period.as_deref().and_then(LimitPeriod::parse),
+                    position: r.try_get(6)?,
                 });
             }
             let rows = tx
@@ -1097,6 +1110,10 @@ impl HubStore for PgHub {
 
     fn set_listed(&self, market: &str, product: &str, listed: bool) -> Result<(), HubError> {
         self.wait(self.assortment_upsert(market, product, |row| row.0 = listed))
+    }
+
+    fn set_position(&self, market: &str, product: &str, position: Option<i64>) -> Result<(), HubError> {
+        self.wait(self.assortment_upsert(market, product, |row| row.4 = position))
     }
 
     fn high_seq(&self, terminal: &str) -> Result<u64, HubError> {

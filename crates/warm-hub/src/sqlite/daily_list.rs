@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use warm_core::api::CatalogChange;
 use warm_core::domain::DailyItem;
 
-pub(super) const SCHEMA_5: &str = "CREATE TABLE daily_lists (
+pub(super) const SCHEMA_6: &str = "CREATE TABLE daily_lists (
         market  TEXT PRIMARY KEY,
         items   TEXT NOT NULL,              -- JSON [{product, available?}], in the order set; [] none
         version INTEGER NOT NULL UNIQUE     -- from the catalog's counter: pulled with the catalog
