@@ -126,4 +126,33 @@ fn main() {
     println!("## one tap, {TAPS} each, interleaved (p50 / p99)");
     println!("limits on   {on50:>9.1} µs / {on99:>9.1} µs");
     println!("limits off  {off50:>9.1} µs / {off99:>9.1} µs");
+
+    // What the kiosk's screens do (issue 10, seniors' side): when the household is said, one
+    // read of what it bought this period of every limited product (off the UI thread); each tap
+    // then checks `Limits` in memory.
+    const SAID: usize = 1_000;
+    let mut said = Vec::with_capacity(SAID);
+    let mut in_memory = Vec::with_capacity(TAPS);
+    for _ in 0..SAID {
+        let home = household(rng.u64(0..HOUSEHOLDS));
+        let start = Instant::now();
+        let bought = store.bought_this_period(&home, &products, now, &tz).unwrap();
+        said.push(start.elapsed().as_secs_f64() * 1e6);
+        let limits = warm_kiosk::store::households::Limits { on: true, household: Some(home), bought };
+        for _ in 0..TAPS / SAID {
+            let p = &products[rng.usize(0..LIMITED)];
+            let mut cart = Cart::default();
+            let start = Instant::now();
+            if limits.allowance(p, cart.qty(&p.id)).may_add_one() {
+                cart.add(&p.id);
+            }
+            std::hint::black_box(&cart);
+            in_memory.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    let (said50, said99) = percentiles(said);
+    let (mem50, mem99) = percentiles(in_memory);
+    println!("## the kiosk's screens: household said ({SAID}), then taps ({TAPS}) (p50 / p99)");
+    println!("household said, 50 products read  {said50:>9.1} µs / {said99:>9.1} µs");
+    println!("tap, checked in memory             {mem50:>9.1} µs / {mem99:>9.1} µs");
 }

@@ -6,9 +6,10 @@
 use super::{Result, Store, StoreError, time_to_sql};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
 use warm_core::api::UsageEntry;
 use warm_core::domain::household::Purchase;
-use warm_core::domain::{Household, HouseholdId, ProductId, RestockCycle};
+use warm_core::domain::{Allowance, Cart, Catalog, Household, HouseholdId, Product, ProductId, RestockCycle};
 
 impl Store {
     /// A household of this market, if the hub listed it.
@@ -111,5 +112,88 @@ impl Store {
             window,
         );
         Ok(warm_core::domain::Allowance::of(Some(limit), bought, in_basket))
+    }
+}
+
+impl Store {
+    /// What `household` bought of each limited product among `products` in that product's
+    /// current period (its own window: a day, a week or the restock cycle), at this terminal and
+    /// at the others this terminal heard of. One read of the household's purchases for all of
+    /// them: the seniors' screens load this once when the household is said.
+    pub fn bought_this_period<'a>(
+        &self,
+        household: &HouseholdId,
+        products: impl IntoIterator<Item = &'a warm_core::domain::Product>,
+        now: Timestamp,
+        tz: &jiff::tz::TimeZone,
+    ) -> Result<HashMap<ProductId, u32>> {
+        use warm_core::domain::household::{bought_in, period_window};
+        let cycle = self.restock_cycle()?;
+        let limited: Vec<(&ProductId, (Timestamp, Timestamp))> = products
+            .into_iter()
+            .filter_map(|p| p.limit().map(|l| (&p.id, period_window(l.period, now, tz, cycle))))
+            .collect();
+        let Some(since) = limited.iter().map(|(_, w)| w.0).min() else { return Ok(HashMap::new()) };
+        let purchases = self.purchases_since(household, since)?;
+        Ok(limited
+            .into_iter()
+            .map(|(id, window)| {
+                let of_it = purchases.iter().filter(|(p, _)| p == id).map(|(_, b)| *b);
+                (id.clone(), bought_in(of_it, window))
+            })
+            .collect())
+    }
+}
+
+/// What the seniors' screens know of purchase limits for the order being made: whether they
+/// apply (the hub sent this market's households; a market without a list sells as before), the
+/// household said for this order, and what it already bought this period of each limited product.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub on: bool,
+    pub household: Option<HouseholdId>,
+    pub bought: HashMap<ProductId, u32>,
+}
+
+impl Limits {
+    /// Limits on or off, no household said yet.
+    pub fn new(on: bool) -> Limits {
+        Limits { on, ..Limits::default() }
+    }
+
+    /// What may still go in a basket holding `in_basket` of `product`: `Free` with limits off or
+    /// for a product without a limit.
+    pub fn allowance(&self, product: &Product, in_basket: u32) -> Allowance {
+        if !self.on {
+            return Allowance::Free;
+        }
+        Allowance::of(product.limit(), self.bought.get(&product.id).copied().unwrap_or(0), in_basket)
+    }
+
+    /// Whether the senior must say who they are before `product` goes in the basket.
+    pub fn needs_household(&self, product: &Product) -> bool {
+        self.on && self.household.is_none() && product.limit().is_some()
+    }
+
+    /// The basket's lines over this household's limit, each with how many too many.
+    pub fn over_lines(&self, cart: &Cart, catalog: &Catalog) -> Vec<(ProductId, u32)> {
+        if !self.on || self.household.is_none() {
+            return Vec::new();
+        }
+        cart.lines()
+            .iter()
+            .filter_map(|l| {
+                let product = catalog.product(&l.product)?;
+                let over = self.allowance(product, l.qty).over_by();
+                (over > 0).then(|| (l.product.clone(), over))
+            })
+            .collect()
+    }
+
+    /// Whether the basket holds a limited product while no household was said.
+    pub fn missing_household(&self, cart: &Cart, catalog: &Catalog) -> bool {
+        self.on
+            && self.household.is_none()
+            && cart.lines().iter().any(|l| catalog.product(&l.product).is_some_and(|p| p.limit().is_some()))
     }
 }

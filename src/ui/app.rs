@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::{self, Decoding, Pictures};
-use super::screen::{self, Screen, category, counter, done, home, leader, manager, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, household, leader, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod households;
 mod leader_mode;
 mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, Role, matches as pin_matches};
@@ -90,6 +91,13 @@ pub enum Message {
     Counter(counter::Message),
     /// The site manager's mode (issue 11): see `app/manager_mode.rs`.
     Manager(manager::Message),
+    /// The household screen (issue 10): see `app/households.rs`.
+    Household(household::Message),
+    /// The household shown in the top bar, tapped: say another.
+    ChangeHousehold,
+    /// A household looked up: what it bought this period per limited product, or `None` when the
+    /// market has no such household.
+    HouseholdLooked(warm_core::domain::HouseholdId, households::Looked),
     /// Building-leader mode (issue 10): see `app/leader_mode.rs`.
     Leader(leader::Message),
     /// The order commit came back (from a task).
@@ -131,7 +139,9 @@ impl Message {
             | Message::Done(_)
             | Message::Basket(_)
             | Message::Modal(_)
-            | Message::Pin(_) => true,
+            | Message::Pin(_)
+            | Message::Household(_)
+            | Message::ChangeHousehold => true,
             Message::Counter(message) => message.is_tap(),
             Message::Manager(message) => message.is_tap(),
             Message::Leader(message) => message.is_tap(),
@@ -199,6 +209,10 @@ pub struct App {
     last_tap: Option<(String, Instant)>,
     /// Reading aloud for this senior (the 🔊 switch), back to the market's default after each order.
     read_aloud: ReadAloud,
+    /// Purchase limits for this order (issue 10): on where the market keeps households.
+    limits: crate::store::households::Limits,
+    /// Where the household screen came from, and what it leads on to.
+    after_household: Option<(Screen, households::Then)>,
     /// The reference layout scaled to the window (`theme::fit`), times the config's `scale`.
     fit: f32,
 }
@@ -225,6 +239,7 @@ impl App {
         });
         let wedge = Wedge::new(Duration::from_millis(ctx.config.scanner.wedge_key_gap_ms));
         let shelf = manager_mode::initial_shelf(&ctx);
+        let limits = App::limits_for_next_order(&ctx);
         let (recent, today) = sales_window((ctx.clock)(), &ctx.time_zone);
         let sales = ctx.store().sales(&ctx.config.terminal_id, recent, today).unwrap_or_else(|e| {
             tracing::warn!("sales not read, products in catalog order: {e}");
@@ -259,6 +274,8 @@ impl App {
             now: settled_at,
             last_tap: None,
             read_aloud,
+            limits,
+            after_household: None,
             fit: 1.0,
         };
         // Inline (tests) decodes the first screen's pictures here; in the background `boot` does.
@@ -327,7 +344,7 @@ impl App {
                     wants.extend(lines[page.range(lines.len())].iter().filter_map(|l| product(&l.product)));
                 }
             }
-            Screen::Done(_) => {}
+            Screen::Done(_) | Screen::Household(_) => {}
         }
         if matches!(self.screen, Screen::Home(_) | Screen::Category(_)) {
             wants.extend(lines[self.basket_pager.range(lines.len())].iter().filter_map(|l| product(&l.product)));
@@ -437,6 +454,7 @@ impl App {
             time_zone: &self.ctx.time_zone,
             cart: &self.cart,
             shelf: &self.shelf,
+            limits: &self.limits,
         }
     }
 
@@ -495,7 +513,7 @@ impl App {
                 }
             }
             Message::HomeScreen(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
                 match home.update(message, ctx) {
                     home::Action::None => {}
@@ -509,7 +527,7 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
@@ -524,7 +542,7 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
+                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -566,7 +584,13 @@ impl App {
                 self.tick(now);
                 return self.refresh_shelf_now_and_then();
             }
-            Message::Sync(msg) => self.synced(msg),
+            Message::Sync(msg) => {
+                let round = matches!(msg, SyncMsg::Status(_));
+                self.synced(msg);
+                if round {
+                    return self.limits_after_sync();
+                }
+            }
             Message::Sales(Ok(sales)) => self.sales = sales,
             // The order stays as it was; the next read tries again.
             Message::Sales(Err(e)) => tracing::warn!("sales not read: {e}"),
@@ -596,6 +620,10 @@ impl App {
             }
             Message::Counter(message) => return self.counter(message),
             Message::Manager(message) => return self.manager(message),
+            Message::Household(message) => return self.household_screen(message),
+            Message::ChangeHousehold if self.limits.on => self.ask_household(households::Then::Nothing),
+            Message::ChangeHousehold => {}
+            Message::HouseholdLooked(id, looked) => self.household_looked(id, looked),
             Message::Leader(message) => return self.leader(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
@@ -629,6 +657,10 @@ impl App {
                 if !self.shelf.can_add(&product, self.cart.qty(&product)) {
                     return;
                 }
+                // The household's limit: asks who is buying first, or says why not in words.
+                if !self.limit_allows(&product) {
+                    return;
+                }
                 self.cart.add(&product);
                 // Show the page with the line just changed, so the senior sees the tap worked.
                 if let Some(i) = self.cart.lines().iter().position(|l| l.product == product) {
@@ -648,7 +680,7 @@ impl App {
                 self.basket_pager = self.basket_pager.turned(forward, self.cart.lines().len());
             }
             basket::Message::AskEmpty => self.modal = Some(modal::Modal::ConfirmEmpty),
-            basket::Message::Review if !self.cart.is_empty() => {
+            basket::Message::Review if !self.cart.is_empty() && self.household_before_review() => {
                 self.read_aloud.review(&self.cart, &self.ctx.catalog, self.lang);
                 self.screen = Screen::Review(review::Review::new((self.ctx.ids)()));
             }
@@ -699,6 +731,12 @@ impl App {
                     self.notice = Some(Msg::BasketCleared);
                 }
             }
+            // Left on the household screen with nothing in the basket: home for the next senior.
+            _ if self.cart.is_empty() && matches!(self.screen, Screen::Household(_)) => {
+                if now.saturating_duration_since(self.last_touch) >= Duration::from_secs(idle.ask_after_seconds) {
+                    self.go_home_for_next_senior();
+                }
+            }
             _ if self.cart.is_empty() => {}
             _ => {
                 if now.saturating_duration_since(self.last_touch) >= Duration::from_secs(idle.ask_after_seconds) {
@@ -730,15 +768,18 @@ impl App {
         self.screen = self.home_screen();
         self.lang = self.ctx.config.language;
         self.basket_pager = Pager::new(basket::lines_page());
+        // The household goes with the order; the next senior says theirs.
+        self.limits = App::limits_for_next_order(&self.ctx);
+        self.after_household = None;
     }
 
     /// Commits the basket as order `order_id` off the UI thread; the slip prints only after the
     /// commit returned (the print worker takes it from the store).
     fn commit(&mut self, order_id: Uuid) -> Task<Message> {
         let lines = OrderLine::from_cart(&self.cart, &self.ctx.catalog);
+        let household = self.limits.household.as_ref().map(|h| h.to_string());
         let config = &self.ctx.config;
-        let new =
-            NewOrder { id: order_id, terminal: config.terminal_id.clone(), lang: self.lang, household: None, lines };
+        let new = NewOrder { id: order_id, terminal: config.terminal_id.clone(), lang: self.lang, household, lines };
         let (store, profile, slots) = (self.ctx.store.clone(), config.printer.profile(), config.slot_policy());
         let (market, tz, now) = (self.ctx.catalog.market_name.clone(), self.ctx.time_zone.clone(), (self.ctx.clock)());
         off_thread(move || {
@@ -839,7 +880,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, self.lang);
+        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -910,8 +951,11 @@ impl App {
                 let badge = line.as_ref().is_ok_and(|text| {
                     scan::parse(text, &config.scanner.weighed, &config.volunteer.badge) == Scan::Badge
                 });
+                let card = line.as_ref().ok().and_then(|text| warm_core::domain::HouseholdId::from_card(text));
                 if badge {
                     self.open_pin();
+                } else if let Some(id) = card {
+                    return self.household_card(id);
                 } else {
                     tracing::info!("scan ignored outside volunteer mode: {line:?}");
                 }
@@ -955,19 +999,21 @@ impl App {
         }
         let printer = screen::printer::banner(&self.printer, lang);
         let title: Element<'_, Message> = match &self.screen {
-            Screen::Category(category) => row![
-                tap(
-                    label(Msg::Back.text(lang), theme::BUTTON),
-                    Message::Home,
-                    theme::Tap::Secondary,
-                    220,
-                    theme::TARGET
-                ),
+            Screen::Category(category) => row![tap(
+                label(Msg::Back.text(lang), theme::BUTTON),
+                Message::Home,
+                theme::Tap::Secondary,
+                220,
+                theme::TARGET
+            )]
+            // Where limits apply the household takes the name's room (the tiles show what the
+            // category is): beside it an English name would squeeze the printer's banner.
+            .push((!self.limits.on).then(|| {
                 bold(
                     self.ctx.catalog.category(&category.id).map(|c| c.name.get(lang)).unwrap_or_default(),
-                    theme::TITLE
-                ),
-            ]
+                    theme::TITLE,
+                )
+            }))
             .spacing(theme::PAD)
             .align_y(Alignment::Center)
             .into(),
@@ -986,32 +1032,31 @@ impl App {
                     .into()
             }
         };
-        let top = row![
-            title,
-            middle,
-            tap(
+        let top = row![title]
+            .push(self.household_chip())
+            .push(middle)
+            .push(tap(
                 label(
                     if self.read_aloud.is_on() { SpeechWords::ReadAloudOn } else { SpeechWords::ReadAloudOff }
                         .text(lang),
-                    theme::BODY
+                    theme::BODY,
                 ),
                 Message::ToggleSpeech,
                 theme::Tap::Secondary,
                 170,
-                theme::TARGET
-            ),
-            tap(
+                theme::TARGET,
+            ))
+            .push(tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
                 theme::Tap::Secondary,
                 200,
-                theme::TARGET
-            ),
-        ]
-        .spacing(theme::PAD)
-        .align_y(Alignment::Center)
-        // Fixed, so nothing below moves when the sync or printer words change.
-        .height(theme::TARGET);
+                theme::TARGET,
+            ))
+            .spacing(theme::PAD)
+            .align_y(Alignment::Center)
+            // Fixed, so nothing below moves when the sync or printer words change.
+            .height(theme::TARGET);
 
         let basket = || {
             basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang).map(Message::Basket)
@@ -1025,6 +1070,7 @@ impl App {
             }
             Screen::Review(review) => review.view(ctx).map(Message::Review),
             Screen::Done(done) => done.view(ctx).map(Message::Done),
+            Screen::Household(entry) => entry.view(ctx).map(Message::Household),
         };
         let content = column![top, body].spacing(theme::GAP);
         let page = container(content).padding(theme::PAD).width(Length::Fill).height(Length::Fill);
@@ -1046,6 +1092,7 @@ fn screen_context<'a>(
     pictures: &'a Pictures,
     cart: &'a Cart,
     shelf: &'a crate::store::shelf::Shelf,
+    limits: &'a crate::store::households::Limits,
     lang: Lang,
 ) -> screen::Context<'a> {
     screen::Context {
@@ -1056,6 +1103,7 @@ fn screen_context<'a>(
         time_zone: &ctx.time_zone,
         cart,
         shelf,
+        limits,
     }
 }
 

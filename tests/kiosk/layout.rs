@@ -28,7 +28,11 @@ pub fn targets(k: &Kiosk) -> Vec<Rectangle> {
         None::<()>
     });
     match card {
-        Some(card) => found.into_iter().filter(|t| card.contains(t.center())).collect(),
+        // Wholly on the card: a tile behind a wide card may have its centre under it.
+        Some(card) => found
+            .into_iter()
+            .filter(|t| card.contains(t.position()) && card.contains(iced::Point::new(t.x + t.width, t.y + t.height)))
+            .collect(),
         None => found,
     }
 }
@@ -226,6 +230,45 @@ fn leader_screens_meet_the_size_rules_in_both_languages_and_say_what_is_wrong() 
         l(&mut k, leader::Message::FinishYes);
         check(&k, "leader: done");
         let _ = k.ctx.printer.drain();
+    }
+}
+
+#[test]
+fn household_screens_meet_the_size_rules_in_both_languages() {
+    use crate::households::{RICE, kiosk_with_households, type_home};
+    use warm_core::domain::ProductId;
+    use warm_kiosk::device::printer::Problem;
+    use warm_kiosk::device::printer::worker::PrinterState;
+    use warm_kiosk::device::scanner::ScannerEvent;
+    use warm_kiosk::ui::screen::household;
+    for (english, problem) in
+        [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
+    {
+        let mut k = kiosk_with_households();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        k.ctx.printer.drain();
+        k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
+        check(&k, "home with the household's button");
+        k.update(Message::ChangeHousehold);
+        check(&k, "household entry");
+        type_home(&mut k, "12-3-1203");
+        k.update(Message::Household(household::Message::Confirm));
+        check(&k, "household entry: a number not on the list");
+        k.update(Message::Household(household::Message::AskVolunteer));
+        check(&k, "household entry: ask a volunteer");
+        k.update(Message::Household(household::Message::Back));
+        k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+        k.update(Message::HomeScreen(home::Message::OpenCategory(k.ctx.catalog.categories[0].id.clone())));
+        for _ in 0..3 {
+            k.update(Message::Category(category::Message::Add(ProductId::new(RICE))));
+        }
+        check(&k, "why + did nothing at the limit");
+        k.update(Message::Modal(modal::Message::Keep));
+        check(&k, "category with limited tiles, one at its limit");
+        k.update(Message::Basket(basket::Message::Review));
+        check(&k, "review with the household");
     }
 }
 

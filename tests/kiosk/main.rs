@@ -6,6 +6,7 @@
 mod assortment;
 mod crash;
 mod failures;
+mod households;
 mod idle;
 mod layout;
 mod leader;

@@ -4,7 +4,7 @@
 use crate::support::{Kiosk, kiosk, simulator};
 use warm_kiosk::ui::theme;
 
-fn assert_snapshot(k: &Kiosk, name: &str) {
+pub(crate) fn assert_snapshot(k: &Kiosk, name: &str) {
     let path = format!("{}/tests/snapshots/{name}.png", env!("CARGO_MANIFEST_DIR"));
     let snapshot = simulator(&k.app).snapshot(&theme::theme()).unwrap();
     assert!(snapshot.matches_image(&path).unwrap(), "{name} differs from {path}");

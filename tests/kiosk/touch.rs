@@ -88,6 +88,20 @@ fn screens() -> Vec<(&'static str, Setup)> {
             k.update(Message::Basket(basket::Message::Review));
             k.update(Message::Review(warm_kiosk::ui::screen::review::Message::Confirm));
         }),
+        ("household entry with a number not on the list", |k| {
+            crate::households::with_households(k);
+            k.update(Message::ChangeHousehold);
+            crate::households::type_home(k, "3-2-509");
+            k.update(Message::Household(warm_kiosk::ui::screen::household::Message::Confirm));
+        }),
+        ("category with limited tiles, one at its limit", |k| {
+            crate::households::with_households(k);
+            k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+            open_and_add(k, "grain_oil", &["rice-5kg"]);
+            k.update(Message::Category(warm_kiosk::ui::screen::category::Message::Add(
+                warm_core::domain::ProductId::new("rice-5kg"),
+            )));
+        }),
         ("PIN pad", |k| {
             k.update(Message::Key(KeyPress::VolunteerShortcut));
             k.update(Message::Pin(pin::Message::Key(Key::Digit(1))));
@@ -646,4 +660,33 @@ fn the_voice_switch_is_for_this_senior_only() {
     k.update(Message::Review(warm_kiosk::ui::screen::review::Message::Confirm));
     k.update(Message::Done(warm_kiosk::ui::screen::done::Message::NextSenior));
     assert!(k.shows("朗读：开"), "the next senior starts with the default again");
+}
+
+#[test]
+fn household_texts_fit_their_boxes_in_both_languages() {
+    use crate::households::{RICE, kiosk_with_households, type_home};
+    use warm_kiosk::ui::screen::{category, household};
+    for english in [false, true] {
+        let mut k = kiosk_with_households();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        assert_fits(&k, "home with the household's button");
+        k.update(Message::ChangeHousehold);
+        type_home(&mut k, "12-3-1203");
+        k.update(Message::Household(household::Message::Confirm));
+        assert_fits(&k, "household entry: a number not on the list");
+        k.update(Message::Household(household::Message::AskVolunteer));
+        assert_fits(&k, "household entry: ask a volunteer");
+        k.update(Message::Household(household::Message::Back));
+        k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+        open_and_add(&mut k, "grain_oil", &[RICE]);
+        k.update(Message::Category(category::Message::Add(warm_core::domain::ProductId::new(RICE))));
+        assert_fits(&k, "category with limited tiles, one at its limit");
+        k.update(Message::Category(category::Message::Add(warm_core::domain::ProductId::new(RICE))));
+        assert_fits(&k, "why + did nothing at the limit");
+        k.update(Message::Modal(warm_kiosk::ui::screen::modal::Message::Keep));
+        k.update(Message::Basket(basket::Message::Review));
+        assert_fits(&k, "review with the household");
+    }
 }

@@ -153,3 +153,66 @@ fn leader_sheet_prints_the_daily_list_on_the_configured_printer() {
         assert!(text.contains(word), "the sheet lacks {word:?}:\n{text}");
     }
 }
+
+/// `warm-kiosk household card ID --now` (issue 10): the card on the configured printer (here the
+/// file printer), its words and its QR code read back from the printed bytes; a reprint is the
+/// same command; a number not on the market's list is refused in words.
+#[test]
+fn a_household_card_prints_its_number_building_and_a_qr_code_the_kiosk_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("kiosk.toml"), dir.path().join("data"));
+    std::fs::write(&config, "").unwrap();
+
+    // No household list yet: said so, nothing printed.
+    let (ok, _, err) = kiosk(&config, &data, &["household", "card", "3-2-501"]);
+    assert!(!ok && err.contains("还没有住户名单"), "{err}");
+
+    let mut store = warm_kiosk::store::Store::open(&warm_kiosk::kiosk::store_path(&data)).unwrap();
+    let household = warm_core::api::CatalogChange::Household {
+        version: 1,
+        id: "3-2-501".into(),
+        deleted: false,
+        building: "3号楼".into(),
+        surname: Some("王".into()),
+        phone_last4: Some("1234".into()),
+    };
+    store.apply_catalog_page(&[household], 1).unwrap();
+    drop(store);
+
+    let prints = warm_kiosk::kiosk::prints_dir(&data);
+    let printed = || -> Vec<Vec<u8>> {
+        let mut files: Vec<_> =
+            std::fs::read_dir(&prints).map_or(Vec::new(), |d| d.map(|e| e.unwrap().path()).collect());
+        files.sort();
+        files.into_iter().map(|f| std::fs::read(f).unwrap()).collect()
+    };
+    let (ok, out, err) = kiosk(&config, &data, &["household", "card", "03-2-501", "--now"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("住户卡 3-2-501 已排入打印") && out.contains("已打印 1 张"), "{out}");
+    let cards = printed();
+    assert_eq!(cards.len(), 1);
+    let (text, _, _) = encoding_rs::GB18030.decode(&cards[0]);
+    for words in ["住户卡", "3-2-501", "楼栋：3号楼"] {
+        assert!(text.contains(words), "the card lacks {words:?}: {text}");
+    }
+    assert!(!text.contains('王') && !text.contains("1234"), "nothing personal on the card");
+    let picture = warm_core::receipt::preview::render(&cards[0], &PaperProfile::default()).unwrap();
+    let mut img = rqrr::PreparedImage::prepare(picture);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the card");
+    let payload = grids[0].decode().unwrap().1;
+    assert_eq!(payload, "WM1:H:3-2-501");
+    assert_eq!(warm_core::domain::HouseholdId::from_card(&payload).unwrap().as_str(), "3-2-501", "the kiosk reads it");
+
+    // A lost card: the same command prints another.
+    let (ok, out, err) = kiosk(&config, &data, &["household", "card", "3-2-501", "--now"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(printed().len(), 2);
+
+    // Not on the list, or not a home number: said in words, exit 1, nothing printed.
+    let (ok, _, err) = kiosk(&config, &data, &["household", "card", "3-2-509"]);
+    assert!(!ok && err.contains("没有这一户：3-2-509"), "{err}");
+    let (ok, _, err) = kiosk(&config, &data, &["household", "card", "abc"]);
+    assert!(!ok && err.contains("门牌要有楼号和房号"), "{err}");
+    assert_eq!(printed().len(), 2);
+}

@@ -8,7 +8,10 @@ use std::process::Command;
 use warm_core::domain::{Allowance, HouseholdId, Lang, OrderLine, Product};
 use warm_core::i18n::limit_explained;
 use warm_kiosk::config::Config;
+use warm_kiosk::device::scanner::ScannerEvent;
 use warm_kiosk::store::{NewOrder, Store};
+use warm_kiosk::ui::screen::modal::Modal;
+use warm_kiosk::ui::{App, Message};
 
 const HOUSEHOLDS: &str = "household,building,surname,phone_last4\n3-2-501,3,王,1234\n3-2-502,3,李,\n";
 
@@ -87,6 +90,37 @@ fn a_household_at_its_limit_at_one_kiosk_is_refused_more_at_the_other_after_one_
     // Only that household: the neighbour may still buy two.
     assert!(matches!(allowance(&k2, "3-2-502", &rice, 0), Allowance::Limited { left: 2, .. }));
     assert!(matches!(allowance(&k2, "3-2-502", &rice, 1), Allowance::Limited { left: 1, .. }));
+
+    // K2's own screens, on its synced store: + on rice for 3-2-501 only explains, in words.
+    let mut app = kiosk_screens(&k2);
+    let feed = |app: &mut App, m: Message| crate::tasks::settle(app, m);
+    feed(&mut app, Message::Scanner(ScannerEvent::Line(Ok(home("3-2-501").card_payload()))));
+    assert_eq!(app.limits().household, Some(home("3-2-501")), "the card said who is buying");
+    feed(&mut app, Message::HomeScreen(warm_kiosk::ui::screen::home::Message::OpenCategory(rice.category.clone())));
+    feed(&mut app, Message::Category(warm_kiosk::ui::screen::category::Message::Add(rice.id.clone())));
+    assert_eq!(app.cart().qty(&rice.id), 0, "refused at K2");
+    let Some(Modal::AtLimit { words }) = app.modal() else { panic!("no words for the refusal: {:?}", app.modal()) };
+    assert!(words.contains("每户每周限购 2 袋") && words.contains("已买 2 袋"), "{words}");
+    feed(&mut app, Message::Modal(warm_kiosk::ui::screen::modal::Message::Keep));
+    // The neighbour's card: rice goes in.
+    feed(&mut app, Message::Scanner(ScannerEvent::Line(Ok(home("3-2-502").card_payload()))));
+    assert_eq!(app.limits().household, Some(home("3-2-502")));
+    feed(&mut app, Message::Category(warm_kiosk::ui::screen::category::Message::Add(rice.id.clone())));
+    assert_eq!(app.cart().qty(&rice.id), 1, "the neighbour may buy");
+    assert!(app.modal().is_none());
+}
+
+/// The kiosk's screens on `kiosk`'s data folder and configuration, as `warm-kiosk` opens them;
+/// each message comes two seconds after the one before (a person taps, the screen settles).
+fn kiosk_screens(kiosk: &Kiosk) -> App {
+    let config = Config::load(&kiosk.config).unwrap();
+    let mut ctx = warm_kiosk::kiosk::context(config, &kiosk.dir).unwrap();
+    let start = std::time::Instant::now();
+    let taps = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    ctx.now = std::sync::Arc::new(move || {
+        start + std::time::Duration::from_secs(2 * taps.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    });
+    App::new(ctx)
 }
 
 #[test]

@@ -20,3 +20,6 @@ mod proxy;
 mod refusals;
 mod security;
 mod support;
+// The kiosk's own screens on a synced store (households: the other kiosk refuses in words).
+#[path = "../kiosk/tasks.rs"]
+mod tasks;

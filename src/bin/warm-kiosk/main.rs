@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
 
+mod household;
 mod leader;
 mod printer;
 mod report;
@@ -35,6 +36,9 @@ enum Command {
     /// The receipt printer: status, test page, reprint.
     #[command(subcommand)]
     Printer(printer::PrinterCommand),
+    /// Households (where the market limits purchases): `household card ID` prints a card.
+    #[command(subcommand)]
+    Household(household::HouseholdCommand),
     /// Sync with the cooperative's hub ([sync] in the config).
     Sync {
         #[command(subcommand)]
@@ -144,6 +148,10 @@ fn run(args: Args) -> anyhow::Result<()> {
         Command::Printer(command) => {
             let report = printer::run(&command, &config.printer, config.language, &config.terminal_id, &data_dir)?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Household(command) => {
+            println!("{}", household::run(&command, &config, &data_dir)?);
             Ok(())
         }
         Command::Sync { command } => run_sync(&config, &data_dir, command),

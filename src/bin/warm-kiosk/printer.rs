@@ -123,23 +123,28 @@ pub fn run(
             let job = queue::reprint(&store, number, terminal, jiff::Timestamp::now())?;
             let mut report = tr(Msg::ReprintQueued, lang, &[("number", number), ("job", &job.to_string())]);
             if *now {
-                // Beside a running kiosk its worker owns the printer and prints the copy itself:
-                // printing it here too would send it twice.
-                let Some(_printer) = take_printer(data_dir)? else {
-                    report.push_str(&format!("\n{}", Msg::PrinterOwnedReprint.text(lang)));
-                    return Ok(report);
-                };
-                let printed = queue::print_pending(&store, printer.as_mut()).map_err(|e| match e {
-                    QueueError::Print(p) => printer_error(p, lang),
-                    e => e.into(),
-                })?;
-                report.push_str(&format!("\n{}", tr(Msg::JobsPrinted, lang, &[("n", &printed.len().to_string())])));
+                report.push('\n');
+                report.push_str(&print_queue_now(&store, config, lang, data_dir)?);
             } else {
                 report.push_str(&format!("\n{}", Msg::ReprintWaits.text(lang)));
             }
             Ok(report)
         }
     }
+}
+
+/// Prints what the queue holds now, unless the running kiosk's worker owns the printer: it
+/// prints the queue itself, and printing here too would send a job twice.
+pub fn print_queue_now(store: &Store, config: &PrinterConfig, lang: Lang, data_dir: &Path) -> Result<String, CliError> {
+    let Some(_printer) = take_printer(data_dir)? else {
+        return Ok(Msg::PrinterOwnedReprint.text(lang).to_owned());
+    };
+    let mut printer = from_config(config, kiosk::prints_dir(data_dir));
+    let printed = queue::print_pending(store, printer.as_mut()).map_err(|e| match e {
+        QueueError::Print(p) => printer_error(p, lang),
+        e => e.into(),
+    })?;
+    Ok(tr(Msg::JobsPrinted, lang, &[("n", &printed.len().to_string())]))
 }
 
 fn status(config: &PrinterConfig, printer: &mut dyn Transport, lang: Lang, prints: &Path) -> Result<String, CliError> {

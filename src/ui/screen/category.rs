@@ -5,11 +5,11 @@ use super::Context;
 use crate::store::sales::Sales;
 use crate::ui::picture::Kind;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, product_tile};
+use crate::ui::widget::{Pager, bold, category_tile, label, limited_tile, pager, picture, price, product_tile};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
 use warm_core::domain::{Catalog, CategoryId, Product, ProductId};
-use warm_core::i18n::{ManagerMsg, Msg, tr};
+use warm_core::i18n::{ManagerMsg, Msg, tile_limit_words, tr};
 
 const COLUMNS: usize = 3;
 /// Products per page (3 columns × 2 rows).
@@ -121,14 +121,7 @@ impl Category {
                         None => space::horizontal().into(),
                     },
                     Item::Product(id) => match ctx.catalog.product(id) {
-                        Some(product) => {
-                            let in_basket = ctx.cart.qty(&product.id);
-                            if ctx.shelf.can_add(&product.id, in_basket) {
-                                product_tile(product, in_basket, ctx.pictures, lang, Message::Add(product.id.clone()))
-                            } else {
-                                gone_tile(product, in_basket, ctx)
-                            }
-                        }
+                        Some(product) => product_or_limited_tile(product, ctx),
                         // Withdrawn by the hub meanwhile: its room stays, nothing moves.
                         None => space::horizontal().into(),
                     },
@@ -150,6 +143,25 @@ impl Category {
             .spacing(theme::GAP)
             .width(Length::Fill)
             .into()
+    }
+}
+
+/// A product's tile: gone (sold out), limited for this household (the limit and what is left in
+/// words), or plain.
+fn product_or_limited_tile<'a>(product: &'a Product, ctx: Context<'a>) -> Element<'a, Message> {
+    let lang = ctx.lang;
+    let in_basket = ctx.cart.qty(&product.id);
+    let allowance = ctx.limits.allowance(product, in_basket);
+    let limit_words = tile_limit_words(&allowance, product.unit.get(lang), ctx.limits.household.is_some(), lang);
+    let add = Message::Add(product.id.clone());
+    match limit_words {
+        _ if !ctx.shelf.can_add(&product.id, in_basket) => gone_tile(product, in_basket, ctx),
+        // At the limit the tile still takes a tap: the root explains why nothing is added.
+        Some(words) => {
+            let at_limit = ctx.limits.household.is_some() && !allowance.may_add_one();
+            limited_tile(product, in_basket, words, at_limit, ctx.pictures, lang, add)
+        }
+        None => product_tile(product, in_basket, ctx.pictures, lang, add),
     }
 }
 

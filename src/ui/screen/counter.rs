@@ -18,7 +18,7 @@ use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::order::OrderStatus;
 use warm_core::domain::scan::{self, Scan, Weighed};
 use warm_core::domain::{Catalog, Category, CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::i18n::{LeaderWords, ManagerMsg, Msg, rejection, tr};
+use warm_core::i18n::{HouseholdWords, LeaderWords, ManagerMsg, Msg, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
 /// The counter's fixed heights, px, at the reference size: every message has its room, so no
@@ -291,10 +291,16 @@ impl Counter {
         };
         let number = order.number.to_string();
         let with_number = |msg| tr(msg, lang, &[("number", &number)]);
+        // Whose order it is, for the volunteer to confirm with the senior (issue 10).
+        let household = order.household.as_ref().map(|h| tr(HouseholdWords::Household, lang, &[("id", h)]));
         match self.sale.recall(order) {
             Ok(()) => {
                 self.pager = Pager::new(lines_page());
-                self.notice = Some(Notice::Ok(with_number(Msg::SlipLoaded)));
+                let loaded = with_number(Msg::SlipLoaded);
+                self.notice = Some(Notice::Ok(match household {
+                    Some(household) => format!("{loaded} · {household}"),
+                    None => loaded,
+                }));
             }
             Err(RecallRefused::AlreadyLoaded) => {
                 self.notice = Some(Notice::Ok(Msg::SlipAlreadyLoaded.text(lang).into()))
@@ -382,6 +388,12 @@ impl Counter {
             Message::Method(method) if matches!(self.step, Step::Method) => {
                 self.step = match method {
                     PaymentMethod::Cash => Step::Cash { entry: String::new() },
+                    // On account: billed to the household the senior said, unless the volunteer
+                    // types another (issue 10).
+                    PaymentMethod::OnAccount => Step::Reference {
+                        method,
+                        entry: self.sale.recalled.as_ref().and_then(|o| o.household.clone()).unwrap_or_default(),
+                    },
                     method => Step::Reference { method, entry: String::new() },
                 }
             }

@@ -3,7 +3,8 @@
 //! thread — and `view` draws it from its own state and the read-only [`Context`]. No screen
 //! imports the root or does I/O.
 //!
-//! Seniors: home → category → review → done, with the basket beside home and category and the
+//! Seniors: home → category → review → done (and the household's number where the market
+//! limits purchases), with the basket beside home and category and the
 //! questions of `modal` over them. Volunteers: the PIN pad, then the checkout counter. The site
 //! manager: `manager` (its PIN, a menu) and one `manager_*` screen per job.
 
@@ -11,6 +12,7 @@ pub mod category;
 pub mod counter;
 pub mod done;
 pub mod home;
+pub mod household;
 pub mod leader;
 pub mod manager;
 pub mod manager_cash;
@@ -41,6 +43,8 @@ pub struct Context<'a> {
     pub cart: &'a Cart,
     /// What may still be ordered of each product the stock ledger tracks.
     pub shelf: &'a crate::store::shelf::Shelf,
+    /// Purchase limits for this order: on or off, the household said, what it bought.
+    pub limits: &'a crate::store::households::Limits,
 }
 
 /// The seniors' screen on show.
@@ -49,4 +53,6 @@ pub enum Screen {
     Category(category::Category),
     Review(review::Review),
     Done(Box<done::Done>),
+    /// Who is buying (issue 10): the household's number, before the first limited product.
+    Household(household::Entry),
 }

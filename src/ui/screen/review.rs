@@ -8,7 +8,7 @@ use crate::ui::widget::{Pager, bold, label, pager, picture, price, tap};
 use iced::widget::{Column, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
-use warm_core::i18n::{ManagerMsg, Msg, tr};
+use warm_core::i18n::{HouseholdWords, ManagerMsg, Msg, over_limit, tr};
 
 /// Fixed heights at the reference size: the heading keeps room for the "order not placed"
 /// words, the list for its page, so the pager and the footer never move.
@@ -83,6 +83,9 @@ impl Review {
             Message::Confirm if self.saving || ctx.cart.is_empty() => Action::None,
             // Something ran out while the senior chose: the screen says what, nothing is placed.
             Message::Confirm if !ctx.shelf.short_lines(ctx.cart).is_empty() => Action::None,
+            // Over the household's limit (it bought elsewhere meanwhile): the screen says what.
+            Message::Confirm if !ctx.limits.over_lines(ctx.cart, ctx.catalog).is_empty() => Action::None,
+            Message::Confirm if ctx.limits.missing_household(ctx.cart, ctx.catalog) => Action::None,
             Message::Confirm => {
                 self.saving = true;
                 Action::Commit(self.order_id)
@@ -145,8 +148,9 @@ impl Review {
 
         // Goods that ran out while the senior chose, in words: take them out to go on.
         let short = ctx.shelf.short_lines(ctx.cart);
-        let gone = (!short.is_empty()).then(|| {
-            let words: Vec<String> = short
+        let over = ctx.limits.over_lines(ctx.cart, catalog);
+        let gone = (!short.is_empty() || !over.is_empty()).then(|| {
+            let mut words: Vec<String> = short
                 .iter()
                 .map(|(p, left)| {
                     let name = catalog.product(p).map_or(p.0.as_str(), |p| p.name.get(lang));
@@ -156,13 +160,26 @@ impl Review {
                     }
                 })
                 .collect();
+            words.extend(over.iter().map(|(p, over)| match catalog.product(p) {
+                Some(p) => over_limit(p.name.get(lang), *over, p.unit.get(lang), lang),
+                None => over_limit(&p.0, *over, "", lang),
+            }));
             container(bold(words.join("；"), theme::BODY)).padding(theme::GAP).width(Length::Fill).style(theme::warning)
         });
         // A problem takes the title's place, in the room kept for it.
         let heading: Element<'a, Message> = match (problem, gone) {
             (Some(problem), _) => problem.into(),
             (None, Some(gone)) => gone.into(),
-            (None, None) => bold(Msg::ConfirmTitle.text(lang), theme::TITLE).into(),
+            // Whose order it is, under the title, where the market limits purchases per household.
+            (None, None) => column![bold(Msg::ConfirmTitle.text(lang), theme::TITLE)]
+                .push(
+                    ctx.limits
+                        .household
+                        .as_ref()
+                        .map(|h| label(tr(HouseholdWords::Household, lang, &[("id", h.as_str())]), theme::BODY)),
+                )
+                .spacing(4)
+                .into(),
         };
         column![container(heading).height(HEADING_H).center_y(HEADING_H), container(list).height(LIST_H)]
             .push(pager(self.pager, lines.len(), lang, Message::TurnPage))

@@ -10,7 +10,7 @@ pub use basket::basket;
 pub use numpad::numpad;
 pub use pager::{Pager, pager};
 pub use tap::{TAP_ID, tap, tap_maybe};
-pub use tile::{category_tile, picture, product_tile};
+pub use tile::{category_tile, limited_tile, picture, product_tile};
 
 use super::theme;
 use iced::widget::text;

@@ -218,7 +218,9 @@ mod leader;
 mod manager;
 mod speech;
 mod sync;
-pub use households::{HouseholdWords, allowance_line, limit_explained, period_words};
+pub use households::{
+    HouseholdWords, allowance_line, counted, limit_explained, over_limit, period_words, tile_limit_words,
+};
 pub use hub::HubMsg;
 pub use leader::LeaderWords;
 pub use manager::ManagerMsg;

@@ -1,5 +1,6 @@
 //! Printed layouts (pickup slip, ...) as ESC/POS bytes: pure functions of domain values.
 
+pub mod card;
 pub mod day_report;
 pub mod escpos;
 pub mod leader;

@@ -6,7 +6,7 @@ use super::escpos::{Align, EscPos};
 use super::paper::PaperProfile;
 use super::width::row;
 use crate::domain::{Order, Payment, PaymentMethod, Text};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, HouseholdWords, Msg};
 use jiff::tz::TimeZone;
 
 /// The receipt as ESC/POS bytes, in the language the order was placed in. Every amount is
@@ -71,11 +71,14 @@ fn layout(
     let rule = "-".repeat(cols);
     p.line(&rule);
 
+    let household = order.household.as_ref().map(|h| (HouseholdWords::SlipHousehold.text(lang), h.clone()));
     let pairs = [
-        (Msg::ReceiptNumber.text(lang), order.number.to_string()),
-        (Msg::ReceiptPaidAt.text(lang), i18n::local_time(payment.at, tz)),
+        Some((Msg::ReceiptNumber.text(lang), order.number.to_string())),
+        // Whose purchase it is, where the market limits purchases per household (issue 10).
+        household,
+        Some((Msg::ReceiptPaidAt.text(lang), i18n::local_time(payment.at, tz))),
     ];
-    for (label, value) in &pairs {
+    for (label, value) in pairs.iter().flatten() {
         lines(&mut p, &row(label, value, cols));
     }
     p.line(&rule);

@@ -96,6 +96,12 @@ fn layout(
     s.centered(&number, s.fit(&number, size), true);
     let terminal = format!("{} {}", Msg::SlipTerminal.text(lang), order.number.terminal);
     s.centered(&terminal, 1, false);
+    // Whose order it is, where the market limits purchases per household (issue 10); a leader's
+    // slip said it above, under the room.
+    if let Some(household) = order.household.as_ref().filter(|_| !leader) {
+        let words = tr(HouseholdWords::Household, lang, &[("id", household)]);
+        s.centered(&words, s.fit(&words, 2), true);
+    }
 
     let now = reprint.unwrap_or(order.created_at);
     let slot = i18n::slot_range(&order.slot, now, tz, lang);
