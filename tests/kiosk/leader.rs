@@ -218,7 +218,7 @@ fn a_leader_orders_for_30_households_and_gets_30_slips_and_one_picking_list_that
         let text = slip_text(bytes);
         let home = HouseholdId::parse(order.household.as_deref().unwrap()).unwrap();
         for word in
-            ["房号", &format!("住户 {home}"), "7 号楼 楼长代订", "取货时付款", "东北大米", &order.total().to_string()]
+            ["房号", &format!("{home} 户"), "7 号楼 楼长代订", "取货时付款", "东北大米", &order.total().to_string()]
         {
             assert!(text.contains(word), "{home}'s slip lacks {word:?}:\n{text}");
         }
