@@ -42,6 +42,27 @@ pub struct Config {
     pub kiosk: KioskConfig,
     /// Nightly copies of the order store.
     pub backup: BackupConfig,
+    /// Building leaders (楼长) ordering for sealed buildings: their PIN.
+    pub leader: LeaderConfig,
+}
+
+/// `[leader]`: who may open building-leader mode (issue 10).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeaderConfig {
+    /// argon2 hash of the building leaders' PIN, 4–8 digits (`warm-kiosk pin --role leader`).
+    /// The default is the demo PIN 8642.
+    pub pin_hash: String,
+}
+
+/// The hash of `domain::pin::DEMO_LEADER_PIN`.
+pub const DEMO_LEADER_PIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$QtWKqc/Npw/RKldK4WvzdA$eyhqFgntmKf1AmGBEg1TxbADVUSQzZ+Q/PUY977c5hM";
+
+impl Default for LeaderConfig {
+    fn default() -> Self {
+        LeaderConfig { pin_hash: DEMO_LEADER_PIN_HASH.into() }
+    }
 }
 
 /// `[kiosk]`: how the window behaves on the market's terminal.
@@ -221,6 +242,7 @@ impl Default for Config {
             manager: ManagerConfig::default(),
             kiosk: KioskConfig::default(),
             backup: BackupConfig::default(),
+            leader: LeaderConfig::default(),
         }
     }
 }
@@ -345,6 +367,9 @@ impl Config {
         if !warm_core::domain::pin::valid_hash(&m.pin_hash) {
             return Err(bad("manager.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin --role manager`"));
         }
+        if !warm_core::domain::pin::valid_hash(&self.leader.pin_hash) {
+            return Err(bad("leader.pin_hash", "not an argon2 hash: make one with `warm-kiosk pin --role leader`"));
+        }
         if m.lock_after_seconds == 0
             || !(1..=60).contains(&m.restock_cycle_days)
             || !(1..=90).contains(&m.sales_window_days)
@@ -368,7 +393,9 @@ impl Config {
     /// Whether a PIN is still the demo one (said on every volunteer and manager screen and in
     /// the log at start).
     pub fn demo_pins(&self) -> bool {
-        self.volunteer.pin_hash == DEMO_PIN_HASH || self.manager.pin_hash == DEMO_MANAGER_PIN_HASH
+        self.volunteer.pin_hash == DEMO_PIN_HASH
+            || self.manager.pin_hash == DEMO_MANAGER_PIN_HASH
+            || self.leader.pin_hash == DEMO_LEADER_PIN_HASH
     }
 
     pub fn time_zone(&self) -> Result<jiff::tz::TimeZone, ConfigProblem> {
@@ -411,6 +438,12 @@ mod tests {
         let config = Config::default();
         assert!(warm_core::domain::pin::matches(&config.manager.pin_hash, warm_core::domain::pin::DEMO_MANAGER_PIN));
         assert!(config.demo_pins());
+    }
+
+    #[test]
+    fn the_shipped_leader_hash_is_the_demo_pin() {
+        let config = Config::default();
+        assert!(warm_core::domain::pin::matches(&config.leader.pin_hash, warm_core::domain::pin::DEMO_LEADER_PIN));
     }
 
     #[test]

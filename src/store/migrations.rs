@@ -237,6 +237,26 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE synced_categories ADD COLUMN parent TEXT;    -- NULL: a category of the home screen
     ALTER TABLE synced_assortment ADD COLUMN position INTEGER; -- NULL: ordered by recent sales
     CREATE INDEX orders_by_time ON orders (created_at);",
+    // 9 (building leaders, issue 10): the market's daily goods list as pulled with the catalog,
+    // and the building batches a leader placed: which orders, so the picking list recalls them.
+    "CREATE TABLE synced_daily_list (
+        position  INTEGER PRIMARY KEY,      -- the order the hub gave (the sheet prints in it)
+        product   TEXT NOT NULL UNIQUE,
+        available INTEGER                   -- how many today; NULL: the market did not say
+    ) STRICT;
+    CREATE TABLE leader_batches (
+        id         TEXT PRIMARY KEY,        -- UUIDv7: the picking list's QR
+        building   TEXT NOT NULL,
+        terminal   TEXT NOT NULL,
+        created_at TEXT NOT NULL,           -- UTC
+        print_job  TEXT NOT NULL REFERENCES print_jobs (id)
+    ) STRICT;
+    CREATE TABLE leader_batch_orders (
+        batch_id TEXT NOT NULL REFERENCES leader_batches (id),
+        position INTEGER NOT NULL,          -- household order as the leader went through them
+        order_id TEXT NOT NULL UNIQUE REFERENCES orders (id),
+        PRIMARY KEY (batch_id, position)
+    ) STRICT;",
 ];
 
 /// The schema version this program writes.

@@ -6,6 +6,7 @@ pub mod day;
 #[cfg(test)]
 mod fixture;
 pub mod households;
+pub mod leader;
 mod migrations;
 pub mod orders;
 pub mod payments;
@@ -56,6 +57,9 @@ pub enum StoreError {
     NoSuchOrder(String),
     #[error("payment refused: {0}")]
     BadPayment(String),
+    /// A building leader's order would take a household over a purchase limit (issue 10).
+    #[error("household {household} would be {over} over its limit of {product}")]
+    OverLimit { household: String, product: String, over: u32 },
     #[error("a stored row cannot be read: {0}")]
     Decode(String),
     #[error("database error: {0}")]

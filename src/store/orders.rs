@@ -44,61 +44,9 @@ impl Store {
         // IMMEDIATE takes the write lock up front, so two terminals' processes sharing a file
         // (or a stray tool) can never interleave between reading the slot counts and inserting.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // The id is made once per confirmation: a commit retried after it went through (a second
-        // tap, an answer lost) is the same order, not a second one.
-        if let Some(order) = read_order(&tx, new.id)? {
-            let print_job: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM print_jobs WHERE order_id = ?1 AND kind = 'pickup_slip'",
-                    [order.id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let print_job = print_job
-                .and_then(|id| id.parse().ok())
-                .ok_or_else(|| StoreError::Decode(format!("order {} has no pickup slip", order.number)))?;
-            return Ok(Placed { order, print_job });
-        }
-        let seq = next_in_sequence(&tx, &format!("order_seq:{}", new.terminal))?;
-        let mut count_error = None;
-        let slot = slots.choose(now, tz, |start| {
-            let counted =
-                tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
-                    r.get::<_, u32>(0)
-                });
-            counted.unwrap_or_else(|e| {
-                count_error = Some(e);
-                u32::MAX
-            })
-        });
-        if let Some(e) = count_error {
-            return Err(e.into());
-        }
-        let order = Order {
-            id: new.id,
-            number: OrderNumber { terminal: new.terminal, seq },
-            household: new.household,
-            status: OrderStatus::Placed,
-            created_at: now,
-            slot,
-            lang: new.lang,
-            lines: new.lines,
-        };
-        insert_order(&tx, &order)?;
-        for line in &order.lines {
-            tx.execute(
-                "INSERT INTO stock_movements (id, product_id, delta, reason, ref_id, at) VALUES (?1, ?2, ?3, 'sale', ?4, ?5)",
-                params![Uuid::now_v7().to_string(), line.product.0, -i64::from(line.qty), order.id.to_string(), time_to_sql(now)],
-            )?;
-        }
-        let print_job = Uuid::now_v7();
-        tx.execute(
-            "INSERT INTO print_jobs (id, order_id, kind, bytes, created_at) VALUES (?1, ?2, 'pickup_slip', ?3, ?4)",
-            params![print_job.to_string(), order.id.to_string(), slip(&order), time_to_sql(now)],
-        )?;
-        append_event(&tx, "order.placed", &order, now)?;
+        let placed = place_in(&tx, new, now, slots, tz, None, slip)?;
         tx.commit()?;
-        Ok(Placed { order, print_job })
+        Ok(placed)
     }
 
     /// The order with a printed number such as `K1-0042` (terminal, then sequence).
@@ -138,6 +86,79 @@ impl Store {
     pub fn outbox_len(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
+}
+
+/// Places one order inside `tx` (the caller commits): an order and its lines, stock movements,
+/// pickup-slip print job and outbox event. A building leader's batch places many in one, all in
+/// the `fixed` slot of its first (the building's goods are packed and fetched together).
+pub(super) fn place_in(
+    tx: &rusqlite::Transaction<'_>,
+    new: NewOrder,
+    now: Timestamp,
+    slots: &SlotPolicy,
+    tz: &TimeZone,
+    fixed: Option<PickupSlot>,
+    slip: impl FnOnce(&Order) -> Vec<u8>,
+) -> Result<Placed> {
+    if new.lines.is_empty() {
+        return Err(StoreError::EmptyOrder);
+    }
+    // The id is made once per confirmation: a commit retried after it went through (a second
+    // tap, an answer lost) is the same order, not a second one.
+    if let Some(order) = read_order(tx, new.id)? {
+        let print_job: Option<String> = tx
+            .query_row(
+                "SELECT id FROM print_jobs WHERE order_id = ?1 AND kind = 'pickup_slip'",
+                [order.id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let print_job = print_job
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| StoreError::Decode(format!("order {} has no pickup slip", order.number)))?;
+        return Ok(Placed { order, print_job });
+    }
+    let seq = next_in_sequence(tx, &format!("order_seq:{}", new.terminal))?;
+    let mut count_error = None;
+    let slot = fixed.unwrap_or_else(|| {
+        slots.choose(now, tz, |start| {
+            let counted =
+                tx.query_row("SELECT count(*) FROM orders WHERE slot_start = ?1", [time_to_sql(start)], |r| {
+                    r.get::<_, u32>(0)
+                });
+            counted.unwrap_or_else(|e| {
+                count_error = Some(e);
+                u32::MAX
+            })
+        })
+    });
+    if let Some(e) = count_error {
+        return Err(e.into());
+    }
+    let order = Order {
+        id: new.id,
+        number: OrderNumber { terminal: new.terminal, seq },
+        household: new.household,
+        status: OrderStatus::Placed,
+        created_at: now,
+        slot,
+        lang: new.lang,
+        lines: new.lines,
+    };
+    insert_order(tx, &order)?;
+    for line in &order.lines {
+        tx.execute(
+            "INSERT INTO stock_movements (id, product_id, delta, reason, ref_id, at) VALUES (?1, ?2, ?3, 'sale', ?4, ?5)",
+            params![Uuid::now_v7().to_string(), line.product.0, -i64::from(line.qty), order.id.to_string(), time_to_sql(now)],
+        )?;
+    }
+    let print_job = Uuid::now_v7();
+    tx.execute(
+        "INSERT INTO print_jobs (id, order_id, kind, bytes, created_at) VALUES (?1, ?2, 'pickup_slip', ?3, ?4)",
+        params![print_job.to_string(), order.id.to_string(), slip(&order), time_to_sql(now)],
+    )?;
+    append_event(tx, "order.placed", &order, now)?;
+    Ok(Placed { order, print_job })
 }
 
 pub(super) fn insert_order(tx: &rusqlite::Transaction<'_>, order: &Order) -> Result<()> {

@@ -253,6 +253,16 @@ impl Store {
                         params![days, from],
                     )?;
                 }
+                CatalogChange::DailyList { items, .. } => {
+                    // The whole list each time: the old one goes.
+                    tx.execute("DELETE FROM synced_daily_list", [])?;
+                    for (position, item) in items.iter().enumerate() {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO synced_daily_list (position, product, available) VALUES (?1, ?2, ?3)",
+                            params![position as i64, item.product, item.available],
+                        )?;
+                    }
+                }
             }
         }
         tx.execute(

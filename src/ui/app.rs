@@ -5,7 +5,7 @@
 
 use super::devices;
 use super::picture::{self, Decoding, Pictures};
-use super::screen::{self, Screen, category, counter, done, home, household, manager, modal, pin, review};
+use super::screen::{self, Screen, category, counter, done, home, household, leader, manager, modal, pin, review};
 use super::sync_status::{self, SyncMsg};
 use super::theme;
 use super::widget::{Pager, basket, bold, label, tap};
@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 mod households;
+mod leader_mode;
 mod manager_mode;
 use warm_core::domain::pin::{PinGate, PinOutcome, Role, matches as pin_matches};
 use warm_core::domain::scan::{self, Scan};
@@ -97,6 +98,8 @@ pub enum Message {
     /// A household looked up: what it bought this period per limited product, or `None` when the
     /// market has no such household.
     HouseholdLooked(warm_core::domain::HouseholdId, households::Looked),
+    /// Building-leader mode (issue 10): see `app/leader_mode.rs`.
+    Leader(leader::Message),
     /// The order commit came back (from a task).
     Committed(Result<Box<Committed>, StoreError>),
     /// The PIN check came back: whether the PIN matched.
@@ -141,6 +144,7 @@ impl Message {
             | Message::ChangeHousehold => true,
             Message::Counter(message) => message.is_tap(),
             Message::Manager(message) => message.is_tap(),
+            Message::Leader(message) => message.is_tap(),
             _ => false,
         }
     }
@@ -170,6 +174,7 @@ pub enum Volunteer {
     Pin(pin::Pin),
     Counter(Box<counter::Counter>),
     Manager(Box<manager::Manager>),
+    Leader(Box<leader::Leader>),
 }
 
 pub struct App {
@@ -396,6 +401,7 @@ impl App {
                 Volunteer::Pin(_) => "pin".to_owned(),
                 Volunteer::Counter(counter) => counter.layout(),
                 Volunteer::Manager(manager) => manager.layout(),
+                Volunteer::Leader(leader) => leader.layout(),
             }),
             basket_lines: self.cart.lines().len(),
         }
@@ -641,6 +647,7 @@ impl App {
             Message::ChangeHousehold if self.limits.on => self.ask_household(households::Then::Nothing),
             Message::ChangeHousehold => {}
             Message::HouseholdLooked(id, looked) => self.household_looked(id, looked),
+            Message::Leader(message) => return self.leader(message),
             Message::Scanner(ScannerEvent::Line(line)) => return self.scanned(line),
             Message::Scanner(ScannerEvent::Link(link)) => self.scanner = Some(link),
             Message::Key(key) => return self.key(key),
@@ -920,6 +927,15 @@ impl App {
                     None => Task::none(),
                 }
             }
+            counter::Action::Leader => {
+                self.open_leader();
+                Task::none()
+            }
+            counter::Action::RecallBatch(id) => {
+                let store = self.ctx.store.clone();
+                off_thread(move || warm_core::process::lock(&store).building_batch(id))
+                    .map(|found| Message::Counter(counter::Message::BatchRecalled(found.unwrap_or_else(Err))))
+            }
             counter::Action::Recall(id) => {
                 let store = self.ctx.store.clone();
                 off_thread(move || warm_core::process::lock(&store).order(id))
@@ -955,7 +971,7 @@ impl App {
                 self.counter(counter::Message::Scanned(line))
             }
             Some(Volunteer::Manager(_)) => self.manager(manager::Message::Scanned(line)),
-            Some(Volunteer::Pin(_)) => Task::none(),
+            Some(Volunteer::Pin(_) | Volunteer::Leader(_)) => Task::none(),
             None => {
                 let config = &self.ctx.config;
                 let badge = line.as_ref().is_ok_and(|text| {
@@ -1009,6 +1025,7 @@ impl App {
                     counter.view(ctx, self.scanner.as_ref(), sync).map(Message::Counter)
                 }
                 Volunteer::Manager(m) => m.view(ctx).map(Message::Manager),
+                Volunteer::Leader(l) => l.view(ctx).map(Message::Leader),
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }

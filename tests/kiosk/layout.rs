@@ -1,6 +1,7 @@
 //! Measures the laid-out widget tree of every screen: targets ≥ 96 px with ≥ 12 px between them,
 //! body text ≥ 32 px and prices ≥ 48 px at 1920×1080 (text bounds are size × 1.3 line height).
 
+use crate::leader::{enter_leader, l, notice, seeded};
 use crate::support::{Kiosk, kiosk, simulator};
 use iced::Rectangle;
 use iced_test::selector::Candidate;
@@ -154,6 +155,81 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
         check(&k, "cash with change");
         v(&mut k, counter::Message::ConfirmPay);
         check(&k, "paid");
+    }
+}
+
+/// Building-leader mode (issue 10): its PIN, the building pad, ordering a home, the question
+/// before placing, the building placed; with the words for what is wrong in each.
+#[test]
+fn leader_screens_meet_the_size_rules_in_both_languages_and_say_what_is_wrong() {
+    use warm_core::domain::pin::DEMO_LEADER_PIN;
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::screen::{leader, pin};
+    use warm_kiosk::ui::widget::numpad::Key;
+    for english in [false, true] {
+        let mut k = seeded();
+        enter_leader(&mut k);
+        if english {
+            // The volunteer's language switch is on the counter; leader mode follows it.
+            l(&mut k, leader::Message::Leave);
+            k.update(Message::SwitchLanguage);
+            k.update(Message::Key(KeyPress::VolunteerShortcut));
+            for d in [2, 4, 6, 8] {
+                k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+            }
+            k.update(Message::Pin(pin::Message::Ok));
+            k.tap("Building leader");
+            for d in DEMO_LEADER_PIN.bytes() {
+                l(&mut k, leader::Message::PinKey(Key::Digit(d - b'0')));
+            }
+        }
+        if !english {
+            // A wrong PIN first.
+            l(&mut k, leader::Message::Leave);
+            k.update(Message::Key(KeyPress::VolunteerShortcut));
+            for d in [2, 4, 6, 8] {
+                k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+            }
+            k.update(Message::Pin(pin::Message::Ok));
+            k.tap("楼长代订");
+            for d in [1, 1, 1, 1] {
+                l(&mut k, leader::Message::PinKey(Key::Digit(d)));
+            }
+            l(&mut k, leader::Message::PinOk);
+            check(&k, "leader: PIN pad with a wrong-PIN message");
+            for d in DEMO_LEADER_PIN.bytes() {
+                l(&mut k, leader::Message::PinKey(Key::Digit(d - b'0')));
+            }
+        }
+        check(&k, "leader: PIN pad");
+        l(&mut k, leader::Message::PinOk);
+        check(&k, "leader: building pad");
+        l(&mut k, leader::Message::StartBuilding);
+        check(&k, "leader: no building typed");
+        for d in [9, 9] {
+            l(&mut k, leader::Message::BuildingKey(Key::Digit(d)));
+        }
+        l(&mut k, leader::Message::StartBuilding);
+        let words = notice(&k);
+        assert!(words.contains("99"), "an unknown building is named: {words}");
+        check(&k, "leader: unknown building");
+        l(&mut k, leader::Message::BuildingKey(Key::Clear));
+        l(&mut k, leader::Message::BuildingKey(Key::Digit(7)));
+        l(&mut k, leader::Message::StartBuilding);
+        l(&mut k, leader::Message::Finish);
+        assert!(!notice(&k).is_empty(), "nothing chosen: said");
+        check(&k, "leader: nothing chosen");
+        l(&mut k, leader::Message::PrintSheet);
+        check(&k, "leader: sheet queued");
+        l(&mut k, leader::Message::Increase(0));
+        l(&mut k, leader::Message::Increase(0));
+        l(&mut k, leader::Message::Increase(0));
+        check(&k, "leader: at the limit");
+        l(&mut k, leader::Message::Finish);
+        check(&k, "leader: asking");
+        l(&mut k, leader::Message::FinishYes);
+        check(&k, "leader: done");
+        let _ = k.ctx.printer.drain();
     }
 }
 

@@ -9,6 +9,8 @@ mod failures;
 mod households;
 mod idle;
 mod layout;
+mod leader;
+mod leader_crash;
 mod manager;
 mod manager_crash;
 mod manager_day;

@@ -77,6 +77,7 @@ impl TapClock {
 pub fn config() -> Config {
     let mut config = Config::default();
     config.volunteer.pin_hash = quick_hash(warm_core::domain::pin::DEMO_PIN);
+    config.leader.pin_hash = quick_hash(warm_core::domain::pin::DEMO_LEADER_PIN);
     config
 }
 

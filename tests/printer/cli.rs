@@ -119,6 +119,41 @@ fn reprint_now_beside_a_running_kiosk_leaves_the_printing_to_it() {
     assert!(out.contains("文件打印机（写入") && !out.contains("file printer"), "{out}");
 }
 
+#[test]
+fn leader_sheet_prints_the_daily_list_on_the_configured_printer() {
+    use warm_core::api::CatalogChange;
+    use warm_core::domain::DailyItem;
+    let dir = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(dir.path(), Setup::default());
+    let config = dir.path().join("kiosk.toml");
+    let text = format!(
+        "[printer]\nkind = \"serial\"\nport = \"{}\"\nbaud = 115200\nflow_control = \"none\"\npaper = \"80mm\"\ntimeout_ms = 2000\n",
+        emu.link.display()
+    );
+    std::fs::write(&config, text).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // The day's list as the catalog pull brings it (the demo catalog names the products).
+    let mut store = warm_kiosk::store::Store::open(&warm_kiosk::kiosk::store_path(&data)).unwrap();
+    let items = vec![
+        DailyItem { product: "rice-5kg".into(), available: Some(40) },
+        DailyItem { product: "noodles-1kg".into(), available: None },
+    ];
+    store.apply_catalog_page(&[CatalogChange::DailyList { version: 1, items }], 1).unwrap();
+    drop(store);
+
+    let (ok, out, err) = kiosk(&config, &data, &["leader", "sheet", "--now"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("货品清单已送去打印") && out.contains("printed 1 job"), "{out}");
+    wait_for("the sheet", || emu.state().jobs().len() == 1);
+    let sheet = emu.state().jobs().remove(0);
+    let (text, _, _) = encoding_rs::GB18030.decode(&sheet);
+    for word in ["每日货品清单", "1. 东北大米 5公斤/袋", "今日共 40 袋", "￥39.90", "2. 挂面", "房号", "[    ]"]
+    {
+        assert!(text.contains(word), "the sheet lacks {word:?}:\n{text}");
+    }
+}
+
 /// `warm-kiosk household card ID --now` (issue 10): the card on the configured printer (here the
 /// file printer), its words and its QR code read back from the printed bytes; a reprint is the
 /// same command; a number not on the market's list is refused in words.

@@ -12,6 +12,7 @@ mod doctor;
 mod faults;
 mod households;
 mod hub_binary;
+mod leader;
 mod locks;
 mod logs;
 mod lossy;

@@ -106,6 +106,13 @@ enum Command {
         #[command(subcommand)]
         command: HouseholdCommand,
     },
+    /// A market's daily goods list (每日货品清单) for building leaders: which products, and
+    /// optionally how many are available today.
+    #[command(name = "daily-list")]
+    DailyList {
+        #[command(subcommand)]
+        command: DailyListCommand,
+    },
     /// Whether a market sells a product: `assortment --market 峨海小区 rice-5kg withdraw` (or `list`).
     Assortment {
         #[arg(long)]
@@ -204,6 +211,29 @@ enum CatalogCommand {
 }
 
 #[derive(Subcommand)]
+enum DailyListCommand {
+    /// Replace the list: `daily-list set --market M rice-5kg=40 oil-soybean-5l`, or a FILE with
+    /// one `product` or `product,N` a line (`#` comments); N is how many are available today.
+    Set {
+        #[arg(long)]
+        market: String,
+        /// Products (`product` or `product=N`) or files of them, in the order the sheet prints.
+        #[arg(required = true)]
+        items: Vec<String>,
+    },
+    /// Print the list as `product,available`.
+    Show {
+        #[arg(long)]
+        market: String,
+    },
+    /// Empty the list (the kiosks' leaders then have nothing to order from).
+    Clear {
+        #[arg(long)]
+        market: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum HouseholdCommand {
     /// Add or update households from a CSV file with the header
     /// `household,building,surname,phone_last4`; a bad row refuses the whole file.
@@ -298,6 +328,50 @@ fn market_known(store: &dyn HubStore, market: &str) -> anyhow::Result<()> {
 
 fn has_cycle(store: &dyn HubStore, market: &str) -> anyhow::Result<bool> {
     Ok(store.restock_cycle(market)?.is_some())
+}
+
+fn daily_list(store: &dyn HubStore, command: DailyListCommand) -> anyhow::Result<()> {
+    match command {
+        DailyListCommand::Set { market, items } => {
+            market_known(store, &market)?;
+            // A word naming a file stands for the file's lines; anything else is an item.
+            let mut words = Vec::new();
+            for item in items {
+                let path = std::path::Path::new(&item);
+                if path.is_file() {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| anyhow!("cannot read {} as UTF-8 text: {e}", path.display()))?;
+                    words.extend(text.lines().map(str::to_owned));
+                } else {
+                    words.push(item);
+                }
+            }
+            let list = warm_core::domain::leader::parse_daily_items(words.iter().map(String::as_str))
+                .map_err(|e| anyhow!("{e}; nothing of the list was stored"))?;
+            if list.is_empty() {
+                return Err(anyhow!(
+                    "the list names no product; to empty it say `warm-hub daily-list clear --market {market}`"
+                ));
+            }
+            store.set_daily_list(&market, &list)?;
+            println!("market {market}: daily list of {} products set", list.len());
+        }
+        DailyListCommand::Show { market } => {
+            market_known(store, &market)?;
+            let list = store.daily_list(&market)?;
+            println!("product,available");
+            for item in &list {
+                println!("{},{}", item.product, item.available.map(|n| n.to_string()).unwrap_or_default());
+            }
+            eprintln!("{} products on market {market}'s daily list", list.len());
+        }
+        DailyListCommand::Clear { market } => {
+            market_known(store, &market)?;
+            store.set_daily_list(&market, &[])?;
+            println!("market {market}: daily list cleared");
+        }
+    }
+    Ok(())
 }
 
 fn household(store: &dyn HubStore, command: HouseholdCommand) -> anyhow::Result<()> {
@@ -643,6 +717,7 @@ fn run(args: Args, config: HubConfig, config_note: Option<PathBuf>, lang: Lang) 
             Ok(())
         }
         Command::Household { command } => household(&*store, command),
+        Command::DailyList { command } => daily_list(&*store, command),
         Command::Assortment { market, product, action } => {
             let listed = match action.as_str() {
                 "list" => true,

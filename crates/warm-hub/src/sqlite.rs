@@ -22,7 +22,7 @@ use warm_core::api::{
     CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsageEntry, UsagePage,
 };
 use warm_core::domain::household::{Purchase, breach};
-use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 use warm_core::process::lock;
 
 /// A market's terms for a product: listed, price, limit, its period, its place in the category.
@@ -162,8 +162,11 @@ const SCHEMA: &[&str] = &[
     // 5 (issue 17): sub-categories, and a market's own order of its products set by the co-op.
     "ALTER TABLE categories ADD COLUMN parent TEXT;   -- NULL: a category of the home screen
     ALTER TABLE assortment ADD COLUMN position INTEGER; -- NULL: ordered by what sells most",
+    // 6 (issue 10, building leaders): each market's daily goods list, one row per market.
+    daily_list::SCHEMA_6,
 ];
 
+pub(crate) mod daily_list;
 pub(crate) mod manager;
 
 pub struct SqliteHub {
@@ -758,6 +761,7 @@ impl HubStore for SqliteHub {
                 },
                 &mut changes,
             )?;
+            daily_list::changes_after(&conn, cursor_i, fetch, &terminal.market, &mut changes)?;
         }
         self.write()
             .execute("UPDATE terminals SET last_pull_at = ?2 WHERE id = ?1", params![terminal.id, time_text(now)])?;
@@ -1004,6 +1008,20 @@ impl HubStore for SqliteHub {
         Ok(())
     }
 
+    fn daily_list(&self, market: &str) -> Result<Vec<DailyItem>, HubError> {
+        daily_list::read(&lock(&self.reader), market)
+    }
+
+    fn set_daily_list(&self, market: &str, items: &[DailyItem]) -> Result<(), HubError> {
+        let mut conn = self.write();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        daily_list::check_products(&tx, items)?;
+        let version = next_version(&tx)?;
+        daily_list::write(&tx, market, items, version)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError> {
         let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1179,6 +1197,7 @@ impl HubStore for SqliteHub {
             planned_requests: count("planned_requests")?,
             households: count("households")?,
             restock_cycles: count("restock_cycles")?,
+            daily_lists: count("daily_lists")?,
             usage: count("usage")?,
             ..Census::default()
         };

@@ -5,7 +5,7 @@ use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
-use warm_core::domain::{Household, HouseholdId, Limit, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, RestockCycle};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
@@ -294,6 +294,7 @@ pub struct Census {
     pub planned_requests: u64,
     pub households: u64,
     pub restock_cycles: u64,
+    pub daily_lists: u64,
     pub usage: u64,
     /// The highest catalog version handed out.
     pub catalog_version: u64,
@@ -447,6 +448,13 @@ pub trait HubStore: Send + Sync + 'static {
     fn restock_cycle(&self, market: &str) -> Result<Option<RestockCycle>, HubError>;
     /// A market's restock cycle, for limits counted per cycle (`None`: the market has none).
     fn set_restock_cycle(&self, market: &str, cycle: Option<RestockCycle>) -> Result<(), HubError>;
+    /// A market's daily goods list for building leaders (issue 10), in the order set; empty
+    /// when it has none.
+    fn daily_list(&self, market: &str) -> Result<Vec<DailyItem>, HubError>;
+    /// Replaces a market's daily goods list (`[]` clears it) under a new catalog version, so it
+    /// reaches the market's kiosks in their catalog pull. A product the hub does not sell is
+    /// refused (`Invalid`, naming it) and nothing changes.
+    fn set_daily_list(&self, market: &str, items: &[DailyItem]) -> Result<(), HubError>;
     /// Adds or updates a market's households in ONE transaction (all or nothing); each change
     /// gets a catalog version, so it reaches the market's kiosks in their catalog pull.
     fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError>;

@@ -856,6 +856,7 @@ fn apply(held: &mut Held, changes: Vec<warm_core::api::CatalogChange>) {
             C::Assortment { product, .. } => format!("assortment {product}"),
             C::Household { id, .. } => format!("household {id}"),
             C::RestockCycle { .. } => "restock cycle".to_owned(),
+            C::DailyList { .. } => "daily list".to_owned(),
         };
         held.insert(key, change);
     }
@@ -947,17 +948,17 @@ fn a_postgres_database_with_a_newer_schema_is_refused_and_hubs_starting_together
     });
     for hub in &opened {
         let hub = hub.as_ref().unwrap();
-        assert_eq!(hub.schema_version().unwrap(), 5);
+        assert_eq!(hub.schema_version().unwrap(), 6);
     }
     let hub = opened.into_iter().next().unwrap().unwrap();
     hub.add_terminal("K1", "M1", "hash", Timestamp::now()).unwrap();
     drop(hub);
     // A newer hub has been here: this one must not touch the database.
     let admin = postgres::PgHub::open(&db.url).unwrap();
-    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (6)").unwrap();
+    admin.execute_for_test("INSERT INTO warm_hub_schema (version) VALUES (7)").unwrap();
     drop(admin);
     let e = postgres::PgHub::open(&db.url).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 6; this program knows 5"), "{e}");
+    assert!(e.to_string().contains("schema 7; this program knows 6"), "{e}");
 }
 
 #[test]
@@ -967,7 +968,7 @@ fn a_sqlite_file_with_a_newer_schema_is_refused() {
     drop(SqliteHub::open(&path).unwrap());
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 9).unwrap();
     let e = SqliteHub::open(&path).err().expect("a newer schema must be refused");
-    assert!(e.to_string().contains("schema 9; this program knows 5"), "{e}");
+    assert!(e.to_string().contains("schema 9; this program knows 6"), "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -244,3 +244,40 @@ on_both_engines! {
         assert_eq!(limit_alarms(&h).len(), 1, "5 of 5 is within the market's limit");
     }
 }
+
+on_both_engines! {
+    async fn a_daily_list_is_set_shown_and_cleared_and_reaches_only_its_market_by_the_catalog_pull(engine: Engine) {
+        use warm_core::domain::DailyItem;
+        let h = hub(engine);
+        let store = &h.state.store;
+        assert!(store.daily_list("M1").unwrap().is_empty(), "no list until one is set");
+        let before: CatalogPage = get(&h, 0, api::catalog_path("K1", 0, 1000)).await;
+        let list = vec![
+            DailyItem { product: "oil".into(), available: Some(40) },
+            DailyItem { product: "rice".into(), available: None },
+        ];
+        store.set_daily_list("M1", &list).unwrap();
+        assert_eq!(store.daily_list("M1").unwrap(), list, "shown in the order set");
+        let page: CatalogPage = get(&h, 0, api::catalog_path("K1", before.next_cursor, 1000)).await;
+        assert!(
+            matches!(&page.changes[..], [CatalogChange::DailyList { items, .. }] if *items == list),
+            "{:?}",
+            page.changes
+        );
+        let other: CatalogPage = get(&h, 2, api::catalog_path("K3", 0, 1000)).await;
+        assert!(!other.changes.iter().any(|c| matches!(c, CatalogChange::DailyList { .. })), "M2 has no list");
+
+        // A product the hub does not know refuses the whole list, in words naming it.
+        let bad = [DailyItem { product: "rice".into(), available: Some(1) }, DailyItem { product: "caviar".into(), available: None }];
+        let refused = store.set_daily_list("M1", &bad).unwrap_err().to_string();
+        assert!(refused.contains("caviar") && refused.contains("nothing"), "{refused}");
+        assert_eq!(store.daily_list("M1").unwrap(), list, "the refused list changed nothing");
+
+        store.set_daily_list("M1", &[]).unwrap();
+        assert!(store.daily_list("M1").unwrap().is_empty());
+        let cleared: CatalogPage = get(&h, 0, api::catalog_path("K1", page.next_cursor, 1000)).await;
+        assert!(matches!(&cleared.changes[..], [CatalogChange::DailyList { items, .. }] if items.is_empty()));
+        let again: CatalogPage = get(&h, 0, api::catalog_path("K1", cleared.next_cursor, 1000)).await;
+        assert!(again.changes.is_empty(), "nothing new after the cursor");
+    }
+}

@@ -10,6 +10,7 @@ use warm_kiosk::kiosk;
 
 mod backup;
 mod household;
+mod leader;
 mod log;
 mod printer;
 mod report;
@@ -63,7 +64,8 @@ enum Command {
         text: Vec<String>,
     },
     /// Make the hash of a new PIN (read from standard input) for the config: the volunteer's
-    /// (4–8 digits, `[volunteer] pin_hash`) or the site manager's (6–8 digits, `[manager] pin_hash`).
+    /// (4–8 digits, `[volunteer] pin_hash`), the site manager's (6–8 digits, `[manager] pin_hash`)
+    /// or a building leader's (4–8 digits, `[leader] pin_hash`).
     Pin {
         #[arg(long, value_enum, default_value = "volunteer")]
         role: RoleArg,
@@ -84,6 +86,9 @@ enum Command {
     /// scanner, hub, print queue, outbox and backups; one line each. Exits non-zero when
     /// something needs a person.
     Doctor,
+    /// Building leaders (楼长): `leader sheet` prints the market's daily goods list.
+    #[command(subcommand)]
+    Leader(leader::LeaderCommand),
     /// The day's report: `x` the day so far, `z` the last closed day (or the one of --date).
     Report {
         #[arg(value_enum)]
@@ -104,6 +109,7 @@ enum Command {
 enum RoleArg {
     Volunteer,
     Manager,
+    Leader,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -192,6 +198,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             match role {
                 RoleArg::Volunteer => warm_core::domain::pin::Role::Volunteer,
                 RoleArg::Manager => warm_core::domain::pin::Role::Manager,
+                RoleArg::Leader => warm_core::domain::pin::Role::Leader,
             },
             config.language,
         ),
@@ -202,6 +209,10 @@ fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Restore { file } => {
             println!("{}", backup::restore(&config, &data_dir, &file)?);
+            Ok(())
+        }
+        Command::Leader(command) => {
+            println!("{}", leader::run(&command, &config, &data_dir, config.language)?);
             Ok(())
         }
         Command::Report { kind, date, print, lang } => {
@@ -272,6 +283,11 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
     };
     if let Err(e) = nightly.spawn() {
         tracing::warn!("the nightly backup could not start: {e}");
+    }
+    if config.leader.pin_hash == warm_kiosk::config::DEMO_LEADER_PIN_HASH {
+        tracing::warn!(
+            "the building leader's PIN is still the demo PIN: make your own with `warm-kiosk pin --role leader`"
+        );
     }
     let ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;

@@ -219,6 +219,9 @@ impl App {
         match &mut self.volunteer {
             Some(Volunteer::Manager(m)) if !m.locked() => m.lock(),
             Some(Volunteer::Counter(_)) => self.open_pin(),
+            // A leader halfway through a building keeps it (the orders are not placed yet and
+            // place nothing but pay-at-pickup orders); elsewhere the mode closes.
+            Some(Volunteer::Leader(l)) if l.round().is_none() => self.volunteer = None,
             _ => {}
         }
     }

@@ -6,6 +6,7 @@
 use super::Context;
 use crate::device::scanner::{LineError, ScannerLink};
 use crate::store::StoreError;
+use crate::store::leader::BuildingBatch;
 use crate::store::payments::{Paid, SaleToPay};
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::numpad::Key;
@@ -14,9 +15,10 @@ use iced::widget::{Column, Row, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
+use warm_core::domain::order::OrderStatus;
 use warm_core::domain::scan::{self, Scan, Weighed};
 use warm_core::domain::{Catalog, Category, CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
-use warm_core::i18n::{HouseholdWords, ManagerMsg, Msg, UpkeepWords, rejection, tr};
+use warm_core::i18n::{HouseholdWords, LeaderWords, ManagerMsg, Msg, UpkeepWords, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
 /// The counter's fixed heights, px, at the reference size: every message has its room, so no
@@ -73,12 +75,19 @@ pub enum Message {
     Recalled(Result<Option<Order>, StoreError>),
     /// The store's answer to `Action::Pay`.
     Paid(Result<Box<Paid>, StoreError>),
+    /// 楼长代订: building-leader mode (issue 10), when no sale is under way.
+    OpenLeader,
+    /// The store's answer to `Action::RecallBatch`: a building's household orders.
+    BatchRecalled(Result<Option<BuildingBatch>, StoreError>),
+    /// 收这一户: recall one household's order of the building, as its slip would.
+    TakeHousehold(Uuid),
+    TurnBuildingPage(bool),
 }
 
 impl Message {
     /// A message a finger made (the others come from the scanner and the store).
     pub fn is_tap(&self) -> bool {
-        !matches!(self, Message::Scanned(_) | Message::Recalled(_) | Message::Paid(_))
+        !matches!(self, Message::Scanned(_) | Message::Recalled(_) | Message::Paid(_) | Message::BatchRecalled(_))
     }
 }
 
@@ -91,6 +100,10 @@ pub enum Action {
     NewSale(Option<Result<String, LineError>>),
     /// Read the order of a scanned slip.
     Recall(Uuid),
+    /// Read every household order of a scanned picking list (issue 10).
+    RecallBatch(Uuid),
+    /// Open building-leader mode.
+    Leader,
     /// Commit the sale and its payment in one transaction, then print the receipt.
     Pay {
         sale: SaleToPay,
@@ -134,6 +147,11 @@ pub enum Step {
     },
     /// "清空这一单？" before a sale is thrown away.
     AskClear,
+    /// A building's household orders, from its picking list: each is taken and paid on its own.
+    Building {
+        batch: BuildingBatch,
+        pager: Pager,
+    },
 }
 
 impl Step {
@@ -153,6 +171,7 @@ impl Step {
             Step::Reference { .. } => "reference",
             Step::Done { .. } => "done",
             Step::AskClear => "ask-clear",
+            Step::Building { .. } => "building",
         }
     }
 }
@@ -253,6 +272,7 @@ impl Counter {
                 }
             }
             Scan::Slip(id) => return Action::Recall(id),
+            Scan::Batch(id) => return Action::RecallBatch(id),
             Scan::Badge => self.notice = Some(Notice::Ok(Msg::VolunteerMode.text(lang).into())),
             Scan::Rejected { code, reason } => {
                 let code = (!code.is_empty()).then(|| code_line(&code));
@@ -293,6 +313,19 @@ impl Counter {
         }
     }
 
+    /// The store's answer to a scanned picking list: the building's homes, to take one by one.
+    fn batch_recalled(&mut self, found: Result<Option<BuildingBatch>, StoreError>, lang: Lang) {
+        match found {
+            Ok(Some(batch)) => {
+                let args = [("building", batch.building.as_str()), ("n", &batch.households.len().to_string())];
+                self.notice = Some(Notice::Ok(tr(LeaderWords::BatchTitle, lang, &args)));
+                self.step = Step::Building { batch, pager: Pager::new(building_page()) };
+            }
+            Ok(None) => self.problem(LeaderWords::BatchUnknown.text(lang).into(), None, None, false),
+            Err(e) => self.problem(LeaderWords::BatchUnknown.text(lang).into(), None, Some(e.to_string()), false),
+        }
+    }
+
     pub fn update(&mut self, message: Message, ctx: Context<'_>) -> Action {
         let lang = ctx.lang;
         let len = self.sale.lines.len();
@@ -301,6 +334,17 @@ impl Counter {
             Message::SwitchLanguage => return Action::SwitchLanguage,
             Message::Scanned(line) => return self.scan(ctx, line),
             Message::Recalled(found) => self.recalled(found, lang),
+            Message::BatchRecalled(found) => self.batch_recalled(found, lang),
+            Message::OpenLeader if matches!(self.step, Step::Scan) && self.sale.is_empty() => return Action::Leader,
+            Message::TakeHousehold(id) if matches!(self.step, Step::Building { .. }) => {
+                self.step = Step::Scan;
+                return Action::Recall(id);
+            }
+            Message::TurnBuildingPage(forward) => {
+                if let Step::Building { batch, pager } = &mut self.step {
+                    *pager = pager.turned(forward, batch.households.len());
+                }
+            }
             Message::Paid(paid) => self.paid(paid, lang),
             Message::ConfirmPay => return self.confirm(ctx),
             Message::Increase(_)
@@ -467,6 +511,15 @@ fn scanner_line(scanner: Option<&ScannerLink>, lang: Lang) -> String {
     }
 }
 
+/// The notice's second line: a disk filling up takes the scanner's line (its room is always
+/// there, so nothing moves, and it is what needs a person; orders are still taken meanwhile).
+fn second_line(ctx: Context<'_>, scanner: Option<&ScannerLink>, lang: Lang) -> String {
+    match ctx.disk_low {
+        Some(free) => tr(UpkeepWords::DiskLowBanner, lang, &[("free", &free.to_string())]),
+        None => scanner_line(scanner, lang),
+    }
+}
+
 impl Counter {
     /// `scanner`: the serial scanner's link, when one is configured; `sync`: the sync corner.
     pub fn view<'a>(
@@ -513,15 +566,14 @@ fn counter_view<'a>(
 
     let left: Element<'a, Message> = match &c.step {
         Step::Pick { category, pager } => pick_view(ctx, category.as_ref(), *pager),
-        _ => {
-            // A disk filling up takes the scanner's line: its room is always there, so nothing
-            // moves, and it is what needs a person (orders are still taken meanwhile).
-            let second = match ctx.disk_low {
-                Some(free) => tr(UpkeepWords::DiskLowBanner, lang, &[("free", &free.to_string())]),
-                None => scanner_line(scanner, lang),
-            };
-            column![notice_view(c, lang, second), lines_view(c, lang)].spacing(theme::GAP).into()
+        Step::Building { batch, pager } => {
+            column![notice_view(c, lang, second_line(ctx, scanner, lang)), building_view(batch, *pager, lang)]
+                .spacing(theme::GAP)
+                .into()
         }
+        _ => column![notice_view(c, lang, second_line(ctx, scanner, lang)), lines_view(c, lang)]
+            .spacing(theme::GAP)
+            .into(),
     };
     let body = row![container(left).width(Length::Fill).height(Length::Fill), panel_view(c, lang)].spacing(theme::PAD);
     column![top, body].spacing(theme::GAP).into()
@@ -530,6 +582,45 @@ fn counter_view<'a>(
 /// Sale lines per page: as many as fit the list's room.
 pub fn lines_page() -> usize {
     Pager::fitting(LIST_H, LINE_H, theme::GAP)
+}
+
+/// A building's homes per page.
+fn building_page() -> usize {
+    Pager::fitting(LIST_H, theme::TARGET + 8.0, theme::GAP)
+}
+
+/// The homes of a recalled building: each with its order number, amount and whether it is paid;
+/// 收这一户 loads a home's order as its slip would, to tick and take payment.
+fn building_view<'a>(batch: &'a BuildingBatch, page: Pager, lang: Lang) -> Element<'a, Message> {
+    let mut list = Column::new().spacing(theme::GAP);
+    for h in &batch.households[page.range(batch.households.len())] {
+        let (status, open) = match h.status {
+            OrderStatus::Placed => (LeaderWords::HouseholdWaiting, true),
+            OrderStatus::Paid => (LeaderWords::HouseholdPaid, false),
+            OrderStatus::Cancelled => (LeaderWords::HouseholdCancelled, false),
+        };
+        let line = row![
+            bold(h.household.clone(), theme::TITLE).width(240),
+            label(h.number.clone(), theme::BODY).width(180),
+            price(h.total, theme::PRICE).width(260).align_x(Alignment::End),
+            bold(status.text(lang), theme::BODY).width(120).center(),
+            space::horizontal(),
+            tap_maybe(
+                bold(LeaderWords::TakeHousehold.text(lang), theme::BODY),
+                open.then_some(Message::TakeHousehold(h.order_id)),
+                Tap::Primary,
+                220,
+                theme::TARGET
+            ),
+        ]
+        .spacing(theme::GAP)
+        .align_y(Alignment::Center);
+        list = list.push(container(line).padding([4.0, theme::GAP]).height(theme::TARGET + 8.0).style(theme::panel));
+    }
+    column![container(list).height(LIST_H)]
+        .push(pager(page, batch.households.len(), lang, Message::TurnBuildingPage))
+        .spacing(theme::GAP)
+        .into()
 }
 
 /// The scan's answer, or what to do and how the scanner is; `scanner`: the scanner's state in words.
@@ -646,7 +737,7 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
         tap_maybe(content, msg, kind, Length::Fill, theme::BIG_TARGET)
     };
     let actions: Element<'a, Message> = match &c.step {
-        Step::Scan | Step::Pick { .. } => column![
+        Step::Scan | Step::Pick { .. } | Step::Building { .. } => column![
             slot(bold(Msg::Pay.text(lang), theme::TOTAL).into(), Some(Message::Pay), Tap::Primary),
             slot(
                 label(Msg::PickAll.text(lang), theme::BUTTON).into(),
@@ -656,6 +747,12 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
             slot(
                 label(Msg::ClearCounter.text(lang), theme::BUTTON).into(),
                 (!sale.is_empty()).then_some(Message::Clear),
+                Tap::Secondary
+            ),
+            // Only with no sale under way: a building's orders never mix with a sale.
+            slot(
+                label(LeaderWords::Open.text(lang), theme::BUTTON).into(),
+                (matches!(c.step, Step::Scan) && sale.is_empty()).then_some(Message::OpenLeader),
                 Tap::Secondary
             ),
         ]

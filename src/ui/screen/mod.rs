@@ -13,6 +13,7 @@ pub mod counter;
 pub mod done;
 pub mod home;
 pub mod household;
+pub mod leader;
 pub mod manager;
 pub mod manager_cash;
 pub mod manager_count;

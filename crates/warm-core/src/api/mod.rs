@@ -7,7 +7,7 @@
 
 pub mod manager;
 
-use crate::domain::LimitPeriod;
+use crate::domain::{DailyItem, LimitPeriod};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -247,6 +247,9 @@ pub enum CatalogChange {
     /// This terminal's market's restock cycle, for limits counted per cycle: every `days` days
     /// from the local date `from` (`YYYY-MM-DD`). `days = 0`: the market has none.
     RestockCycle { version: u64, days: u32, from: String },
+    /// This terminal's market's daily goods list (每日货品清单) for building leaders (issue 10):
+    /// the whole list each time, in the order the sheet prints it; `items: []` clears it.
+    DailyList { version: u64, items: Vec<DailyItem> },
 }
 
 impl CatalogChange {
@@ -257,7 +260,8 @@ impl CatalogChange {
             | CatalogChange::Product { version, .. }
             | CatalogChange::Assortment { version, .. }
             | CatalogChange::Household { version, .. }
-            | CatalogChange::RestockCycle { version, .. } => *version,
+            | CatalogChange::RestockCycle { version, .. }
+            | CatalogChange::DailyList { version, .. } => *version,
         }
     }
 }

@@ -17,6 +17,8 @@ use std::time::Duration;
 pub enum Role {
     Volunteer,
     Manager,
+    /// A building leader (楼长, issue 10): orders for the households of a sealed building.
+    Leader,
 }
 
 impl Role {
@@ -24,13 +26,14 @@ impl Role {
         match self {
             Role::Volunteer => "volunteer",
             Role::Manager => "manager",
+            Role::Leader => "leader",
         }
     }
 
     /// The fewest digits this role's PIN may have: the manager's opens the money.
     pub fn min_digits(self) -> usize {
         match self {
-            Role::Volunteer => 4,
+            Role::Volunteer | Role::Leader => 4,
             Role::Manager => 6,
         }
     }
@@ -38,6 +41,10 @@ impl Role {
 
 /// The manager's demo PIN of the embedded defaults. Change it with `warm-kiosk pin --role manager`.
 pub const DEMO_MANAGER_PIN: &str = "135790";
+
+/// The building leader's demo PIN of the embedded defaults. Change it with
+/// `warm-kiosk pin --role leader`.
+pub const DEMO_LEADER_PIN: &str = "8642";
 
 /// The demo PIN of the embedded defaults (config/kiosk.toml holds its hash). Change it with
 /// `warm-kiosk pin` before a real market opens.

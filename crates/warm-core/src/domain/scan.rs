@@ -3,6 +3,7 @@
 //! badge — or a rejection that says why, with the code. Pure: the same text always parses the same.
 
 use super::barcode::valid_gs1;
+use super::leader::BATCH_QR_PREFIX;
 use super::order::SLIP_QR_PREFIX;
 use super::{Catalog, Money, Product};
 use serde::Deserialize;
@@ -145,6 +146,8 @@ pub enum Scan {
     },
     /// One of our pickup slips.
     Slip(Uuid),
+    /// A building leader's picking list (issue 10): every household order of that batch.
+    Batch(Uuid),
     /// The configured volunteer badge.
     Badge,
     Rejected {
@@ -184,6 +187,13 @@ pub fn parse(raw: &str, layout: &WeighedLayout, badge: &str) -> Scan {
     if let Some(rest) = code.strip_prefix(SLIP_QR_PREFIX) {
         return match Uuid::try_parse(rest) {
             Ok(id) => Scan::Slip(id),
+            Err(_) => rejected(Rejection::BadSlip),
+        };
+    }
+    if let Some(rest) = code.strip_prefix(BATCH_QR_PREFIX) {
+        return match Uuid::try_parse(rest) {
+            Ok(id) => Scan::Batch(id),
+            // Our prefix with a damaged id: as unreadable as a damaged slip.
             Err(_) => rejected(Rejection::BadSlip),
         };
     }
@@ -319,6 +329,8 @@ mod tests {
     fn slips_and_badges() {
         let id = Uuid::now_v7();
         assert_eq!(parse(&format!("WM1:O:{id}"), &layout(), ""), Scan::Slip(id));
+        assert_eq!(parse(&crate::domain::leader::batch_payload(id), &layout(), ""), Scan::Batch(id));
+        assert!(matches!(parse("WM1:B:3-2", &layout(), ""), Scan::Rejected { reason: Rejection::BadSlip, .. }));
         assert_eq!(parse("VOL-7788", &layout(), "VOL-7788"), Scan::Badge);
         assert!(matches!(parse("VOL-7788", &layout(), ""), Scan::Rejected { .. }));
     }

@@ -214,6 +214,7 @@ messages! { Msg {
 
 mod households;
 mod hub;
+mod leader;
 mod manager;
 mod speech;
 mod sync;
@@ -222,6 +223,7 @@ pub use households::{
     HouseholdWords, allowance_line, counted, limit_explained, over_limit, period_words, tile_limit_words,
 };
 pub use hub::HubMsg;
+pub use leader::LeaderWords;
 pub use manager::ManagerMsg;
 pub use speech::SpeechWords;
 pub use sync::SyncWords;
@@ -316,6 +318,7 @@ mod tests {
             .chain(of(HouseholdWords::ALL))
             .chain(of(ManagerMsg::ALL))
             .chain(of(UpkeepWords::ALL))
+            .chain(of(LeaderWords::ALL))
             .collect()
     }
 

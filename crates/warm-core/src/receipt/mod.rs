@@ -3,6 +3,7 @@
 pub mod card;
 pub mod day_report;
 pub mod escpos;
+pub mod leader;
 pub mod paper;
 pub mod preview;
 pub mod qr;

@@ -5,8 +5,8 @@
 use super::escpos::{Align, EscPos, QrEc};
 use super::paper::{Paper, PaperProfile};
 use super::width::{row, width, wrap};
-use crate::domain::{Order, Text};
-use crate::i18n::{self, HouseholdWords, Msg, tr};
+use crate::domain::{HouseholdId, Order, Text};
+use crate::i18n::{self, HouseholdWords, LeaderWords, Msg, tr};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -31,7 +31,14 @@ const RASTER_QR_MODULE: u8 = 5;
 
 /// The pickup slip printed when the order is placed.
 pub fn pickup_slip(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone) -> Vec<u8> {
-    layout(order, market, profile, tz, None)
+    layout(order, market, profile, tz, None, false)
+}
+
+/// A building leader's slip for one household (issue 10): the room number in the biggest type,
+/// to sort the bags by door, then the household, its building and "pay at pickup"; the order
+/// number smaller; the rest as on every slip (the QR recalls this household's order).
+pub fn household_slip(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone) -> Vec<u8> {
+    layout(order, market, profile, tz, None, true)
 }
 
 /// The same slip marked 重印 / REPRINT in large reversed letters, with the time of the reprint,
@@ -44,10 +51,17 @@ pub fn reprint_slip(
     tz: &TimeZone,
     printed_at: Timestamp,
 ) -> Vec<u8> {
-    layout(order, market, profile, tz, Some(printed_at))
+    layout(order, market, profile, tz, Some(printed_at), false)
 }
 
-fn layout(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone, reprint: Option<Timestamp>) -> Vec<u8> {
+fn layout(
+    order: &Order,
+    market: &Text,
+    profile: &PaperProfile,
+    tz: &TimeZone,
+    reprint: Option<Timestamp>,
+    leader: bool,
+) -> Vec<u8> {
     let lang = order.lang;
     let mut s = Slip { p: EscPos::with_capacity(1024), cols: profile.columns() };
     s.p.init();
@@ -66,13 +80,25 @@ fn layout(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone, r
     s.centered(Msg::SlipTitle.text(lang), 2, true);
     s.rule();
 
+    let household = order.household.as_deref().filter(|_| leader).and_then(|h| HouseholdId::parse(h).ok());
+    if let Some(h) = &household {
+        s.centered(LeaderWords::SlipRoom.text(lang), 1, false);
+        s.centered(h.room(), s.fit(h.room(), NUMBER_SIZE), true);
+        s.centered(&tr(HouseholdWords::Household, lang, &[("id", h.as_str())]), 2, true);
+        s.centered(&tr(LeaderWords::SlipBuilding, lang, &[("building", h.building())]), 1, false);
+        s.centered(LeaderWords::PayAtPickup.text(lang), 2, true);
+        s.rule();
+    }
     s.centered(Msg::SlipNumber.text(lang), 1, false);
     let number = order.number.short();
-    s.centered(&number, s.fit(&number, NUMBER_SIZE), true);
+    // On a leader's slip the room is what is read from afar; the number is second.
+    let size = if household.is_some() { 2 } else { NUMBER_SIZE };
+    s.centered(&number, s.fit(&number, size), true);
     let terminal = format!("{} {}", Msg::SlipTerminal.text(lang), order.number.terminal);
     s.centered(&terminal, 1, false);
-    // Whose order it is, where the market limits purchases per household (issue 10).
-    if let Some(household) = &order.household {
+    // Whose order it is, where the market limits purchases per household (issue 10); a leader's
+    // slip said it above, under the room.
+    if let Some(household) = order.household.as_ref().filter(|_| !leader) {
         let words = tr(HouseholdWords::Household, lang, &[("id", household)]);
         s.centered(&words, s.fit(&words, 2), true);
     }
@@ -117,20 +143,20 @@ fn layout(order: &Order, market: &Text, profile: &PaperProfile, tz: &TimeZone, r
     s.p.into_bytes()
 }
 
-struct Slip {
-    p: EscPos,
-    cols: usize,
+pub(crate) struct Slip {
+    pub(crate) p: EscPos,
+    pub(crate) cols: usize,
 }
 
 impl Slip {
     /// The largest size up to `max` at which `text` fits one line (1 if it fits at none).
-    fn fit(&self, text: &str, max: u8) -> u8 {
+    pub(crate) fn fit(&self, text: &str, max: u8) -> u8 {
         let w = width(text).max(1);
         (1..=max).rev().find(|s| w * usize::from(*s) <= self.cols).unwrap_or(1)
     }
 
     /// `text` centred at size `size`×`size`, wrapped to the columns of that size.
-    fn centered(&mut self, text: &str, size: u8, bold: bool) {
+    pub(crate) fn centered(&mut self, text: &str, size: u8, bold: bool) {
         self.p.bold(bold).size(size, size);
         let lines = wrap(text, self.cols / usize::from(size));
         self.lines(&lines, Align::Center);
@@ -138,7 +164,7 @@ impl Slip {
 
     /// Lines at the current size. A line that is mostly leading spaces (a price alone on its
     /// line) is sent right-aligned without them: the align commands cost fewer bytes.
-    fn lines(&mut self, lines: &[String], align: Align) {
+    pub(crate) fn lines(&mut self, lines: &[String], align: Align) {
         for line in lines {
             let text = line.trim_start_matches(' ');
             if align == Align::Left && line.len() - text.len() > 6 {
@@ -150,12 +176,12 @@ impl Slip {
     }
 
     /// A dashed rule across the paper at size 1×1; a full line, so any alignment will do.
-    fn rule(&mut self) {
+    pub(crate) fn rule(&mut self) {
         let dashes = "-".repeat(self.cols);
         self.p.bold(false).size(1, 1).line(&dashes);
     }
 
-    fn qr(&mut self, payload: &str, profile: &PaperProfile) {
+    pub(crate) fn qr(&mut self, payload: &str, profile: &PaperProfile) {
         self.p.align(Align::Center);
         let printed = if profile.native_qr {
             self.p.qr_native(payload, qr_module(profile.paper), QR_EC).is_ok()

@@ -13,7 +13,7 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 /// The tables a hub fills; migration goes only into a database where all are empty.
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 17] = [
     "terminals",
     "events",
     "alarms",
@@ -30,6 +30,7 @@ const TABLES: [&str; 16] = [
     "households",
     "restock_cycles",
     "usage",
+    "daily_lists",
 ];
 
 fn sqlite_err(e: rusqlite::Error) -> HubError {
@@ -250,6 +251,20 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                     Box::new(r.get::<_, Option<String>>(4)?),
                     Box::new(r.get::<_, bool>(5)?),
                     Box::new(r.get::<_, i64>(6)?),
+                ])
+            },
+        )
+        .await?;
+        copy_rows(
+            &conn,
+            &tx,
+            "SELECT market, items, version FROM daily_lists",
+            "INSERT INTO daily_lists (market, items, version) VALUES ($1, $2, $3)",
+            |r| {
+                Ok(vec![
+                    Box::new(r.get::<_, String>(0)?),
+                    Box::new(r.get::<_, String>(1)?),
+                    Box::new(r.get::<_, i64>(2)?),
                 ])
             },
         )

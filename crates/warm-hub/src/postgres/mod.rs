@@ -11,6 +11,7 @@
 //! The trait is blocking (handlers call it on blocking threads, operator commands from `main`);
 //! the connections live on the store's own small runtime, so a call works from any thread.
 
+mod daily_list;
 pub mod from_sqlite;
 mod households;
 mod manager;
@@ -35,7 +36,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
-use warm_core::domain::{Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 
 /// The schema, one file a version, applied in order; never edit one once shipped.
 const MIGRATIONS: &[&str] = &[
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_manager.sql"),
     include_str!("../../migrations/postgres/0004_households.sql"),
     include_str!("../../migrations/postgres/0005_assortment.sql"),
+    include_str!("../../migrations/postgres/0006_daily_lists.sql"),
 ];
 
 /// Connections per hub process: 16 in all (several processes share the server's
@@ -694,6 +696,7 @@ impl PgHub {
                     from: r.try_get(2)?,
                 });
             }
+            daily_list::changes_after(&tx, after, &terminal.market, &mut changes).await?;
             tx.commit().await?;
         }
         // Never waits for a push of this terminal holding its row: that push notes its own time
@@ -911,6 +914,7 @@ pub(crate) async fn census_of(client: &impl GenericClient) -> Result<Census, Hub
         planned_requests: count("planned_requests").await?,
         households: count("households").await?,
         restock_cycles: count("restock_cycles").await?,
+        daily_lists: count("daily_lists").await?,
         usage: count("usage").await?,
         ..Census::default()
     };
@@ -1074,6 +1078,14 @@ impl HubStore for PgHub {
 
     fn set_restock_cycle(&self, market: &str, cycle: Option<RestockCycle>) -> Result<(), HubError> {
         self.wait(self.set_restock_cycle_async(market, cycle))
+    }
+
+    fn daily_list(&self, market: &str) -> Result<Vec<DailyItem>, HubError> {
+        self.wait(self.daily_list_async(market))
+    }
+
+    fn set_daily_list(&self, market: &str, items: &[DailyItem]) -> Result<(), HubError> {
+        self.wait(self.set_daily_list_async(market, items))
     }
 
     fn import_households(&self, market: &str, households: &[Household]) -> Result<HouseholdImport, HubError> {
