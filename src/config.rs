@@ -81,7 +81,7 @@ pub struct KioskConfig {
 
 impl Default for KioskConfig {
     fn default() -> Self {
-        KioskConfig { fullscreen: true, hide_pointer: false, min_free_mb: 500 }
+        KioskConfig { fullscreen: false, hide_pointer: false, min_free_mb: 500 }
     }
 }
 

@@ -46,6 +46,7 @@ edit() { # file, sed expression, what must then be in it
 }
 install -D -m 0644 config/kiosk.toml "$root/etc/warm-market/kiosk.toml"
 edit "$root/etc/warm-market/kiosk.toml" 's|^# data_dir = .*|data_dir = "/var/lib/warm-market/kiosk"|' 'data_dir = "/var/lib/warm-market/kiosk"'
+edit "$root/etc/warm-market/kiosk.toml" 's|^fullscreen = false|fullscreen = true|' 'fullscreen = true'
 edit "$root/etc/warm-market/kiosk.toml" 's|^port = "/dev/ttyUSB0"|port = "/dev/warm-printer"|' 'port = "/dev/warm-printer"'
 edit "$root/etc/warm-market/kiosk.toml" 's|^# port = "/dev/ttyACM0"|# port = "/dev/warm-scanner"|' '# port = "/dev/warm-scanner"'
 install -D -m 0644 config/hub.toml "$root/etc/warm-market/hub.toml"
