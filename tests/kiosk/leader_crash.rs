@@ -25,6 +25,10 @@ fn leader_crash_child_places_buildings() {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     let policy = warm_kiosk::config::Config::default().slot_policy();
     let mut out = std::io::stdout().lock();
+    // The parent times its kill from here, not from the start of a process that may take
+    // seconds to load on a busy machine.
+    writeln!(out, "READY").unwrap();
+    out.flush().unwrap();
     for n in 0.. {
         let orders = (0..HOMES)
             .map(|h| {
@@ -63,7 +67,11 @@ fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
     let db = dir.path().join("kiosk.sqlite");
     let exe = std::env::current_exe().unwrap();
     let mut reported: HashSet<Uuid> = HashSet::new();
-    for round in 0..KILLS {
+    // At least KILLS kills, and enough committed buildings to mean something (a kill within
+    // milliseconds of the start often lands before the first commit): more rounds, up to a bound.
+    let mut round = 0;
+    while round < KILLS || (reported.len() < KILLS / 2 && round < 5 * KILLS) {
+        round += 1;
         let mut child = Command::new(&exe)
             .args([
                 "leader_crash::leader_crash_child_places_buildings",
@@ -78,13 +86,20 @@ fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let (ready, is_ready) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter(|l| l.starts_with("COMMITTED "))
-                .collect::<Vec<_>>()
+            let mut committed = Vec::new();
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // libtest may print "test … ... " before it on the same line.
+                if line.ends_with("READY") {
+                    let _ = ready.send(());
+                } else if line.starts_with("COMMITTED ") {
+                    committed.push(line);
+                }
+            }
+            committed
         });
+        is_ready.recv_timeout(Duration::from_secs(120)).expect("the child opened the store");
         std::thread::sleep(Duration::from_millis(fastrand::u64(if round % 5 == 0 { 1..15 } else { 30..250 })));
         child.kill().unwrap(); // SIGKILL on unix
         child.wait().unwrap();
