@@ -1,6 +1,7 @@
 //! What this market sold lately, for the order seniors see products in: within a category the
 //! co-op's own order for the market first (where it set one), then what sold most here in the
-//! last days, then the catalog's order; and the day's most-bought products on the home screen.
+//! last days, then the catalog's order; and the home screen's first row: today's daily goods list
+//! when the hub published one (most-bought first), else the day's most-bought products.
 
 use super::{Result, Store, time_to_sql};
 use jiff::Timestamp;
@@ -12,6 +13,16 @@ use warm_core::domain::{Catalog, Product, ProductId};
 pub struct Sales {
     recent: HashMap<ProductId, u64>,
     today: HashMap<ProductId, u64>,
+    /// Today's daily goods list from the hub (issue 10), in its order; empty: none published.
+    daily: Vec<ProductId>,
+}
+
+/// What home's first row shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeRow {
+    pub products: Vec<ProductId>,
+    /// The hub's daily goods list (今日供应), not only what sold most today.
+    pub daily: bool,
 }
 
 impl Store {
@@ -47,6 +58,7 @@ impl Store {
             let (product, recent, today) = row?;
             add(product, recent, today);
         }
+        sales.daily = self.daily_list()?.into_iter().map(|item| ProductId(item.product)).collect();
         Ok(sales)
     }
 }
@@ -69,6 +81,19 @@ impl Sales {
 
     /// Up to `n` of today's most-bought products still in the catalog, most first (ties in
     /// catalog order); empty when nothing sold today.
+    /// Home's first row: today's daily goods list when the hub published one (those that sold
+    /// most today first, then the hub's order; products this catalog does not sell left out),
+    /// else the day's most-bought products.
+    pub fn home_row(&self, catalog: &Catalog, n: usize) -> HomeRow {
+        let mut daily: Vec<_> = self.daily.iter().filter(|id| catalog.product(id).is_some()).collect();
+        if daily.is_empty() {
+            return HomeRow { products: self.top_today(catalog, n), daily: false };
+        }
+        // Stable: equal sales keep the hub's order.
+        daily.sort_by_key(|id| std::cmp::Reverse(self.today.get(*id).copied().unwrap_or(0)));
+        HomeRow { products: daily.into_iter().take(n).cloned().collect(), daily: true }
+    }
+
     pub fn top_today(&self, catalog: &Catalog, n: usize) -> Vec<ProductId> {
         let mut sold: Vec<_> = catalog
             .products

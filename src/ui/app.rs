@@ -251,7 +251,7 @@ impl App {
             tracing::warn!("sales not read, products in catalog order: {e}");
             Sales::default()
         });
-        let screen = Screen::Home(home::Home::new(sales.top_today(&ctx.catalog, home::TOP)));
+        let screen = Screen::Home(home::Home::new(sales.home_row(&ctx.catalog, home::TOP)));
         let pin_gate = ctx.store().pin_gate(Role::Volunteer).unwrap_or_else(|e| {
             tracing::error!("the volunteer's PIN pause cannot be read, starting without one: {e}");
             PinGate::default()
@@ -660,9 +660,9 @@ impl App {
         self.screen = Screen::Category(category::Category::new(id, items));
     }
 
-    /// Home, with the day's most-bought products as they stand now.
+    /// Home, with today's daily goods or the day's most-bought products as they stand now.
     fn home_screen(&self) -> Screen {
-        Screen::Home(home::Home::new(self.sales.top_today(&self.ctx.catalog, home::TOP)))
+        Screen::Home(home::Home::new(self.sales.home_row(&self.ctx.catalog, home::TOP)))
     }
 
     /// Reads what sold lately off the UI thread (after an order, and now and then).

@@ -286,3 +286,33 @@ fn write_assortment_pictures() {
     k.tap("回到首页");
     shot(&k, "home-most-bought");
 }
+
+/// Issue 17: when the hub publishes today's daily goods list, home's first row is that list
+/// (what the catalog does not sell left out), titled as today's goods, whatever sold most of it
+/// today first; with no list it is the day's most-bought row as above.
+#[test]
+fn todays_daily_goods_list_is_homes_first_row_most_bought_first() {
+    use warm_core::api::CatalogChange;
+    use warm_core::domain::{DailyItem, Lang};
+    let mut k = kiosk();
+    let (rice, noodles) = (ProductId::new("rice-5kg"), ProductId::new("noodles-1kg"));
+    let items = [&noodles, &rice]
+        .iter()
+        .map(|p| DailyItem { product: p.0.clone(), available: None })
+        .chain([DailyItem { product: "caviar".into(), available: None }])
+        .collect();
+    k.ctx.store().apply_catalog_page(&[CatalogChange::DailyList { version: 1, items }], 1).unwrap();
+    k.app = App::new(k.ctx.clone());
+    let Screen::Home(h) = k.app.screen() else { panic!("not home") };
+    assert_eq!(h.top(), [noodles.clone(), rice.clone()], "the hub's order, without what is not sold here");
+    assert!(k.shows(Msg::DailyGoodsToday.text(Lang::Zh)) && !k.shows(Msg::MostBoughtToday.text(Lang::Zh)));
+    crate::layout::check(&k, "home with today's goods");
+
+    // Rice sells today: it comes first in the row.
+    k.update(Message::HomeScreen(home::Message::Add(rice.clone())));
+    k.tap("下单");
+    k.tap("确认");
+    k.tap("回到首页");
+    let Screen::Home(h) = k.app.screen() else { panic!("not home") };
+    assert_eq!(h.top(), [rice, noodles], "what sold most today first");
+}

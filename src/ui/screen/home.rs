@@ -1,7 +1,9 @@
-//! Home: the day's most-bought products in a first row (when anything sold today), then the
+//! Home: a first row of today's daily goods list (when the hub published one) or else the day's
+//! most-bought products (when anything sold today), then the
 //! top categories' tiles, six to a page; the root puts the basket beside them.
 
 use super::Context;
+use crate::store::sales::HomeRow;
 use crate::ui::picture::Kind;
 use crate::ui::theme::{self, Tap};
 use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, tap};
@@ -37,21 +39,23 @@ pub enum Action {
 #[derive(Debug)]
 pub struct Home {
     top: Vec<ProductId>,
+    /// The row is the hub's daily goods list, not only what sold most today.
+    daily: bool,
     pager: Pager,
 }
 
 impl Default for Home {
     fn default() -> Self {
-        Home::new(Vec::new())
+        Home::new(HomeRow::default())
     }
 }
 
 impl Home {
-    pub fn new(top: Vec<ProductId>) -> Home {
-        Home { top, pager: Pager::new(PAGE) }
+    pub fn new(row: HomeRow) -> Home {
+        Home { top: row.products, daily: row.daily, pager: Pager::new(PAGE) }
     }
 
-    /// The most-bought row's products (empty: no row).
+    /// The first row's products (empty: no row).
     pub fn top(&self) -> &[ProductId] {
         &self.top
     }
@@ -161,6 +165,7 @@ impl Home {
         for _ in products.len()..TOP {
             tiles = tiles.push(space::horizontal());
         }
-        Some(column![bold(Msg::MostBoughtToday.text(lang), theme::BODY), tiles].spacing(4).into())
+        let title = if self.daily { Msg::DailyGoodsToday } else { Msg::MostBoughtToday };
+        Some(column![bold(title.text(lang), theme::BODY), tiles].spacing(4).into())
     }
 }

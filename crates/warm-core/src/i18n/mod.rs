@@ -43,6 +43,7 @@ messages! { Msg {
     SwitchLanguage: "English", "中文";
     ChooseCategory: "请点选您要买的东西", "Tap what you would like to buy";
     MostBoughtToday: "今天大家常买的（点一下加入）", "Bought most today (tap to add)";
+    DailyGoodsToday: "今日供应（点一下加入）", "Today's goods (tap to add)";
     Back: "← 返回", "← Back";
     PreviousPage: "上一页", "Previous";
     NextPage: "下一页", "Next";
