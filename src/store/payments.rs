@@ -63,92 +63,146 @@ impl Store {
         now: Timestamp,
         receipt: impl FnOnce(&Order, &Payment) -> Vec<u8>,
     ) -> Result<Paid> {
-        if sale.lines.is_empty() {
-            return Err(StoreError::EmptyOrder);
-        }
-        let amount: Money = sale.lines.iter().map(OrderLine::total).sum();
-        check_payment(&payment, amount)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing = read_order(&tx, sale.order_id)?;
-        let (order, amended) = match existing {
-            Some(order) if order.status == OrderStatus::Paid => {
-                return Err(StoreError::AlreadyPaid(order.number.to_string()));
+        let paid = pay_in(&tx, sale, payment, now, receipt)?;
+        tx.commit()?;
+        Ok(paid)
+    }
+
+    /// A building's household orders still to pay, all billed to one account (the building's
+    /// residents' committee, say) in one transaction: each order paid on account with its own
+    /// payment, receipt and outbox event, as the counter pays one; none if any fails.
+    pub fn pay_building_on_account(
+        &mut self,
+        batch: Uuid,
+        account: &str,
+        mut new_id: impl FnMut() -> Uuid,
+        now: Timestamp,
+        receipt: impl Fn(&Order, &Payment) -> Vec<u8>,
+    ) -> Result<Vec<Paid>> {
+        let households =
+            self.building_batch(batch)?.ok_or_else(|| StoreError::NoSuchOrder(batch.to_string()))?.households;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut paid = Vec::new();
+        for household in households {
+            // Read again inside the transaction: one paid meanwhile is left as it is.
+            let Some(order) = read_order(&tx, household.order_id)? else { continue };
+            if order.status != OrderStatus::Placed {
+                continue;
             }
-            Some(order) if order.status == OrderStatus::Cancelled => {
-                return Err(StoreError::Cancelled(order.number.to_string()));
+            let sale = SaleToPay {
+                order_id: order.id,
+                recalled: true,
+                terminal: order.number.terminal.clone(),
+                lang: order.lang,
+                lines: order.lines,
+            };
+            let payment = NewPayment {
+                id: new_id(),
+                method: PaymentMethod::OnAccount,
+                tendered: None,
+                reference: Some(account.to_owned()),
+            };
+            paid.push(pay_in(&tx, sale, payment, now, &receipt)?);
+        }
+        tx.commit()?;
+        Ok(paid)
+    }
+}
+
+/// One sale's payment inside the caller's transaction (see `Store::pay`).
+fn pay_in(
+    tx: &rusqlite::Transaction<'_>,
+    sale: SaleToPay,
+    payment: NewPayment,
+    now: Timestamp,
+    receipt: impl FnOnce(&Order, &Payment) -> Vec<u8>,
+) -> Result<Paid> {
+    if sale.lines.is_empty() {
+        return Err(StoreError::EmptyOrder);
+    }
+    let amount: Money = sale.lines.iter().map(OrderLine::total).sum();
+    check_payment(&payment, amount)?;
+    let existing = read_order(tx, sale.order_id)?;
+    let (order, amended) = match existing {
+        Some(order) if order.status == OrderStatus::Paid => {
+            return Err(StoreError::AlreadyPaid(order.number.to_string()));
+        }
+        Some(order) if order.status == OrderStatus::Cancelled => {
+            return Err(StoreError::Cancelled(order.number.to_string()));
+        }
+        Some(before) => {
+            let amended = before.lines != sale.lines;
+            if amended {
+                amend(tx, &before, &sale.lines, now)?;
             }
-            Some(before) => {
-                let amended = before.lines != sale.lines;
-                if amended {
-                    amend(&tx, &before, &sale.lines, now)?;
-                }
-                let order = Order { status: OrderStatus::Paid, lines: sale.lines, ..before };
-                tx.execute(
+            let order = Order { status: OrderStatus::Paid, lines: sale.lines, ..before };
+            tx.execute(
                     "UPDATE orders SET status = 'paid', total_fen = ?2, item_count = ?3 WHERE id = ?1 AND status = 'placed'",
                     params![order.id.to_string(), order.total().as_fen(), order.item_count()],
                 )?;
-                (order, amended)
+            (order, amended)
+        }
+        None if sale.recalled => return Err(StoreError::NoSuchOrder(sale.order_id.to_string())),
+        None => {
+            // A walk-in sale: numbered in the same sequence as the seniors' orders, so a
+            // receipt number is never reused; collected now, so its slot is this moment.
+            let seq = next_in_sequence(tx, &format!("order_seq:{}", sale.terminal))?;
+            let order = Order {
+                id: sale.order_id,
+                number: OrderNumber { terminal: sale.terminal, seq },
+                household: None,
+                status: OrderStatus::Paid,
+                created_at: now,
+                slot: PickupSlot { start: now, end: now },
+                lang: sale.lang,
+                lines: sale.lines,
+            };
+            insert_order(tx, &order)?;
+            for line in &order.lines {
+                movement(tx, &line.product, -i64::from(line.qty), "sale", order.id, now)?;
             }
-            None if sale.recalled => return Err(StoreError::NoSuchOrder(sale.order_id.to_string())),
-            None => {
-                // A walk-in sale: numbered in the same sequence as the seniors' orders, so a
-                // receipt number is never reused; collected now, so its slot is this moment.
-                let seq = next_in_sequence(&tx, &format!("order_seq:{}", sale.terminal))?;
-                let order = Order {
-                    id: sale.order_id,
-                    number: OrderNumber { terminal: sale.terminal, seq },
-                    household: None,
-                    status: OrderStatus::Paid,
-                    created_at: now,
-                    slot: PickupSlot { start: now, end: now },
-                    lang: sale.lang,
-                    lines: sale.lines,
-                };
-                insert_order(&tx, &order)?;
-                for line in &order.lines {
-                    movement(&tx, &line.product, -i64::from(line.qty), "sale", order.id, now)?;
-                }
-                append_event(&tx, "order.placed", &order, now)?;
-                (order, false)
-            }
-        };
-        let payment = Payment {
-            id: payment.id,
-            order_id: order.id,
-            method: payment.method,
-            amount: order.total(),
-            tendered: payment.tendered,
-            reference: payment.reference,
-            at: now,
-        };
-        tx.execute(
-            "INSERT INTO payments (id, order_id, method, amount_fen, tendered_fen, change_fen, reference, at)
+            append_event(tx, "order.placed", &order, now)?;
+            (order, false)
+        }
+    };
+    let payment = Payment {
+        id: payment.id,
+        order_id: order.id,
+        method: payment.method,
+        amount: order.total(),
+        tendered: payment.tendered,
+        reference: payment.reference,
+        at: now,
+    };
+    tx.execute(
+        "INSERT INTO payments (id, order_id, method, amount_fen, tendered_fen, change_fen, reference, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                payment.id.to_string(),
-                payment.order_id.to_string(),
-                payment.method.as_str(),
-                payment.amount.as_fen(),
-                payment.tendered.map(Money::as_fen),
-                payment.change().as_fen(),
-                payment.reference,
-                time_to_sql(now),
-            ],
-        )
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::AlreadyPaid(order.number.to_string()),
-            _ => e.into(),
-        })?;
-        let print_job = Uuid::now_v7();
-        tx.execute(
-            "INSERT INTO print_jobs (id, order_id, kind, bytes, created_at) VALUES (?1, ?2, 'receipt', ?3, ?4)",
-            params![print_job.to_string(), order.id.to_string(), receipt(&order, &payment), time_to_sql(now)],
-        )?;
-        append_event(&tx, "payment.recorded", &payment, now)?;
-        tx.commit()?;
-        Ok(Paid { order, payment, print_job, amended })
-    }
+        params![
+            payment.id.to_string(),
+            payment.order_id.to_string(),
+            payment.method.as_str(),
+            payment.amount.as_fen(),
+            payment.tendered.map(Money::as_fen),
+            payment.change().as_fen(),
+            payment.reference,
+            time_to_sql(now),
+        ],
+    )
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::AlreadyPaid(order.number.to_string()),
+        _ => e.into(),
+    })?;
+    let print_job = Uuid::now_v7();
+    tx.execute(
+        "INSERT INTO print_jobs (id, order_id, kind, bytes, created_at) VALUES (?1, ?2, 'receipt', ?3, ?4)",
+        params![print_job.to_string(), order.id.to_string(), receipt(&order, &payment), time_to_sql(now)],
+    )?;
+    append_event(tx, "payment.recorded", &payment, now)?;
+    Ok(Paid { order, payment, print_job, amended })
+}
 
+impl Store {
     /// The payment of an order, if it has one.
     pub fn payment_of(&self, order_id: Uuid) -> Result<Option<Payment>> {
         let row = self

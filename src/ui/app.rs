@@ -936,6 +936,28 @@ impl App {
                 off_thread(move || warm_core::process::lock(&store).building_batch(id))
                     .map(|found| Message::Counter(counter::Message::BatchRecalled(found.unwrap_or_else(Err))))
             }
+            counter::Action::PayBuilding { batch, account } => {
+                let (store, printer, now, ids) =
+                    (self.ctx.store.clone(), self.ctx.printer.clone(), (self.ctx.clock)(), self.ctx.ids.clone());
+                let (market, profile, tz) = (
+                    self.ctx.catalog.market_name.clone(),
+                    self.ctx.config.printer.profile(),
+                    self.ctx.time_zone.clone(),
+                );
+                off_thread(move || {
+                    let paid = warm_core::process::lock(&store).pay_building_on_account(
+                        batch,
+                        &account,
+                        || ids(),
+                        now,
+                        |order, payment| sales_receipt(order, payment, &market, &profile, &tz),
+                    )?;
+                    printer.wake();
+                    let amount = paid.iter().map(|p| p.payment.amount).sum();
+                    Ok((paid.into_iter().map(|p| p.order.id).collect(), amount))
+                })
+                .map(|paid| Message::Counter(counter::Message::BuildingPaid(paid.unwrap_or_else(Err))))
+            }
             counter::Action::Recall(id) => {
                 let store = self.ctx.store.clone();
                 off_thread(move || warm_core::process::lock(&store).order(id))

@@ -359,3 +359,86 @@ fn a_building_with_no_daily_list_says_so() {
     assert!(screen(&k).round().is_none());
     assert!(notice(&k).contains("货品清单"), "{}", notice(&k));
 }
+
+/// Issue 10: at the counter, the homes of a building still to pay are billed to the building on
+/// account at once (the others paid as they came): asked first, each order paid on account with
+/// its own payment and receipt, nothing paid twice.
+#[test]
+fn the_counter_bills_the_homes_still_to_pay_to_the_building_on_account() {
+    let mut k = seeded();
+    enter_leader(&mut k);
+    l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
+    l(&mut k, leader::Message::StartBuilding);
+    for product in [0, 1] {
+        l(&mut k, leader::Message::Increase(product));
+        l(&mut k, leader::Message::Next);
+    }
+    l(&mut k, leader::Message::Finish);
+    l(&mut k, leader::Message::FinishYes);
+    assert!(matches!(screen(&k).step, Step::Done { homes: 2, .. }), "{}", notice(&k));
+    l(&mut k, leader::Message::Leave);
+    let batch: uuid::Uuid = {
+        let store = k.ctx.store();
+        let id: String = store.connection().query_row("SELECT id FROM leader_batches", [], |r| r.get(0)).unwrap();
+        id.parse().unwrap()
+    };
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    let scan = |k: &mut Kiosk| k.update(Message::Scanner(ScannerEvent::Line(Ok(batch_payload(batch)))));
+    scan(&mut k);
+    let homes = |k: &Kiosk| {
+        let Some(Volunteer::Counter(c)) = k.app.volunteer() else { panic!("not at the counter") };
+        let (counter::Step::Building { batch, .. } | counter::Step::AskBuildingAccount { batch, .. }) = &c.step else {
+            panic!("no building on show")
+        };
+        batch.households.clone()
+    };
+    // The first home pays in cash as it comes.
+    let first = homes(&k)[0].order_id;
+    k.update(Message::Counter(counter::Message::TakeHousehold(first)));
+    k.update(Message::Counter(counter::Message::PickAll));
+    k.update(Message::Counter(counter::Message::Pay));
+    k.update(Message::Counter(counter::Message::Method(warm_core::domain::PaymentMethod::Cash)));
+    for d in [5, 0] {
+        k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Counter(counter::Message::ConfirmPay));
+    scan(&mut k);
+    let open: Money = homes(&k).iter().filter(|h| h.status == OrderStatus::Placed).map(|h| h.total).sum();
+
+    // 整栋记账 asks first, naming the homes, the sum and the account; 不，返回 leaves all as it was.
+    k.update(Message::Counter(counter::Message::AskBuildingAccount));
+    assert!(k.shows("1 户待付，全部记在“8 号楼”？") && k.shows(&open.to_string()), "the question and the sum");
+    check(&k, "counter: bill the building?");
+    crate::touch::assert_fits(&k, "counter: bill the building?");
+    k.update(Message::Counter(counter::Message::SwitchLanguage));
+    assert!(k.shows("Bill the 1 home still to pay to “Building 8”?"), "in English, one home");
+    check(&k, "counter: bill the building? (English)");
+    crate::touch::assert_fits(&k, "counter: bill the building? (English)");
+    k.update(Message::Counter(counter::Message::SwitchLanguage));
+    k.update(Message::Counter(counter::Message::BuildingAccountCancelled));
+    assert_eq!(homes(&k).iter().filter(|h| h.status == OrderStatus::Placed).count(), 1);
+    k.update(Message::Counter(counter::Message::AskBuildingAccount));
+    k.update(Message::Counter(counter::Message::BuildingAccountConfirmed));
+    // A second 是 (a trembling hand) finds nothing to confirm.
+    k.update(Message::Counter(counter::Message::BuildingAccountConfirmed));
+    assert!(k.shows(&format!("已记账：1 户，共 {open}，记在“8 号楼”")), "said in words");
+    assert!(homes(&k).iter().all(|h| h.status == OrderStatus::Paid), "every home paid");
+    let store = k.ctx.store();
+    let c = store.connection();
+    let mut stmt = c.prepare("SELECT method, reference, amount_fen FROM payments ORDER BY at, id").unwrap();
+    let payments: Vec<(String, Option<String>, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(payments.len(), 2, "one payment per home, none twice: {payments:?}");
+    let on_account: Vec<_> =
+        payments.iter().filter(|p| p.0 == warm_core::domain::PaymentMethod::OnAccount.as_str()).collect();
+    assert_eq!(on_account.len(), 1);
+    assert!(on_account.iter().all(|p| p.1.as_deref() == Some("8 号楼")), "{on_account:?}");
+    assert_eq!(on_account.iter().map(|p| p.2).sum::<i64>(), open.as_fen());
+    let receipts: i64 =
+        c.query_row("SELECT count(*) FROM print_jobs WHERE kind = 'receipt'", [], |r| r.get(0)).unwrap();
+    assert_eq!(receipts, 2, "each home its receipt");
+}

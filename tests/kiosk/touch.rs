@@ -371,7 +371,7 @@ fn fits(content: &str, bounds: Rectangle) -> bool {
     })
 }
 
-fn assert_fits(k: &Kiosk, screen: &str) {
+pub(crate) fn assert_fits(k: &Kiosk, screen: &str) {
     let window = Rectangle::new(Point::ORIGIN, warm_kiosk::ui::REFERENCE_SIZE);
     for (text, bounds) in k.texts() {
         assert!(fits(&text, bounds), "{screen}: {text:?} does not fit its box {bounds:?}");

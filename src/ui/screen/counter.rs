@@ -82,12 +82,25 @@ pub enum Message {
     /// 收这一户: recall one household's order of the building, as its slip would.
     TakeHousehold(Uuid),
     TurnBuildingPage(bool),
+    /// 整栋记账: every home of the building still to pay, billed to the building; asks first.
+    AskBuildingAccount,
+    BuildingAccountCancelled,
+    BuildingAccountConfirmed,
+    /// The store's answer to `Action::PayBuilding`: the orders paid and their sum.
+    BuildingPaid(Result<(Vec<Uuid>, Money), StoreError>),
 }
 
 impl Message {
     /// A message a finger made (the others come from the scanner and the store).
     pub fn is_tap(&self) -> bool {
-        !matches!(self, Message::Scanned(_) | Message::Recalled(_) | Message::Paid(_) | Message::BatchRecalled(_))
+        !matches!(
+            self,
+            Message::Scanned(_)
+                | Message::Recalled(_)
+                | Message::Paid(_)
+                | Message::BatchRecalled(_)
+                | Message::BuildingPaid(_)
+        )
     }
 }
 
@@ -102,6 +115,11 @@ pub enum Action {
     Recall(Uuid),
     /// Read every household order of a scanned picking list (issue 10).
     RecallBatch(Uuid),
+    /// Pay every home of the building still to pay on account, billed to `account`, at once.
+    PayBuilding {
+        batch: Uuid,
+        account: String,
+    },
     /// Open building-leader mode.
     Leader,
     /// Commit the sale and its payment in one transaction, then print the receipt.
@@ -152,6 +170,11 @@ pub enum Step {
         batch: BuildingBatch,
         pager: Pager,
     },
+    /// "N 户待付，共 ￥X，全部记在 7 号楼？" over the building's list.
+    AskBuildingAccount {
+        batch: BuildingBatch,
+        pager: Pager,
+    },
 }
 
 impl Step {
@@ -172,6 +195,7 @@ impl Step {
             Step::Done { .. } => "done",
             Step::AskClear => "ask-clear",
             Step::Building { .. } => "building",
+            Step::AskBuildingAccount { .. } => "ask-building-account",
         }
     }
 }
@@ -339,6 +363,42 @@ impl Counter {
             Message::TakeHousehold(id) if matches!(self.step, Step::Building { .. }) => {
                 self.step = Step::Scan;
                 return Action::Recall(id);
+            }
+            Message::AskBuildingAccount => {
+                if let Step::Building { batch, pager } = &self.step
+                    && to_pay(batch).0 > 0
+                {
+                    self.step = Step::AskBuildingAccount { batch: batch.clone(), pager: *pager };
+                }
+            }
+            Message::BuildingAccountCancelled => {
+                if let Step::AskBuildingAccount { batch, pager } = &self.step {
+                    self.step = Step::Building { batch: batch.clone(), pager: *pager };
+                }
+            }
+            Message::BuildingAccountConfirmed => {
+                if let Step::AskBuildingAccount { batch, pager } = &self.step {
+                    let account = building_account(batch, lang);
+                    let id = batch.id;
+                    // Back to the list at once: a second tap on 是 finds nothing to confirm.
+                    self.step = Step::Building { batch: batch.clone(), pager: *pager };
+                    return Action::PayBuilding { batch: id, account };
+                }
+            }
+            Message::BuildingPaid(Ok((orders, amount))) => {
+                if let Step::Building { batch, .. } = &mut self.step {
+                    for h in batch.households.iter_mut().filter(|h| orders.contains(&h.order_id)) {
+                        h.status = OrderStatus::Paid;
+                    }
+                    let account = building_account(batch, lang);
+                    let args = [("n", orders.len().to_string()), ("amount", amount.to_string()), ("account", account)];
+                    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    self.notice = Some(Notice::Ok(tr(LeaderWords::BuildingBilled, lang, &args)));
+                }
+            }
+            Message::BuildingPaid(Err(e)) => {
+                let detail = tr(Msg::PaymentFailed, lang, &[("reason", &e.to_string())]);
+                self.problem(Msg::PaymentFailed.text(lang).replace("{reason}", ""), None, Some(detail), false);
             }
             Message::TurnBuildingPage(forward) => {
                 if let Step::Building { batch, pager } = &mut self.step {
@@ -566,7 +626,7 @@ fn counter_view<'a>(
 
     let left: Element<'a, Message> = match &c.step {
         Step::Pick { category, pager } => pick_view(ctx, category.as_ref(), *pager),
-        Step::Building { batch, pager } => {
+        Step::Building { batch, pager } | Step::AskBuildingAccount { batch, pager } => {
             column![notice_view(c, lang, second_line(ctx, scanner, lang)), building_view(batch, *pager, lang)]
                 .spacing(theme::GAP)
                 .into()
@@ -582,6 +642,17 @@ fn counter_view<'a>(
 /// Sale lines per page: as many as fit the list's room.
 pub fn lines_page() -> usize {
     Pager::fitting(LIST_H, LINE_H, theme::GAP)
+}
+
+/// The homes of a building still to pay, and their sum.
+fn to_pay(batch: &BuildingBatch) -> (usize, Money) {
+    let open: Vec<_> = batch.households.iter().filter(|h| h.status == OrderStatus::Placed).collect();
+    (open.len(), open.iter().map(|h| h.total).sum())
+}
+
+/// The account a building's homes are billed to together.
+fn building_account(batch: &BuildingBatch, lang: Lang) -> String {
+    tr(LeaderWords::BuildingAccount, lang, &[("building", &batch.building)])
 }
 
 /// A building's homes per page.
@@ -737,7 +808,50 @@ fn panel_view<'a>(c: &'a Counter, lang: Lang) -> Element<'a, Message> {
         tap_maybe(content, msg, kind, Length::Fill, theme::BIG_TARGET)
     };
     let actions: Element<'a, Message> = match &c.step {
-        Step::Scan | Step::Pick { .. } | Step::Building { .. } => column![
+        // A building's list: 整栋记账 where 全部已拣 stands (no sale is under way here).
+        Step::Building { batch, .. } => column![
+            slot(bold(Msg::Pay.text(lang), theme::TOTAL).into(), None, Tap::Primary),
+            slot(
+                label(LeaderWords::PayBuilding.text(lang), theme::BUTTON).into(),
+                (to_pay(batch).0 > 0).then_some(Message::AskBuildingAccount),
+                Tap::Secondary
+            ),
+            slot(label(Msg::ClearCounter.text(lang), theme::BUTTON).into(), None, Tap::Secondary),
+            slot(label(LeaderWords::Open.text(lang), theme::BUTTON).into(), None, Tap::Secondary),
+        ]
+        .spacing(theme::GAP)
+        .into(),
+        // As "清空这一单？": 不，返回 where 整栋记账 was, nothing where the next button was, 是 below.
+        Step::AskBuildingAccount { batch, .. } => {
+            let (n, amount) = to_pay(batch);
+            let args = [("n", n.to_string()), ("account", building_account(batch, lang))];
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            column![
+                container(bold(tr(LeaderWords::BuildingAccountQuestion, lang, &args), theme::BODY))
+                    .height(theme::BIG_TARGET)
+                    .center_y(theme::BIG_TARGET),
+                big(
+                    bold(LeaderWords::BuildingAccountNo.text(lang), theme::TITLE).into(),
+                    Message::BuildingAccountCancelled,
+                    Tap::Primary
+                ),
+                // The sum where nothing can be tapped: a second tap on 整栋记账's place finds 不，返回.
+                container(
+                    row![bold(Msg::Total.text(lang), theme::TITLE), space::horizontal(), price(amount, theme::TOTAL)]
+                        .align_y(Alignment::Center)
+                )
+                .height(theme::BIG_TARGET)
+                .center_y(theme::BIG_TARGET),
+                big(
+                    label(LeaderWords::BuildingAccountYes.text(lang), theme::BUTTON).into(),
+                    Message::BuildingAccountConfirmed,
+                    Tap::Secondary
+                ),
+            ]
+            .spacing(theme::GAP)
+            .into()
+        }
+        Step::Scan | Step::Pick { .. } => column![
             slot(bold(Msg::Pay.text(lang), theme::TOTAL).into(), Some(Message::Pay), Tap::Primary),
             slot(
                 label(Msg::PickAll.text(lang), theme::BUTTON).into(),

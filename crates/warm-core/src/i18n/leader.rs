@@ -49,9 +49,15 @@ messages! { LeaderWords {
     PickingScan: "收银台扫此码，调出本楼所有订单", "Scan at the counter to recall every order of this building";
     BatchTitle: "{building} 号楼：{n} 户", "Building {building}: {n} {n|home|homes}";
     BatchUnknown: "这张拣货单不是这台机器打印的，找不到订单", "This picking list was not printed at this kiosk: no orders found";
-    TakeHousehold: "收这一户", "Take this home";
+    TakeHousehold: "收这一户", "Check out";
     HouseholdPaid: "已付", "Paid";
     HouseholdWaiting: "待付", "To pay";
     HouseholdCancelled: "已取消", "Cancelled";
     BackToScan: "返回扫码", "Back to scanning";
+    PayBuilding: "整栋记账", "Bill the building";
+    BuildingAccount: "{building} 号楼", "Building {building}";
+    BuildingAccountQuestion: "{n} 户待付，全部记在“{account}”？", "Bill the {n} {n|home|homes} still to pay to “{account}”?";
+    BuildingAccountNo: "不，返回", "No, go back";
+    BuildingAccountYes: "是，整栋记账", "Yes, bill the building";
+    BuildingBilled: "已记账：{n} 户，共 {amount}，记在“{account}”", "Billed: {n} {n|home|homes}, {amount}, to “{account}”";
 }}
