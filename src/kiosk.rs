@@ -69,6 +69,7 @@ pub fn context(config: Config, data_dir: &Path) -> Result<Context, StartError> {
         ids: Arc::new(uuid::Uuid::now_v7),
         now: Arc::new(std::time::Instant::now),
         voice: None,
+        config_file: None,
     })
 }
 

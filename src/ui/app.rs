@@ -66,6 +66,8 @@ pub struct Context {
     /// The kiosk's voice (espeak-ng on its own thread), started by `kiosk::run`; `None` keeps the
     /// screens silent (tests, and a kiosk whose config switches speech off for good).
     pub voice: Option<Arc<Speaker>>,
+    /// The config file the kiosk started with (`None`: built-in defaults); the self-check names it.
+    pub config_file: Option<std::path::PathBuf>,
 }
 
 impl Context {

@@ -371,3 +371,30 @@ fn the_mode_locks_after_the_quiet_time_and_the_work_waits_behind_the_pin() {
     m(&mut k, manager::Message::Open(Area::Count));
     assert!(k.shows("第 2/56 个 · 已数 1 样"));
 }
+
+/// Issue 14: the doctor's checks on the site manager's screen, one line each with ✓ or ✗ and
+/// words, off the UI thread; the same checks as `warm-kiosk doctor`, run beside the kiosk.
+#[test]
+fn the_self_check_runs_the_doctors_checks_on_the_managers_screen() {
+    for english in [false, true] {
+        let mut k = kiosk();
+        if english {
+            k.update(Message::SwitchLanguage);
+        }
+        enter_manager(&mut k, DEMO_MANAGER_PIN);
+        check(&k, "manager menu with 自检");
+        m(&mut k, manager::Message::SelfCheck);
+        let lines: Vec<String> =
+            k.texts().into_iter().map(|(t, _)| t).filter(|t| t.starts_with('✓') || t.starts_with('✗')).collect();
+        assert_eq!(lines.len(), 12, "one line per check: {lines:?}");
+        let (store, clock) =
+            if english { ("✓ Order store", "✗ Clock") } else { ("✓ 订单数据库", "✗ 时钟") };
+        assert!(lines.iter().any(|l| l.starts_with(store)), "the store is checked: {lines:?}");
+        // The tests' fixed clock says 2022: the check says the clock is not set, with a ✗.
+        assert!(lines.iter().any(|l| l.starts_with(clock)), "a problem is marked in words: {lines:?}");
+        check(&k, "manager self-check");
+        crate::touch::assert_fits(&k, "manager self-check");
+        m(&mut k, manager::Message::Menu);
+        assert!(k.shows(if english { "Self-check" } else { "自检" }), "back at the menu");
+    }
+}

@@ -173,7 +173,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         "info,wgpu=warn,naga=warn,iced_winit=warn,winit=warn,cosmic_text=warn",
     );
     match args.command.unwrap_or(Command::Run) {
-        Command::Run => run_kiosk(config, &data_dir),
+        Command::Run => run_kiosk(config, &data_dir, args.config),
         Command::Printer(command) => {
             let report = printer::run(&command, &config.printer, config.language, &config.terminal_id, &data_dir)?;
             println!("{report}");
@@ -251,7 +251,7 @@ fn doctor(args: &Args) -> ExitCode {
     if findings.iter().all(|f| f.ok) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+fn run_kiosk(config: Config, data_dir: &std::path::Path, file: Option<PathBuf>) -> anyhow::Result<()> {
     // winit panics without a display server: say it in a sentence instead, before anything starts.
     let has_screen = ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
         .iter()
@@ -289,8 +289,9 @@ fn run_kiosk(config: Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
             "the building leader's PIN is still the demo PIN: make your own with `warm-kiosk pin --role leader`"
         );
     }
-    let ctx = kiosk::context(config, data_dir)
+    let mut ctx = kiosk::context(config, data_dir)
         .with_context(|| format!("starting the kiosk with data folder {}", data_dir.display()))?;
+    ctx.config_file = file;
     tracing::info!(data = %data_dir.display(), products = ctx.catalog.products.len(), "kiosk starting");
     kiosk::run(ctx).context("the kiosk window could not be opened")
 }

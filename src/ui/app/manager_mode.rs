@@ -51,6 +51,17 @@ impl App {
             Action::CheckPin(entry) => self.check_manager_pin(entry),
             Action::Load(want) => self.manager_load(want),
             Action::Run(work) => self.manager_run(work),
+            Action::SelfCheck => {
+                let setup = crate::doctor::Setup {
+                    config: (*self.ctx.config).clone(),
+                    // The kiosk is running on this file: it loaded.
+                    file: self.ctx.config_file.clone().map(|path| (path, None)),
+                    data_dir: self.ctx.store().path().parent().map(Into::into).unwrap_or_default(),
+                };
+                let now = (self.ctx.clock)();
+                off_thread(move || crate::doctor::examine(&setup, now))
+                    .map(|found| Message::Manager(manager::Message::Examined(found)))
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use super::Context;
 use super::{manager_cash as cash, manager_count as count, manager_receive as receive};
 use super::{manager_restock as restock, manager_settle as settle, manager_stock as stock};
 use crate::device::scanner::LineError;
+use crate::doctor::Finding;
 use crate::store::StoreError;
 use crate::store::day::Closing;
 use crate::store::stock::{NewMovement, StockLevel, Suggestion};
@@ -54,6 +55,10 @@ pub enum Message {
     Leave,
     /// 退出收银机: the kiosk ends (kiosk mode's way out besides the volunteer's Ctrl+Alt+Q).
     Quit,
+    /// 自检: `warm-kiosk doctor`'s checks, on this screen.
+    SelfCheck,
+    /// The root's answer to `Action::SelfCheck`.
+    Examined(Result<Vec<Finding>, StoreError>),
     Stock(stock::Message),
     Spoil(stock::SpoilMessage),
     Receive(receive::Message),
@@ -73,7 +78,10 @@ impl Message {
     /// A message a finger made by tapping a target (what the store or the scanner sends back
     /// is not, and is never held back by the root's settling of a changed screen).
     pub fn is_tap(&self) -> bool {
-        !matches!(self, Message::PinChecked(_) | Message::Loaded(_) | Message::Done(_) | Message::Scanned(_))
+        !matches!(
+            self,
+            Message::PinChecked(_) | Message::Loaded(_) | Message::Done(_) | Message::Scanned(_) | Message::Examined(_)
+        )
     }
 }
 
@@ -84,6 +92,8 @@ pub enum Action {
     Leave,
     /// End the kiosk.
     Quit,
+    /// Run the doctor's checks off the UI thread (the hub may take seconds to answer).
+    SelfCheck,
     /// Check the manager's PIN off the UI thread, counting wrong tries in the store's gate.
     CheckPin(String),
     Load(Want),
@@ -156,7 +166,11 @@ pub enum Done {
 }
 
 pub enum Step {
-    Pin { entry: String, outcome: Option<PinOutcome>, checking: bool },
+    Pin {
+        entry: String,
+        outcome: Option<PinOutcome>,
+        checking: bool,
+    },
     Menu,
     Stock(stock::Stock),
     Spoil(stock::Spoil),
@@ -165,6 +179,8 @@ pub enum Step {
     Restock(restock::Restock),
     Cash(cash::Cash),
     Settle(Box<settle::Settle>),
+    /// The doctor's findings, one line each (`None`: still checking).
+    SelfCheck(Option<Result<Vec<Finding>, StoreError>>),
 }
 
 /// A line under the title: what the last action did, in words.
@@ -219,6 +235,8 @@ impl Manager {
             Step::Restock(_) => "restock".to_owned(),
             Step::Cash(_) => "cash".to_owned(),
             Step::Settle(s) => format!("settle:{}", s.stage_name()),
+            Step::SelfCheck(None) => "self-check".to_owned(),
+            Step::SelfCheck(Some(_)) => "self-check:done".to_owned(),
         };
         format!("manager:{step}")
     }
@@ -233,6 +251,16 @@ impl Manager {
             Message::Leave => return Action::Leave,
             Message::Quit if matches!(self.step, Step::Menu) => return Action::Quit,
             Message::Quit => {}
+            Message::SelfCheck if matches!(self.step, Step::Menu) && !self.busy => {
+                self.step = Step::SelfCheck(None);
+                return Action::SelfCheck;
+            }
+            Message::SelfCheck => {}
+            Message::Examined(found) => {
+                if let Step::SelfCheck(findings) = &mut self.step {
+                    *findings = Some(found);
+                }
+            }
             Message::PinKey(key) => {
                 if let Step::Pin { entry, .. } = &mut self.step {
                     key.apply(entry, MAX_DIGITS, false);
@@ -485,6 +513,7 @@ impl Manager {
             Step::Restock(r) => (M::Restock.text(lang).into(), r.view(ctx).map(Message::Restock)),
             Step::Cash(c) => (M::CashInOut.text(lang).into(), c.view(ctx).map(Message::Cash)),
             Step::Settle(s) => (M::Settle.text(lang).into(), s.view(ctx).map(Message::Settle)),
+            Step::SelfCheck(findings) => (UpkeepWords::SelfCheck.text(lang).into(), self_check_view(findings, lang)),
         };
         let back: Element<'a, Message> = match self.step {
             Step::Pin { .. } => space::horizontal().width(200).into(),
@@ -568,6 +597,17 @@ fn pin_view<'a>(
     center(container(card).padding(theme::PAD).style(theme::panel)).into()
 }
 
+/// One line per check, ✓ or ✗ and the words (never colour alone).
+fn self_check_view<'a>(findings: &'a Option<Result<Vec<Finding>, StoreError>>, lang: Lang) -> Element<'a, Message> {
+    match findings {
+        None => label(UpkeepWords::Checking.text(lang), theme::BODY).into(),
+        Some(Err(e)) => label(e.to_string(), theme::BODY).into(),
+        Some(Ok(findings)) => {
+            findings.iter().fold(Column::new().spacing(4), |col, f| col.push(label(f.line(lang), theme::BODY))).into()
+        }
+    }
+}
+
 fn menu_view<'a>(lang: Lang) -> Element<'a, Message> {
     let big = |words: M, msg: Message, kind: Tap| -> Element<'a, Message> {
         tap(bold(words.text(lang), theme::TITLE), msg, kind, Length::Fill, 200)
@@ -579,11 +619,17 @@ fn menu_view<'a>(lang: Lang) -> Element<'a, Message> {
         [(M::XReport, Message::PrintX), (M::Settle, Message::Open(Area::Settle))],
     ];
     let mut grid = Column::new().spacing(theme::PAD);
-    for pair in rows {
+    let last = rows.len() - 1;
+    for (i, pair) in rows.into_iter().enumerate() {
         let mut r = Row::new().spacing(theme::PAD);
         for (words, msg) in pair {
             let kind = if words == M::Settle { Tap::Primary } else { Tap::Secondary };
             r = r.push(big(words, msg, kind));
+        }
+        if i == last {
+            // The doctor's checks (issue 14), for whoever runs the site.
+            let words = bold(UpkeepWords::SelfCheck.text(lang), theme::TITLE);
+            r = r.push(tap(words, Message::SelfCheck, Tap::Secondary, Length::Fill, 200));
         }
         grid = grid.push(r);
     }

@@ -79,5 +79,6 @@ messages! { UpkeepWords {
     // On the volunteer's and the manager's screens.
     DiskLowBanner: "磁盘快满了：只剩 {free} MB，请告诉管理员", "The disk is nearly full: {free} MB left. Tell the manager.";
     Quit: "关闭收银机", "Close kiosk";
+    Checking: "正在检查，最多十几秒……", "Checking (a few seconds)…";
     SelfCheck: "自检", "Self-check";
 }}
