@@ -290,35 +290,46 @@ fn a_batch_over_a_limit_is_refused_whole_and_in_words() {
     assert_eq!(words, "住户 7-1-101 的 东北大米 超出限购 1 袋，请减去");
 }
 
-#[test]
-fn the_counter_recalls_a_building_from_its_picking_list_and_takes_each_home_on_its_own() {
-    let mut k = seeded();
-    enter_leader(&mut k);
-    l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
-    l(&mut k, leader::Message::StartBuilding);
-    l(&mut k, leader::Message::Increase(0));
-    l(&mut k, leader::Message::Next);
-    l(&mut k, leader::Message::Increase(1));
-    l(&mut k, leader::Message::Finish);
-    l(&mut k, leader::Message::FinishYes);
-    assert!(matches!(screen(&k).step, Step::Done { homes: 2, .. }), "{}", notice(&k));
-    l(&mut k, leader::Message::Leave);
-    let batch: uuid::Uuid = {
-        let store = k.ctx.store();
-        store
-            .connection()
-            .query_row("SELECT id FROM leader_batches", [], |r| r.get::<_, String>(0))
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-
-    // The counter: scan the picking list.
+/// A leader orders for the two homes of building 8 (one product each); then the volunteer's
+/// counter is opened. The building's batch id, for its picking list.
+fn two_homes_then_the_counter(k: &mut Kiosk) -> uuid::Uuid {
+    enter_leader(k);
+    l(k, leader::Message::BuildingKey(Key::Digit(8)));
+    l(k, leader::Message::StartBuilding);
+    l(k, leader::Message::Increase(0));
+    l(k, leader::Message::Next);
+    l(k, leader::Message::Increase(1));
+    l(k, leader::Message::Finish);
+    l(k, leader::Message::FinishYes);
+    assert!(matches!(screen(k).step, Step::Done { homes: 2, .. }), "{}", notice(k));
+    l(k, leader::Message::Leave);
+    let batch: String =
+        k.ctx.store().connection().query_row("SELECT id FROM leader_batches", [], |r| r.get(0)).unwrap();
     k.update(Message::Key(KeyPress::VolunteerShortcut));
     for d in [2, 4, 6, 8] {
         k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
     }
     k.update(Message::Pin(pin::Message::Ok));
+    batch.parse().unwrap()
+}
+
+/// 收这一户 on the first home of the building on show, then that order ticked and paid in cash.
+fn take_the_first_home_in_cash(k: &mut Kiosk, first: uuid::Uuid) {
+    k.update(Message::Counter(counter::Message::TakeHousehold(first)));
+    k.update(Message::Counter(counter::Message::PickAll));
+    k.update(Message::Counter(counter::Message::Pay));
+    k.update(Message::Counter(counter::Message::Method(warm_core::domain::PaymentMethod::Cash)));
+    for d in [5, 0] {
+        k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Counter(counter::Message::ConfirmPay));
+}
+
+#[test]
+fn the_counter_recalls_a_building_from_its_picking_list_and_takes_each_home_on_its_own() {
+    let mut k = seeded();
+    let batch = two_homes_then_the_counter(&mut k);
+    // The counter: scan the picking list.
     let scan = |k: &mut Kiosk, code: &str| k.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
     scan(&mut k, &batch_payload(batch));
     assert!(k.shows("8 号楼：2 户"), "the building is recalled");
@@ -330,14 +341,7 @@ fn the_counter_recalls_a_building_from_its_picking_list_and_takes_each_home_on_i
         batch.households[0].order_id
     };
     // 收这一户: the first home's order, ticked and paid in cash like any slip's.
-    k.update(Message::Counter(counter::Message::TakeHousehold(first)));
-    k.update(Message::Counter(counter::Message::PickAll));
-    k.update(Message::Counter(counter::Message::Pay));
-    k.update(Message::Counter(counter::Message::Method(warm_core::domain::PaymentMethod::Cash)));
-    for d in [5, 0] {
-        k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));
-    }
-    k.update(Message::Counter(counter::Message::ConfirmPay));
+    take_the_first_home_in_cash(&mut k, first);
     assert_eq!(k.ctx.store().order(first).unwrap().unwrap().status, OrderStatus::Paid);
     // The list again: the first home is paid, the second still to pay.
     scan(&mut k, &batch_payload(batch));
@@ -366,27 +370,7 @@ fn a_building_with_no_daily_list_says_so() {
 #[test]
 fn the_counter_bills_the_homes_still_to_pay_to_the_building_on_account() {
     let mut k = seeded();
-    enter_leader(&mut k);
-    l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
-    l(&mut k, leader::Message::StartBuilding);
-    for product in [0, 1] {
-        l(&mut k, leader::Message::Increase(product));
-        l(&mut k, leader::Message::Next);
-    }
-    l(&mut k, leader::Message::Finish);
-    l(&mut k, leader::Message::FinishYes);
-    assert!(matches!(screen(&k).step, Step::Done { homes: 2, .. }), "{}", notice(&k));
-    l(&mut k, leader::Message::Leave);
-    let batch: uuid::Uuid = {
-        let store = k.ctx.store();
-        let id: String = store.connection().query_row("SELECT id FROM leader_batches", [], |r| r.get(0)).unwrap();
-        id.parse().unwrap()
-    };
-    k.update(Message::Key(KeyPress::VolunteerShortcut));
-    for d in [2, 4, 6, 8] {
-        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
-    }
-    k.update(Message::Pin(pin::Message::Ok));
+    let batch = two_homes_then_the_counter(&mut k);
     let scan = |k: &mut Kiosk| k.update(Message::Scanner(ScannerEvent::Line(Ok(batch_payload(batch)))));
     scan(&mut k);
     let homes = |k: &Kiosk| {
@@ -398,14 +382,7 @@ fn the_counter_bills_the_homes_still_to_pay_to_the_building_on_account() {
     };
     // The first home pays in cash as it comes.
     let first = homes(&k)[0].order_id;
-    k.update(Message::Counter(counter::Message::TakeHousehold(first)));
-    k.update(Message::Counter(counter::Message::PickAll));
-    k.update(Message::Counter(counter::Message::Pay));
-    k.update(Message::Counter(counter::Message::Method(warm_core::domain::PaymentMethod::Cash)));
-    for d in [5, 0] {
-        k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));
-    }
-    k.update(Message::Counter(counter::Message::ConfirmPay));
+    take_the_first_home_in_cash(&mut k, first);
     scan(&mut k);
     let open: Money = homes(&k).iter().filter(|h| h.status == OrderStatus::Placed).map(|h| h.total).sum();
 

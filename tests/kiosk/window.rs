@@ -63,23 +63,7 @@ fn a_senior_orders_in_the_real_window() {
     let shots: PathBuf =
         std::env::var_os("WARM_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| data.path().join("screens"));
     std::fs::create_dir_all(&shots).unwrap();
-    let _kiosk = Guard(
-        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
-            .args(["--data", data.path().to_str().unwrap()])
-            .env("DISPLAY", &display)
-            .env("ICED_BACKEND", "tiny-skia")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    // The display is ours alone, so any visible window is the kiosk.
-    wait_for("the kiosk window", || {
-        let out =
-            tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", &display).output().ok()?;
-        (out.status.success() && !out.stdout.is_empty()).then_some(())
-    });
-    std::thread::sleep(Duration::from_secs(2)); // first frame
+    let (_kiosk, _window) = start_kiosk(&display, data.path(), "");
 
     // A model of the same kiosk tells where each label is on the 1920×1080 screen.
     let mut model = kiosk();
@@ -145,22 +129,7 @@ fn without_a_screen_the_kiosk_says_so_in_a_sentence_and_does_not_panic() {
 fn on_a_1366_by_768_screen_the_whole_layout_fits_and_takes_taps() {
     let (_xvfb, display) = start_xvfb_sized("1366x768x24");
     let data = tempfile::tempdir().unwrap();
-    let _kiosk = Guard(
-        Command::new(env!("CARGO_BIN_EXE_warm-kiosk"))
-            .args(["--data", data.path().to_str().unwrap()])
-            .env("DISPLAY", &display)
-            .env("ICED_BACKEND", "tiny-skia")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let window = wait_for("the kiosk window", || {
-        let out =
-            tool("xdotool").args(["search", "--onlyvisible", "--name", "."]).env("DISPLAY", &display).output().ok()?;
-        let id = String::from_utf8_lossy(&out.stdout).lines().next()?.trim().to_owned();
-        (out.status.success() && !id.is_empty()).then_some(id)
-    });
+    let (_kiosk, window) = start_kiosk(&display, data.path(), "");
     let xdo = |args: &[&str]| {
         let status = tool("xdotool").args(args).env("DISPLAY", &display).status().unwrap();
         assert!(status.success(), "xdotool {args:?}");
