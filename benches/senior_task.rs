@@ -1,5 +1,6 @@
 //! A scripted senior's task with reading aloud on and off (issue 12): three items from two
-//! categories, review, 确认, in both languages. Counts the taps and the screen changes, times what
+//! categories, review, 确认, in both languages and both text sizes (大字 on: the screens at ×1.25
+//! with fewer on a page; each product tapped is checked to be on the page in view). Counts the taps and the screen changes, times what
 //! the kiosk spends on each tap (its `update`, the tasks it starts such as the order commit, and
 //! the next `view`), and, with reading on, collects every sentence the real espeak-ng says and
 //! measures how long it is: the time a senior who listens to each sentence to its end spends
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 use warm_core::domain::{CategoryId, Lang, ProductId};
 use warm_kiosk::config::Config;
 use warm_kiosk::device::speech::{Espeak, Output, Speaker, Utterance};
-use warm_kiosk::ui::screen::{category, home, review};
+use warm_kiosk::ui::screen::{Screen, category, home, review};
 use warm_kiosk::ui::widget::basket;
 use warm_kiosk::ui::{App, Message};
 
@@ -39,7 +40,7 @@ struct Run {
     listening: f64,
 }
 
-fn run(lang: Lang, reading: bool) -> Run {
+fn run(lang: Lang, reading: bool, large: bool) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::default();
     let mut ctx = warm_kiosk::kiosk::context(config.clone(), dir.path()).unwrap();
@@ -57,6 +58,9 @@ fn run(lang: Lang, reading: bool) -> Run {
     }
     if !reading {
         settle(&mut app, Message::ToggleSpeech);
+    }
+    if large {
+        settle(&mut app, Message::ToggleLargeText);
     }
     // Whatever was said while setting up is not part of the task.
     while sentences.recv_timeout(Duration::from_millis(500)).is_ok() {}
@@ -81,6 +85,10 @@ fn run(lang: Lang, reading: bool) -> Run {
     let mut result = Run { taps: script.len(), screen_changes: 0, per_tap: Vec::new(), sentences: 0, listening: 0.0 };
     let screen = |app: &App| std::mem::discriminant(app.screen());
     for tap in script {
+        if let Message::Category(category::Message::Add(p)) = &tap {
+            let Screen::Category(c) = app.screen() else { panic!("not on a category") };
+            assert!(c.in_view().contains(&category::Item::Product(p.clone())), "{p:?} is not on the page in view");
+        }
         stepped.fetch_add(2, Ordering::SeqCst);
         let before = screen(&app);
         let started = Instant::now();
@@ -105,24 +113,27 @@ fn main() {
         return;
     }
     println!(
-        "| language | reading | taps | screen changes | kiosk time per tap p50 / max | kiosk time, whole task | sentences | listening |"
+        "| language | text | reading | taps | screen changes | kiosk time per tap p50 / max | kiosk time, whole task | sentences | listening |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for lang in [Lang::Zh, Lang::En] {
-        for reading in [false, true] {
-            let mut r = run(lang, reading);
-            r.per_tap.sort();
-            println!(
-                "| {lang:?} | {} | {} | {} | {:.1} ms / {:.1} ms | {:.0} ms | {} | {:.1} s |",
-                if reading { "on" } else { "off" },
-                r.taps,
-                r.screen_changes,
-                r.per_tap[r.per_tap.len() / 2].as_secs_f64() * 1e3,
-                r.per_tap.last().unwrap().as_secs_f64() * 1e3,
-                r.per_tap.iter().sum::<Duration>().as_secs_f64() * 1e3,
-                r.sentences,
-                r.listening,
-            );
-        }
+    println!("|---|---|---|---:|---:|---:|---:|---:|---:|");
+    for (lang, large, reading) in [Lang::Zh, Lang::En]
+        .into_iter()
+        .flat_map(|lang| [(lang, false), (lang, true)])
+        .flat_map(|(lang, large)| [(lang, large, false), (lang, large, true)])
+    {
+        let mut r = run(lang, reading, large);
+        r.per_tap.sort();
+        println!(
+            "| {lang:?} | {} | {} | {} | {} | {:.1} ms / {:.1} ms | {:.0} ms | {} | {:.1} s |",
+            if large { "大字" } else { "normal" },
+            if reading { "on" } else { "off" },
+            r.taps,
+            r.screen_changes,
+            r.per_tap[r.per_tap.len() / 2].as_secs_f64() * 1e3,
+            r.per_tap.last().unwrap().as_secs_f64() * 1e3,
+            r.per_tap.iter().sum::<Duration>().as_secs_f64() * 1e3,
+            r.sentences,
+            r.listening,
+        );
     }
 }

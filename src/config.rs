@@ -77,11 +77,14 @@ pub struct KioskConfig {
     /// Below this much free space (MB) in the data folder, the volunteer's and the manager's
     /// screens and `warm-kiosk doctor` say the disk is nearly full.
     pub min_free_mb: u64,
+    /// The seniors' screens start with large text (大字: text and targets ×1.25); each senior can
+    /// switch it with the 大字 button, and the next senior starts with this again.
+    pub large_text: bool,
 }
 
 impl Default for KioskConfig {
     fn default() -> Self {
-        KioskConfig { fullscreen: false, hide_pointer: false, min_free_mb: 500 }
+        KioskConfig { fullscreen: false, hide_pointer: false, min_free_mb: 500, large_text: false }
     }
 }
 

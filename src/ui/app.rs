@@ -81,6 +81,8 @@ pub enum Message {
     SwitchLanguage,
     /// 🔊: reading aloud on or off for this senior.
     ToggleSpeech,
+    /// 大字: large text on or off for this senior.
+    ToggleLargeText,
     /// ← 返回 in the title bar of a category.
     Home,
     HomeScreen(home::Message),
@@ -134,6 +136,7 @@ impl Message {
         match self {
             Message::SwitchLanguage
             | Message::ToggleSpeech
+            | Message::ToggleLargeText
             | Message::Home
             | Message::HomeScreen(_)
             | Message::Category(_)
@@ -223,6 +226,10 @@ pub struct App {
     after_household: Option<(Screen, households::Then)>,
     /// The reference layout scaled to the window (`theme::fit`), times the config's `scale`.
     fit: f32,
+    /// The window in the system's pixels (the reference until the runtime says).
+    window: iced::Size,
+    /// 大字 for this senior (the seniors' screens ×1.25), back to the market's default after the order.
+    large_text: bool,
 }
 
 /// What a finger sees where: when this changes, the screen settles before it takes taps again.
@@ -233,6 +240,8 @@ struct Layout {
     volunteer: Option<String>,
     /// A line that comes or goes moves the lines below it.
     basket_lines: usize,
+    /// 大字 moves everything.
+    large_text: bool,
 }
 
 impl App {
@@ -253,20 +262,21 @@ impl App {
             tracing::warn!("sales not read, products in catalog order: {e}");
             Sales::default()
         });
-        let screen = Screen::Home(home::Home::new(sales.home_row(&ctx.catalog, home::TOP)));
         let pin_gate = ctx.store().pin_gate(Role::Volunteer).unwrap_or_else(|e| {
             tracing::error!("the volunteer's PIN pause cannot be read, starting without one: {e}");
             PinGate::default()
         });
         let pictures = Pictures::new(ctx.pictures.clone(), ctx.config.scale, ctx.picture_decoding);
+        let ctx_large_text = ctx.config.kiosk.large_text;
         let mut app = App {
             pictures,
             printer: ctx.printer.state(),
             lang: ctx.config.language,
             ctx,
             cart: Cart::default(),
-            basket_pager: Pager::new(basket::lines_page()),
-            screen,
+            // Both laid out for the room below, once the app knows its size.
+            basket_pager: Pager::new(1),
+            screen: Screen::Home(home::Home::default()),
             sales,
             modal: None,
             notice: None,
@@ -286,7 +296,12 @@ impl App {
             limits,
             after_household: None,
             fit: 1.0,
+            window: theme::REFERENCE_SIZE,
+            large_text: ctx_large_text,
         };
+        app.screen = app.home_screen();
+        app.basket_pager = Pager::new(basket::lines_page(app.room()));
+        app.pictures.set_scale(app.scale_factor());
         // Inline (tests) decodes the first screen's pictures here; in the background `boot` does.
         if app.pictures.decoding() == Decoding::Inline {
             let _ = app.fetch_pictures();
@@ -405,6 +420,7 @@ impl App {
                 Volunteer::Leader(leader) => leader.layout(),
             }),
             basket_lines: self.cart.lines().len(),
+            large_text: self.large_text,
         }
     }
 
@@ -443,7 +459,29 @@ impl App {
     }
 
     pub fn scale_factor(&self) -> f32 {
-        self.ctx.config.scale * self.fit
+        // 大字 is the seniors' switch: the volunteer's, manager's and leader's screens keep theirs.
+        let text = if self.large_text && self.volunteer.is_none() { theme::LARGE_TEXT } else { 1.0 };
+        self.ctx.config.scale * self.fit * text
+    }
+
+    /// The room the screens lay out in, in their own pixels: the window at the scale in force.
+    pub fn room(&self) -> iced::Size {
+        let factor = self.scale_factor();
+        iced::Size::new(self.window.width / factor, self.window.height / factor)
+    }
+
+    /// Whether 大字 is on for this senior.
+    pub fn large_text(&self) -> bool {
+        self.large_text
+    }
+
+    /// The seniors' screens put on a page what fits the room they have now (after 大字 or a new
+    /// window size), the first thing on each page still in view.
+    fn fit_screens_to_room(&mut self) {
+        let room = self.room();
+        self.basket_pager = self.basket_pager.per_page_kept(basket::lines_page(room));
+        self.screen.fit_to(room);
+        self.pictures.set_scale(self.scale_factor());
     }
 
     /// The catalog on screen now (replaced when the hub's catalog changes).
@@ -479,6 +517,7 @@ impl App {
             shelf: &self.shelf,
             limits: &self.limits,
             disk_low: self.disk_low,
+            room: self.room(),
         }
     }
 
@@ -525,6 +564,10 @@ impl App {
             Message::ToggleSpeech => {
                 self.read_aloud.toggle();
             }
+            Message::ToggleLargeText => {
+                self.large_text = !self.large_text;
+                self.fit_screens_to_room();
+            }
             Message::Home => {
                 // ← 返回 goes up one level: from a sub-category to its category, else home.
                 let parent = match &self.screen {
@@ -537,7 +580,15 @@ impl App {
                 }
             }
             Message::HomeScreen(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
+                let ctx = screen_context(
+                    &self.ctx,
+                    &self.pictures,
+                    &self.cart,
+                    &self.shelf,
+                    &self.limits,
+                    self.lang,
+                    self.room(),
+                );
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
                 match home.update(message, ctx) {
                     home::Action::None => {}
@@ -551,7 +602,15 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
+                let ctx = screen_context(
+                    &self.ctx,
+                    &self.pictures,
+                    &self.cart,
+                    &self.shelf,
+                    &self.limits,
+                    self.lang,
+                    self.room(),
+                );
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
@@ -566,7 +625,15 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
+                let ctx = screen_context(
+                    &self.ctx,
+                    &self.pictures,
+                    &self.cart,
+                    &self.shelf,
+                    &self.limits,
+                    self.lang,
+                    self.room(),
+                );
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -591,9 +658,10 @@ impl App {
                 // Back to the system's pixels with the scale the runtime used, so the fit does not
                 // feed on itself: the next report, at the new scale, gives the same fit.
                 let factor = self.scale_factor();
-                self.fit = theme::fit(iced::Size::new(logical.width * factor, logical.height * factor));
+                self.window = iced::Size::new(logical.width * factor, logical.height * factor);
+                self.fit = theme::fit(self.window);
                 // Pictures are decoded at the size they are drawn in the window's own pixels.
-                self.pictures.set_scale(self.scale_factor());
+                self.fit_screens_to_room();
             }
             Message::Tick(now) if self.volunteer.is_some() => {
                 self.refresh_sync_counts();
@@ -658,12 +726,12 @@ impl App {
 
     fn open_category(&mut self, id: CategoryId) {
         let items = category::items(&self.ctx.catalog, &self.sales, &id);
-        self.screen = Screen::Category(category::Category::new(id, items));
+        self.screen = Screen::Category(category::Category::new(id, items, self.room()));
     }
 
     /// Home, with today's daily goods or the day's most-bought products as they stand now.
     fn home_screen(&self) -> Screen {
-        Screen::Home(home::Home::new(self.sales.home_row(&self.ctx.catalog, home::TOP)))
+        Screen::Home(home::Home::new(self.sales.home_row(&self.ctx.catalog, home::TOP), self.room()))
     }
 
     /// Reads what sold lately off the UI thread (after an order, and now and then).
@@ -706,7 +774,7 @@ impl App {
             basket::Message::AskEmpty => self.modal = Some(modal::Modal::ConfirmEmpty),
             basket::Message::Review if !self.cart.is_empty() && self.household_before_review() => {
                 self.read_aloud.review(&self.cart, &self.ctx.catalog, self.lang);
-                self.screen = Screen::Review(review::Review::new((self.ctx.ids)()));
+                self.screen = Screen::Review(review::Review::new((self.ctx.ids)(), self.room()));
             }
             basket::Message::Review => {}
         }
@@ -792,9 +860,11 @@ impl App {
 
     fn go_home_for_next_senior(&mut self) {
         self.read_aloud.next_senior();
+        self.large_text = self.ctx.config.kiosk.large_text;
         self.screen = self.home_screen();
         self.lang = self.ctx.config.language;
-        self.basket_pager = Pager::new(basket::lines_page());
+        self.basket_pager = Pager::new(basket::lines_page(self.room()));
+        self.pictures.set_scale(self.scale_factor());
         // The household goes with the order; the next senior says theirs.
         self.limits = App::limits_for_next_order(&self.ctx);
         self.after_household = None;
@@ -907,7 +977,8 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
+        let ctx =
+            screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang, self.room());
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),
@@ -1052,43 +1123,58 @@ impl App {
             };
             return container(body).padding(theme::PAD).width(Length::Fill).height(Length::Fill).into();
         }
-        let printer = screen::printer::banner(&self.printer, lang);
-        let title: Element<'_, Message> = match &self.screen {
-            Screen::Category(category) => row![tap(
-                label(Msg::Back.text(lang), theme::BUTTON),
-                Message::Home,
-                theme::Tap::Secondary,
-                220,
-                theme::TARGET
-            )]
-            // Where limits apply the household takes the name's room (the tiles show what the
-            // category is): beside it an English name would squeeze the printer's banner.
-            .push((!self.limits.on).then(|| {
-                bold(
-                    self.ctx.catalog.category(&category.id).map(|c| c.name.get(lang)).unwrap_or_default(),
-                    theme::TITLE,
-                )
-            }))
-            .spacing(theme::PAD)
-            .align_y(Alignment::Center)
-            .into(),
+        // The top bar keeps the senior's own buttons and the printer's problem. Where the
+        // household's button, a category's ← 返回 and name or a narrower room (大字) need their
+        // room, the market's title and the count of waiting slips give it up; in a narrower room also the category's name (the
+        // tiles say it) and the sync corner (the volunteer's counter shows them all).
+        let narrow = self.room().width < theme::REFERENCE_SIZE.width;
+        let chip = self.household_chip(narrow);
+        let compact = narrow || chip.is_some() || matches!(self.screen, Screen::Category(_));
+        let printer = screen::printer::banner(&self.printer, lang, compact);
+        let title: Option<Element<'_, Message>> = match &self.screen {
+            Screen::Category(category) => Some(
+                row![tap(
+                    label(Msg::Back.text(lang), theme::BUTTON),
+                    Message::Home,
+                    theme::Tap::Secondary,
+                    220,
+                    theme::TARGET
+                )]
+                // Where limits apply the household takes the name's room (the tiles show what the
+                // category is): beside it an English name would squeeze the printer's banner.
+                .push((!self.limits.on && !narrow).then(|| {
+                    bold(
+                        self.ctx.catalog.category(&category.id).map(|c| c.name.get(lang)).unwrap_or_default(),
+                        theme::TITLE,
+                    )
+                }))
+                .spacing(theme::PAD)
+                .align_y(Alignment::Center)
+                .into(),
+            ),
             // The market's name is on the slip; the top bar's room goes to the printer, the sync
             // corner and the senior's switches.
-            _ => {
-                row![bold(Msg::AppTitle.text(lang), theme::TITLE)].spacing(theme::PAD).align_y(Alignment::Center).into()
-            }
+            _ if compact => None,
+            _ => Some(
+                row![bold(Msg::AppTitle.text(lang), theme::TITLE)]
+                    .spacing(theme::PAD)
+                    .align_y(Alignment::Center)
+                    .into(),
+            ),
         };
         // The printer's problem, when it has one, in the top bar of every screen, in the room the
         // sync corner had: it is what the person at the kiosk needs now (the counter keeps the corner).
         let middle: Element<'_, Message> = match printer {
             Some(banner) => banner,
+            None if narrow => space::horizontal().into(),
             None => {
                 row![space::horizontal(), sync_status::view(&self.sync, &self.ctx.time_zone, lang, (self.ctx.clock)())]
                     .into()
             }
         };
-        let top = row![title]
-            .push(self.household_chip())
+        let top = row![]
+            .push(title)
+            .push(chip)
             .push(middle)
             .push(tap(
                 label(
@@ -1102,19 +1188,27 @@ impl App {
                 theme::TARGET,
             ))
             .push(tap(
+                label(if self.large_text { Msg::LargeTextOn } else { Msg::LargeTextOff }.text(lang), theme::BODY),
+                Message::ToggleLargeText,
+                theme::Tap::Secondary,
+                220,
+                theme::TARGET,
+            ))
+            .push(tap(
                 label(Msg::SwitchLanguage.text(lang), theme::BUTTON),
                 Message::SwitchLanguage,
                 theme::Tap::Secondary,
                 200,
                 theme::TARGET,
             ))
-            .spacing(theme::PAD)
+            .spacing(if narrow { theme::GAP } else { theme::PAD })
             .align_y(Alignment::Center)
             // Fixed, so nothing below moves when the sync or printer words change.
             .height(theme::TARGET);
 
         let basket = || {
-            basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang).map(Message::Basket)
+            basket::basket(&self.cart, &self.ctx.catalog, &self.pictures, self.basket_pager, lang, ctx.room)
+                .map(Message::Basket)
         };
         let body: Element<'_, Message> = match &self.screen {
             Screen::Home(home) => {
@@ -1149,6 +1243,7 @@ fn screen_context<'a>(
     shelf: &'a crate::store::shelf::Shelf,
     limits: &'a crate::store::households::Limits,
     lang: Lang,
+    room: iced::Size,
 ) -> screen::Context<'a> {
     screen::Context {
         lang,
@@ -1160,6 +1255,7 @@ fn screen_context<'a>(
         shelf,
         limits,
         disk_low: None,
+        room,
     }
 }
 

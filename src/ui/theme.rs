@@ -21,6 +21,11 @@ pub fn fit(window: iced::Size) -> f32 {
     if fit.is_finite() && fit > 0.05 { fit.clamp(0.25, 4.0) } else { 1.0 }
 }
 
+/// 大字 (issue 12): the seniors' screens drawn this much larger. The screens then lay out in the
+/// reference size divided by it (1536×864 at 1920×1080), with fewer things on a page, so every
+/// size below holds in their own pixels and comes out 1.25 times as big.
+pub const LARGE_TEXT: f32 = 1.25;
+
 // Text sizes, px.
 pub const BODY: f32 = 34.0;
 pub const BUTTON: f32 = 40.0;
@@ -32,6 +37,8 @@ pub const ORDER_NUMBER: f32 = 220.0;
 
 // Touch targets and spacing, px.
 pub const TARGET: f32 = 96.0;
+/// Between a target's border and its content.
+pub const TAP_PAD: f32 = 8.0;
 pub const BIG_TARGET: f32 = 120.0;
 pub const GAP: f32 = 16.0;
 pub const PAD: f32 = 24.0;
@@ -39,6 +46,17 @@ pub const BASKET_WIDTH: f32 = 760.0;
 pub const TILE_PICTURE: f32 = 160.0;
 pub const LINE_PICTURE: f32 = 96.0;
 pub const CATEGORY_PICTURE: f32 = 220.0;
+/// A category tile's height besides its picture: the name, the gap, the target's padding and border.
+pub const CATEGORY_WORDS: f32 = TITLE * 1.3 + GAP + 2.0 * (TAP_PAD + BORDER);
+/// The least height a grid's tile row may have: a category's name under a picture of at least
+/// 120 px; a product's picture, name, spec, price and how many are in the basket.
+pub const CATEGORY_TILE_MIN: f32 = CATEGORY_WORDS + 120.0;
+pub const PRODUCT_TILE_MIN: f32 = TILE_PICTURE + 3.0 * BODY * 1.3 + PRICE * 1.3 + 4.0 * 2.0 + 2.0 * (TAP_PAD + BORDER);
+/// The least width of a tile: ￥99999.99 in the price size on one line, or a ten-letter word of
+/// a category's name in the title size.
+pub const TILE_MIN_W: f32 = PRICE_W + 2.0 * (TAP_PAD + BORDER);
+/// ￥99999.99 in the price size, on one line.
+pub const PRICE_W: f32 = 290.0;
 pub const RADIUS: f32 = 18.0;
 pub const BORDER: f32 = 3.0;
 

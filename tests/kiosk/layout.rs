@@ -1,5 +1,7 @@
 //! Measures the laid-out widget tree of every screen: targets ≥ 96 px with ≥ 12 px between them,
-//! body text ≥ 32 px and prices ≥ 48 px at 1920×1080 (text bounds are size × 1.3 line height).
+//! body text ≥ 32 px and prices ≥ 48 px at 1920×1080 (text bounds are size × 1.3 line height),
+//! every target on the screen. The seniors' screens also with 大字 on (issue 12): the same rules
+//! in the screens' own pixels, laid out in 1536×864 and drawn 1.25 times as big.
 
 use crate::leader::{enter_leader, l, notice, seeded};
 use crate::support::{Kiosk, kiosk, simulator};
@@ -22,14 +24,15 @@ pub fn targets(k: &Kiosk) -> Vec<Rectangle> {
             if *id == tap {
                 found.push(bounds);
             } else if *id == modal {
-                card = Some(bounds);
+                // The card's own targets come after it in the tree; those before are behind it.
+                card = Some((bounds, found.len()));
             }
         }
         None::<()>
     });
     match card {
-        // Wholly on the card: a tile behind a wide card may have its centre under it.
-        Some(card) => found
+        Some((card, first)) => found
+            .split_off(first)
             .into_iter()
             .filter(|t| card.contains(t.position()) && card.contains(iced::Point::new(t.x + t.width, t.y + t.height)))
             .collect(),
@@ -45,10 +48,17 @@ fn gap(a: &Rectangle, b: &Rectangle) -> f32 {
 }
 
 pub fn check(k: &Kiosk, screen: &str) {
+    let large = k.app.room() != warm_kiosk::ui::REFERENCE_SIZE;
+    let screen = &if large { format!("{screen} (大字)") } else { screen.to_owned() };
     let targets = targets(k);
     assert!(!targets.is_empty(), "{screen}: no tap targets found");
+    let room = Rectangle::new(iced::Point::ORIGIN, k.app.room());
     for t in &targets {
         assert!(t.width >= 96.0 && t.height >= 96.0, "{screen}: target {t:?} is smaller than 96×96");
+        assert!(
+            room.contains(t.position()) && room.contains(iced::Point::new(t.x + t.width, t.y + t.height)),
+            "{screen}: target {t:?} runs off the screen ({room:?})"
+        );
     }
     for (i, a) in targets.iter().enumerate() {
         for b in &targets[i + 1..] {
@@ -70,12 +80,17 @@ fn every_screen_meets_the_size_rules_in_both_languages() {
     use warm_kiosk::device::printer::Problem;
     use warm_kiosk::device::printer::worker::PrinterState;
     // Also with the printer's banner up (out of paper, slips waiting), which takes room on every screen.
-    for (english, problem) in
+    for ((english, problem), large) in
         [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
+            .into_iter()
+            .flat_map(|case| [(case, false), (case, true)])
     {
         let mut k = kiosk();
         if english {
             k.update(Message::SwitchLanguage);
+        }
+        if large {
+            k.update(Message::ToggleLargeText);
         }
         k.ctx.printer.drain();
         k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
@@ -109,14 +124,18 @@ fn volunteer_screens_meet_the_size_rules_in_both_languages() {
     use warm_kiosk::ui::app::KeyPress;
     use warm_kiosk::ui::screen::{counter, pin};
     use warm_kiosk::ui::widget::numpad::Key;
-    for english in [false, true] {
-        let mut k = kiosk();
+    // Where the market starts every senior with 大字, the volunteer's screens keep the normal size.
+    for (english, large) in [(false, false), (true, false), (false, true), (true, true)] {
+        let mut config = crate::support::config();
+        config.kiosk.large_text = large;
+        let mut k = crate::support::kiosk_with(config);
         if english {
             k.update(Message::SwitchLanguage);
         }
         let scan = |k: &mut Kiosk, code: &str| k.update(Message::Scanner(ScannerEvent::Line(Ok(code.into()))));
         let v = |k: &mut Kiosk, m: counter::Message| k.update(Message::Counter(m));
         k.update(Message::Key(KeyPress::VolunteerShortcut));
+        assert_eq!(k.app.room(), warm_kiosk::ui::REFERENCE_SIZE, "the volunteer's screens at the normal size");
         check(&k, "PIN pad");
         for d in [1, 1, 1, 1] {
             k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
@@ -241,12 +260,17 @@ fn household_screens_meet_the_size_rules_in_both_languages() {
     use warm_kiosk::device::printer::worker::PrinterState;
     use warm_kiosk::device::scanner::ScannerEvent;
     use warm_kiosk::ui::screen::household;
-    for (english, problem) in
+    for ((english, problem), large) in
         [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
+            .into_iter()
+            .flat_map(|case| [(case, false), (case, true)])
     {
         let mut k = kiosk_with_households();
         if english {
             k.update(Message::SwitchLanguage);
+        }
+        if large {
+            k.update(Message::ToggleLargeText);
         }
         k.ctx.printer.drain();
         k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
@@ -279,9 +303,12 @@ fn the_sub_category_screen_meets_the_size_rules_in_both_languages() {
     use warm_kiosk::ui::screen::Screen;
     use warm_kiosk::ui::screen::category::Item;
     let (mut k, _catalog) = big_kiosk();
-    for english in [false, true] {
-        if english {
+    for (english, large) in [(false, false), (false, true), (true, true), (true, false)] {
+        if english != (k.app.lang() == warm_core::domain::Lang::En) {
             k.update(Message::SwitchLanguage);
+        }
+        if large != k.app.large_text() {
+            k.update(Message::ToggleLargeText);
         }
         go(&mut k, &[]);
         k.update(Message::HomeScreen(home::Message::OpenCategory(CategoryId("t0".into()))));
@@ -336,4 +363,74 @@ fn the_reference_layout_is_scaled_to_fit_any_screen() {
     }
     k.update(Message::WindowResized(Size::new(0.0, 0.0)));
     assert_eq!(k.app.scale_factor(), 1.0, "a window with no size (minimised) keeps the reference");
+}
+
+/// Issue 12's 大字: one tap draws the seniors' screens 1.25 times as big on any screen, laid out
+/// in the room that leaves (1536×864), with fewer on a page; the volunteer's screens keep their
+/// size; the next senior starts with the market's default (`[kiosk] large_text`).
+#[test]
+fn large_text_draws_the_seniors_screens_a_quarter_bigger_in_the_room_that_leaves() {
+    use iced::Size;
+    use warm_kiosk::ui::app::KeyPress;
+    use warm_kiosk::ui::screen::{Screen, pin};
+    use warm_kiosk::ui::widget::numpad::Key;
+    let mut k = kiosk();
+    assert!(k.shows("大字：关") && !k.app.large_text());
+    let per_page = |k: &Kiosk| match k.app.screen() {
+        Screen::Category(c) => c.in_view().len(),
+        _ => panic!("not a category"),
+    };
+    k.tap("粮油");
+    assert_eq!(per_page(&k), 6, "3 × 2 tiles at the reference size");
+    k.taps.step(1000);
+    k.tap("大字：关");
+    assert!(k.app.large_text() && k.shows("大字：开"), "the switch says it is on, in words");
+    assert_eq!(k.app.scale_factor(), 1.25);
+    assert_eq!(k.app.room(), Size::new(1536.0, 864.0));
+    assert_eq!(per_page(&k), 2, "one row of 2 in the room left (￥99999.99 fits each tile)");
+    check(&k, "category");
+    // On a 1366×768 screen the same room, drawn at 0.71 × 1.25.
+    for (screen, scale) in [((1366.0, 768.0), 768.0 / 1080.0 * 1.25), ((1920.0, 1080.0), 1.25)] {
+        let now = k.app.scale_factor();
+        k.update(Message::WindowResized(Size::new(screen.0 / now, screen.1 / now)));
+        assert!((k.app.scale_factor() - scale).abs() < 1e-4, "{screen:?}: {}", k.app.scale_factor());
+        let room = k.app.room();
+        assert!(room.width >= 1535.0 && (room.height - 864.0).abs() < 0.5, "{screen:?}: {room:?}");
+    }
+    // A target of 96 px in the screen's pixels is 120 on the panel.
+    let smallest = targets(&k).iter().map(|t| t.width.min(t.height)).fold(f32::MAX, f32::min);
+    assert!(smallest * k.app.scale_factor() >= 120.0 - 0.01, "smallest target {smallest} px");
+    // The volunteer's screens keep the normal size, and 大字 is back when the senior's are.
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    assert_eq!(k.app.scale_factor(), 1.0, "the PIN pad at the normal size");
+    assert_eq!(k.app.room(), warm_kiosk::ui::REFERENCE_SIZE);
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    k.update(Message::Counter(warm_kiosk::ui::screen::counter::Message::Exit));
+    assert!(k.app.volunteer().is_none());
+    assert_eq!(k.app.scale_factor(), 1.25, "back to the senior's 大字");
+    // Switched off: the page shows the first tile it showed, six to a page again.
+    k.update(Message::Category(category::Message::TurnPage(true)));
+    let first = k.app.screen();
+    let Screen::Category(c) = first else { panic!() };
+    let shown = c.in_view()[0].clone();
+    k.taps.step(1000);
+    k.tap("大字：开");
+    let Screen::Category(c) = k.app.screen() else { panic!() };
+    assert!(c.in_view().contains(&shown), "{shown:?} still in view");
+    assert_eq!(k.app.scale_factor(), 1.0);
+    // The next senior starts with the market's default: off here; on where the config says so.
+    k.update(Message::ToggleLargeText);
+    k.update(Message::Category(category::Message::Add(k.ctx.catalog.products[0].id.clone())));
+    k.update(Message::Basket(basket::Message::Review));
+    k.update(Message::Review(review::Message::Confirm));
+    k.update(Message::Done(warm_kiosk::ui::screen::done::Message::NextSenior));
+    assert!(!k.app.large_text() && k.app.scale_factor() == 1.0, "the next senior: the default");
+    let mut config = crate::support::config();
+    config.kiosk.large_text = true;
+    let k = crate::support::kiosk_with(config);
+    assert!(k.app.large_text() && k.shows("大字：开") && k.app.scale_factor() == 1.25);
+    check(&k, "home, 大字 by default");
 }

@@ -1,5 +1,7 @@
-//! Pictures of the four screens at the 1920×1080 reference, rendered by tiny-skia and compared
-//! pixel for pixel with the committed PNGs under tests/snapshots/ (delete one to re-record it).
+//! Pictures of the four screens at the 1920×1080 reference, and of the shopping screens with 大字
+//! (laid out in 1536×864, drawn 1.25 times as big on the panel), rendered by tiny-skia and
+//! compared pixel for pixel with the committed PNGs under tests/snapshots/ (delete one to
+//! re-record it).
 
 use crate::support::{Kiosk, kiosk, simulator};
 use warm_kiosk::ui::theme;
@@ -23,6 +25,17 @@ fn screens_match_their_snapshots() {
     assert_snapshot(&k, "review");
     k.tap("确认");
     assert_snapshot(&k, "done");
+
+    let mut k = kiosk();
+    k.tap("大字：关");
+    assert_snapshot(&k, "home-large");
+    k.tap("粮油");
+    k.tap("东北大米");
+    k.tap("东北大米");
+    k.tap("下一页");
+    assert_snapshot(&k, "category-large");
+    k.tap("下单");
+    assert_snapshot(&k, "review-large");
 }
 
 /// The category screen with the printer's banner up, in target/printer-banner.png, to look at.

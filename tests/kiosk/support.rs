@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tempfile::TempDir;
 use warm_kiosk::config::Config;
 use warm_kiosk::kiosk;
-use warm_kiosk::ui::{App, Context, Message, REFERENCE_SIZE};
+use warm_kiosk::ui::{App, Context, Message};
 
 /// 2022-05-06 10:10 in Shanghai, the morning of the seed report.
 pub const NOW: &str = "2022-05-06T02:10:00Z";
@@ -126,7 +126,7 @@ fn pin_backend() {
 
 pub fn simulator(app: &App) -> Simulator<'_, Message> {
     pin_backend();
-    Simulator::with_size(kiosk::settings(), REFERENCE_SIZE, app.view())
+    Simulator::with_size(kiosk::settings(), app.room(), app.view())
 }
 
 impl Kiosk {

@@ -372,7 +372,9 @@ fn fits(content: &str, bounds: Rectangle) -> bool {
 }
 
 pub(crate) fn assert_fits(k: &Kiosk, screen: &str) {
-    let window = Rectangle::new(Point::ORIGIN, warm_kiosk::ui::REFERENCE_SIZE);
+    let large = k.app.room() != warm_kiosk::ui::REFERENCE_SIZE;
+    let screen = &if large { format!("{screen} (大字)") } else { screen.to_owned() };
+    let window = Rectangle::new(Point::ORIGIN, k.app.room());
     for (text, bounds) in k.texts() {
         assert!(fits(&text, bounds), "{screen}: {text:?} does not fit its box {bounds:?}");
         assert!(
@@ -386,39 +388,20 @@ pub(crate) fn assert_fits(k: &Kiosk, screen: &str) {
 #[test]
 fn every_text_fits_its_box_in_both_languages_with_the_dearest_amounts() {
     for english in [false, true] {
-        let mut k = kiosk();
-        let mut ctx = k.ctx.clone();
-        ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
-        k = Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, ..k };
-        if english {
-            k.update(Message::SwitchLanguage);
+        // The seniors' screens in both text sizes (大字, issue 12); the volunteer's below keep one.
+        for large in [false, true] {
+            let mut k = kiosk();
+            let mut ctx = k.ctx.clone();
+            ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
+            k = Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, ..k };
+            if english {
+                k.update(Message::SwitchLanguage);
+            }
+            if large {
+                k.update(Message::ToggleLargeText);
+            }
+            seniors_texts_fit(&mut k);
         }
-        let dear = k.ctx.catalog.products[0].clone();
-        assert_fits(&k, "home");
-        // The longest corner: refused by the hub, orders waiting, the last delivery.
-        let refused = warm_kiosk::sync::SyncStatus {
-            configured: true,
-            waiting: 12,
-            orders_waiting: 12,
-            delivered_at: Some("2022-05-05T02:42:00Z".parse().unwrap()),
-            needs_help: true,
-            ..warm_kiosk::sync::SyncStatus::default()
-        };
-        k.update(Message::Sync(warm_kiosk::ui::sync_status::SyncMsg::Status(refused)));
-        assert_fits(&k, "home with the hub refusing");
-        k.ctx.printer.drain();
-        k.update(Message::Printer(warm_kiosk::device::printer::worker::PrinterState {
-            problem: Some(warm_kiosk::device::printer::Problem::PaperOut),
-            pending: 12,
-            ..Default::default()
-        }));
-        assert_fits(&k, "home with the hub refusing and the printer out of paper");
-        k.update(Message::HomeScreen(warm_kiosk::ui::screen::home::Message::OpenCategory(dear.category.clone())));
-        k.update(Message::Category(warm_kiosk::ui::screen::category::Message::Add(dear.id.clone())));
-        assert_fits(&k, "category with ￥99999.99 in the basket");
-        k.update(Message::Basket(basket::Message::Review));
-        assert_fits(&k, "review");
-
         let mut k = kiosk();
         let mut ctx = k.ctx.clone();
         ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
@@ -455,6 +438,35 @@ fn every_text_fits_its_box_in_both_languages_with_the_dearest_amounts() {
         counter(&mut k, counter::Message::ConfirmPay);
         assert_fits(&k, "paid");
     }
+}
+
+/// The seniors' screens with the dearest product in the basket and the longest top-bar words.
+fn seniors_texts_fit(k: &mut Kiosk) {
+    let dear = k.ctx.catalog.products[0].clone();
+    assert_fits(k, "home");
+    // The longest corner: refused by the hub, orders waiting, the last delivery.
+    let refused = warm_kiosk::sync::SyncStatus {
+        configured: true,
+        waiting: 12,
+        orders_waiting: 12,
+        delivered_at: Some("2022-05-05T02:42:00Z".parse().unwrap()),
+        needs_help: true,
+        ..warm_kiosk::sync::SyncStatus::default()
+    };
+    k.update(Message::Sync(warm_kiosk::ui::sync_status::SyncMsg::Status(refused)));
+    assert_fits(k, "home with the hub refusing");
+    k.ctx.printer.drain();
+    k.update(Message::Printer(warm_kiosk::device::printer::worker::PrinterState {
+        problem: Some(warm_kiosk::device::printer::Problem::PaperOut),
+        pending: 12,
+        ..Default::default()
+    }));
+    assert_fits(k, "home with the hub refusing and the printer out of paper");
+    k.update(Message::HomeScreen(warm_kiosk::ui::screen::home::Message::OpenCategory(dear.category.clone())));
+    k.update(Message::Category(warm_kiosk::ui::screen::category::Message::Add(dear.id.clone())));
+    assert_fits(k, "category with ￥99999.99 in the basket");
+    k.update(Message::Basket(basket::Message::Review));
+    assert_fits(k, "review");
 }
 
 #[test]
@@ -603,10 +615,14 @@ fn a_late_tap_on_im_still_here_after_the_basket_was_cleared_opens_nothing() {
 #[test]
 fn lists_use_the_screen() {
     // At the reference size: the basket 3 lines, the review 4, the counter 4 (each line taller
-    // now that a long name, ×99 and ￥99999.99 fit); the layout tests prove they fit.
-    assert_eq!(basket::lines_page(), 3);
-    assert_eq!(warm_kiosk::ui::screen::review::lines_page(), 4);
+    // now that a long name, ×99 and ￥99999.99 fit); with 大字 (1536×864) the basket and the
+    // review 2 (the counter keeps its size); the layout tests prove they fit.
+    let (reference, large) = (warm_kiosk::ui::REFERENCE_SIZE, iced::Size::new(1536.0, 864.0));
+    assert_eq!(basket::lines_page(reference), 3);
+    assert_eq!(warm_kiosk::ui::screen::review::lines_page(reference), 4);
     assert_eq!(counter::lines_page(), 4);
+    assert_eq!(basket::lines_page(large), 2);
+    assert_eq!(warm_kiosk::ui::screen::review::lines_page(large), 2);
     let mut k = kiosk_with(crate::support::config());
     to_counter(&mut k);
     for code in [RICE, FLOUR, NOODLES, OIL] {

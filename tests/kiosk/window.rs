@@ -3,7 +3,7 @@
 //! Needs Debian's xvfb, xauth, xdotool and imagemagick (installed by .ci/run). With
 //! WARM_SCREENSHOTS=DIR set it also writes the README's screenshots there.
 
-use crate::support::kiosk;
+use crate::support::{kiosk, kiosk_with};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -127,9 +127,24 @@ fn without_a_screen_the_kiosk_says_so_in_a_sentence_and_does_not_panic() {
 /// where each label is, scaled by 1366/1920, places the order.
 #[test]
 fn on_a_1366_by_768_screen_the_whole_layout_fits_and_takes_taps() {
+    order_on_a_1366_by_768_screen("", kiosk(), "home-1366x768.png");
+}
+
+/// The same with 大字 on from the config: the layout of the 1536×864 room, drawn at 0.71 × 1.25;
+/// a finger taps where each label is in that layout, scaled to the screen.
+#[test]
+fn with_large_text_on_a_1366_by_768_screen_the_larger_layout_fits_and_takes_taps() {
+    let mut config = crate::support::config();
+    config.kiosk.large_text = true;
+    order_on_a_1366_by_768_screen("[kiosk]\nlarge_text = true\n", kiosk_with(config), "home-large-1366x768.png");
+}
+
+/// Starts the kiosk with `config` on a 1366×768 screen and orders a bag of rice by clicking where
+/// `model` (the same kiosk in the test) lays out each label, scaled as the window is.
+fn order_on_a_1366_by_768_screen(config: &str, mut model: crate::support::Kiosk, shot_name: &str) {
     let (_xvfb, display) = start_xvfb_sized("1366x768x24");
     let data = tempfile::tempdir().unwrap();
-    let (_kiosk, window) = start_kiosk(&display, data.path(), "");
+    let (_kiosk, window) = start_kiosk(&display, data.path(), config);
     let xdo = |args: &[&str]| {
         let status = tool("xdotool").args(args).env("DISPLAY", &display).status().unwrap();
         assert!(status.success(), "xdotool {args:?}");
@@ -138,18 +153,18 @@ fn on_a_1366_by_768_screen_the_whole_layout_fits_and_takes_taps() {
     xdo(&["windowsize", &window, "1366", "768"]);
     std::thread::sleep(Duration::from_secs(2)); // the resize, and a frame at the new scale
     let fit = (1366.0_f32 / 1920.0).min(768.0 / 1080.0);
+    let scale = fit * model.app.scale_factor();
     let shot = data.path().join("small.png");
     screenshot(&display, &shot);
     if let Some(dir) = std::env::var_os("WARM_SCREENSHOTS") {
-        std::fs::copy(&shot, PathBuf::from(dir).join("home-1366x768.png")).unwrap();
+        std::fs::copy(&shot, PathBuf::from(dir).join(shot_name)).unwrap();
     }
 
-    let mut model = kiosk();
     for label in ["粮油", "东北大米", "下单", "确认"] {
         let bounds = crate::support::simulator(&model.app).find(label).unwrap_or_else(|e| panic!("{label}: {e}"));
         let center = iced_test::selector::Bounded::visible_bounds(&bounds).unwrap().center();
         model.tap(label);
-        let (x, y) = ((center.x * fit) as i32, (center.y * fit) as i32);
+        let (x, y) = ((center.x * scale) as i32, (center.y * scale) as i32);
         assert!(x < 1366 && y < 768, "{label} at {x},{y} is on the screen");
         xdo(&["mousemove", &x.to_string(), &y.to_string(), "click", "1"]);
         std::thread::sleep(Duration::from_millis(800));

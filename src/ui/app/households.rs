@@ -190,20 +190,25 @@ impl App {
 impl App {
     /// The household in the top bar of the shopping screens ("3-2-501 户 · 换一户"), or the
     /// way to say it; nothing where limits are off.
-    pub(super) fn household_chip(&self) -> Option<iced::Element<'_, Message>> {
+    /// `narrow` (大字): the home alone, in less room.
+    pub(super) fn household_chip(&self, narrow: bool) -> Option<iced::Element<'_, Message>> {
         use crate::ui::theme::{self, Tap};
         use crate::ui::widget::{label, tap};
         if !self.limits.on || !matches!(self.screen, Screen::Home(_) | Screen::Category(_)) {
             return None;
         }
+        let chip = if narrow { HouseholdWords::HouseholdChipNarrow } else { HouseholdWords::HouseholdChip };
         let words = match &self.limits.household {
-            Some(h) => tr(HouseholdWords::HouseholdChip, self.lang, &[("id", h.as_str())]),
+            Some(h) => tr(chip, self.lang, &[("id", h.as_str())]),
             None => HouseholdWords::SayHousehold.text(self.lang).to_owned(),
         };
-        Some(tap(label(words, theme::BODY), Message::ChangeHousehold, Tap::Secondary, CHIP_W, theme::TARGET))
+        let width = if narrow { CHIP_W_NARROW } else { CHIP_W };
+        Some(tap(label(words, theme::BODY), Message::ChangeHousehold, Tap::Secondary, width, theme::TARGET))
     }
 }
 
 /// Room for "12-3-1203 户 · 换一户" and "12-3-1203 · change" on one line; no more, so the
 /// sync corner keeps its room beside an English category's name.
 const CHIP_W: f32 = 380.0;
+/// "12-3-1203 户" and "Home 12-3-1203".
+const CHIP_W_NARROW: f32 = 250.0;

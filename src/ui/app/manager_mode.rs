@@ -37,7 +37,8 @@ impl App {
             self.last_touch = Instant::now();
         }
         let wrote = matches!(message, manager::Message::Done(_));
-        let ctx = screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang);
+        let ctx =
+            screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang, self.room());
         let Some(Volunteer::Manager(m)) = &mut self.volunteer else { return Task::none() };
         match m.update(message, ctx) {
             // Stock may have changed: the seniors' tiles say so at once.

@@ -5,15 +5,34 @@ use super::Context;
 use crate::store::sales::Sales;
 use crate::ui::picture::Kind;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, bold, category_tile, label, limited_tile, pager, picture, price, product_tile};
+use crate::ui::widget::{Pager, bold, category_tile, label, limited_tile, pager, picture, price, product_tile, tile};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
 use warm_core::domain::{Catalog, CategoryId, Product, ProductId};
 use warm_core::i18n::{ManagerMsg, Msg, tile_limit_words, tr};
 
-const COLUMNS: usize = 3;
-/// Products per page (3 columns × 2 rows).
+/// Products per page at the reference size (3 columns × 2 rows); a smaller room (大字) has
+/// what fits, down to one row of two. Whether a category shows its sub-categories first is
+/// decided at this size, whatever the room.
 pub const PAGE: usize = 6;
+/// What the screen holds besides the grid: margin, top bar, pager and their gaps.
+const AROUND_GRID: f32 = 2.0 * theme::PAD + theme::TARGET + theme::TARGET + 2.0 * theme::GAP;
+
+fn grid_h(room: iced::Size) -> f32 {
+    room.height - AROUND_GRID
+}
+
+/// Columns and rows of tiles that fit: as many as keep what a product's tile needs (its price
+/// up to ￥99999.99 on one line, its picture and words), at most 3 × 2.
+fn columns_rows(room: iced::Size) -> (usize, usize) {
+    let rows = Pager::fitting(grid_h(room), theme::PRODUCT_TILE_MIN, theme::GAP).min(PAGE / tile::MAX_COLUMNS);
+    (tile::columns(room), rows)
+}
+
+fn per_page(room: iced::Size) -> usize {
+    let (columns, rows) = columns_rows(room);
+    columns * rows
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -61,8 +80,13 @@ pub struct Category {
 }
 
 impl Category {
-    pub fn new(id: CategoryId, items: Vec<Item>) -> Category {
-        Category { id, pager: Pager::new(PAGE), items }
+    pub fn new(id: CategoryId, items: Vec<Item>, room: iced::Size) -> Category {
+        Category { id, pager: Pager::new(per_page(room)), items }
+    }
+
+    /// Tiles per page for a new room (大字), the first in view kept.
+    pub fn fit_to(&mut self, room: iced::Size) {
+        self.pager = self.pager.per_page_kept(per_page(room));
     }
 
     /// The tiles, in order, on every page.
@@ -112,7 +136,8 @@ impl Category {
         let lang = ctx.lang;
         let mut grid = Column::new().spacing(theme::GAP).height(Length::Fill);
         let shown = self.in_view();
-        for chunk in shown.chunks(COLUMNS) {
+        let (columns, rows) = columns_rows(ctx.room);
+        for chunk in shown.chunks(columns) {
             let mut tiles = Row::new().spacing(theme::GAP).height(Length::Fill);
             for item in chunk {
                 let tile: Element<'a, Message> = match item {
@@ -129,13 +154,13 @@ impl Category {
                 tiles = tiles.push(tile);
             }
             // Keep tiles the same width on a short last row.
-            for _ in chunk.len()..COLUMNS {
+            for _ in chunk.len()..columns {
                 tiles = tiles.push(space::horizontal());
             }
             grid = grid.push(tiles);
         }
         // And the same height on a short last page: no tile grows under a finger.
-        for _ in shown.chunks(COLUMNS).count()..PAGE / COLUMNS {
+        for _ in shown.chunks(columns).count()..rows {
             grid = grid.push(space::vertical());
         }
         column![grid]

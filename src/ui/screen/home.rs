@@ -6,19 +6,36 @@ use super::Context;
 use crate::store::sales::HomeRow;
 use crate::ui::picture::Kind;
 use crate::ui::theme::{self, Tap};
-use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, tap};
+use crate::ui::widget::{Pager, bold, category_tile, label, pager, picture, price, tap, tile};
 use iced::widget::{Column, Row, column, container, row, space};
 use iced::{Alignment, Element, Length};
 use warm_core::domain::{CategoryId, ProductId};
 use warm_core::i18n::Msg;
 
-const COLUMNS: usize = 3;
-/// Category tiles per page (3 columns × 2 rows).
+/// Category tiles per page at the reference size (3 columns × 2 rows); a smaller room (大字)
+/// has what fits.
 pub const PAGE: usize = 6;
-/// The most-bought row: how many products, and its fixed height (the category tiles below
-/// keep room for a 220 px picture and their name).
+/// The most-bought row: how many products, and its fixed height.
 pub const TOP: usize = 3;
 const TOP_HEIGHT: f32 = 128.0;
+/// What home's column holds besides the grid: the screen's margin, the top bar, the prompt and
+/// the pager, with their gaps (the first row's is added when it is there).
+const AROUND_GRID: f32 = 2.0 * theme::PAD + theme::TARGET + theme::BODY * 1.3 + theme::TARGET + 3.0 * theme::GAP;
+const TOP_ROW_H: f32 = theme::BODY * 1.3 + 4.0 + TOP_HEIGHT + theme::GAP;
+
+/// The grid's height in `room`, with or without the first row above it.
+fn grid_h(room: iced::Size, top_row: bool) -> f32 {
+    room.height - AROUND_GRID - if top_row { TOP_ROW_H } else { 0.0 }
+}
+
+/// Rows of category tiles that fit: two where each keeps the least a tile needs, else one.
+fn rows(room: iced::Size, top_row: bool) -> usize {
+    Pager::fitting(grid_h(room, top_row), theme::CATEGORY_TILE_MIN, theme::GAP).min(PAGE / tile::MAX_COLUMNS)
+}
+
+fn per_page(room: iced::Size, top_row: bool) -> usize {
+    tile::columns(room) * rows(room, top_row)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -46,13 +63,19 @@ pub struct Home {
 
 impl Default for Home {
     fn default() -> Self {
-        Home::new(HomeRow::default())
+        Home::new(HomeRow::default(), theme::REFERENCE_SIZE)
     }
 }
 
 impl Home {
-    pub fn new(row: HomeRow) -> Home {
-        Home { top: row.products, daily: row.daily, pager: Pager::new(PAGE) }
+    pub fn new(row: HomeRow, room: iced::Size) -> Home {
+        let pager = Pager::new(per_page(room, !row.products.is_empty()));
+        Home { top: row.products, daily: row.daily, pager }
+    }
+
+    /// Tiles per page for a new room (大字), the first in view kept.
+    pub fn fit_to(&mut self, room: iced::Size) {
+        self.pager = self.pager.per_page_kept(per_page(room, !self.top.is_empty()));
     }
 
     /// The first row's products (empty: no row).
@@ -101,22 +124,23 @@ impl Home {
         let lang = ctx.lang;
         let categories: Vec<_> = ctx.catalog.top_categories().collect();
         let mut grid = Column::new().spacing(theme::GAP).height(Length::Fill);
-        for chunk in categories[self.pager.range(categories.len())].chunks(COLUMNS) {
+        let (columns, rows) = (tile::columns(ctx.room), rows(ctx.room, !self.top.is_empty()));
+        for chunk in categories[self.pager.range(categories.len())].chunks(columns) {
             let mut tiles = Row::new().spacing(theme::GAP).height(Length::Fill);
             for category in chunk {
-                tiles =
-                    tiles.push(category_tile(category, ctx.pictures, lang, Message::OpenCategory(category.id.clone())));
+                let open = Message::OpenCategory(category.id.clone());
+                tiles = tiles.push(category_tile(category, ctx.pictures, lang, open));
             }
-            if categories.len() > COLUMNS {
+            if categories.len() > columns {
                 // Same widths on a short last row, as on the category pages.
-                for _ in chunk.len()..COLUMNS {
+                for _ in chunk.len()..columns {
                     tiles = tiles.push(space::horizontal());
                 }
             }
             grid = grid.push(tiles);
         }
-        if categories.len() > PAGE {
-            for _ in categories[self.pager.range(categories.len())].chunks(COLUMNS).count()..PAGE / COLUMNS {
+        if categories.len() > self.pager.per_page {
+            for _ in categories[self.pager.range(categories.len())].chunks(columns).count()..rows {
                 grid = grid.push(space::vertical());
             }
         }

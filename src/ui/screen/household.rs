@@ -17,6 +17,14 @@ use warm_core::i18n::{HouseholdWords as W, Msg, tr};
 const PART_DIGITS: usize = 5;
 const FIELD_W: f32 = 300.0;
 const FIELD_H: f32 = 150.0;
+/// The number pad's panel: three keys and their gaps, its padding and border.
+const PAD_W: f32 = 3.0 * numpad::KEY_W + 2.0 * theme::GAP + 2.0 * (theme::PAD + theme::BORDER);
+
+/// 请志愿者帮忙's width: 420 px where the room allows, else what ← 返回 and 就是我家 leave (大字).
+fn ask_w(room: iced::Size) -> f32 {
+    let left = room.width - 2.0 * theme::PAD - PAD_W - theme::PAD;
+    (left - 240.0 - 420.0 - 3.0 * theme::PAD).min(420.0)
+}
 /// Room kept for the message under the fields: two lines of body text, so nothing below moves
 /// when one comes or goes.
 const MESSAGE_H: f32 = 2.0 * theme::BODY * 1.3 + 2.0 * theme::GAP;
@@ -170,7 +178,7 @@ impl Entry {
                 label(W::AskVolunteer.text(lang), theme::BUTTON),
                 Message::AskVolunteer,
                 Tap::Secondary,
-                420,
+                ask_w(ctx.room),
                 theme::BIG_TARGET
             ),
             space::horizontal(),

@@ -47,6 +47,9 @@ pub struct Context<'a> {
     pub limits: &'a crate::store::households::Limits,
     /// Free MB of the data folder when it is under `[kiosk] min_free_mb`.
     pub disk_low: Option<u64>,
+    /// The room the screen lays out in, in its own pixels: at least the 1920×1080 reference, or
+    /// 1536×864 with 大字 on; grids and lists put on a page what fits.
+    pub room: iced::Size,
 }
 
 /// The seniors' screen on show.
@@ -57,4 +60,16 @@ pub enum Screen {
     Done(Box<done::Done>),
     /// Who is buying (issue 10): the household's number, before the first limited product.
     Household(household::Entry),
+}
+
+impl Screen {
+    /// Puts on a page what fits the screen's new room (大字 switched, another window size).
+    pub fn fit_to(&mut self, room: iced::Size) {
+        match self {
+            Screen::Home(home) => home.fit_to(room),
+            Screen::Category(category) => category.fit_to(room),
+            Screen::Review(review) => review.fit_to(room),
+            Screen::Done(_) | Screen::Household(_) => {}
+        }
+    }
 }

@@ -10,23 +10,26 @@ use iced::{Alignment, Element, Length};
 use uuid::Uuid;
 use warm_core::i18n::{HouseholdWords, ManagerMsg, Msg, over_limit, tr};
 
-/// Fixed heights at the reference size: the heading keeps room for the "order not placed"
-/// words, the list for its page, so the pager and the footer never move.
+/// Fixed heights: the heading keeps room for the "order not placed" words, the list what the
+/// rest leaves of the room's height, so the pager and the footer never move.
 const HEADING_H: f32 = theme::TITLE * 1.3 + 4.0 + theme::BODY * 1.3 + 2.0 * theme::GAP;
 const LINE_H: f32 = theme::LINE_PICTURE + 16.0;
-const LIST_H: f32 = theme::REFERENCE_SIZE.height
-    - 2.0 * theme::PAD
-    - theme::TARGET // the top bar
-    - HEADING_H
-    - theme::TARGET // the pager
-    - theme::BIG_TARGET // the footer
-    - 4.0 * theme::GAP;
+const AROUND_LIST: f32 = 2.0 * theme::PAD
+    + theme::TARGET // the top bar
+    + HEADING_H
+    + theme::TARGET // the pager
+    + theme::BIG_TARGET // the footer
+    + 4.0 * theme::GAP;
 /// Width of a line's price: ￥99999.99 in the price size.
 const PRICE_W: f32 = 320.0;
 
-/// Lines per page: as many as fit.
-pub fn lines_page() -> usize {
-    Pager::fitting(LIST_H, LINE_H, theme::GAP)
+fn list_h(room: iced::Size) -> f32 {
+    room.height - AROUND_LIST
+}
+
+/// Lines per page: as many as fit the room.
+pub fn lines_page(room: iced::Size) -> usize {
+    Pager::fitting(list_h(room), LINE_H, theme::GAP)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +57,13 @@ pub struct Review {
 }
 
 impl Review {
-    pub fn new(order_id: Uuid) -> Review {
-        Review { pager: Pager::new(lines_page()), order_id, saving: false, failed: false }
+    pub fn new(order_id: Uuid, room: iced::Size) -> Review {
+        Review { pager: Pager::new(lines_page(room)), order_id, saving: false, failed: false }
+    }
+
+    /// Lines per page for a new room (大字), the first line in view kept.
+    pub fn fit_to(&mut self, room: iced::Size) {
+        self.pager = self.pager.per_page_kept(lines_page(room));
     }
 
     /// The page of lines in view (the root decodes their pictures and the next page's).
@@ -181,7 +189,7 @@ impl Review {
                 .spacing(4)
                 .into(),
         };
-        column![container(heading).height(HEADING_H).center_y(HEADING_H), container(list).height(LIST_H)]
+        column![container(heading).height(HEADING_H).center_y(HEADING_H), container(list).height(list_h(ctx.room))]
             .push(pager(self.pager, lines.len(), lang, Message::TurnPage))
             .push(space::vertical())
             .push(footer)

@@ -21,24 +21,25 @@ pub enum Message {
     Review,
 }
 
-/// The basket's fixed heights at the reference size: the list takes what the total and the
-/// buttons leave, so 合计 and 下单 stay put whatever the page holds.
+/// The basket's fixed heights: the list takes what the total and the buttons leave of the
+/// room's height, so 合计 and 下单 stay put whatever the page holds.
 const LINE_H: f32 = theme::BODY * 1.3 + theme::TARGET;
-const LIST_H: f32 = theme::REFERENCE_SIZE.height
-    - 2.0 * theme::PAD // the screen's margin
-    - theme::TARGET // the top bar
-    - theme::GAP
-    - 2.0 * theme::PAD // the panel's padding
-    - theme::TARGET // the pager
-    - theme::TOTAL * 1.3 // the total
-    - theme::BIG_TARGET // 清空 / 下单
-    - 4.0 * theme::GAP;
-/// Width of a line's price: ￥99999.99 in the price size.
-const PRICE_W: f32 = 290.0;
+const AROUND_LIST: f32 = 2.0 * theme::PAD // the screen's margin
+    + theme::TARGET // the top bar
+    + theme::GAP
+    + 2.0 * theme::PAD // the panel's padding
+    + theme::TARGET // the pager
+    + theme::TOTAL * 1.3 // the total
+    + theme::BIG_TARGET // 清空 / 下单
+    + 3.0 * theme::GAP;
 
-/// Lines per page: as many as fit.
-pub fn lines_page() -> usize {
-    super::Pager::fitting(LIST_H, LINE_H, theme::GAP)
+fn list_h(room: iced::Size) -> f32 {
+    room.height - AROUND_LIST
+}
+
+/// Lines per page: as many as fit the room.
+pub fn lines_page(room: iced::Size) -> usize {
+    super::Pager::fitting(list_h(room), LINE_H, theme::GAP)
 }
 
 pub fn basket<'a>(
@@ -47,6 +48,7 @@ pub fn basket<'a>(
     pictures: &Pictures,
     page: Pager,
     lang: Lang,
+    room: iced::Size,
 ) -> Element<'a, Message> {
     let lines: Element<'a, Message> = if cart.is_empty() {
         column![bold(Msg::Basket.text(lang), theme::TITLE), label(Msg::BasketEmpty.text(lang), theme::BODY)]
@@ -74,7 +76,7 @@ pub fn basket<'a>(
                     theme::TARGET
                 ),
                 space::horizontal(),
-                price(product.price * line.qty, theme::PRICE).width(PRICE_W).align_x(Alignment::End),
+                price(product.price * line.qty, theme::PRICE).width(theme::PRICE_W).align_x(Alignment::End),
             ]
             .spacing(12)
             .align_y(Alignment::Center);
@@ -123,11 +125,9 @@ pub fn basket<'a>(
         .spacing(theme::GAP)
     });
 
-    let content = column![container(lines).height(LIST_H)]
-        .push(pager(page, cart.lines().len(), lang, Message::TurnPage))
-        .push(space::vertical())
-        .push(total)
-        .push(actions)
-        .spacing(theme::GAP);
+    // The pager's room is kept when it is not there, so 合计 and 下单 stay put.
+    let pager = pager(page, cart.lines().len(), lang, Message::TurnPage)
+        .unwrap_or_else(|| space::vertical().height(theme::TARGET).into());
+    let content = column![container(lines).height(list_h(room)), pager].push(total).push(actions).spacing(theme::GAP);
     container(content).padding(theme::PAD).width(theme::BASKET_WIDTH).height(Length::Fill).style(theme::panel).into()
 }

@@ -5,7 +5,7 @@ pub mod numpad;
 mod pager;
 mod pointerless;
 mod tap;
-mod tile;
+pub mod tile;
 
 pub use basket::basket;
 pub use numpad::numpad;

@@ -45,6 +45,12 @@ impl Pager {
     pub fn showing(self, index: usize) -> Pager {
         Pager { page: index / self.per_page, ..self }
     }
+
+    /// `per_page` to a page (the room changed: 大字, another window), on the page that shows
+    /// the first item of the page in view now.
+    pub fn per_page_kept(self, per_page: usize) -> Pager {
+        Pager::new(per_page).showing(self.page * self.per_page)
+    }
 }
 
 /// `上一页  2 / 3  下一页`, or nothing when everything fits on one page.
@@ -99,6 +105,9 @@ mod tests {
         assert_eq!(last.range(5), 0..5, "a shrunk list shows its last page");
         assert_eq!(p.turned(false, 17).page, 0);
         assert_eq!(p.showing(9).page, 1);
+        let third = p.showing(16);
+        assert_eq!(third.per_page_kept(6).range(17), 12..17, "items 16.. stay in view");
+        assert_eq!(third.per_page_kept(6).per_page_kept(8).page, 1);
     }
 
     #[test]

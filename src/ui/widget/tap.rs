@@ -29,7 +29,7 @@ pub fn tap_maybe<'a, M: Clone + 'a>(
 ) -> Element<'a, M> {
     let button = button(container(content).center(Length::Fill))
         .on_press_maybe(on_press)
-        .padding(8)
+        .padding(theme::TAP_PAD)
         .width(width)
         .height(height)
         .style(move |_, status| theme::tap_style(kind, status));

@@ -8,9 +8,25 @@ use iced::{Alignment, Element, Length};
 use warm_core::domain::{Category, Lang, Product};
 use warm_core::i18n::{Msg, tr};
 
+/// The most tiles a row of a grid has (home's categories, a category's products).
+pub const MAX_COLUMNS: usize = 3;
+
+/// How many tiles side by side fit beside the basket in `room` (at most three).
+pub fn columns(room: iced::Size) -> usize {
+    let beside = 2.0 * theme::PAD + theme::BASKET_WIDTH + theme::PAD;
+    super::Pager::fitting(room.width - beside, theme::TILE_MIN_W, theme::GAP).min(MAX_COLUMNS)
+}
+
 /// A picture; while it is being decoded, the thing's name on a calm tile of the same size (so
 /// nothing moves when it comes); when it is missing, the same tile also says there is no picture.
-pub fn picture<'a, M: 'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a, M> {
+pub fn picture<'a, M: 'a>(
+    pictures: &Pictures,
+    path: &str,
+    name: &str,
+    side: impl Into<Length>,
+    lang: Lang,
+) -> Element<'a, M> {
+    let side = side.into();
     match pictures.get(path) {
         Some(handle) => image(handle.clone()).width(side).height(side).into(),
         None => {
@@ -23,6 +39,9 @@ pub fn picture<'a, M: 'a>(pictures: &Pictures, path: &str, name: &str, side: f32
     }
 }
 
+/// A category's tile: its name (on one line or two) under its picture, which takes the height
+/// the name leaves, up to `CATEGORY_PICTURE`; so a shorter row (大字, home's first row above)
+/// never pushes the name out of the tile.
 pub fn category_tile<'a, M: Clone + 'a>(
     category: &'a Category,
     pictures: &Pictures,
@@ -30,10 +49,16 @@ pub fn category_tile<'a, M: Clone + 'a>(
     on_press: M,
 ) -> Element<'a, M> {
     let name = category.name.get(lang);
-    let content =
-        column![picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang), bold(name, theme::TITLE),]
-            .spacing(theme::GAP)
-            .align_x(Alignment::Center);
+    let side = theme::CATEGORY_PICTURE;
+    // Centred in what the name leaves, at most `side` square.
+    let picture = container(
+        container(picture(pictures, &category.picture, name, Length::Fill, lang))
+            .center(Length::Fill)
+            .max_width(side)
+            .max_height(side),
+    )
+    .center(Length::Fill);
+    let content = column![picture, bold(name, theme::TITLE)].spacing(theme::GAP).align_x(Alignment::Center);
     tap(content, on_press, Tap::Tile, Length::Fill, Length::Fill)
 }
 

@@ -21,6 +21,8 @@ messages! { HouseholdWords {
     Looking: "正在查找……", "Looking it up…";
     Household: "{id} 户", "Home {id}";
     HouseholdChip: "{id} 户 · 换一户", "{id} · change";
+    // Where the top bar is narrow (大字): the home alone; a tap still changes it.
+    HouseholdChipNarrow: "{id} 户", "Home {id}";
     SayHousehold: "输入门牌", "Home number";
     HouseholdUnknown: "没有这一户：{id}，请再看一下门牌，或请志愿者帮忙", "No home {id} on our list: check the number on your door, or ask a volunteer";
     HouseholdBadShape: "门牌要有楼号和房号，例如 3-2-501", "A home number has a building and a room, e.g. 3-2-501";

@@ -41,6 +41,9 @@ macro_rules! messages {
 messages! { Msg {
     AppTitle: "暖心市集", "Warm Market";
     SwitchLanguage: "English", "中文";
+    // 大字 on the seniors' screens: bigger text and buttons, fewer on a page.
+    LargeTextOn: "大字：开", "Big text: on";
+    LargeTextOff: "大字：关", "Big text: off";
     ChooseCategory: "请点选您要买的东西", "Tap what you would like to buy";
     MostBoughtToday: "今天大家常买的（点一下加入）", "Bought most today (tap to add)";
     DailyGoodsToday: "今日供应（点一下加入）", "Today's goods (tap to add)";
@@ -76,7 +79,7 @@ messages! { Msg {
     BasketCleared: "刚才的购物篮已清空", "The previous basket was emptied";
     OrderFailed: "暂时无法下单，请找志愿者", "Cannot place the order right now. Please ask a volunteer.";
     BasketKept: "您的购物篮已保留", "Your basket has been kept.";
-    PrintFailed: "取货单没有打印出来，请找志愿者", "The pickup slip did not print. Please ask a volunteer.";
+    PrintFailed: "取货单没有打印出来，请找志愿者", "Slip not printed: ask a volunteer.";
     PicturePlaceholder: "暂无图片", "No picture";
     Tomorrow: "明天", "Tomorrow";
     SlipPreview: "取货单", "Pickup slip";
