@@ -154,7 +154,7 @@ fn clock(now: Timestamp, config: &Config, lang: Lang) -> Finding {
 fn fonts(lang: Lang) -> Finding {
     match warm_core::fonts::check() {
         Ok(()) => ok(W::CheckFonts, W::FontsFine.text(lang).to_owned()),
-        Err(reason) => problem(W::CheckFonts, tr(W::FontsBroken, lang, &[("reason", &reason)])),
+        Err(reason) => problem(W::CheckFonts, tr(W::FontsBroken, lang, &[("reason", &reason.to_string())])),
     }
 }
 

@@ -3,10 +3,51 @@
 
 use super::{Result, Store, StoreError, time_from_sql, time_to_sql};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, ToSql, TransactionBehavior, params};
 use std::collections::HashSet;
 use warm_core::api::{CatalogChange, Event};
-use warm_core::domain::{Catalog, Category, CategoryId, HouseholdId, LimitPeriod, Money, Product, ProductId, Text};
+use warm_core::domain::{
+    Catalog, Category, CategoryId, HouseholdId, LimitPeriod, Product, ProductId, ProductRow, Text,
+};
+
+/// The columns of a [`ProductRow`] in `synced_products`, in the order [`product_row`] reads them
+/// and [`product_params`] binds them. The hub's SQLite store has the same pair for its `products`
+/// table: another crate, and the core they share has no database.
+const PRODUCT_COLUMNS: &str =
+    "category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13, limit_per_household";
+
+/// A product's row read from the [`PRODUCT_COLUMNS`] (or what stands in their place), the first of
+/// them at column `at`.
+fn product_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ProductRow> {
+    Ok(ProductRow {
+        category: r.get(at)?,
+        name_zh: r.get(at + 1)?,
+        name_en: r.get(at + 2)?,
+        spec_zh: r.get(at + 3)?,
+        spec_en: r.get(at + 4)?,
+        unit_zh: r.get(at + 5)?,
+        unit_en: r.get(at + 6)?,
+        price_fen: r.get(at + 7)?,
+        ean13: r.get(at + 8)?,
+        limit_per_household: r.get(at + 9)?,
+    })
+}
+
+/// A product's row bound as the [`PRODUCT_COLUMNS`], in their order.
+fn product_params(row: &ProductRow) -> [&dyn ToSql; 10] {
+    [
+        &row.category,
+        &row.name_zh,
+        &row.name_en,
+        &row.spec_zh,
+        &row.spec_en,
+        &row.unit_zh,
+        &row.unit_en,
+        &row.price_fen,
+        &row.ean13,
+        &row.limit_per_household,
+    ]
+}
 
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
@@ -151,6 +192,10 @@ impl Store {
     /// Applies one page of catalog changes and moves the cursor, in one transaction.
     pub fn apply_catalog_page(&mut self, changes: &[CatalogChange], next_cursor: u64) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let insert_product = format!(
+            "INSERT OR REPLACE INTO synced_products ({PRODUCT_COLUMNS}, id, picture, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        );
         for change in changes {
             match change {
                 CatalogChange::Market { name_zh, name_en, .. } => {
@@ -173,42 +218,11 @@ impl Store {
                 CatalogChange::Product { id, deleted: true, .. } => {
                     tx.execute("DELETE FROM synced_products WHERE id = ?1", [id])?;
                 }
-                CatalogChange::Product {
-                    id,
-                    category,
-                    name_zh,
-                    name_en,
-                    spec_zh,
-                    spec_en,
-                    unit_zh,
-                    unit_en,
-                    price_fen,
-                    ean13,
-                    limit_per_household,
-                    picture,
-                    position,
-                    ..
-                } => {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO synced_products (id, category, name_zh, name_en, spec_zh, spec_en,
-                            unit_zh, unit_en, price_fen, ean13, limit_per_household, picture, position)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                        params![
-                            id,
-                            category,
-                            name_zh,
-                            name_en,
-                            spec_zh,
-                            spec_en,
-                            unit_zh,
-                            unit_en,
-                            price_fen,
-                            ean13,
-                            limit_per_household,
-                            picture,
-                            position
-                        ],
-                    )?;
+                CatalogChange::Product { id, row, picture, position, .. } => {
+                    // The row binds ?1 to ?10 ([`product_params`]).
+                    let mut params = product_params(row).to_vec();
+                    params.extend([id as &dyn ToSql, picture, position]);
+                    tx.execute(&insert_product, params.as_slice())?;
                 }
                 CatalogChange::Assortment {
                     product,
@@ -311,32 +325,20 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let known: HashSet<&str> = categories.iter().map(|c| c.id.0.as_str()).collect();
+        // The market's own price and limit, where it set them, in the row's place.
         let mut stmt = self.conn.prepare(
-            "SELECT p.id, p.category, p.name_zh, p.name_en, p.spec_zh, p.spec_en, p.unit_zh, p.unit_en,
+            "SELECT p.category, p.name_zh, p.name_en, p.spec_zh, p.spec_en, p.unit_zh, p.unit_en,
                     coalesce(a.price_fen, p.price_fen), p.ean13, coalesce(a.limit_per_household, p.limit_per_household),
-                    p.picture, CASE WHEN a.limit_per_household IS NOT NULL THEN a.limit_period END
+                    p.id, p.picture, CASE WHEN a.limit_per_household IS NOT NULL THEN a.limit_period END
              FROM synced_products p LEFT JOIN synced_assortment a ON a.product = p.id
              WHERE coalesce(a.listed, 1) = 1
              ORDER BY p.position, p.id",
         )?;
         let rows: Vec<Product> = stmt
             .query_map([], |r| {
-                Ok(Product {
-                    id: ProductId(r.get(0)?),
-                    category: CategoryId(r.get(1)?),
-                    name: Text::new(r.get::<_, String>(2)?, r.get::<_, String>(3)?),
-                    spec: Text::new(r.get::<_, String>(4)?, r.get::<_, String>(5)?),
-                    unit: Text::new(r.get::<_, String>(6)?, r.get::<_, String>(7)?),
-                    price: Money(r.get(8)?),
-                    ean13: r.get(9)?,
-                    limit_per_household: r.get(10)?,
-                    limit_period: r
-                        .get::<_, Option<String>>(12)?
-                        .as_deref()
-                        .and_then(LimitPeriod::parse)
-                        .unwrap_or_default(),
-                    picture: r.get(11)?,
-                })
+                let period =
+                    r.get::<_, Option<String>>(12)?.as_deref().and_then(LimitPeriod::parse).unwrap_or_default();
+                Ok(product_row(r, 0)?.into_product(ProductId(r.get(10)?), r.get(11)?, period))
             })?
             .collect::<rusqlite::Result<_>>()?;
         // A product whose category is gone, or whose barcode repeats, cannot be shown safely.

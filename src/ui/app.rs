@@ -390,9 +390,8 @@ impl App {
         let job = self.pictures.request(&wants)?;
         let fallback = job.clone();
         Some(
-            off_thread(move || job.run()).map(move |decoded| {
-                Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(&e.to_string())))
-            }),
+            off_thread(move || job.run())
+                .map(move |decoded| Message::Pictures(decoded.unwrap_or_else(|e| fallback.clone().failed(e)))),
         )
     }
 

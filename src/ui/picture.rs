@@ -4,6 +4,7 @@
 //! place shows the product's name on a calm tile of the same size, so nothing moves when it comes.
 
 use super::theme;
+use crate::store::StoreError;
 use iced::widget::image::Handle;
 use std::collections::{HashMap, HashSet};
 use warm_core::catalog_file::{PictureError, PictureSource};
@@ -46,7 +47,18 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct Decoded {
     generation: u64,
-    results: Vec<(String, Result<Handle, String>)>,
+    results: Vec<(String, Result<Handle, Unavailable>)>,
+}
+
+/// Why a picture cannot be shown (its place shows the placeholder with the name instead).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    /// Missing, outside the catalog's folder, unreadable, or not a picture.
+    #[error(transparent)]
+    Picture(#[from] PictureError),
+    /// The worker thread that decodes pictures could not run.
+    #[error(transparent)]
+    NotRun(StoreError),
 }
 
 impl Job {
@@ -56,18 +68,20 @@ impl Job {
             .wants
             .into_iter()
             .map(|(path, side)| {
-                let decoded = self.source.read(&path).map_err(|e| e.to_string()).and_then(|bytes| {
-                    decode(&bytes, side).map_err(|e| PictureError::Decode(e.to_string()).to_string())
-                });
-                (path, decoded)
+                let decoded = self
+                    .source
+                    .read(&path)
+                    .and_then(|bytes| decode(&bytes, side).map_err(|e| PictureError::Decode(e.to_string())));
+                (path, decoded.map_err(Unavailable::from))
             })
             .collect();
         Decoded { generation: self.generation, results }
     }
 
     /// The job's pictures as failed for `reason` (its worker thread could not run).
-    pub fn failed(self, reason: &str) -> Decoded {
-        let results = self.wants.into_iter().map(|(path, _)| (path, Err(reason.to_owned()))).collect();
+    pub fn failed(self, reason: StoreError) -> Decoded {
+        let results =
+            self.wants.into_iter().map(|(path, _)| (path, Err(Unavailable::NotRun(reason.clone())))).collect();
         Decoded { generation: self.generation, results }
     }
 }
@@ -85,7 +99,7 @@ pub struct Pictures {
     /// Path → picture and when it was last wanted (a tick of `clock`).
     ready: HashMap<String, (Handle, u64)>,
     /// Pictures that could not be had, with the reason: a placeholder, one log line, no retry.
-    failed: HashMap<String, String>,
+    failed: HashMap<String, Unavailable>,
     pending: HashSet<String>,
     clock: u64,
     /// The most decoded pictures ever held at once.
@@ -151,8 +165,8 @@ impl Pictures {
     }
 
     /// Pictures that could not be had, with the reason.
-    pub fn missing(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.failed.iter().map(|(path, reason)| (path.as_str(), reason.as_str()))
+    pub fn missing(&self) -> impl Iterator<Item = (&str, &Unavailable)> {
+        self.failed.iter().map(|(path, reason)| (path.as_str(), reason))
     }
 
     /// Decoded pictures held now.

@@ -2,7 +2,7 @@
 //! A malformed file is refused with the file, line and field named.
 
 use crate::domain::barcode::valid_ean13;
-use crate::domain::{Catalog, Category, CategoryId, Money, Product, ProductId, Text};
+use crate::domain::{Catalog, Category, CategoryId, LimitPeriod, ProductId, ProductRow, Text};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -114,6 +114,10 @@ struct RawCategory {
     parent: Option<Spanned<String>>,
 }
 
+/// A `[[product]]` as the file writes it: a [`ProductRow`] with its id and picture, some fields
+/// with their place in the file so a refusal names the line. It spells the row's fields out
+/// because serde's `flatten` cannot go with `deny_unknown_fields`; once checked it becomes a
+/// `ProductRow`, and a `Product` through the row's one conversion.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProduct {
@@ -235,18 +239,20 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
         if !codes.insert(p.ean13.get_ref().clone()) {
             return Err(at(p.ean13.span(), "ean13", format!("{:?} is used by two products", p.ean13.get_ref())));
         }
-        products.push(Product {
-            id: ProductId(p.id.into_inner()),
-            category: CategoryId(p.category.into_inner()),
-            name: Text::new(p.name_zh, p.name_en),
-            spec: Text::new(p.spec_zh, p.spec_en),
-            unit: Text::new(p.unit_zh, p.unit_en),
-            price: Money(p.price_fen.into_inner().0),
+        let row = ProductRow {
+            category: p.category.into_inner(),
+            name_zh: p.name_zh,
+            name_en: p.name_en,
+            spec_zh: p.spec_zh,
+            spec_en: p.spec_en,
+            unit_zh: p.unit_zh,
+            unit_en: p.unit_en,
+            price_fen: p.price_fen.into_inner().0,
             ean13: p.ean13.into_inner(),
             limit_per_household: p.limit_per_household,
-            limit_period: crate::domain::LimitPeriod::Day,
-            picture: p.picture.into_inner(),
-        });
+        };
+        // A file's limit counts per day; a market's own period comes with the synced catalog.
+        products.push(row.into_product(ProductId(p.id.into_inner()), p.picture.into_inner(), LimitPeriod::Day));
     }
     Ok(Catalog::new(Text::new(raw.market_name_zh, raw.market_name_en), categories, products))
 }
@@ -254,6 +260,7 @@ pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Money;
 
     const ONE: &str = "market_name_zh = \"测试\"\nmarket_name_en = \"Test\"\n\
         [[category]]\nid = \"c\"\nname_zh = \"粮油\"\nname_en = \"Grain\"\npicture = \"c.png\"\n\

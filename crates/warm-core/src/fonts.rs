@@ -6,13 +6,24 @@ pub const BOLD: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.otf");
 /// The family name stored in the fonts' name table.
 pub const FAMILY: &str = "Noto Sans CJK SC";
 
+/// Why a bundled font cannot serve (`warm-kiosk doctor` shows it in its words).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontError {
+    /// The font's bytes do not parse.
+    #[error("{font}: {error}")]
+    Unreadable { font: &'static str, error: ab_glyph::InvalidFont },
+    /// The font parses but lacks the Chinese the kiosk shows.
+    #[error("{font}: no Chinese glyphs")]
+    NoChinese { font: &'static str },
+}
+
 /// Whether both bundled fonts parse and hold the Chinese the kiosk shows (`warm-kiosk doctor`).
-pub fn check() -> Result<(), String> {
+pub fn check() -> Result<(), FontError> {
     use ab_glyph::Font as _;
-    for (name, bytes) in [("regular", REGULAR), ("bold", BOLD)] {
-        let font = ab_glyph::FontRef::try_from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
-        if "暖心市集".chars().any(|c| font.glyph_id(c).0 == 0) {
-            return Err(format!("{name}: no Chinese glyphs"));
+    for (font, bytes) in [("regular", REGULAR), ("bold", BOLD)] {
+        let parsed = ab_glyph::FontRef::try_from_slice(bytes).map_err(|error| FontError::Unreadable { font, error })?;
+        if "暖心市集".chars().any(|c| parsed.glyph_id(c).0 == 0) {
+            return Err(FontError::NoChinese { font });
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 use super::store::{CatalogImport, ImportCategory, ImportProduct};
 use std::path::Path;
 use warm_core::catalog_file::{self, CatalogError, PictureError};
+use warm_core::domain::ProductRow;
 
 /// Why a catalog file cannot be imported; nothing of it is stored.
 #[derive(Debug, thiserror::Error)]
@@ -33,20 +34,7 @@ pub fn from_toml(path: &Path) -> Result<CatalogImport, ImportError> {
         });
     }
     for p in &catalog.products {
-        out.products.push(ImportProduct {
-            id: p.id.0.clone(),
-            category: p.category.0.clone(),
-            name_zh: p.name.zh.clone(),
-            name_en: p.name.en.clone(),
-            spec_zh: p.spec.zh.clone(),
-            spec_en: p.spec.en.clone(),
-            unit_zh: p.unit.zh.clone(),
-            unit_en: p.unit.en.clone(),
-            price_fen: p.price.as_fen(),
-            ean13: p.ean13.clone(),
-            limit_per_household: p.limit_per_household,
-            picture: read(&p.picture)?,
-        });
+        out.products.push(ImportProduct { id: p.id.0.clone(), row: ProductRow::from(p), picture: read(&p.picture)? });
     }
     Ok(out)
 }

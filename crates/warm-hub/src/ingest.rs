@@ -272,6 +272,8 @@ pub fn decode(body: &[u8], max_events: usize, feed: Feed) -> Result<(), Refusal>
     }
 }
 
+/// What to do with each event as it is parsed; its `String` error is the refusal text the kiosk is
+/// sent (as in [`crate::validate`]), by design.
 type OnEvent<'f> = &'f mut dyn FnMut(Event) -> Result<(), String>;
 
 /// `{"events": [...]}`, with no other field, each event handed on as soon as it is parsed.

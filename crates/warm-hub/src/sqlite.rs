@@ -6,12 +6,12 @@
 use super::ingest::{Aborted, Incoming, OrderUsage};
 use super::store::{
     self, Alarm, CatalogImport, Census, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, ManagerDay,
-    Operator, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow,
-    VanPlan, conflict,
+    Operator, PRODUCT_COLUMNS, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus,
+    TerminalInfo, TerminalRow, VanPlan, conflict,
 };
 use super::validate;
 use jiff::Timestamp;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, ToSql, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
@@ -22,7 +22,7 @@ use warm_core::api::{
     CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsageEntry, UsagePage,
 };
 use warm_core::domain::household::{Purchase, breach};
-use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, ProductRow, RestockCycle};
 use warm_core::process::lock;
 
 /// A market's terms for a product: listed, price, limit, its period, its place in the category.
@@ -252,6 +252,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Appends the catalog changes one query finds (the page is put together from several tables).
+/// A product's row read from the [`PRODUCT_COLUMNS`], the first of them at column `at`.
+pub(crate) fn product_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ProductRow> {
+    Ok(ProductRow {
+        category: r.get(at)?,
+        name_zh: r.get(at + 1)?,
+        name_en: r.get(at + 2)?,
+        spec_zh: r.get(at + 3)?,
+        spec_en: r.get(at + 4)?,
+        unit_zh: r.get(at + 5)?,
+        unit_en: r.get(at + 6)?,
+        price_fen: r.get(at + 7)?,
+        ean13: r.get(at + 8)?,
+        limit_per_household: r.get(at + 9)?,
+    })
+}
+
+/// A product's row bound as the [`PRODUCT_COLUMNS`], in their order.
+fn product_params(row: &ProductRow) -> [&dyn ToSql; 10] {
+    [
+        &row.category,
+        &row.name_zh,
+        &row.name_en,
+        &row.spec_zh,
+        &row.spec_en,
+        &row.unit_zh,
+        &row.unit_en,
+        &row.price_fen,
+        &row.ean13,
+        &row.limit_per_household,
+    ]
+}
+
 fn changes_after(
     conn: &Connection,
     sql: &str,
@@ -687,27 +719,19 @@ impl HubStore for SqliteHub {
             )?;
             changes_after(
                 &conn,
-                "SELECT version, id, deleted, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en,
-                        price_fen, ean13, limit_per_household, picture, position
-                 FROM products WHERE version > ?1 ORDER BY version LIMIT ?2",
+                &format!(
+                    "SELECT version, id, deleted, picture, position, {PRODUCT_COLUMNS}
+                     FROM products WHERE version > ?1 ORDER BY version LIMIT ?2"
+                ),
                 params![cursor_i, fetch],
                 |r| {
                     Ok(CatalogChange::Product {
                         version: r.get::<_, i64>(0)? as u64,
                         id: r.get(1)?,
                         deleted: r.get(2)?,
-                        category: r.get(3)?,
-                        name_zh: r.get(4)?,
-                        name_en: r.get(5)?,
-                        spec_zh: r.get(6)?,
-                        spec_en: r.get(7)?,
-                        unit_zh: r.get(8)?,
-                        unit_en: r.get(9)?,
-                        price_fen: r.get(10)?,
-                        ean13: r.get(11)?,
-                        limit_per_household: r.get(12)?,
-                        picture: r.get(13)?,
-                        position: r.get(14)?,
+                        picture: r.get(3)?,
+                        position: r.get(4)?,
+                        row: product_row(r, 5)?,
                     })
                 },
                 &mut changes,
@@ -871,76 +895,29 @@ impl HubStore for SqliteHub {
             )?;
             changed += 1;
         }
+        let select_product =
+            format!("SELECT {PRODUCT_COLUMNS}, picture, position, deleted FROM products WHERE id = ?1");
+        // The row binds ?1 to ?10 ([`product_params`]).
+        let upsert_product = format!(
+            "INSERT INTO products ({PRODUCT_COLUMNS}, picture, position, deleted, version, id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, ?14)
+             ON CONFLICT (id) DO UPDATE SET ({PRODUCT_COLUMNS}, picture, position, deleted, version)
+                = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13)"
+        );
         for (pos, p) in catalog.products.iter().enumerate() {
             let picture = store_picture(&tx, &p.picture)?;
-            let row = (
-                p.category.clone(),
-                p.name_zh.clone(),
-                p.name_en.clone(),
-                p.spec_zh.clone(),
-                p.spec_en.clone(),
-                p.unit_zh.clone(),
-                p.unit_en.clone(),
-                p.price_fen,
-                p.ean13.clone(),
-                p.limit_per_household,
-                picture.clone(),
-                (pos as i64, false),
-            );
-            type Row =
-                (String, String, String, String, String, String, String, i64, String, Option<u32>, String, (i64, bool));
-            let old: Option<Row> = tx
-                .query_row(
-                    "SELECT category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13,
-                            limit_per_household, picture, position, deleted FROM products WHERE id = ?1",
-                    [&p.id],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                            r.get(6)?,
-                            r.get(7)?,
-                            r.get(8)?,
-                            r.get(9)?,
-                            r.get(10)?,
-                            (r.get(11)?, r.get(12)?),
-                        ))
-                    },
-                )
+            let row = (p.row.clone(), picture.clone(), pos as i64, false);
+            let old: Option<(ProductRow, String, i64, bool)> = tx
+                .query_row(&select_product, [&p.id], |r| Ok((product_row(r, 0)?, r.get(10)?, r.get(11)?, r.get(12)?)))
                 .optional()?;
             if old.as_ref() == Some(&row) {
                 unchanged += 1;
                 continue;
             }
             let v = next_version(&tx)?;
-            tx.execute(
-                "INSERT INTO products (id, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen,
-                                       ean13, limit_per_household, picture, position, deleted, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)
-                 ON CONFLICT (id) DO UPDATE SET category = ?2, name_zh = ?3, name_en = ?4, spec_zh = ?5, spec_en = ?6,
-                    unit_zh = ?7, unit_en = ?8, price_fen = ?9, ean13 = ?10, limit_per_household = ?11, picture = ?12,
-                    position = ?13, deleted = 0, version = ?14",
-                params![
-                    p.id,
-                    p.category,
-                    p.name_zh,
-                    p.name_en,
-                    p.spec_zh,
-                    p.spec_en,
-                    p.unit_zh,
-                    p.unit_en,
-                    p.price_fen,
-                    p.ean13,
-                    p.limit_per_household,
-                    picture,
-                    pos as i64,
-                    v
-                ],
-            )?;
+            let mut params = product_params(&p.row).to_vec();
+            params.extend([&picture as &dyn ToSql, &row.2, &v, &p.id]);
+            tx.execute(&upsert_product, params.as_slice())?;
             changed += 1;
         }
         // Whatever the new catalog no longer has is withdrawn with a tombstone.

@@ -5,7 +5,7 @@ use super::ingest::{Aborted, Incoming};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
-use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, ProductRow, RestockCycle};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubError {
@@ -163,18 +163,14 @@ pub struct ImportCategory {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportProduct {
     pub id: String,
-    pub category: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub spec_zh: String,
-    pub spec_en: String,
-    pub unit_zh: String,
-    pub unit_en: String,
-    pub price_fen: i64,
-    pub ean13: String,
-    pub limit_per_household: Option<u32>,
+    pub row: ProductRow,
     pub picture: Vec<u8>,
 }
+
+/// The columns of a [`ProductRow`] in both stores' `products` table, in the order each store's
+/// one reader (`product_row`) reads them and its one binder (`product_params`) binds them.
+pub(crate) const PRODUCT_COLUMNS: &str =
+    "category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13, limit_per_household";
 
 /// What an import changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

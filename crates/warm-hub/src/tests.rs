@@ -61,6 +61,22 @@ pub(super) fn place(engine: Engine) -> Place {
     }
 }
 
+/// A product row named by its id in both languages: 3990 fen a bag, no spec or EAN.
+pub(super) fn plain_row(id: &str, category: &str, limit_per_household: Option<u32>) -> warm_core::domain::ProductRow {
+    warm_core::domain::ProductRow {
+        category: category.into(),
+        name_zh: id.into(),
+        name_en: id.into(),
+        spec_zh: String::new(),
+        spec_en: String::new(),
+        unit_zh: "袋".into(),
+        unit_en: "bag".into(),
+        price_fen: 3990,
+        ean13: String::new(),
+        limit_per_household,
+    }
+}
+
 struct Hub {
     state: HubState,
     _place: Place,
@@ -814,16 +830,18 @@ on_both_engines! {
 fn product(i: usize) -> store::ImportProduct {
     store::ImportProduct {
         id: format!("p{i:04}"),
-        category: "c1".into(),
-        name_zh: format!("商品{i}"),
-        name_en: format!("Product {i}"),
-        spec_zh: "1袋".into(),
-        spec_en: "1 bag".into(),
-        unit_zh: "袋".into(),
-        unit_en: "bag".into(),
-        price_fen: 100 + i as i64,
-        ean13: "6900000000000".into(),
-        limit_per_household: i.is_multiple_of(3).then_some(2),
+        row: warm_core::domain::ProductRow {
+            category: "c1".into(),
+            name_zh: format!("商品{i}"),
+            name_en: format!("Product {i}"),
+            spec_zh: "1袋".into(),
+            spec_en: "1 bag".into(),
+            unit_zh: "袋".into(),
+            unit_en: "bag".into(),
+            price_fen: 100 + i as i64,
+            ean13: "6900000000000".into(),
+            limit_per_household: i.is_multiple_of(3).then_some(2),
+        },
         picture: format!("picture {i}").into_bytes(),
     }
 }
@@ -903,7 +921,7 @@ on_both_engines! {
             s.spawn(move || {
                 for round in 1..=8 {
                     let mut catalog = catalog_of(60);
-                    catalog.products.iter_mut().for_each(|p| p.price_fen += 10_000 * round);
+                    catalog.products.iter_mut().for_each(|p| p.row.price_fen += 10_000 * round);
                     store.import_catalog(&catalog).unwrap();
                 }
                 done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -929,7 +947,7 @@ on_both_engines! {
         let mut hub = Held::new();
         pull(store, &terminal, 0, &mut hub, 1000);
         assert_eq!(hub.keys().filter(|k| k.starts_with("assortment")).count(), 60);
-        assert!(matches!(hub.get("product p0000"), Some(warm_core::api::CatalogChange::Product { price_fen: 80_100, .. })));
+        assert!(matches!(hub.get("product p0000"), Some(warm_core::api::CatalogChange::Product { row: warm_core::domain::ProductRow { price_fen: 80_100, .. }, .. })));
         for (k, kiosk) in held.iter().enumerate() {
             let differ: Vec<&String> =
                 hub.keys().filter(|key| kiosk.get(*key) != hub.get(*key)).collect();

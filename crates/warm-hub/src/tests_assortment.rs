@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::store::{CatalogImport, HubError, ImportCategory, ImportProduct};
-use super::tests::{Engine, place};
+use super::tests::{Engine, place, plain_row};
 use super::*;
 use axum::body::Body;
 use axum::http::Request;
@@ -21,20 +21,7 @@ fn category(id: &str, parent: Option<&str>) -> ImportCategory {
 }
 
 fn product(id: &str, category: &str) -> ImportProduct {
-    ImportProduct {
-        id: id.into(),
-        category: category.into(),
-        name_zh: id.into(),
-        name_en: id.into(),
-        spec_zh: String::new(),
-        spec_en: String::new(),
-        unit_zh: "袋".into(),
-        unit_en: "bag".into(),
-        price_fen: 3990,
-        ean13: String::new(),
-        limit_per_household: None,
-        picture: id.as_bytes().to_vec(),
-    }
+    ImportProduct { id: id.into(), row: plain_row(id, category, None), picture: id.as_bytes().to_vec() }
 }
 
 fn import(parent_of_rice: Option<&str>) -> CatalogImport {

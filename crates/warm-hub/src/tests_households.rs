@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::store::{CatalogImport, ImportCategory, ImportProduct};
-use super::tests::{Engine, Place, place};
+use super::tests::{Engine, Place, place, plain_row};
 use super::*;
 use axum::body::Body;
 use axum::http::Request;
@@ -19,20 +19,7 @@ struct Hub {
 }
 
 fn product(id: &str, limit: Option<u32>) -> ImportProduct {
-    ImportProduct {
-        id: id.into(),
-        category: "c".into(),
-        name_zh: id.into(),
-        name_en: id.into(),
-        spec_zh: String::new(),
-        spec_en: String::new(),
-        unit_zh: "袋".into(),
-        unit_en: "bag".into(),
-        price_fen: 3990,
-        ean13: String::new(),
-        limit_per_household: limit,
-        picture: vec![1, 2, 3],
-    }
+    ImportProduct { id: id.into(), row: plain_row(id, "c", limit), picture: vec![1, 2, 3] }
 }
 
 /// K1 and K2 in market M1, K3 in M2; rice (no cooperative limit) and oil (cooperative limit 1 a day).

@@ -3,6 +3,10 @@
 //! kinds the hub interprets (`order.placed`: positive quantities, prices that are not negative,
 //! a total summed with checked arithmetic and bounded; `payment.recorded`: a payment whose amounts
 //! the dashboard and the manager's day can sum). A refusal names the event and the reason.
+//!
+//! The errors here are `String` by design: each is the sentence a refusal sends back to the kiosk
+//! (the `message` of a `400`), and nothing matches on them; a typed error would only be turned
+//! back into this text.
 
 use jiff::Timestamp;
 use warm_core::api::Event;

@@ -9,6 +9,7 @@ use super::transport::{PrintError, Transport};
 use crate::store::Store;
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -141,9 +142,20 @@ struct Worker {
     owner: Option<Ownership>,
 }
 
+/// Why a worker that must own the printer may not print yet (the text is the printer's last error).
+#[derive(Debug, thiserror::Error)]
+enum NotOwner {
+    /// Another program holds the printer's lock file.
+    #[error("another program is using the printer ({}); printing waits for it", .0.display())]
+    Taken(PathBuf),
+    /// The lock file cannot be made or locked.
+    #[error("{}: {error}", path.display())]
+    Lock { path: PathBuf, error: std::io::Error },
+}
+
 /// The printer lock of a worker that must own the printer before it prints.
 struct Ownership {
-    data_dir: std::path::PathBuf,
+    data_dir: PathBuf,
     lock: Option<PrinterLock>,
 }
 
@@ -164,7 +176,7 @@ impl Worker {
     }
 
     /// Whether this worker may print now (it owns the printer, or needs no lock).
-    fn owns_printer(&mut self) -> Result<(), String> {
+    fn owns_printer(&mut self) -> Result<(), NotOwner> {
         let Some(owner) = &mut self.owner else { return Ok(()) };
         if owner.lock.is_some() {
             return Ok(());
@@ -174,16 +186,14 @@ impl Worker {
                 owner.lock = Some(lock);
                 Ok(())
             }
-            Ok(None) => Err(format!(
-                "another program is using the printer ({}); printing waits for it",
-                PrinterLock::path(&owner.data_dir).display()
-            )),
-            Err(e) => Err(format!("{}: {e}", PrinterLock::path(&owner.data_dir).display())),
+            Ok(None) => Err(NotOwner::Taken(PrinterLock::path(&owner.data_dir))),
+            Err(error) => Err(NotOwner::Lock { path: PrinterLock::path(&owner.data_dir), error }),
         }
     }
 
     fn drain(&mut self) {
         if let Err(why) = self.owns_printer() {
+            let why = why.to_string();
             let mut state = self.state.clone();
             state.pending = lock(&self.store).pending_print_count().unwrap_or(state.pending);
             if state.last_error.as_deref() != Some(why.as_str()) {

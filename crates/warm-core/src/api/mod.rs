@@ -7,7 +7,7 @@
 
 pub mod manager;
 
-use crate::domain::{DailyItem, LimitPeriod};
+use crate::domain::{DailyItem, LimitPeriod, ProductRow};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -203,17 +203,10 @@ pub enum CatalogChange {
         version: u64,
         id: String,
         deleted: bool,
-        category: String,
-        name_zh: String,
-        name_en: String,
-        spec_zh: String,
-        spec_en: String,
-        unit_zh: String,
-        unit_en: String,
-        /// The cooperative-wide price in fen.
-        price_fen: i64,
-        ean13: String,
-        limit_per_household: Option<u32>,
+        /// `category`, `name_zh`, ..., `price_fen` (cooperative-wide), `ean13`,
+        /// `limit_per_household`: fields of the change itself on the wire, in this order.
+        #[serde(flatten)]
+        row: ProductRow,
         picture: String,
         position: i64,
     },
@@ -318,4 +311,63 @@ pub struct Health {
 /// `Authorization: Bearer <token>` — the token printed once by `warm-hub terminal add`.
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rice(deleted: bool, limit: Option<u32>) -> CatalogChange {
+        CatalogChange::Product {
+            version: 9,
+            id: "rice-5kg".into(),
+            deleted,
+            row: ProductRow {
+                category: "grain_oil".into(),
+                name_zh: "大米".into(),
+                name_en: "Rice".into(),
+                spec_zh: "5公斤/袋".into(),
+                spec_en: "5 kg bag".into(),
+                unit_zh: "袋".into(),
+                unit_en: "bag".into(),
+                price_fen: 3280,
+                ean13: "6901234567892".into(),
+                limit_per_household: limit,
+            },
+            picture: "51ab".into(),
+            position: 0,
+        }
+    }
+
+    /// The product row is flattened into the change: the JSON is what it was when the change
+    /// spelled every field out, to the byte (field order included), and reads back the same.
+    #[test]
+    fn a_product_change_is_the_same_json_as_before_the_row_type_and_round_trips() {
+        let cases = [
+            (
+                rice(false, Some(2)),
+                r#"{"type":"product","version":9,"id":"rice-5kg","deleted":false,"category":"grain_oil","name_zh":"大米","name_en":"Rice","spec_zh":"5公斤/袋","spec_en":"5 kg bag","unit_zh":"袋","unit_en":"bag","price_fen":3280,"ean13":"6901234567892","limit_per_household":2,"picture":"51ab","position":0}"#,
+            ),
+            (
+                rice(true, None),
+                r#"{"type":"product","version":9,"id":"rice-5kg","deleted":true,"category":"grain_oil","name_zh":"大米","name_en":"Rice","spec_zh":"5公斤/袋","spec_en":"5 kg bag","unit_zh":"袋","unit_en":"bag","price_fen":3280,"ean13":"6901234567892","limit_per_household":null,"picture":"51ab","position":0}"#,
+            ),
+        ];
+        for (change, json) in cases {
+            assert_eq!(serde_json::to_string(&change).unwrap(), json);
+            assert_eq!(serde_json::from_str::<CatalogChange>(json).unwrap(), change);
+        }
+        // As docs/API.md shows it, in a page; a missing limit reads as none, as it always did.
+        let page = r#"{ "changes": [
+            { "type": "product", "version": 9, "id": "rice-5kg", "deleted": false, "category": "grain_oil",
+              "name_zh": "大米", "name_en": "Rice", "spec_zh": "5公斤/袋", "spec_en": "5 kg bag",
+              "unit_zh": "袋", "unit_en": "bag", "price_fen": 3280, "ean13": "6901234567892",
+              "limit_per_household": 2, "picture": "51ab", "position": 0 } ],
+            "next_cursor": 9, "more": false }"#;
+        let page: CatalogPage = serde_json::from_str(page).unwrap();
+        assert_eq!(page.changes, [rice(false, Some(2))]);
+        let without_limit =
+            serde_json::to_string(&rice(false, None)).unwrap().replace(r#""limit_per_household":null,"#, "");
+        assert_eq!(serde_json::from_str::<CatalogChange>(&without_limit).unwrap(), rice(false, None));
+    }
 }

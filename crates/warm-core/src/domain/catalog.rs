@@ -52,6 +52,61 @@ impl Product {
     }
 }
 
+/// A product's columns as every copy of the catalog holds them: the wire's `product` change
+/// (flattened into it, so the JSON keeps its fields), the catalog file once checked, the hub's
+/// import and both its stores, and the kiosk's synced copy. Not in it: the id (each copy's key,
+/// beside the row), the picture (a path in the file, bytes on import, a sha256 elsewhere) and what
+/// only some copies have (a position, a tombstone, a limit's period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub category: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub spec_zh: String,
+    pub spec_en: String,
+    pub unit_zh: String,
+    pub unit_en: String,
+    /// The cooperative-wide price in fen.
+    pub price_fen: i64,
+    pub ean13: String,
+    pub limit_per_household: Option<u32>,
+}
+
+impl ProductRow {
+    /// The product this row describes, with its id, picture and the period its limit counts over.
+    pub fn into_product(self, id: ProductId, picture: String, limit_period: LimitPeriod) -> Product {
+        Product {
+            id,
+            category: CategoryId(self.category),
+            name: Text::new(self.name_zh, self.name_en),
+            spec: Text::new(self.spec_zh, self.spec_en),
+            unit: Text::new(self.unit_zh, self.unit_en),
+            price: Money(self.price_fen),
+            ean13: self.ean13,
+            limit_per_household: self.limit_per_household,
+            limit_period,
+            picture,
+        }
+    }
+}
+
+impl From<&Product> for ProductRow {
+    fn from(p: &Product) -> ProductRow {
+        ProductRow {
+            category: p.category.0.clone(),
+            name_zh: p.name.zh.clone(),
+            name_en: p.name.en.clone(),
+            spec_zh: p.spec.zh.clone(),
+            spec_en: p.spec.en.clone(),
+            unit_zh: p.unit.zh.clone(),
+            unit_en: p.unit.en.clone(),
+            price_fen: p.price.as_fen(),
+            ean13: p.ean13.clone(),
+            limit_per_household: p.limit_per_household,
+        }
+    }
+}
+
 #[cfg(test)]
 impl Product {
     /// A bare product for unit tests: in category `c`, named by its id, no EAN, limit or picture.

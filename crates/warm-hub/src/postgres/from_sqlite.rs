@@ -3,9 +3,9 @@
 //! high-water marks and catalog version. Terminals keep their tokens and marks, events their
 //! ids and payloads byte for byte, so kiosks go on syncing with no resend and no conflict.
 
-use super::{PgHub, SCHEMA_LOCK};
-use crate::sqlite::SqliteHub;
-use crate::store::{Census, HubError, HubStore};
+use super::{PgHub, SCHEMA_LOCK, product_params};
+use crate::sqlite::{SqliteHub, product_row};
+use crate::store::{Census, HubError, HubStore, PRODUCT_COLUMNS};
 use rusqlite::{OpenFlags, Row};
 use std::path::Path;
 use std::pin::pin;
@@ -191,24 +191,22 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
             },
         )
         .await?;
-        copy_rows(&conn, &tx,
-            "SELECT id, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13,
-                    limit_per_household, picture, position, deleted, version FROM products",
-            "INSERT INTO products (id, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13,
-                                   limit_per_household, picture, position, deleted, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        // Each product through the row both stores read and bind (`ProductRow`).
+        copy_rows(
+            &conn,
+            &tx,
+            &format!("SELECT {PRODUCT_COLUMNS}, picture, position, deleted, version, id FROM products"),
+            &format!(
+                "INSERT INTO products ({PRODUCT_COLUMNS}, picture, position, deleted, version, id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            ),
             |r| {
-                let mut row: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
-                for i in 0..8 {
-                    row.push(Box::new(r.get::<_, String>(i)?));
-                }
-                row.push(Box::new(r.get::<_, i64>(8)?));
-                row.push(Box::new(r.get::<_, String>(9)?));
-                row.push(Box::new(r.get::<_, Option<i64>>(10)?));
-                row.push(Box::new(r.get::<_, String>(11)?));
-                row.push(Box::new(r.get::<_, i64>(12)?));
-                row.push(Box::new(r.get::<_, bool>(13)?));
-                row.push(Box::new(r.get::<_, i64>(14)?));
+                let mut row = product_params(product_row(r, 0)?);
+                row.push(Box::new(r.get::<_, String>(10)?));
+                row.push(Box::new(r.get::<_, i64>(11)?));
+                row.push(Box::new(r.get::<_, bool>(12)?));
+                row.push(Box::new(r.get::<_, i64>(13)?));
+                row.push(Box::new(r.get::<_, String>(14)?));
                 Ok(row)
             },
         )

@@ -21,8 +21,8 @@ use super::ingest::{Aborted, Incoming};
 use super::sqlite::{sha256_hex, time_text};
 use super::store::{
     self, Alarm, CatalogImport, Census, Dashboard, HouseholdImport, HubError, HubStore, ImportSummary, ManagerDay,
-    Operator, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus, TerminalInfo, TerminalRow,
-    VanPlan, conflict,
+    Operator, PRODUCT_COLUMNS, PushOutcome, Recovery, RestockRow, Role, Session, Terminal, TerminalCensus,
+    TerminalInfo, TerminalRow, VanPlan, conflict,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use jiff::Timestamp;
@@ -36,7 +36,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 use warm_core::api::{CatalogChange, CatalogPage, LimitAlarm, PushResponse, RecoveryAnswer, RecoveryEvent, UsagePage};
-use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
+use warm_core::domain::{DailyItem, Household, HouseholdId, Limit, LimitPeriod, ProductRow, RestockCycle};
 
 /// The schema, one file a version, applied in order; never edit one once shipped.
 const MIGRATIONS: &[&str] = &[
@@ -375,19 +375,42 @@ fn catalog_change_product(r: &Row) -> Result<CatalogChange, HubError> {
         version: u64_of(r.try_get(0)?),
         id: r.try_get(1)?,
         deleted: r.try_get(2)?,
-        category: r.try_get(3)?,
-        name_zh: r.try_get(4)?,
-        name_en: r.try_get(5)?,
-        spec_zh: r.try_get(6)?,
-        spec_en: r.try_get(7)?,
-        unit_zh: r.try_get(8)?,
-        unit_en: r.try_get(9)?,
-        price_fen: r.try_get(10)?,
-        ean13: r.try_get(11)?,
-        limit_per_household: limit_of(r.try_get(12)?)?,
-        picture: r.try_get(13)?,
-        position: r.try_get(14)?,
+        picture: r.try_get(3)?,
+        position: r.try_get(4)?,
+        row: product_row(r, 5)?,
     })
+}
+
+/// A product's row read from the [`PRODUCT_COLUMNS`], the first of them at column `at`.
+fn product_row(r: &Row, at: usize) -> Result<ProductRow, HubError> {
+    Ok(ProductRow {
+        category: r.try_get(at)?,
+        name_zh: r.try_get(at + 1)?,
+        name_en: r.try_get(at + 2)?,
+        spec_zh: r.try_get(at + 3)?,
+        spec_en: r.try_get(at + 4)?,
+        unit_zh: r.try_get(at + 5)?,
+        unit_en: r.try_get(at + 6)?,
+        price_fen: r.try_get(at + 7)?,
+        ean13: r.try_get(at + 8)?,
+        limit_per_household: limit_of(r.try_get(at + 9)?)?,
+    })
+}
+
+/// A product's row as values for the [`PRODUCT_COLUMNS`], in their order (the limit a BIGINT).
+fn product_params(row: ProductRow) -> Vec<Box<dyn ToSql + Sync + Send>> {
+    vec![
+        Box::new(row.category),
+        Box::new(row.name_zh),
+        Box::new(row.name_en),
+        Box::new(row.spec_zh),
+        Box::new(row.spec_en),
+        Box::new(row.unit_zh),
+        Box::new(row.unit_en),
+        Box::new(row.price_fen),
+        Box::new(row.ean13),
+        Box::new(row.limit_per_household.map(i64::from)),
+    ]
 }
 
 impl PgHub {
@@ -485,74 +508,41 @@ impl PgHub {
             changed += 1;
         }
         let select_product = tx
-            .prepare_cached(
-                "SELECT category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13,
-                        limit_per_household, picture, position, deleted FROM products WHERE id = $1",
-            )
+            .prepare_cached(&format!(
+                "SELECT {PRODUCT_COLUMNS}, picture, position, deleted FROM products WHERE id = $1"
+            ))
             .await?;
+        // The row binds $1 to $10 ([`product_params`]).
         let upsert_product = tx
-            .prepare_cached(
-                "INSERT INTO products (id, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen,
-                                       ean13, limit_per_household, picture, position, deleted, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false, $14)
-                 ON CONFLICT (id) DO UPDATE SET category = $2, name_zh = $3, name_en = $4, spec_zh = $5, spec_en = $6,
-                    unit_zh = $7, unit_en = $8, price_fen = $9, ean13 = $10, limit_per_household = $11, picture = $12,
-                    position = $13, deleted = false, version = $14",
-            )
+            .prepare_cached(&format!(
+                "INSERT INTO products ({PRODUCT_COLUMNS}, picture, position, deleted, version, id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, $13, $14)
+                 ON CONFLICT (id) DO UPDATE SET ({PRODUCT_COLUMNS}, picture, position, deleted, version)
+                    = ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, $13)"
+            ))
             .await?;
         for (pos, p) in catalog.products.iter().enumerate() {
             let picture = sha256_hex(&p.picture);
             summary.pictures += tx.execute(&store_picture, &[&picture, &p.picture]).await?;
-            let row = (
-                [&p.category, &p.name_zh, &p.name_en, &p.spec_zh, &p.spec_en, &p.unit_zh, &p.unit_en]
-                    .map(String::clone),
-                (p.price_fen, p.ean13.clone(), p.limit_per_household, picture.clone(), pos as i64, false),
-            );
+            let row = (p.row.clone(), picture.clone(), pos as i64, false);
             let old = match tx.query_opt(&select_product, &[&p.id]).await? {
                 None => None,
-                Some(r) => {
-                    let mut text: [String; 7] = Default::default();
-                    for (i, t) in text.iter_mut().enumerate() {
-                        *t = r.try_get(i)?;
-                    }
-                    Some((
-                        text,
-                        (
-                            r.try_get(7)?,
-                            r.try_get(8)?,
-                            limit_of(r.try_get(9)?)?,
-                            r.try_get(10)?,
-                            r.try_get(11)?,
-                            r.try_get(12)?,
-                        ),
-                    ))
-                }
+                Some(r) => Some((product_row(&r, 0)?, r.try_get(10)?, r.try_get(11)?, r.try_get(12)?)),
             };
             if old.as_ref() == Some(&row) {
                 unchanged += 1;
                 continue;
             }
             let v = next_version(&tx).await?;
-            tx.execute(
-                &upsert_product,
-                &[
-                    &p.id,
-                    &p.category,
-                    &p.name_zh,
-                    &p.name_en,
-                    &p.spec_zh,
-                    &p.spec_en,
-                    &p.unit_zh,
-                    &p.unit_en,
-                    &p.price_fen,
-                    &p.ean13,
-                    &p.limit_per_household.map(i64::from),
-                    &picture,
-                    &(pos as i64),
-                    &v,
-                ],
-            )
-            .await?;
+            let mut params = product_params(row.0);
+            params.extend([
+                Box::new(row.1) as Box<dyn ToSql + Sync + Send>,
+                Box::new(row.2),
+                Box::new(v),
+                Box::new(p.id.clone()),
+            ]);
+            let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect();
+            tx.execute(&upsert_product, &params).await?;
             changed += 1;
         }
         // Whatever the new catalog no longer has is withdrawn with a tombstone.
@@ -635,9 +625,10 @@ impl PgHub {
             }
             let rows = tx
                 .query(
-                    "SELECT version, id, deleted, category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en,
-                            price_fen, ean13, limit_per_household, picture, position
-                     FROM products WHERE version > $1 ORDER BY version LIMIT $2",
+                    &format!(
+                        "SELECT version, id, deleted, picture, position, {PRODUCT_COLUMNS}
+                         FROM products WHERE version > $1 ORDER BY version LIMIT $2"
+                    ),
                     &[&after, &fetch],
                 )
                 .await?;
