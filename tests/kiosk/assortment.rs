@@ -129,21 +129,20 @@ fn with_large_text_every_one_of_300_products_is_still_reached() {
 /// reached and the picture cache stay bounded. The taps from home and the page turns to each
 /// product, sorted.
 fn walk(k: &mut Kiosk) -> (Vec<usize>, Vec<usize>) {
-    let k = &mut *k;
     assert_eq!(k.ctx.catalog.products.len(), TOPS * SUBS * EACH);
     // Breadth first over what the screens show: the first time a product's tile is seen is
     // with the fewest taps.
     let mut reached: HashMap<ProductId, (usize, usize)> = HashMap::new();
-    let mut seen = HashSet::from([place(&k)]);
+    let mut seen = HashSet::from([place(k)]);
     let mut queue = VecDeque::from([Vec::<Message>::new()]);
     let mut screens = 0;
     while let Some(path) = queue.pop_front() {
         go(k, &path);
         screens += 1;
         let pictures = k.app.pictures();
-        assert!(pictures.len() <= CACHE_BOUND, "{} pictures resident at {}", pictures.len(), place(&k));
+        assert!(pictures.len() <= CACHE_BOUND, "{} pictures resident at {}", pictures.len(), place(k));
         let turns = path.iter().filter(|m| is_page_turn(m)).count();
-        for m in taps_on_screen(&k) {
+        for m in taps_on_screen(k) {
             match &m {
                 Message::Category(category::Message::Add(id)) | Message::HomeScreen(home::Message::Add(id)) => {
                     reached.entry(id.clone()).or_insert((path.len() + 1, turns));
@@ -153,7 +152,7 @@ fn walk(k: &mut Kiosk) -> (Vec<usize>, Vec<usize>) {
                 | Message::Category(category::Message::Open(_) | category::Message::TurnPage(_)) => {
                     go(k, &path);
                     k.update(m.clone());
-                    if seen.insert(place(&k)) {
+                    if seen.insert(place(k)) {
                         let mut next = path.clone();
                         next.push(m);
                         queue.push_back(next);
