@@ -73,6 +73,16 @@ impl Store {
         ids.iter().map(|s| Uuid::parse_str(s).map_err(|e| StoreError::Decode(e.to_string()))).collect()
     }
 
+    /// A household's orders still waiting to be paid and collected, oldest first: what the
+    /// counter takes when a senior shows the household's card instead of a slip.
+    pub fn waiting_orders_of(&self, household: &str) -> Result<Vec<Uuid>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM orders WHERE household_id = ?1 AND status = 'placed' ORDER BY created_at, seq")?;
+        let ids = stmt.query_map([household], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().map(|s| Uuid::parse_str(s).map_err(|e| StoreError::Decode(e.to_string()))).collect()
+    }
+
     /// Stock of a product as the sum of its ledger.
     pub fn stock(&self, product: &ProductId) -> Result<i64> {
         Ok(self.conn.query_row(

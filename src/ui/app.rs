@@ -1003,6 +1003,13 @@ impl App {
                 self.open_leader();
                 Task::none()
             }
+            counter::Action::RecallHousehold(household) => {
+                let store = self.ctx.store.clone();
+                let id = household.clone();
+                off_thread(move || warm_core::process::lock(&store).waiting_orders_of(id.as_str())).map(move |found| {
+                    Message::Counter(counter::Message::HouseholdRecalled(household.clone(), found.unwrap_or_else(Err)))
+                })
+            }
             counter::Action::RecallBatch(id) => {
                 let store = self.ctx.store.clone();
                 off_thread(move || warm_core::process::lock(&store).building_batch(id))

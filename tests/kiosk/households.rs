@@ -324,3 +324,61 @@ fn the_household_goes_with_the_basket_when_nobody_answers() {
     assert!(k.app.cart().is_empty() && k.app.limits().household.is_none());
     assert!(k.shows("输入门牌"));
 }
+
+/// A senior who lost the slip shows the household's card: at the counter it recalls the oldest
+/// order still waiting for that home, says how many more wait, and after each is paid the next;
+/// a home with nothing waiting is said in words (issue 10, mended in issue 12's stop).
+#[test]
+fn a_household_card_at_the_counter_recalls_the_homes_waiting_orders_one_by_one() {
+    let mut k = kiosk_with_households();
+    for product in ["东北大米", "挂面"] {
+        k.update(Message::Scanner(ScannerEvent::Line(Ok("WM1:H:3-2-501".into()))));
+        k.tap("粮油");
+        k.tap(product);
+        k.tap("下单");
+        k.tap("确认");
+        assert!(matches!(k.app.screen(), Screen::Done(_)), "{product} ordered");
+        k.tap("回到首页");
+    }
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    let card = |k: &mut Kiosk, id: &str| k.update(Message::Scanner(ScannerEvent::Line(Ok(format!("WM1:H:{id}")))));
+    let pay = |k: &mut Kiosk| {
+        k.update(Message::Counter(counter::Message::PickAll));
+        k.update(Message::Counter(counter::Message::Pay));
+        k.update(Message::Counter(counter::Message::Method(PaymentMethod::Cash)));
+        for d in [5, 0] {
+            k.update(Message::Counter(counter::Message::Key(Key::Digit(d))));
+        }
+        k.update(Message::Counter(counter::Message::ConfirmPay));
+    };
+    // In English first (the volunteer's switch), then again in Chinese.
+    k.update(Message::SwitchLanguage);
+    card(&mut k, "3-2-501");
+    assert!(k.shows("Pickup slip K1-0001 loaded · Home 3-2-501"), "{:?}", k.texts());
+    assert!(k.shows("1 more order waiting for this home"), "{:?}", k.texts());
+    crate::touch::assert_fits(&k, "counter: a household's card recalled the first of two, in English");
+    k.update(Message::SwitchLanguage);
+    k.update(Message::Counter(counter::Message::Clear));
+    k.update(Message::Counter(counter::Message::ClearConfirmed));
+    card(&mut k, "3-2-501");
+    assert!(k.shows("已调出取货单 K1-0001 · 3-2-501 户") && k.shows("此户还有 1 单待取"), "{:?}", k.texts());
+    crate::layout::check(&k, "counter: a household's card recalled the first of two");
+    crate::touch::assert_fits(&k, "counter: a household's card recalled the first of two");
+    pay(&mut k);
+    // On the paid screen the card starts the next sale with the next waiting order.
+    card(&mut k, "03-02-0501");
+    assert!(k.shows("已调出取货单 K1-0002 · 3-2-501 户"), "{:?}", k.texts());
+    pay(&mut k);
+    card(&mut k, "3-2-501");
+    assert!(k.shows("3-2-501 户没有待取的订单"), "{:?}", k.texts());
+    card(&mut k, "9-9-999");
+    assert!(k.shows("9-9-999 户没有待取的订单"), "{:?}", k.texts());
+    let store = k.ctx.store();
+    let paid: i64 = store.connection().query_row("SELECT count(*) FROM payments", [], |r| r.get(0)).unwrap();
+    assert_eq!(paid, 2, "each order paid once");
+    assert!(store.waiting_orders_of("3-2-501").unwrap().is_empty());
+}

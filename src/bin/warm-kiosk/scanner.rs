@@ -41,6 +41,7 @@ fn describe(
         }
         Scan::Slip(id) => format!("SLIP  {id}"),
         Scan::Batch(id) => format!("BATCH {id}"),
+        Scan::Household(id) => format!("HOUSEHOLD  {id}"),
         Scan::Badge => format!("BADGE  {}", Msg::VolunteerMode.text(lang)),
         Scan::Rejected { code, reason } => format!("REJECTED  {code:?}  {}", rejection(reason, lang)),
     }

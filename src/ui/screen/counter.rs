@@ -17,7 +17,9 @@ use uuid::Uuid;
 use warm_core::domain::checkout::{Added, RecallRefused, Sale, parse_yuan};
 use warm_core::domain::order::OrderStatus;
 use warm_core::domain::scan::{self, Scan, Weighed};
-use warm_core::domain::{Catalog, Category, CategoryId, Lang, Money, Order, PaymentMethod, ProductId, Text};
+use warm_core::domain::{
+    Catalog, Category, CategoryId, HouseholdId, Lang, Money, Order, PaymentMethod, ProductId, Text,
+};
 use warm_core::i18n::{HouseholdWords, LeaderWords, ManagerMsg, Msg, UpkeepWords, rejection, tr};
 use warm_core::receipt::receipt::method_name;
 
@@ -73,6 +75,8 @@ pub enum Message {
     Scanned(Result<String, LineError>),
     /// The store's answer to `Action::Recall`.
     Recalled(Result<Option<Order>, StoreError>),
+    /// The store's answer to `Action::RecallHousehold`: the home's orders waiting, oldest first.
+    HouseholdRecalled(HouseholdId, Result<Vec<Uuid>, StoreError>),
     /// The store's answer to `Action::Pay`.
     Paid(Result<Box<Paid>, StoreError>),
     /// 楼长代订: building-leader mode (issue 10), when no sale is under way.
@@ -97,6 +101,7 @@ impl Message {
             self,
             Message::Scanned(_)
                 | Message::Recalled(_)
+                | Message::HouseholdRecalled(..)
                 | Message::Paid(_)
                 | Message::BatchRecalled(_)
                 | Message::BuildingPaid(_)
@@ -115,6 +120,8 @@ pub enum Action {
     Recall(Uuid),
     /// Read every household order of a scanned picking list (issue 10).
     RecallBatch(Uuid),
+    /// Find the orders waiting for a household whose card was scanned instead of a slip.
+    RecallHousehold(HouseholdId),
     /// Pay every home of the building still to pay on account, billed to `account`, at once.
     PayBuilding {
         batch: Uuid,
@@ -135,6 +142,9 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     Ok(String),
+    /// All went well, with a second line that matters more than the scanner's state (a household's
+    /// other orders waiting).
+    OkWith(String, String),
     /// A problem: headline, the code (when there is one) and the reason. `offer_pick` shows the
     /// "pick from pictures" button (unknown goods).
     Problem {
@@ -209,6 +219,8 @@ pub struct Counter {
     pub step: Step,
     /// A payment is being committed: 确认收款 does nothing more until it comes back.
     paying: bool,
+    /// A household card recalled the oldest of this many waiting orders: said with it.
+    more_waiting: usize,
 }
 
 impl Counter {
@@ -226,6 +238,7 @@ impl Counter {
             rejections: 0,
             step: Step::Scan,
             paying: false,
+            more_waiting: 0,
         }
     }
 
@@ -297,6 +310,7 @@ impl Counter {
             }
             Scan::Slip(id) => return Action::Recall(id),
             Scan::Batch(id) => return Action::RecallBatch(id),
+            Scan::Household(id) => return Action::RecallHousehold(id),
             Scan::Badge => self.notice = Some(Notice::Ok(Msg::VolunteerMode.text(lang).into())),
             Scan::Rejected { code, reason } => {
                 let code = (!code.is_empty()).then(|| code_line(&code));
@@ -308,6 +322,7 @@ impl Counter {
 
     /// The store's answer to a scanned slip.
     fn recalled(&mut self, found: Result<Option<Order>, StoreError>, lang: Lang) {
+        let more_waiting = std::mem::take(&mut self.more_waiting);
         let order = match found {
             Ok(Some(order)) => order,
             Ok(None) => return self.problem(Msg::SlipUnknown.text(lang).into(), None, None, false),
@@ -321,10 +336,14 @@ impl Counter {
             Ok(()) => {
                 self.pager = Pager::new(lines_page());
                 let loaded = with_number(Msg::SlipLoaded);
-                self.notice = Some(Notice::Ok(match household {
+                let loaded = match household {
                     Some(household) => format!("{loaded} · {household}"),
                     None => loaded,
-                }));
+                };
+                self.notice = Some(match more_waiting {
+                    0 => Notice::Ok(loaded),
+                    n => Notice::OkWith(loaded, tr(HouseholdWords::MoreWaiting, lang, &[("n", &n.to_string())])),
+                });
             }
             Err(RecallRefused::AlreadyLoaded) => {
                 self.notice = Some(Notice::Ok(Msg::SlipAlreadyLoaded.text(lang).into()))
@@ -358,6 +377,17 @@ impl Counter {
             Message::SwitchLanguage => return Action::SwitchLanguage,
             Message::Scanned(line) => return self.scan(ctx, line),
             Message::Recalled(found) => self.recalled(found, lang),
+            Message::HouseholdRecalled(household, waiting) => match waiting {
+                Ok(waiting) if !waiting.is_empty() => {
+                    self.more_waiting = waiting.len() - 1;
+                    return Action::Recall(waiting[0]);
+                }
+                Ok(_) => {
+                    let words = tr(HouseholdWords::NothingWaiting, lang, &[("id", household.as_str())]);
+                    self.problem(words, None, None, false);
+                }
+                Err(e) => self.problem(Msg::SlipUnknown.text(lang).into(), None, Some(e.to_string()), false),
+            },
             Message::BatchRecalled(found) => self.batch_recalled(found, lang),
             Message::OpenLeader if matches!(self.step, Step::Scan) && self.sale.is_empty() => return Action::Leader,
             Message::TakeHousehold(id) if matches!(self.step, Step::Building { .. }) => {
@@ -705,6 +735,12 @@ fn notice_view<'a>(c: &'a Counter, lang: Lang, scanner: String) -> Element<'a, M
             .align_y(Alignment::Center)
             .style(theme::badge)
             .into(),
+        Some(Notice::OkWith(text, below)) => {
+            slot(column![bold(text.clone(), theme::TITLE), bold(below.clone(), theme::BODY)].into())
+                .align_y(Alignment::Center)
+                .style(theme::badge)
+                .into()
+        }
         Some(Notice::Problem { title, code, detail, offer_pick }) => {
             // Title on one line, the code and the reason on the next: the room is fixed.
             let more = Row::new()

@@ -148,6 +148,8 @@ pub enum Scan {
     Slip(Uuid),
     /// A building leader's picking list (issue 10): every household order of that batch.
     Batch(Uuid),
+    /// A household's card (issue 10): at the counter, that home's orders waiting for pickup.
+    Household(super::HouseholdId),
     /// The configured volunteer badge.
     Badge,
     Rejected {
@@ -194,6 +196,12 @@ pub fn parse(raw: &str, layout: &WeighedLayout, badge: &str) -> Scan {
         return match Uuid::try_parse(rest) {
             Ok(id) => Scan::Batch(id),
             // Our prefix with a damaged id: as unreadable as a damaged slip.
+            Err(_) => rejected(Rejection::BadSlip),
+        };
+    }
+    if let Some(rest) = code.strip_prefix(super::household::HOUSEHOLD_QR_PREFIX) {
+        return match super::HouseholdId::parse(rest) {
+            Ok(id) => Scan::Household(id),
             Err(_) => rejected(Rejection::BadSlip),
         };
     }
@@ -331,6 +339,9 @@ mod tests {
         assert_eq!(parse(&format!("WM1:O:{id}"), &layout(), ""), Scan::Slip(id));
         assert_eq!(parse(&crate::domain::leader::batch_payload(id), &layout(), ""), Scan::Batch(id));
         assert!(matches!(parse("WM1:B:3-2", &layout(), ""), Scan::Rejected { reason: Rejection::BadSlip, .. }));
+        let card = parse("WM1:H:03-2-0501", &layout(), "");
+        assert_eq!(card, Scan::Household(crate::domain::HouseholdId::parse("3-2-501").unwrap()));
+        assert!(matches!(parse("WM1:H:no", &layout(), ""), Scan::Rejected { reason: Rejection::BadSlip, .. }));
         assert_eq!(parse("VOL-7788", &layout(), "VOL-7788"), Scan::Badge);
         assert!(matches!(parse("VOL-7788", &layout(), ""), Scan::Rejected { .. }));
     }

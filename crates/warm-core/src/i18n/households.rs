@@ -20,6 +20,9 @@ messages! { HouseholdWords {
         "Ask a volunteer at the counter: they can find your home number. Goods without a limit need no home number.";
     Looking: "正在查找……", "Looking it up…";
     Household: "{id} 户", "Home {id}";
+    // A household's card scanned at the counter instead of a slip.
+    NothingWaiting: "{id} 户没有待取的订单", "Home {id} has no order waiting";
+    MoreWaiting: "此户还有 {n} 单待取", "{n} more {n|order|orders} waiting for this home";
     HouseholdChip: "{id} 户 · 换一户", "{id} · change";
     // Where the top bar is narrow (大字): the home alone; a tap still changes it.
     HouseholdChipNarrow: "{id} 户", "Home {id}";
