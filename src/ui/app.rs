@@ -24,6 +24,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+/// The screens' read-only context lent from the root's parts while the root holds its screen (or
+/// its volunteer mode) mutably; `self.screen_context()` would borrow the whole root. Defined
+/// before the `mod`s below, so their files may use it too.
+macro_rules! lend_context {
+    ($app:ident) => {
+        screen_context(&$app.ctx, &$app.pictures, &$app.cart, &$app.shelf, &$app.limits, $app.lang, $app.room())
+    };
+}
+
 mod households;
 mod leader_mode;
 mod manager_mode;
@@ -580,15 +589,7 @@ impl App {
                 }
             }
             Message::HomeScreen(message) => {
-                let ctx = screen_context(
-                    &self.ctx,
-                    &self.pictures,
-                    &self.cart,
-                    &self.shelf,
-                    &self.limits,
-                    self.lang,
-                    self.room(),
-                );
+                let ctx = lend_context!(self);
                 let Screen::Home(home) = &mut self.screen else { return Task::none() };
                 match home.update(message, ctx) {
                     home::Action::None => {}
@@ -602,15 +603,7 @@ impl App {
                 }
             }
             Message::Category(message) => {
-                let ctx = screen_context(
-                    &self.ctx,
-                    &self.pictures,
-                    &self.cart,
-                    &self.shelf,
-                    &self.limits,
-                    self.lang,
-                    self.room(),
-                );
+                let ctx = lend_context!(self);
                 let Screen::Category(category) = &mut self.screen else { return Task::none() };
                 match category.update(message, ctx) {
                     category::Action::None => {}
@@ -625,15 +618,7 @@ impl App {
             }
             Message::Basket(message) => self.basket(message),
             Message::Review(message) => {
-                let ctx = screen_context(
-                    &self.ctx,
-                    &self.pictures,
-                    &self.cart,
-                    &self.shelf,
-                    &self.limits,
-                    self.lang,
-                    self.room(),
-                );
+                let ctx = lend_context!(self);
                 let Screen::Review(review) = &mut self.screen else { return Task::none() };
                 match review.update(message, ctx) {
                     review::Action::None => {}
@@ -977,8 +962,7 @@ impl App {
     }
 
     fn counter(&mut self, message: counter::Message) -> Task<Message> {
-        let ctx =
-            screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang, self.room());
+        let ctx = lend_context!(self);
         let Some(Volunteer::Counter(counter)) = &mut self.volunteer else { return Task::none() };
         match counter.update(message, ctx) {
             counter::Action::None => Task::none(),

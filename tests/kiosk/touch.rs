@@ -390,25 +390,13 @@ fn every_text_fits_its_box_in_both_languages_with_the_dearest_amounts() {
     for english in [false, true] {
         // The seniors' screens in both text sizes (大字, issue 12); the volunteer's below keep one.
         for large in [false, true] {
-            let mut k = kiosk();
-            let mut ctx = k.ctx.clone();
-            ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
-            k = Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, ..k };
-            if english {
-                k.update(Message::SwitchLanguage);
-            }
+            let mut k = dearest_kiosk(english);
             if large {
                 k.update(Message::ToggleLargeText);
             }
             seniors_texts_fit(&mut k);
         }
-        let mut k = kiosk();
-        let mut ctx = k.ctx.clone();
-        ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
-        k = Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, ..k };
-        if english {
-            k.update(Message::SwitchLanguage);
-        }
+        let mut k = dearest_kiosk(english);
         assert_fits(&k, "home");
         to_counter(&mut k);
         assert_fits(&k, "empty counter");
@@ -438,6 +426,18 @@ fn every_text_fits_its_box_in_both_languages_with_the_dearest_amounts() {
         counter(&mut k, counter::Message::ConfirmPay);
         assert_fits(&k, "paid");
     }
+}
+
+/// A kiosk whose first product has the longest names and costs ￥99999.99.
+fn dearest_kiosk(english: bool) -> Kiosk {
+    let mut k = kiosk();
+    let mut ctx = k.ctx.clone();
+    ctx.catalog = Arc::new(dearest_catalog(&ctx.catalog));
+    k = Kiosk { app: warm_kiosk::ui::App::new(ctx.clone()), ctx, ..k };
+    if english {
+        k.update(Message::SwitchLanguage);
+    }
+    k
 }
 
 /// The seniors' screens with the dearest product in the basket and the longest top-bar words.

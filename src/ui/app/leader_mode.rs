@@ -32,8 +32,7 @@ impl App {
         if message.is_tap() {
             self.last_touch = Instant::now();
         }
-        let ctx =
-            screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang, self.room());
+        let ctx = lend_context!(self);
         let Some(Volunteer::Leader(l)) = &mut self.volunteer else { return Task::none() };
         match l.update(message, ctx) {
             Action::None => Task::none(),

@@ -37,8 +37,7 @@ impl App {
             self.last_touch = Instant::now();
         }
         let wrote = matches!(message, manager::Message::Done(_));
-        let ctx =
-            screen_context(&self.ctx, &self.pictures, &self.cart, &self.shelf, &self.limits, self.lang, self.room());
+        let ctx = lend_context!(self);
         let Some(Volunteer::Manager(m)) = &mut self.volunteer else { return Task::none() };
         match m.update(message, ctx) {
             // Stock may have changed: the seniors' tiles say so at once.
