@@ -64,131 +64,17 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                 "the PostgreSQL database already holds a hub ({held} rows): migrate only into an empty database"
             )));
         }
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at, revoked_at, instance
-             FROM terminals",
-            "INSERT INTO terminals (id, market, token_hash, high_seq, last_push_at, last_pull_at, created_at,
-                                    revoked_at, instance)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, i64>(3)?),
-                    Box::new(r.get::<_, Option<String>>(4)?),
-                    Box::new(r.get::<_, Option<String>>(5)?),
-                    Box::new(r.get::<_, String>(6)?),
-                    Box::new(r.get::<_, Option<String>>(7)?),
-                    Box::new(r.get::<_, Option<String>>(8)?),
-                ])
-            },
-        )
-        .await?;
-        // Operators keep their password hashes and pauses; signed-in sessions carry over.
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT name, role, password_hash, failures, paused_until, created_at FROM operators",
-            "INSERT INTO operators (name, role, password_hash, failures, paused_until, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, i64>(3)?),
-                    Box::new(r.get::<_, Option<String>>(4)?),
-                    Box::new(r.get::<_, String>(5)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT token_hash, operator, created_at, expires_at FROM sessions",
-            "INSERT INTO sessions (token_hash, operator, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, String>(3)?),
-                ])
-            },
-        )
-        .await?;
+        for copied in BEFORE_EVENTS {
+            copy_table(&conn, &tx, copied).await?;
+        }
         copy_events(&conn, &tx).await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT id, at, last_at, repeats, terminal, kind, message, cleared_at FROM alarms",
-            "INSERT INTO alarms (id, at, last_at, repeats, terminal, kind, message, cleared_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, i64>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, i64>(3)?),
-                    Box::new(r.get::<_, Option<String>>(4)?),
-                    Box::new(r.get::<_, String>(5)?),
-                    Box::new(r.get::<_, String>(6)?),
-                    Box::new(r.get::<_, Option<String>>(7)?),
-                ])
-            },
-        )
-        .await?;
+        for copied in BEFORE_PRODUCTS {
+            copy_table(&conn, &tx, copied).await?;
+        }
         // New alarms are numbered after the copied ones.
         tx.execute(
             "SELECT setval(pg_get_serial_sequence('alarms', 'id'), max(id)) FROM alarms HAVING count(*) > 0",
             &[],
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT name, value FROM counters",
-            "INSERT INTO counters (name, value) VALUES ($1, $2)",
-            |r| Ok(vec![Box::new(r.get::<_, String>(0)?), Box::new(r.get::<_, i64>(1)?)]),
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT id, name_zh, name_en, version FROM market_names",
-            "INSERT INTO market_names (id, name_zh, name_en, version) VALUES ($1, $2, $3, $4)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, i64>(3)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT id, name_zh, name_en, picture, position, deleted, version, parent FROM categories",
-            "INSERT INTO categories (id, name_zh, name_en, picture, position, deleted, version, parent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, String>(3)?),
-                    Box::new(r.get::<_, i64>(4)?),
-                    Box::new(r.get::<_, bool>(5)?),
-                    Box::new(r.get::<_, i64>(6)?),
-                    Box::new(r.get::<_, Option<String>>(7)?),
-                ])
-            },
         )
         .await?;
         // Each product through the row both stores read and bind (`ProductRow`).
@@ -211,157 +97,9 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
             },
         )
         .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT market, product, listed, price_fen, limit_per_household, version, limit_period, position
-             FROM assortment",
-            "INSERT INTO assortment (market, product, listed, price_fen, limit_per_household, version, limit_period,
-                                     position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, bool>(2)?),
-                    Box::new(r.get::<_, Option<i64>>(3)?),
-                    Box::new(r.get::<_, Option<i64>>(4)?),
-                    Box::new(r.get::<_, i64>(5)?),
-                    Box::new(r.get::<_, Option<String>>(6)?),
-                    Box::new(r.get::<_, Option<i64>>(7)?),
-                ])
-            },
-        )
-        .await?;
-        // Households (their tombstones too), restock cycles, and what households bought.
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT market, id, building, surname, phone_last4, deleted, version FROM households",
-            "INSERT INTO households (market, id, building, surname, phone_last4, deleted, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, Option<String>>(3)?),
-                    Box::new(r.get::<_, Option<String>>(4)?),
-                    Box::new(r.get::<_, bool>(5)?),
-                    Box::new(r.get::<_, i64>(6)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT market, items, version FROM daily_lists",
-            "INSERT INTO daily_lists (market, items, version) VALUES ($1, $2, $3)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, i64>(2)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT market, days, from_date, version FROM restock_cycles",
-            "INSERT INTO restock_cycles (market, days, from_date, version) VALUES ($1, $2, $3, $4)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, i64>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, i64>(3)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT order_id, product, market, terminal, seq, household, qty, at, version, checked FROM usage",
-            "INSERT INTO usage (order_id, product, market, terminal, seq, household, qty, at, version, checked)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, String>(3)?),
-                    Box::new(r.get::<_, i64>(4)?),
-                    Box::new(r.get::<_, String>(5)?),
-                    Box::new(r.get::<_, i64>(6)?),
-                    Box::new(r.get::<_, String>(7)?),
-                    Box::new(r.get::<_, i64>(8)?),
-                    Box::new(r.get::<_, bool>(9)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT hash, bytes FROM pictures",
-            "INSERT INTO pictures (hash, bytes) VALUES ($1, $2)",
-            |r| Ok(vec![Box::new(r.get::<_, String>(0)?), Box::new(r.get::<_, Vec<u8>>(1)?)]),
-        )
-        .await?;
-        // The site manager's van routes and the dispatch notes made, with the requests each
-        // answers in the order planned (SQLite's rowid).
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT market, van, stop FROM van_routes",
-            "INSERT INTO van_routes (market, van, stop) VALUES ($1, $2, $3)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, i64>(2)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT id, version, market, date, van, stop, lines, created_at FROM dispatch_notes ORDER BY version",
-            "INSERT INTO dispatch_notes (id, version, market, date, van, stop, lines, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, i64>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                    Box::new(r.get::<_, String>(3)?),
-                    Box::new(r.get::<_, String>(4)?),
-                    Box::new(r.get::<_, i64>(5)?),
-                    Box::new(r.get::<_, String>(6)?),
-                    Box::new(r.get::<_, String>(7)?),
-                ])
-            },
-        )
-        .await?;
-        copy_rows(
-            &conn,
-            &tx,
-            "SELECT request_id, note_id, date FROM planned_requests ORDER BY rowid",
-            "INSERT INTO planned_requests (request_id, note_id, date) VALUES ($1, $2, $3)",
-            |r| {
-                Ok(vec![
-                    Box::new(r.get::<_, String>(0)?),
-                    Box::new(r.get::<_, String>(1)?),
-                    Box::new(r.get::<_, String>(2)?),
-                ])
-            },
-        )
-        .await?;
+        for copied in AFTER_PRODUCTS {
+            copy_table(&conn, &tx, copied).await?;
+        }
         let copied = super::census_of(&tx).await?;
         if copied != expected {
             return Err(HubError::Db(format!(
@@ -374,6 +112,209 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
 }
 
 type Values = Vec<Box<dyn ToSql + Sync + Send>>;
+
+/// How a column's value crosses from SQLite to PostgreSQL.
+#[derive(Clone, Copy)]
+enum Cell {
+    Text,
+    MaybeText,
+    Int,
+    MaybeInt,
+    Bool,
+    Bytes,
+}
+use Cell::*;
+
+/// A table copied row for row: its columns in order, how each crosses, and the order its rows
+/// are read in (empty: any).
+struct Copied {
+    table: &'static str,
+    order_by: &'static str,
+    columns: &'static [(&'static str, Cell)],
+}
+
+/// Copied before the events.
+const BEFORE_EVENTS: &[Copied] = &[
+    Copied {
+        table: "terminals",
+        order_by: "",
+        columns: &[
+            ("id", Text),
+            ("market", Text),
+            ("token_hash", Text),
+            ("high_seq", Int),
+            ("last_push_at", MaybeText),
+            ("last_pull_at", MaybeText),
+            ("created_at", Text),
+            ("revoked_at", MaybeText),
+            ("instance", MaybeText),
+        ],
+    },
+    // Operators keep their password hashes and pauses; signed-in sessions carry over.
+    Copied {
+        table: "operators",
+        order_by: "",
+        columns: &[
+            ("name", Text),
+            ("role", Text),
+            ("password_hash", Text),
+            ("failures", Int),
+            ("paused_until", MaybeText),
+            ("created_at", Text),
+        ],
+    },
+    Copied {
+        table: "sessions",
+        order_by: "",
+        columns: &[("token_hash", Text), ("operator", Text), ("created_at", Text), ("expires_at", Text)],
+    },
+];
+
+/// Copied after the events, before the products (which go through `ProductRow`).
+const BEFORE_PRODUCTS: &[Copied] = &[
+    Copied {
+        table: "alarms",
+        order_by: "",
+        columns: &[
+            ("id", Int),
+            ("at", Text),
+            ("last_at", Text),
+            ("repeats", Int),
+            ("terminal", MaybeText),
+            ("kind", Text),
+            ("message", Text),
+            ("cleared_at", MaybeText),
+        ],
+    },
+    Copied { table: "counters", order_by: "", columns: &[("name", Text), ("value", Int)] },
+    Copied {
+        table: "market_names",
+        order_by: "",
+        columns: &[("id", Text), ("name_zh", Text), ("name_en", Text), ("version", Int)],
+    },
+    Copied {
+        table: "categories",
+        order_by: "",
+        columns: &[
+            ("id", Text),
+            ("name_zh", Text),
+            ("name_en", Text),
+            ("picture", Text),
+            ("position", Int),
+            ("deleted", Bool),
+            ("version", Int),
+            ("parent", MaybeText),
+        ],
+    },
+];
+
+/// Copied after the products.
+const AFTER_PRODUCTS: &[Copied] = &[
+    Copied {
+        table: "assortment",
+        order_by: "",
+        columns: &[
+            ("market", Text),
+            ("product", Text),
+            ("listed", Bool),
+            ("price_fen", MaybeInt),
+            ("limit_per_household", MaybeInt),
+            ("version", Int),
+            ("limit_period", MaybeText),
+            ("position", MaybeInt),
+        ],
+    },
+    // Households (their tombstones too), restock cycles, and what households bought.
+    Copied {
+        table: "households",
+        order_by: "",
+        columns: &[
+            ("market", Text),
+            ("id", Text),
+            ("building", Text),
+            ("surname", MaybeText),
+            ("phone_last4", MaybeText),
+            ("deleted", Bool),
+            ("version", Int),
+        ],
+    },
+    Copied { table: "daily_lists", order_by: "", columns: &[("market", Text), ("items", Text), ("version", Int)] },
+    Copied {
+        table: "restock_cycles",
+        order_by: "",
+        columns: &[("market", Text), ("days", Int), ("from_date", Text), ("version", Int)],
+    },
+    Copied {
+        table: "usage",
+        order_by: "",
+        columns: &[
+            ("order_id", Text),
+            ("product", Text),
+            ("market", Text),
+            ("terminal", Text),
+            ("seq", Int),
+            ("household", Text),
+            ("qty", Int),
+            ("at", Text),
+            ("version", Int),
+            ("checked", Bool),
+        ],
+    },
+    Copied { table: "pictures", order_by: "", columns: &[("hash", Text), ("bytes", Bytes)] },
+    // The site manager's van routes and the dispatch notes made, with the requests each
+    // answers in the order planned (SQLite's rowid).
+    Copied { table: "van_routes", order_by: "", columns: &[("market", Text), ("van", Text), ("stop", Int)] },
+    Copied {
+        table: "dispatch_notes",
+        order_by: "version",
+        columns: &[
+            ("id", Text),
+            ("version", Int),
+            ("market", Text),
+            ("date", Text),
+            ("van", Text),
+            ("stop", Int),
+            ("lines", Text),
+            ("created_at", Text),
+        ],
+    },
+    Copied {
+        table: "planned_requests",
+        order_by: "rowid",
+        columns: &[("request_id", Text), ("note_id", Text), ("date", Text)],
+    },
+];
+
+/// Every row of a table as `copied` describes it.
+async fn copy_table(
+    conn: &rusqlite::Connection,
+    tx: &deadpool_postgres::Transaction<'_>,
+    copied: &Copied,
+) -> Result<(), HubError> {
+    let names: Vec<&str> = copied.columns.iter().map(|(name, _)| *name).collect();
+    let order = if copied.order_by.is_empty() { String::new() } else { format!(" ORDER BY {}", copied.order_by) };
+    let select = format!("SELECT {} FROM {}{order}", names.join(", "), copied.table);
+    let places: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let insert = format!("INSERT INTO {} ({}) VALUES ({})", copied.table, names.join(", "), places.join(", "));
+    copy_rows(conn, tx, &select, &insert, |r| {
+        copied
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (_, cell))| -> rusqlite::Result<Box<dyn ToSql + Sync + Send>> {
+                Ok(match cell {
+                    Text => Box::new(r.get::<_, String>(i)?),
+                    MaybeText => Box::new(r.get::<_, Option<String>>(i)?),
+                    Int => Box::new(r.get::<_, i64>(i)?),
+                    MaybeInt => Box::new(r.get::<_, Option<i64>>(i)?),
+                    Bool => Box::new(r.get::<_, bool>(i)?),
+                    Bytes => Box::new(r.get::<_, Vec<u8>>(i)?),
+                })
+            })
+            .collect()
+    })
+    .await
+}
 
 /// Every row `select` finds in SQLite, inserted by `insert` (one prepared statement).
 async fn copy_rows(
