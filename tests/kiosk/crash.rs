@@ -1,9 +1,9 @@
 //! Crash safety: a child process places orders in a loop and is SIGKILLed at random moments.
 //! Every order it reported committed must be in the file, complete; none may be partial.
 
+use crate::support::ChildRun;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::io::Write;
 use std::time::Duration;
 use uuid::Uuid;
 use warm_core::domain::{Lang, OrderLine, SlotPolicy};
@@ -43,30 +43,16 @@ fn crash_child_places_orders() {
 fn orders_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.sqlite");
-    let exe = std::env::current_exe().unwrap();
     let mut reported: HashMap<Uuid, (i64, i64)> = HashMap::new();
     for round in 0..KILLS {
-        let mut child = Command::new(&exe)
-            .args(["crash::crash_child_places_orders", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-            .env(ENV, &db)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter(|l| l.starts_with("COMMITTED "))
-                .collect::<Vec<_>>()
-        });
+        let child = ChildRun::start("crash::crash_child_places_orders", ENV, &db);
         // Random moments, some early (during open/migrate), most mid-loop.
         std::thread::sleep(Duration::from_millis(fastrand::u64(if round % 5 == 0 { 1..15 } else { 20..120 })));
-        child.kill().unwrap(); // SIGKILL on unix
-        child.wait().unwrap();
-        for line in reader.join().unwrap() {
+        for line in child.kill() {
             let parts: Vec<&str> = line.split_whitespace().collect();
+            if parts.first() != Some(&"COMMITTED") {
+                continue;
+            }
             let (Some(id), Some(lines), Some(total)) = (parts.get(1), parts.get(2), parts.get(3)) else { continue };
             reported.insert(id.parse().unwrap(), (lines.parse().unwrap(), total.parse().unwrap()));
         }

@@ -3,9 +3,9 @@
 //! in the file whole; no building is ever half placed (every household order belongs to a batch
 //! of 30, each with its slip, its outbox event, and the batch's picking list).
 
+use crate::support::ChildRun;
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::io::Write;
 use std::time::Duration;
 use uuid::Uuid;
 use warm_core::domain::{HouseholdId, Lang, OrderLine};
@@ -68,54 +68,29 @@ fn leader_crash_child_places_buildings() {
 fn a_building_is_placed_whole_or_not_at_all_under_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiosk.sqlite");
-    let exe = std::env::current_exe().unwrap();
     let mut reported: HashSet<Uuid> = HashSet::new();
     for round in 0..KILLS {
-        let mut child = Command::new(&exe)
-            .args([
-                "leader_crash::leader_crash_child_places_buildings",
-                "--exact",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(ENV, &db)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (said, heard) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            let mut committed = Vec::new();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                // libtest may print "test … ... " before READY on the same line.
-                if line.ends_with("READY") || line.starts_with("COMMITTED ") {
-                    let _ = said.send(std::time::Instant::now());
-                }
-                if line.starts_with("COMMITTED ") {
-                    committed.push(line);
-                }
-            }
-            committed
-        });
+        let mut child = ChildRun::start("leader_crash::leader_crash_child_places_buildings", ENV, &db);
         // Timed from what the child has done, not from the clock: a busy machine may take a
         // second to start it or to commit 30 orders. Odd rounds kill at a random moment after
         // READY (often before the first commit); even rounds after the first commit, at a random
         // moment within as long again (often inside the next transaction).
-        let ready = heard.recv_timeout(Duration::from_secs(120)).expect("the child opened the store");
+        let ready = child.wait_for("READY").expect("the child opened the store");
         if round % 2 == 0 {
-            let first = heard.recv_timeout(Duration::from_secs(120)).expect("the child committed a building");
+            let first = loop {
+                let line = child.next_line().expect("the child committed a building");
+                if line.starts_with("COMMITTED ") {
+                    break std::time::Instant::now();
+                }
+            };
             let took = first.duration_since(ready).as_millis() as u64;
             std::thread::sleep(Duration::from_millis(fastrand::u64(0..took.max(2))));
         } else {
             std::thread::sleep(Duration::from_millis(fastrand::u64(1..250)));
         }
-        child.kill().unwrap(); // SIGKILL on unix
-        child.wait().unwrap();
-        for line in reader.join().unwrap() {
-            if let Some(id) = line.split_whitespace().nth(1) {
-                reported.insert(id.parse().unwrap());
+        for line in child.kill() {
+            if let Some(id) = line.strip_prefix("COMMITTED ") {
+                reported.insert(id.trim().parse().unwrap());
             }
         }
     }

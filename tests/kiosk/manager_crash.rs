@@ -4,10 +4,9 @@
 //! is booked once with exactly what arrived, and the day is closed once with exactly the cash
 //! counted: nothing lost, nothing counted twice.
 
+use crate::support::ChildRun;
 use crate::tasks::settle;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use warm_core::domain::day::{DENOMINATIONS, DayReport};
 use warm_core::domain::pin::DEMO_MANAGER_PIN;
@@ -150,50 +149,28 @@ fn kill_9_while_receiving_and_settling_loses_and_doubles_nothing() {
         }
         note
     };
-    let exe = std::env::current_exe().unwrap();
-    let run = || {
-        Command::new(&exe)
-            .args(["manager_crash::manager_crash_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-            .env(ENV, dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
+    let run = || ChildRun::start("manager_crash::manager_crash_child", ENV, dir.path());
     let (mut interrupted, mut progress) = (0, Vec::new());
     for _ in 0..ROUNDS {
         let mut child = run();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
         // Killed after a random number of the manager's steps, a random moment into the next one.
         let steps = fastrand::usize(0..8);
-        let mut lines = Vec::new();
         let mut seen = 0;
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) {
+        while let Some(line) = child.next_line() {
             let step = line.starts_with("SCANNED")
                 || line.starts_with("TYPED")
                 || line.starts_with("STEP")
                 || line == "RECEIVED"
                 || line == "READY";
-            let done = line == "DONE";
-            lines.push(line);
             if step {
                 seen += 1;
             }
-            if done || seen > steps {
+            if line == "DONE" || seen > steps {
                 break;
             }
         }
         std::thread::sleep(Duration::from_micros(fastrand::u64(0..5_000)));
-        child.kill().unwrap(); // SIGKILL on unix
-        child.wait().unwrap();
-        reader.join().unwrap();
-        lines.extend(rx.try_iter());
+        let lines = child.kill();
         if !lines.iter().any(|l| l == "DONE") {
             interrupted += 1;
         }
@@ -203,8 +180,7 @@ fn kill_9_while_receiving_and_settling_loses_and_doubles_nothing() {
         }
     }
     // And once more to its end, whatever state the last kill left.
-    let out = run().wait_with_output().unwrap();
-    assert!(out.status.success(), "the last run did not finish");
+    assert!(run().finish(), "the last run did not finish");
     assert!(interrupted > 0, "no run was interrupted: nothing was tested");
     assert!(progress.iter().any(|l| l.starts_with("SCANNED") || l.starts_with("TYPED")), "{progress:?}");
 

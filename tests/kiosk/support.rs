@@ -197,3 +197,67 @@ pub fn slip_text(bytes: &[u8]) -> String {
     let (text, _, _) = encoding_rs::GB18030.decode(bytes);
     text.into_owned()
 }
+
+/// A child run of this test binary for the kill -9 tests: one ignored test (`child_test`) with
+/// `env` set to `value`, its stdout lines read as it prints them.
+pub struct ChildRun {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    reader: std::thread::JoinHandle<()>,
+    seen: Vec<String>,
+}
+
+impl ChildRun {
+    pub fn start(child_test: &str, env: &str, value: &std::path::Path) -> ChildRun {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([child_test, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env(env, value)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (said, lines) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = said.send(line);
+            }
+        });
+        ChildRun { child, lines, reader, seen: Vec::new() }
+    }
+
+    /// The next line the child prints, when it prints it; `None` if it ends or stays silent for
+    /// a minute. (libtest may print "test … ... " before the child's first word on its line.)
+    pub fn next_line(&mut self) -> Option<String> {
+        let line = self.lines.recv_timeout(std::time::Duration::from_secs(60)).ok()?;
+        self.seen.push(line.clone());
+        Some(line)
+    }
+
+    /// Waits for a line that ends with `word`; when it came, or `None`.
+    pub fn wait_for(&mut self, word: &str) -> Option<std::time::Instant> {
+        while let Some(line) = self.next_line() {
+            if line.ends_with(word) {
+                return Some(std::time::Instant::now());
+            }
+        }
+        None
+    }
+
+    /// SIGKILL, then every line the child printed.
+    pub fn kill(mut self) -> Vec<String> {
+        self.child.kill().unwrap(); // SIGKILL on unix
+        self.child.wait().unwrap();
+        self.reader.join().unwrap();
+        self.seen.extend(self.lines.try_iter());
+        self.seen
+    }
+
+    /// Lets the child run to its end; whether it succeeded.
+    pub fn finish(mut self) -> bool {
+        let ok = self.child.wait().unwrap().success();
+        self.reader.join().unwrap();
+        ok
+    }
+}
