@@ -654,6 +654,14 @@ impl App {
                 if let Some(Volunteer::Pin(pin)) = &mut self.volunteer {
                     pin.lock(self.pin_gate.paused((self.ctx.clock)()));
                 }
+                // So does the building leaders' pad, from their gate in the store.
+                if matches!(&self.volunteer, Some(Volunteer::Leader(l)) if l.pin_paused()) {
+                    let now = (self.ctx.clock)();
+                    let left = self.ctx.store().pin_gate(Role::Leader).ok().and_then(|gate| gate.paused(now));
+                    if let Some(Volunteer::Leader(l)) = &mut self.volunteer {
+                        l.lock(left);
+                    }
+                }
                 self.lock_when_quiet(now);
             }
             Message::Tick(now) => {

@@ -419,3 +419,39 @@ fn the_counter_bills_the_homes_still_to_pay_to_the_building_on_account() {
         c.query_row("SELECT count(*) FROM print_jobs WHERE kind = 'receipt'", [], |r| r.get(0)).unwrap();
     assert_eq!(receipts, 2, "each home its receipt");
 }
+
+/// The leader's PIN pad, like the volunteer's: after five wrong tries its keys and OK are off for
+/// the pause, which it counts down each second; after the pause the right PIN opens the pad.
+#[test]
+fn the_leaders_pin_pad_is_switched_off_during_a_pause_and_counts_it_down() {
+    let mut k = seeded();
+    k.update(Message::Key(KeyPress::VolunteerShortcut));
+    for d in [2, 4, 6, 8] {
+        k.update(Message::Pin(pin::Message::Key(Key::Digit(d))));
+    }
+    k.update(Message::Pin(pin::Message::Ok));
+    k.tap("楼长代订");
+    for _ in 0..5 {
+        l(&mut k, leader::Message::PinKey(Key::Digit(1)));
+        l(&mut k, leader::Message::PinOk);
+    }
+    assert!(screen(&k).pin_paused(), "five wrong tries pause the pad");
+    let said = |k: &Kiosk| k.texts().into_iter().map(|(t, _)| t).find(|t| t.starts_with("错误次数太多"));
+    let first = said(&k).expect("the pause is said in words");
+    // A digit tapped now is not taken; OK does nothing.
+    let before = k.texts();
+    k.tap("8");
+    l(&mut k, leader::Message::PinOk);
+    assert_eq!(k.texts(), before, "the paused pad takes no digit and no OK");
+    k.taps.wait(10_000);
+    k.update(Message::Tick(std::time::Instant::now()));
+    assert_ne!(said(&k), Some(first), "the countdown counts");
+    k.taps.wait(3_600_000);
+    k.update(Message::Tick(std::time::Instant::now()));
+    assert!(!screen(&k).pin_paused(), "the pause ends");
+    for d in DEMO_LEADER_PIN.bytes() {
+        l(&mut k, leader::Message::PinKey(Key::Digit(d - b'0')));
+    }
+    l(&mut k, leader::Message::PinOk);
+    assert!(k.shows("请按楼号"), "the right PIN works after the pause");
+}

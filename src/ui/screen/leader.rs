@@ -196,10 +196,27 @@ impl Leader {
         }
     }
 
+    /// Whether the PIN pad waits out a pause after wrong tries.
+    pub fn pin_paused(&self) -> bool {
+        matches!(self.step, Step::Pin { outcome: Some(PinOutcome::Paused { .. }), .. })
+    }
+
+    /// The pause still to wait (from the leaders' gate in the store), each second; `None`: over,
+    /// and the pad takes digits again.
+    pub fn lock(&mut self, left: Option<std::time::Duration>) {
+        if let Step::Pin { outcome, .. } = &mut self.step
+            && matches!(outcome, Some(PinOutcome::Paused { .. }))
+        {
+            *outcome = left.map(|left| PinOutcome::Paused { left });
+        }
+    }
+
     pub fn update(&mut self, message: Message, ctx: Context<'_>) -> Action {
         let lang = ctx.lang;
         match message {
             Message::Leave => return Action::Leave,
+            // A pause after wrong tries switches the pad off until it is over.
+            _ if matches!(message, Message::PinKey(_) | Message::PinOk) && self.pin_paused() => {}
             Message::PinKey(key) => {
                 if let Step::Pin { entry, .. } = &mut self.step {
                     key.apply(entry, MAX_PIN, false);
@@ -410,6 +427,7 @@ impl Leader {
 }
 
 fn pin_view<'a>(entry: &str, outcome: Option<PinOutcome>, checking: bool, lang: Lang) -> Element<'a, Message> {
+    let paused = matches!(outcome, Some(PinOutcome::Paused { .. }));
     let dots = if entry.is_empty() { " ".to_owned() } else { "●".repeat(entry.len()) };
     let status = match (outcome, checking) {
         (Some(PinOutcome::Wrong { left }), _) => tr(Msg::PinWrong, lang, &[("n", &left.to_string())]),
@@ -423,8 +441,14 @@ fn pin_view<'a>(entry: &str, outcome: Option<PinOutcome>, checking: bool, lang: 
         bold(L::EnterPin.text(lang), theme::TITLE),
         bold(dots, theme::TOTAL),
         bold(status, theme::BODY),
-        numpad(lang, false, true, Message::PinKey),
-        tap(bold(Msg::Ok.text(lang), theme::TITLE), Message::PinOk, Tap::Primary, 452, theme::TARGET),
+        numpad(lang, false, !paused, Message::PinKey),
+        tap_maybe(
+            bold(Msg::Ok.text(lang), theme::TITLE),
+            (!paused).then_some(Message::PinOk),
+            Tap::Primary,
+            452,
+            theme::TARGET
+        ),
     ]
     .spacing(theme::GAP)
     .align_x(Alignment::Center);
