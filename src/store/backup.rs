@@ -308,6 +308,9 @@ pub fn check_copy(path: &Path) -> Result<CopyFacts> {
 pub struct Restored {
     pub orders: u64,
     pub aside: Option<PathBuf>,
+    /// Slips and receipts the copy still had waiting that the replaced store had printed since:
+    /// marked printed, so a restore never prints them a second time.
+    pub already_printed: u64,
 }
 
 /// The sync identity a store goes by (`sync_state` keys of `recovery.rs`), carried from the
@@ -370,9 +373,38 @@ pub fn restore(store: &Path, copy: &Path, now: Timestamp) -> Result<Restored> {
         Ok(orders.max(0) as u64)
     });
     match opened {
-        Ok(orders) => Ok(Restored { orders, aside }),
+        Ok(orders) => {
+            let already_printed = aside.as_deref().map_or(0, |aside| printed_since(store, aside));
+            Ok(Restored { orders, aside, already_printed })
+        }
         Err(e) => Err(put_back(e.to_string())),
     }
+}
+
+/// Marks printed, in the restored store at `store`, every job it still has waiting that the
+/// replaced store (`aside`) printed after the copy was taken; how many. A replaced store that
+/// cannot be read (the reason for many restores) marks none: its slips print again rather than
+/// be lost.
+fn printed_since(store: &Path, aside: &Path) -> u64 {
+    let marked = Connection::open(store).and_then(|conn| {
+        conn.execute("ATTACH DATABASE ?1 AS replaced", [aside.to_string_lossy()])?;
+        let marked = conn.execute(
+            "UPDATE print_jobs SET printed_at =
+                 (SELECT r.printed_at FROM replaced.print_jobs r WHERE r.id = print_jobs.id)
+             WHERE printed_at IS NULL
+               AND id IN (SELECT id FROM replaced.print_jobs WHERE printed_at IS NOT NULL)",
+            [],
+        )?;
+        conn.execute("DETACH DATABASE replaced", [])?;
+        Ok(marked)
+    });
+    marked.map_or_else(
+        |e| {
+            tracing::warn!("the replaced store's printed slips could not be read, the copy's waiting ones print: {e}");
+            0
+        },
+        |n| n as u64,
+    )
 }
 
 /// The replaced store's sync identity, if it can still be read (a damaged one may not: then the
@@ -549,6 +581,40 @@ mod tests {
         let kept = Connection::open(&aside).unwrap();
         let x: i64 = kept.query_row("SELECT value FROM counters WHERE name = 'x'", [], |r| r.get(0)).unwrap();
         assert_eq!(x, 2, "the replaced store is whole, aside");
+    }
+
+    /// Two slips wait when the copy is taken; one prints afterwards, then the store is restored:
+    /// the printed one is not printed again, the other still is.
+    #[test]
+    fn a_restore_does_not_print_again_what_the_replaced_store_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_path = dir.path().join("kiosk.sqlite");
+        let store = Store::open(&store_path).unwrap();
+        let (a, b) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        for id in [a, b] {
+            store
+                .connection()
+                .execute(
+                    "INSERT INTO print_jobs (id, kind, bytes, created_at)
+                     VALUES (?1, 'pickup_slip', x'00', '2026-12-01T12:00:00Z')",
+                    [id.to_string()],
+                )
+                .unwrap();
+        }
+        let taken = take(&store_path, &dir.path().join("b"), "K1", 14, ts("2026-12-01T21:00:00Z")).unwrap();
+        let printed_a = "UPDATE print_jobs SET printed_at = '2026-12-01T21:05:00Z' WHERE id = ?1";
+        store.connection().execute(printed_a, [a.to_string()]).unwrap();
+        drop(store);
+        let restored = restore(&store_path, &taken.path, ts("2026-12-02T08:00:00Z")).unwrap();
+        assert_eq!(restored.already_printed, 1);
+        let back = Store::open(&store_path).unwrap();
+        let waiting: Vec<uuid::Uuid> = back.pending_print_jobs().unwrap().into_iter().map(|j| j.id).collect();
+        assert_eq!(waiting, [b], "only the slip that never printed waits");
+        let printed: Option<String> = back
+            .connection()
+            .query_row("SELECT printed_at FROM print_jobs WHERE id = ?1", [a.to_string()], |r| r.get(0))
+            .unwrap();
+        assert_eq!(printed.as_deref(), Some("2026-12-01T21:05:00Z"), "marked with when it printed");
     }
 
     #[test]

@@ -41,15 +41,18 @@ pub fn restore(config: &Config, data_dir: &Path, copy: &Path) -> anyhow::Result<
     let _locks = take_locks(data_dir).map_err(words)?;
     let restored = backup::restore(&kiosk::store_path(data_dir), copy, jiff::Timestamp::now()).map_err(words)?;
     let aside = restored.aside.map(|p| p.display().to_string()).unwrap_or_else(|| "-".into());
-    Ok(format!(
-        "{}\n{}",
-        tr(
-            W::RestoreDone,
-            lang,
-            &[("path", &copy.display().to_string()), ("n", &restored.orders.to_string()), ("aside", &aside)]
-        ),
-        W::RestoreSyncNote.text(lang)
-    ))
+    let mut out = tr(
+        W::RestoreDone,
+        lang,
+        &[("path", &copy.display().to_string()), ("n", &restored.orders.to_string()), ("aside", &aside)],
+    );
+    if restored.already_printed > 0 {
+        out.push('\n');
+        out.push_str(&tr(W::RestoreAlreadyPrinted, lang, &[("n", &restored.already_printed.to_string())]));
+    }
+    out.push('\n');
+    out.push_str(W::RestoreSyncNote.text(lang));
+    Ok(out)
 }
 
 type Locks = (KioskLock, SyncLock, PrinterLock);

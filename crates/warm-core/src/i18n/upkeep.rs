@@ -16,6 +16,7 @@ messages! { UpkeepWords {
     RestoreWhileRunning: "收银机程序还在运行（{what}），请先关闭它再恢复", "The kiosk is still running ({what}): close it before restoring";
     RestoreDone: "已从 {path} 恢复（{n} 笔订单）；原来的数据另存为 {aside}", "Restored from {path} ({n} {n|order|orders}); the replaced store is kept as {aside}";
     RestoreSyncNote: "下次联网时，合作社会核对恢复前已送达的订单，不会重复记账", "At the next sync the co-op checks which orders it already has: none is counted twice";
+    RestoreAlreadyPrinted: "备份之后已打印的 {n} 张单据不会再打印", "{n} {n|slip|slips} printed after the copy was taken will not print again";
     RestoreFailed: "恢复没有成功，原来的数据已放回：{reason}", "The restore failed and the previous store is back in place: {reason}";
     KioskRunning: "这台收银机已经在运行（{path} 被占用）", "This kiosk is already running ({path} is held)";
     // The self-check: one line a check, "✓" when fine, "✗" when a person is needed.
