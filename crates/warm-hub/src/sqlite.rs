@@ -992,7 +992,7 @@ impl HubStore for SqliteHub {
     fn set_daily_list(&self, market: &str, items: &[DailyItem]) -> Result<(), HubError> {
         let mut conn = self.write();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        daily_list::check_products(&tx, items)?;
+        daily_list::check_products(&tx, market, items)?;
         let version = next_version(&tx)?;
         daily_list::write(&tx, market, items, version)?;
         tx.commit()?;

@@ -266,5 +266,14 @@ on_both_engines! {
         assert!(matches!(&cleared.changes[..], [CatalogChange::DailyList { items, .. }] if items.is_empty()));
         let again: CatalogPage = get(&h, 0, api::catalog_path("K1", cleared.next_cursor, 1000)).await;
         assert!(again.changes.is_empty(), "nothing new after the cursor");
+
+        // A product the market does not sell refuses the list too; a market that sells it may list it.
+        store.set_listed("M1", "oil", false).unwrap();
+        let refused = store.set_daily_list("M1", &list).unwrap_err().to_string();
+        assert!(refused.contains("oil") && refused.contains("not sold at market M1"), "{refused}");
+        assert!(store.daily_list("M1").unwrap().is_empty(), "the refused list changed nothing");
+        store.set_daily_list("M2", &list).unwrap();
+        store.set_listed("M1", "oil", true).unwrap();
+        store.set_daily_list("M1", &list).unwrap();
     }
 }

@@ -48,6 +48,15 @@ impl PgHub {
                     item.product
                 )));
             }
+            let listed = tx
+                .query_opt(
+                    "SELECT listed FROM assortment WHERE market = $1 AND product = $2",
+                    &[&market, &item.product],
+                )
+                .await?;
+            if listed.map(|r| r.try_get::<_, bool>(0)).transpose()? == Some(false) {
+                return Err(crate::sqlite::daily_list::not_sold(market, &item.product));
+            }
         }
         lock_catalog(&tx).await?;
         let version = next_version(&tx).await?;

@@ -30,7 +30,7 @@ pub(super) fn read(conn: &Connection, market: &str) -> Result<Vec<DailyItem>, Hu
 }
 
 /// Refuses a product the hub does not sell (never listed, or withdrawn), naming it.
-pub(super) fn check_products(conn: &Connection, items: &[DailyItem]) -> Result<(), HubError> {
+pub(super) fn check_products(conn: &Connection, market: &str, items: &[DailyItem]) -> Result<(), HubError> {
     for item in items {
         let known: Option<bool> = conn
             .prepare_cached("SELECT deleted FROM products WHERE id = ?1")?
@@ -42,8 +42,23 @@ pub(super) fn check_products(conn: &Connection, items: &[DailyItem]) -> Result<(
                 item.product
             )));
         }
+        let listed: Option<bool> = conn
+            .prepare_cached("SELECT listed FROM assortment WHERE market = ?1 AND product = ?2")?
+            .query_row([market, &item.product], |r| r.get(0))
+            .optional()?;
+        if listed == Some(false) {
+            return Err(not_sold(market, &item.product));
+        }
     }
     Ok(())
+}
+
+/// A product the market does not sell (its assortment says so) has no place on its daily list:
+/// its kiosks would leave it out, and the leader's paper sheet would not match the screen.
+pub(crate) fn not_sold(market: &str, product: &str) -> HubError {
+    HubError::Invalid(format!(
+        "product {product:?} is not sold at market {market} (withdrawn there with `warm-hub assortment`); nothing of the list was stored"
+    ))
 }
 
 pub(super) fn write(conn: &Connection, market: &str, items: &[DailyItem], version: i64) -> Result<(), HubError> {
