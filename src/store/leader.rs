@@ -83,6 +83,27 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The daily list with what is left of each product's "available today": the hub's number
+    /// less what this kiosk's building orders took since `since` (local midnight), so a second
+    /// building the same day cannot be given what the first already took.
+    pub fn daily_list_left(&self, since: Timestamp) -> Result<Vec<DailyItem>> {
+        let mut taken = self.conn.prepare_cached(
+            "SELECT coalesce(sum(l.qty), 0) FROM order_lines l
+             JOIN orders o ON o.id = l.order_id
+             JOIN leader_batch_orders b ON b.order_id = o.id
+             WHERE l.product_id = ?1 AND o.created_at >= ?2 AND o.status <> 'cancelled'",
+        )?;
+        let since = time_to_sql(since);
+        let mut list = self.daily_list()?;
+        for item in &mut list {
+            if let Some(available) = &mut item.available {
+                let took: i64 = taken.query_row(params![item.product, since], |r| r.get(0))?;
+                *available = available.saturating_sub(u32::try_from(took).unwrap_or(u32::MAX));
+            }
+        }
+        Ok(list)
+    }
+
     /// The households of `building` (the first part of their ids: 3 of 3-2-501) the hub listed,
     /// by unit and room as numbers (3-2-99 before 3-2-101).
     pub fn households_in_building(&self, building: &str) -> Result<Vec<HouseholdId>> {

@@ -455,3 +455,41 @@ fn the_leaders_pin_pad_is_switched_off_during_a_pause_and_counts_it_down() {
     l(&mut k, leader::Message::PinOk);
     assert!(k.shows("请按楼号"), "the right PIN works after the pause");
 }
+
+/// The daily list's "available today" is shared by the day's buildings: after building 7 took
+/// all 10 flour, building 8's leader cannot add any, in words; rice, with room left, still goes.
+#[test]
+fn what_an_earlier_building_took_today_is_not_available_to_the_next() {
+    let mut k = seeded();
+    let flour = k.ctx.catalog.product(&ProductId::new(FLOUR)).unwrap().clone();
+    let orders = homes()[..10]
+        .iter()
+        .map(|h| (uuid::Uuid::now_v7(), HouseholdId::parse(h).unwrap(), vec![OrderLine::of(&flour, 1)]))
+        .collect();
+    let batch =
+        NewBatch { id: uuid::Uuid::now_v7(), terminal: "K1".into(), lang: Lang::Zh, building: "7".into(), orders };
+    k.ctx
+        .store()
+        .place_batch(
+            batch,
+            &k.ctx.catalog,
+            (k.ctx.clock)(),
+            &k.ctx.config.slot_policy(),
+            &k.ctx.time_zone,
+            |_| Vec::new(),
+            |_| Vec::new(),
+        )
+        .unwrap();
+    enter_leader(&mut k);
+    l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
+    l(&mut k, leader::Message::StartBuilding);
+    let Step::Order(round) = &screen(&k).step else { panic!("not ordering") };
+    assert_eq!(round.loaded.items[2].0.id.0, FLOUR);
+    assert_eq!(round.loaded.items[2].1, Some(0), "10 available, 10 taken by building 7");
+    assert_eq!(round.loaded.items[0].1, Some(60), "no rice taken yet");
+    l(&mut k, leader::Message::Increase(2));
+    assert!(notice(&k).starts_with("今日还剩 0"), "{}", notice(&k));
+    l(&mut k, leader::Message::Increase(0));
+    let Step::Order(round) = &screen(&k).step else { panic!("not ordering") };
+    assert_eq!((round.qty[0][2], round.qty[0][0]), (0, 1), "no flour; one rice");
+}

@@ -78,10 +78,12 @@ impl App {
         off_thread(move || -> Result<Box<Loaded>, StoreError> {
             let store = warm_core::process::lock(&store);
             let households = store.households_in_building(&building)?;
-            // The day's list as this market sells it: a product the catalog does not sell here is
-            // left out (the hub may list it before the kiosk has pulled it).
+            // The day's list as this market sells it, with what earlier buildings left of each: a
+            // product the catalog does not sell here is left out (the hub may list it before the
+            // kiosk has pulled it).
+            let midnight = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
             let items: Vec<_> = store
-                .daily_list()?
+                .daily_list_left(midnight)?
                 .into_iter()
                 .filter_map(|item| Some((catalog.product(&ProductId::new(item.product))?.clone(), item.available)))
                 .collect();
