@@ -23,11 +23,22 @@ fn tool(name: &str) -> Command {
     Command::new(name)
 }
 
-fn start_xvfb() -> (Guard, String) {
+/// A virtual screen, one at a time: each test's X server, window manager and debug-built kiosk
+/// together load a 2-core machine enough that two side by side can miss their timeouts.
+struct Screen {
+    _server: Guard,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+static ONE_SCREEN_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn start_xvfb() -> (Screen, String) {
     start_xvfb_sized("1920x1080x24")
 }
 
-fn start_xvfb_sized(screen: &str) -> (Guard, String) {
+fn start_xvfb_sized(screen: &str) -> (Screen, String) {
+    // A test that failed while holding its turn still hands it on.
+    let turn = ONE_SCREEN_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut xvfb = tool("Xvfb")
         .args(["-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp"])
         .stdout(Stdio::piped())
@@ -36,7 +47,7 @@ fn start_xvfb_sized(screen: &str) -> (Guard, String) {
         .expect("Xvfb is needed for the real-window test: apt-get install xvfb xauth xdotool imagemagick");
     let mut line = String::new();
     BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    (Guard(xvfb), format!(":{}", line.trim()))
+    (Screen { _server: Guard(xvfb), _turn: turn }, format!(":{}", line.trim()))
 }
 
 fn screenshot(display: &str, path: &Path) {
