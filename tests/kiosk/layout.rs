@@ -75,17 +75,28 @@ pub fn check(k: &Kiosk, screen: &str) {
     }
 }
 
-#[test]
-fn every_screen_meets_the_size_rules_in_both_languages() {
-    use warm_kiosk::device::printer::Problem;
-    use warm_kiosk::device::printer::worker::PrinterState;
-    // Also with the printer's banner up (out of paper, slips waiting), which takes room on every screen.
-    for ((english, problem), large) in
-        [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
-            .into_iter()
-            .flat_map(|case| [(case, false), (case, true)])
-    {
-        let mut k = kiosk();
+/// The seniors' screens are checked in both languages and both text sizes, and also with the
+/// printer's banner up (out of paper, slips waiting), which takes room on every screen:
+/// (English, 大字, the printer's problem).
+struct SeniorsCase(bool, bool, Option<warm_kiosk::device::printer::Problem>);
+
+const SENIORS_CASES: [SeniorsCase; 8] = {
+    use warm_kiosk::device::printer::Problem::{NoAnswer, PaperOut};
+    [
+        SeniorsCase(false, false, None),
+        SeniorsCase(false, true, None),
+        SeniorsCase(true, false, None),
+        SeniorsCase(true, true, None),
+        SeniorsCase(false, false, Some(PaperOut)),
+        SeniorsCase(false, true, Some(PaperOut)),
+        SeniorsCase(true, false, Some(NoAnswer)),
+        SeniorsCase(true, true, Some(NoAnswer)),
+    ]
+};
+
+impl SeniorsCase {
+    fn set_up(&self, k: &mut Kiosk) {
+        let SeniorsCase(english, large, problem) = *self;
         if english {
             k.update(Message::SwitchLanguage);
         }
@@ -93,7 +104,16 @@ fn every_screen_meets_the_size_rules_in_both_languages() {
             k.update(Message::ToggleLargeText);
         }
         k.ctx.printer.drain();
-        k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
+        let state = warm_kiosk::device::printer::worker::PrinterState { problem, pending: 3, ..Default::default() };
+        k.update(Message::Printer(state));
+    }
+}
+
+#[test]
+fn every_screen_meets_the_size_rules_in_both_languages() {
+    for case in SENIORS_CASES {
+        let mut k = kiosk();
+        case.set_up(&mut k);
         check(&k, "home, empty");
         k.update(Message::HomeScreen(home::Message::OpenCategory(k.ctx.catalog.categories[3].id.clone())));
         let products: Vec<_> =
@@ -256,24 +276,11 @@ fn leader_screens_meet_the_size_rules_in_both_languages_and_say_what_is_wrong() 
 fn household_screens_meet_the_size_rules_in_both_languages() {
     use crate::households::{RICE, kiosk_with_households, type_home};
     use warm_core::domain::ProductId;
-    use warm_kiosk::device::printer::Problem;
-    use warm_kiosk::device::printer::worker::PrinterState;
     use warm_kiosk::device::scanner::ScannerEvent;
     use warm_kiosk::ui::screen::household;
-    for ((english, problem), large) in
-        [(false, None), (true, None), (false, Some(Problem::PaperOut)), (true, Some(Problem::NoAnswer))]
-            .into_iter()
-            .flat_map(|case| [(case, false), (case, true)])
-    {
+    for case in SENIORS_CASES {
         let mut k = kiosk_with_households();
-        if english {
-            k.update(Message::SwitchLanguage);
-        }
-        if large {
-            k.update(Message::ToggleLargeText);
-        }
-        k.ctx.printer.drain();
-        k.update(Message::Printer(PrinterState { problem, pending: 3, ..PrinterState::default() }));
+        case.set_up(&mut k);
         check(&k, "home with the household's button");
         k.update(Message::ChangeHousehold);
         check(&k, "household entry");
