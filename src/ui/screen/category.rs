@@ -5,7 +5,9 @@ use super::Context;
 use crate::store::sales::Sales;
 use crate::ui::picture::Kind;
 use crate::ui::theme;
-use crate::ui::widget::{Pager, bold, category_tile, label, limited_tile, pager, picture, price, product_tile, tile};
+use crate::ui::widget::{
+    Pager, bold, category_tile, fitted_picture, label, limited_tile, pager, price, product_tile, tile,
+};
 use iced::widget::{Column, Row, column, container, space};
 use iced::{Alignment, Background, Border, Element, Length};
 use warm_core::domain::{Catalog, CategoryId, Product, ProductId};
@@ -202,7 +204,7 @@ fn gone_tile<'a>(product: &'a Product, in_basket: u32, ctx: Context<'a>) -> Elem
     let in_basket =
         (in_basket > 0).then(|| label(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY));
     let content = column![
-        picture(ctx.pictures, &product.picture, name, theme::TILE_PICTURE, lang),
+        fitted_picture(ctx.pictures, &product.picture, name, theme::TILE_PICTURE, lang),
         bold(name, theme::BODY),
         price(product.price, theme::PRICE).color(theme::INK),
         container(bold(words, theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning),

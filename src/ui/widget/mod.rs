@@ -12,7 +12,7 @@ pub use numpad::numpad;
 pub use pager::{Pager, pager};
 pub use pointerless::pointerless;
 pub use tap::{TAP_ID, tap, tap_maybe};
-pub use tile::{category_tile, limited_tile, picture, product_tile};
+pub use tile::{category_tile, fitted_picture, limited_tile, picture, product_tile};
 
 use super::theme;
 use iced::widget::text;

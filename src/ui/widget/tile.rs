@@ -39,6 +39,19 @@ pub fn picture<'a, M: 'a>(
     }
 }
 
+/// A tile's picture: centred in the height its words leave, at most `side` square, so a tile
+/// never pushes its words out and a tall tile (大字's one row) shows its picture as big as allowed.
+pub fn fitted_picture<'a, M: 'a>(pictures: &Pictures, path: &str, name: &str, side: f32, lang: Lang) -> Element<'a, M> {
+    container(
+        container(picture(pictures, path, name, Length::Fill, lang))
+            .center(Length::Fill)
+            .max_width(side)
+            .max_height(side),
+    )
+    .center(Length::Fill)
+    .into()
+}
+
 /// A category's tile: its name (on one line or two) under its picture, which takes the height
 /// the name leaves, up to `CATEGORY_PICTURE`; so a shorter row (大字, home's first row above)
 /// never pushes the name out of the tile.
@@ -49,15 +62,7 @@ pub fn category_tile<'a, M: Clone + 'a>(
     on_press: M,
 ) -> Element<'a, M> {
     let name = category.name.get(lang);
-    let side = theme::CATEGORY_PICTURE;
-    // Centred in what the name leaves, at most `side` square.
-    let picture = container(
-        container(picture(pictures, &category.picture, name, Length::Fill, lang))
-            .center(Length::Fill)
-            .max_width(side)
-            .max_height(side),
-    )
-    .center(Length::Fill);
+    let picture = fitted_picture(pictures, &category.picture, name, theme::CATEGORY_PICTURE, lang);
     let content = column![picture, bold(name, theme::TITLE)].spacing(theme::GAP).align_x(Alignment::Center);
     tap(content, on_press, Tap::Tile, Length::Fill, Length::Fill)
 }
@@ -81,7 +86,7 @@ pub fn product_tile<'a, M: Clone + 'a>(
         label(Msg::TapToAdd.text(lang), theme::BODY).into()
     };
     let content = column![
-        picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
+        fitted_picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
         bold(name, theme::BODY),
         label(product.spec.get(lang), theme::BODY),
         price(product.price, theme::PRICE),
@@ -92,9 +97,6 @@ pub fn product_tile<'a, M: Clone + 'a>(
     let kind = if in_basket > 0 { Tap::TileAdded } else { Tap::Tile };
     tap(content, on_press, kind, Length::Fill, Length::Fill)
 }
-
-/// Picture side on a limited product's tile: smaller, so the limit's words fit the same tile.
-pub const LIMITED_PICTURE: f32 = 80.0;
 
 /// A product with a purchase limit for this household (issue 10): the limit and what is left
 /// in words (`limit`: two lines), and how many are in the basket. At the limit it still takes a
@@ -124,7 +126,7 @@ pub fn limited_tile<'a, M: Clone + 'a>(
         label(Msg::TapToAdd.text(lang), theme::BODY).into()
     };
     let content = column![
-        picture(pictures, &product.picture, name, LIMITED_PICTURE, lang),
+        fitted_picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
         bold(name, theme::BODY),
         price(product.price, theme::PRICE),
         label(per, theme::BODY).center(),
