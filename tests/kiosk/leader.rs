@@ -67,6 +67,12 @@ pub fn seeded() -> Kiosk {
     k
 }
 
+/// Places a batch straight into the kiosk's store, as leader mode would, with empty slips.
+fn place_without_paper(k: &Kiosk, batch: NewBatch) -> Result<warm_kiosk::store::leader::PlacedBatch, StoreError> {
+    let (catalog, now, slots, tz) = (&k.ctx.catalog, (k.ctx.clock)(), k.ctx.config.slot_policy(), &k.ctx.time_zone);
+    k.ctx.store().place_batch(batch, catalog, now, &slots, tz, |_| Vec::new(), |_| Vec::new())
+}
+
 pub fn l(k: &mut Kiosk, m: leader::Message) {
     k.update(Message::Leader(m));
 }
@@ -268,15 +274,7 @@ fn a_batch_over_a_limit_is_refused_whole_and_in_words() {
             (uuid::Uuid::now_v7(), HouseholdId::parse("7-1-101").unwrap(), vec![OrderLine::of(&rice, 2)]),
         ],
     };
-    let refused = k.ctx.store().place_batch(
-        batch,
-        &k.ctx.catalog,
-        (k.ctx.clock)(),
-        &k.ctx.config.slot_policy(),
-        &k.ctx.time_zone,
-        |_| Vec::new(),
-        |_| Vec::new(),
-    );
+    let refused = place_without_paper(&k, batch);
     assert!(
         matches!(&refused, Err(StoreError::OverLimit { household, product, over: 1 }) if household == "7-1-101" && product == RICE),
         "{refused:?}"
@@ -468,18 +466,7 @@ fn what_an_earlier_building_took_today_is_not_available_to_the_next() {
         .collect();
     let batch =
         NewBatch { id: uuid::Uuid::now_v7(), terminal: "K1".into(), lang: Lang::Zh, building: "7".into(), orders };
-    k.ctx
-        .store()
-        .place_batch(
-            batch,
-            &k.ctx.catalog,
-            (k.ctx.clock)(),
-            &k.ctx.config.slot_policy(),
-            &k.ctx.time_zone,
-            |_| Vec::new(),
-            |_| Vec::new(),
-        )
-        .unwrap();
+    place_without_paper(&k, batch).unwrap();
     enter_leader(&mut k);
     l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
     l(&mut k, leader::Message::StartBuilding);
