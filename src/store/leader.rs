@@ -55,11 +55,11 @@ pub struct BatchHousehold {
 
 impl Store {
     /// The daily list as the sheet prints it: each product the catalog sells here, with its
-    /// name, spec, price, how many today and its limit (a product this market does not sell
-    /// is left out).
-    pub fn sheet_lines(&self, catalog: &Catalog) -> Result<Vec<SheetLine>> {
+    /// name, spec, price, how many are left today (after this kiosk's building orders since
+    /// `since`, local midnight) and its limit (a product this market does not sell is left out).
+    pub fn sheet_lines(&self, catalog: &Catalog, since: Timestamp) -> Result<Vec<SheetLine>> {
         Ok(self
-            .daily_list()?
+            .daily_list_left(since)?
             .into_iter()
             .filter_map(|item| {
                 let p = catalog.product(&ProductId::new(item.product))?;

@@ -200,6 +200,11 @@ fn next_in_sequence(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<u64> {
     u64::try_from(value).map_err(|_| StoreError::Decode(format!("counter {name} is negative")))
 }
 
+/// Local midnight in `tz` of the day `now` falls on: where "today" starts for the day's counts.
+pub fn start_of_day(now: Timestamp, tz: &jiff::tz::TimeZone) -> Timestamp {
+    now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now)
+}
+
 /// Instants are stored as UTC text with a fixed millisecond precision, so text order is time order.
 fn time_to_sql(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()

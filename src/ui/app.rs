@@ -1264,7 +1264,7 @@ pub const SALES_DAYS: u64 = 14;
 
 fn sales_window(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp) {
     let recent = now - Duration::from_secs(SALES_DAYS * 86_400);
-    let today = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
+    let today = crate::store::start_of_day(now, tz);
     (recent, today)
 }
 

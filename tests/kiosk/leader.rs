@@ -467,6 +467,11 @@ fn what_an_earlier_building_took_today_is_not_available_to_the_next() {
     let batch =
         NewBatch { id: uuid::Uuid::now_v7(), terminal: "K1".into(), lang: Lang::Zh, building: "7".into(), orders };
     place_without_paper(&k, batch).unwrap();
+    // The paper sheet printed now says the same.
+    let midnight = warm_kiosk::store::start_of_day((k.ctx.clock)(), &k.ctx.time_zone);
+    let sheet = k.ctx.store().sheet_lines(&k.ctx.catalog, midnight).unwrap();
+    let flour_line = sheet.iter().find(|line| line.name == flour.name).unwrap();
+    assert_eq!(flour_line.available, Some(0), "the sheet: 今日剩 0");
     enter_leader(&mut k);
     l(&mut k, leader::Message::BuildingKey(Key::Digit(8)));
     l(&mut k, leader::Message::StartBuilding);

@@ -148,7 +148,7 @@ fn leader_sheet_prints_the_daily_list_on_the_configured_printer() {
     wait_for("the sheet", || emu.state().jobs().len() == 1);
     let sheet = emu.state().jobs().remove(0);
     let (text, _, _) = encoding_rs::GB18030.decode(&sheet);
-    for word in ["每日货品清单", "1. 东北大米 5公斤/袋", "今日共 40 袋", "￥39.90", "2. 挂面", "房号", "[    ]"]
+    for word in ["每日货品清单", "1. 东北大米 5公斤/袋", "今日剩 40 袋", "￥39.90", "2. 挂面", "房号", "[    ]"]
     {
         assert!(text.contains(word), "the sheet lacks {word:?}:\n{text}");
     }

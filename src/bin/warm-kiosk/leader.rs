@@ -28,9 +28,9 @@ pub fn run(command: &LeaderCommand, config: &Config, data_dir: &Path, lang: Lang
     let LeaderCommand::Sheet { now } = command;
     let store = Store::open(&kiosk::store_path(data_dir))?;
     let catalog = kiosk::load_catalog(config, &store, data_dir)?.catalog;
-    let lines = store.sheet_lines(&catalog)?;
-    let at = jiff::Timestamp::now();
-    let bytes = daily_sheet(&lines, &catalog.market_name, &config.printer.profile(), &config.time_zone()?, at, lang);
+    let (at, tz) = (jiff::Timestamp::now(), config.time_zone()?);
+    let lines = store.sheet_lines(&catalog, warm_kiosk::store::start_of_day(at, &tz))?;
+    let bytes = daily_sheet(&lines, &catalog.market_name, &config.printer.profile(), &tz, at, lang);
     let job = store.add_print_job(None, "daily_sheet", &bytes, at)?;
     let mut report = format!("{} ({job})", LeaderWords::SheetQueued.text(lang));
     if lines.is_empty() {

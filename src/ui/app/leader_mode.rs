@@ -61,7 +61,7 @@ impl App {
                 );
                 off_thread(move || -> Result<(), StoreError> {
                     let store = warm_core::process::lock(&store);
-                    let lines = store.sheet_lines(&catalog)?;
+                    let lines = store.sheet_lines(&catalog, crate::store::start_of_day(now, &tz))?;
                     let bytes = daily_sheet(&lines, &catalog.market_name, &config.printer.profile(), &tz, now, lang);
                     store.add_print_job(None, "daily_sheet", &bytes, now)?;
                     printer.wake();
@@ -81,9 +81,8 @@ impl App {
             // The day's list as this market sells it, with what earlier buildings left of each: a
             // product the catalog does not sell here is left out (the hub may list it before the
             // kiosk has pulled it).
-            let midnight = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
             let items: Vec<_> = store
-                .daily_list_left(midnight)?
+                .daily_list_left(crate::store::start_of_day(now, &tz))?
                 .into_iter()
                 .filter_map(|item| Some((catalog.product(&ProductId::new(item.product))?.clone(), item.available)))
                 .collect();

@@ -22,7 +22,7 @@ messages! { LeaderWords {
     ChangeBuilding: "换一栋楼", "Another building";
     LimitShort: "限购 {limit}，本户还可 {left}", "Limit {limit}, {left} more for this home";
     AvailableShort: "今日剩 {n}", "{n} left today";
-    AvailableToday: "今日共 {n} {unit}", "{n} {unit} today";
+    AvailableToday: "今日剩 {n} {unit}", "{n} {unit} left today";
     AvailableLeft: "今日还剩 {n} {unit}，不能再加了", "Only {n} {unit} today: no more can be added";
     FinishQuestion: "为 {n} 户下单？全楼共", "Place orders for {n} {n|home|homes}? In all";
     FinishYes: "是，下单", "Yes, place them";
