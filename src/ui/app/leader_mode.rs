@@ -50,21 +50,14 @@ impl App {
             Action::Load(building) => self.leader_load(building),
             Action::Place { building, orders } => self.leader_place(building, orders),
             Action::PrintSheet => {
-                let (store, catalog, config, tz, now, printer, lang) = (
-                    self.ctx.store.clone(),
-                    self.ctx.catalog.clone(),
-                    self.ctx.config.clone(),
-                    self.ctx.time_zone.clone(),
-                    (self.ctx.clock)(),
-                    self.ctx.printer.clone(),
-                    self.lang,
-                );
+                let (ctx, now, lang) = (self.ctx.clone(), (self.ctx.clock)(), self.lang);
                 off_thread(move || -> Result<(), StoreError> {
-                    let store = warm_core::process::lock(&store);
-                    let lines = store.sheet_lines(&catalog, crate::store::start_of_day(now, &tz))?;
-                    let bytes = daily_sheet(&lines, &catalog.market_name, &config.printer.profile(), &tz, now, lang);
+                    let store = warm_core::process::lock(&ctx.store);
+                    let (catalog, tz) = (&ctx.catalog, &ctx.time_zone);
+                    let lines = store.sheet_lines(catalog, crate::store::start_of_day(now, tz))?;
+                    let bytes = daily_sheet(&lines, &catalog.market_name, &ctx.config.printer.profile(), tz, now, lang);
                     store.add_print_job(None, "daily_sheet", &bytes, now)?;
-                    printer.wake();
+                    ctx.printer.wake();
                     Ok(())
                 })
                 .map(|r| Message::Leader(leader::Message::SheetQueued(r.unwrap_or_else(Err))))
@@ -114,29 +107,21 @@ impl App {
             building,
             orders: orders.into_iter().map(|(h, lines)| ((self.ctx.ids)(), h, lines)).collect(),
         };
-        let (store, catalog, config, tz, now, printer) = (
-            self.ctx.store.clone(),
-            self.ctx.catalog.clone(),
-            self.ctx.config.clone(),
-            self.ctx.time_zone.clone(),
-            (self.ctx.clock)(),
-            self.ctx.printer.clone(),
-        );
-        let lang = self.lang;
+        let (ctx, now, lang) = (self.ctx.clone(), (self.ctx.clock)(), self.lang);
         off_thread(move || -> Result<(usize, Money), StoreError> {
-            let profile = config.printer.profile();
-            let market = &catalog.market_name;
-            let placed = warm_core::process::lock(&store).place_batch(
+            let (profile, tz) = (ctx.config.printer.profile(), &ctx.time_zone);
+            let market = &ctx.catalog.market_name;
+            let placed = warm_core::process::lock(&ctx.store).place_batch(
                 batch,
-                &catalog,
+                &ctx.catalog,
                 now,
-                &config.slot_policy(),
-                &tz,
-                |order| household_slip(order, market, &profile, &tz),
-                |list| picking_list(list, market, &profile, &tz, lang),
+                &ctx.config.slot_policy(),
+                tz,
+                |order| household_slip(order, market, &profile, tz),
+                |list| picking_list(list, market, &profile, tz, lang),
             )?;
             // The print worker prints the stored slips and the picking list.
-            printer.wake();
+            ctx.printer.wake();
             Ok((placed.orders.len(), placed.picking.total()))
         })
         .map(|r| Message::Leader(leader::Message::Placed(r.unwrap_or_else(Err))))

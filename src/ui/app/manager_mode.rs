@@ -11,10 +11,9 @@ use crate::store::stock::{COUNT_DRAFT, receiving_key};
 use crate::ui::screen::manager::{self, Action, Done, Loaded, Manager, Want, Work};
 use crate::ui::screen::{manager_count, manager_parts, manager_settle};
 use iced::Task;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use warm_core::domain::pin::{PinGate, Role};
-use warm_core::domain::{Catalog, ProductId, Text};
+use warm_core::domain::{ProductId, Text};
 use warm_core::i18n::ManagerMsg as M;
 use warm_core::receipt::day_report::day_report;
 
@@ -73,15 +72,9 @@ impl App {
     }
 
     fn manager_load(&mut self, want: Want) -> Task<Message> {
-        let (store, catalog, config, tz, now) = (
-            self.ctx.store.clone(),
-            self.ctx.catalog.clone(),
-            self.ctx.config.clone(),
-            self.ctx.time_zone.clone(),
-            (self.ctx.clock)(),
-        );
+        let (kiosk, now) = (self.ctx.clone(), (self.ctx.clock)());
         off_thread(move || -> Result<Box<Loaded>, StoreError> {
-            let store = warm_core::process::lock(&store);
+            let store = warm_core::process::lock(&kiosk.store);
             let loaded = match want {
                 Want::Stock => Loaded::Stock(store.stock_levels()?),
                 Want::Notes => {
@@ -96,8 +89,8 @@ impl App {
                 Want::Count => Loaded::Count(store.stock_levels()?, store.draft::<manager_count::Draft>(COUNT_DRAFT)?),
                 Want::Restock => {
                     let products: Vec<ProductId> =
-                        manager_parts::products_in_order(&catalog).into_iter().map(|p| p.id.clone()).collect();
-                    let m = &config.manager;
+                        manager_parts::products_in_order(&kiosk.catalog).into_iter().map(|p| p.id.clone()).collect();
+                    let m = &kiosk.config.manager;
                     Loaded::Restock(store.restock_suggestions(
                         &products,
                         now,
@@ -111,12 +104,12 @@ impl App {
                     // Closed already today (a crash right after the close, a second visit): the
                     // settlement shows that day's Z; a second close waits for the next day.
                     if draft.is_none()
-                        && let Some(closed) = store.z_report(Some(now.to_zoned(tz.clone()).date()))?
+                        && let Some(closed) = store.z_report(Some(now.to_zoned(kiosk.time_zone.clone()).date()))?
                     {
                         return Ok(Box::new(Loaded::ClosedToday(Box::new(closed.report))));
                     }
                     let closing = draft.unwrap_or_else(|| Closing { id: uuid::Uuid::now_v7(), ..Closing::default() });
-                    let preview = with_day(&catalog, &config, &tz, |ctx| store.settlement_preview(&closing, ctx, now))?;
+                    let preview = with_day(&kiosk, |ctx| store.settlement_preview(&closing, ctx, now))?;
                     let movers = store.fastest_movers(manager_settle::QUICK_COUNT)?;
                     Loaded::Settle { closing, preview: Box::new(preview), movers }
                 }
@@ -127,17 +120,9 @@ impl App {
     }
 
     fn manager_run(&mut self, work: Work) -> Task<Message> {
-        let (store, catalog, config, tz, now, printer, lang) = (
-            self.ctx.store.clone(),
-            self.ctx.catalog.clone(),
-            self.ctx.config.clone(),
-            self.ctx.time_zone.clone(),
-            (self.ctx.clock)(),
-            self.ctx.printer.clone(),
-            self.lang,
-        );
+        let (kiosk, now, lang) = (self.ctx.clone(), (self.ctx.clock)(), self.lang);
         off_thread(move || -> Result<Box<Done>, StoreError> {
-            let mut store = warm_core::process::lock(&store);
+            let mut store = warm_core::process::lock(&kiosk.store);
             let done = match work {
                 Work::Movements(moves) => {
                     store.record_movements(&moves, Role::Manager, None, now)?;
@@ -166,22 +151,22 @@ impl App {
                 }
                 Work::Closing(closing) => {
                     store.save_draft(CLOSING_DRAFT, &closing, now)?;
-                    let preview = with_day(&catalog, &config, &tz, |ctx| store.settlement_preview(&closing, ctx, now))?;
+                    let preview = with_day(&kiosk, |ctx| store.settlement_preview(&closing, ctx, now))?;
                     Done::Preview(Box::new(preview))
                 }
                 Work::Close(closing) => {
-                    let profile = config.printer.profile();
-                    let closed = with_day(&catalog, &config, &tz, |ctx| {
-                        store.close_day(&closing, ctx, now, |r| day_report(r, lang, &profile, &tz))
+                    let profile = kiosk.config.printer.profile();
+                    let closed = with_day(&kiosk, |ctx| {
+                        store.close_day(&closing, ctx, now, |r| day_report(r, lang, &profile, &kiosk.time_zone))
                     })?;
-                    printer.wake();
+                    kiosk.printer.wake();
                     Done::Closed(Box::new(closed.report))
                 }
                 Work::PrintX => {
-                    let report = with_day(&catalog, &config, &tz, |ctx| store.x_report(ctx, now))?;
-                    let bytes = day_report(&report, lang, &config.printer.profile(), &tz);
+                    let report = with_day(&kiosk, |ctx| store.x_report(ctx, now))?;
+                    let bytes = day_report(&report, lang, &kiosk.config.printer.profile(), &kiosk.time_zone);
                     store.add_print_job(None, "x_report", &bytes, now)?;
-                    printer.wake();
+                    kiosk.printer.wake();
                     Done::Saved(Some(M::ReportQueued))
                 }
             };
@@ -251,12 +236,12 @@ pub(super) fn initial_shelf(ctx: &super::Context) -> Shelf {
 
 /// The day's context for the store's figures: this terminal, its market and product names.
 fn with_day<T>(
-    catalog: &Arc<Catalog>,
-    config: &crate::config::Config,
-    tz: &jiff::tz::TimeZone,
+    kiosk: &super::Context,
     f: impl FnOnce(&DayContext<'_>) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    let catalog = &kiosk.catalog;
     let name_of = |p: &ProductId| catalog.product(p).map_or_else(|| Text::new(&p.0, &p.0), |p| p.name.clone());
-    let ctx = DayContext { terminal: &config.terminal_id, market: &catalog.market_name, tz, name_of: &name_of };
+    let tz = &kiosk.time_zone;
+    let ctx = DayContext { terminal: &kiosk.config.terminal_id, market: &catalog.market_name, tz, name_of: &name_of };
     f(&ctx)
 }

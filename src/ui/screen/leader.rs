@@ -437,37 +437,33 @@ fn pin_view<'a>(entry: &str, outcome: Option<PinOutcome>, checking: bool, lang: 
         (_, true) => ManagerMsg::Working.text(lang).into(),
         _ => " ".into(),
     };
-    let card = column![
-        bold(L::EnterPin.text(lang), theme::TITLE),
-        bold(dots, theme::TOTAL),
-        bold(status, theme::BODY),
-        numpad(lang, false, !paused, Message::PinKey),
-        tap_maybe(
-            bold(Msg::Ok.text(lang), theme::TITLE),
-            (!paused).then_some(Message::PinOk),
-            Tap::Primary,
-            452,
-            theme::TARGET
-        ),
-    ]
-    .spacing(theme::GAP)
-    .align_x(Alignment::Center);
-    center(container(card).padding(theme::PAD).style(theme::panel)).into()
+    let typed = column![bold(dots, theme::TOTAL), bold(status, theme::BODY)].spacing(theme::GAP);
+    pad_card(L::EnterPin.text(lang), typed, !paused, Message::PinKey, Msg::Ok.text(lang), Message::PinOk, lang)
 }
 
 fn building_view<'a>(entry: &str, loading: bool, lang: Lang) -> Element<'a, Message> {
     let shown = if entry.is_empty() { "_".to_owned() } else { tr(L::BuildingIs, lang, &[("building", entry)]) };
+    let title = L::ChooseBuilding.text(lang);
+    let go = L::StartBuilding.text(lang);
+    pad_card(title, bold(shown, theme::TOTAL), !loading, Message::BuildingKey, go, Message::StartBuilding, lang)
+}
+
+/// A card in the middle of the screen: a title, what has been typed, the number pad and the one
+/// button that goes on; pad and button off while `open` is false (a pause, a lookup under way).
+fn pad_card<'a>(
+    title: &'a str,
+    typed: impl Into<Element<'a, Message>>,
+    open: bool,
+    key: fn(Key) -> Message,
+    go: &'a str,
+    go_message: Message,
+    lang: Lang,
+) -> Element<'a, Message> {
     let card = column![
-        bold(L::ChooseBuilding.text(lang), theme::TITLE),
-        bold(shown, theme::TOTAL),
-        numpad(lang, false, !loading, Message::BuildingKey),
-        tap_maybe(
-            bold(L::StartBuilding.text(lang), theme::TITLE),
-            (!loading).then_some(Message::StartBuilding),
-            Tap::Primary,
-            452,
-            theme::TARGET
-        ),
+        bold(title, theme::TITLE),
+        typed.into(),
+        numpad(lang, false, open, key),
+        tap_maybe(bold(go, theme::TITLE), open.then_some(go_message), Tap::Primary, 452, theme::TARGET),
     ]
     .spacing(theme::GAP)
     .align_x(Alignment::Center);

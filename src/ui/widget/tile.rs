@@ -67,8 +67,7 @@ pub fn category_tile<'a, M: Clone + 'a>(
     tap(content, on_press, Tap::Tile, Length::Fill, Length::Fill)
 }
 
-/// The tile says in words how many are already in the basket, so the feedback of a tap never
-/// rests on colour alone.
+/// A product's tile: its spec and price under the name.
 pub fn product_tile<'a, M: Clone + 'a>(
     product: &'a Product,
     in_basket: u32,
@@ -76,26 +75,8 @@ pub fn product_tile<'a, M: Clone + 'a>(
     lang: Lang,
     on_press: M,
 ) -> Element<'a, M> {
-    let name = product.name.get(lang);
-    let status: Element<'a, M> = if in_basket > 0 {
-        container(bold(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY))
-            .padding([0.0, theme::GAP])
-            .style(theme::badge)
-            .into()
-    } else {
-        label(Msg::TapToAdd.text(lang), theme::BODY).into()
-    };
-    let content = column![
-        fitted_picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
-        bold(name, theme::BODY),
-        label(product.spec.get(lang), theme::BODY),
-        price(product.price, theme::PRICE),
-        status,
-    ]
-    .spacing(2)
-    .align_x(Alignment::Center);
-    let kind = if in_basket > 0 { Tap::TileAdded } else { Tap::Tile };
-    tap(content, on_press, kind, Length::Fill, Length::Fill)
+    let words = vec![label(product.spec.get(lang), theme::BODY).into(), price(product.price, theme::PRICE).into()];
+    product_tap(product, in_basket, words, pictures, lang, on_press)
 }
 
 /// A product with a purchase limit for this household (issue 10): the limit and what is left
@@ -110,13 +91,27 @@ pub fn limited_tile<'a, M: Clone + 'a>(
     lang: Lang,
     on_press: M,
 ) -> Element<'a, M> {
-    let name = product.name.get(lang);
     let [per, left] = limit;
     let left: Element<'a, M> = if at_limit {
         container(bold(left, theme::BODY)).padding([0.0, theme::GAP]).style(theme::warning).into()
     } else {
         bold(left, theme::BODY).into()
     };
+    let words = vec![price(product.price, theme::PRICE).into(), label(per, theme::BODY).center().into(), left];
+    product_tap(product, in_basket, words, pictures, lang, on_press)
+}
+
+/// A product's picture and name, `words` under them, and how many are already in the basket —
+/// said in words, so the feedback of a tap never rests on colour alone.
+fn product_tap<'a, M: Clone + 'a>(
+    product: &'a Product,
+    in_basket: u32,
+    words: Vec<Element<'a, M>>,
+    pictures: &Pictures,
+    lang: Lang,
+    on_press: M,
+) -> Element<'a, M> {
+    let name = product.name.get(lang);
     let status: Element<'a, M> = if in_basket > 0 {
         container(bold(tr(Msg::InBasket, lang, &[("n", &in_basket.to_string())]), theme::BODY))
             .padding([0.0, theme::GAP])
@@ -125,16 +120,12 @@ pub fn limited_tile<'a, M: Clone + 'a>(
     } else {
         label(Msg::TapToAdd.text(lang), theme::BODY).into()
     };
-    let content = column![
-        fitted_picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang),
-        bold(name, theme::BODY),
-        price(product.price, theme::PRICE),
-        label(per, theme::BODY).center(),
-        left,
-        status,
-    ]
-    .spacing(2)
-    .align_x(Alignment::Center);
+    let content =
+        column![fitted_picture(pictures, &product.picture, name, theme::TILE_PICTURE, lang), bold(name, theme::BODY)]
+            .extend(words)
+            .push(status)
+            .spacing(2)
+            .align_x(Alignment::Center);
     let kind = if in_basket > 0 { Tap::TileAdded } else { Tap::Tile };
     tap(content, on_press, kind, Length::Fill, Length::Fill)
 }
