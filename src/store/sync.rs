@@ -7,47 +7,8 @@ use rusqlite::{OptionalExtension, ToSql, TransactionBehavior, params};
 use std::collections::HashSet;
 use warm_core::api::{CatalogChange, Event};
 use warm_core::domain::{
-    Catalog, Category, CategoryId, HouseholdId, LimitPeriod, Product, ProductId, ProductRow, Text,
+    Catalog, Category, CategoryId, HouseholdId, LimitPeriod, PRODUCT_COLUMNS, Product, ProductId, ProductRow, Text,
 };
-
-/// The columns of a [`ProductRow`] in `synced_products`, in the order [`product_row`] reads them
-/// and [`product_params`] binds them. The hub's SQLite store has the same pair for its `products`
-/// table: another crate, and the core they share has no database.
-const PRODUCT_COLUMNS: &str =
-    "category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13, limit_per_household";
-
-/// A product's row read from the [`PRODUCT_COLUMNS`] (or what stands in their place), the first of
-/// them at column `at`.
-fn product_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ProductRow> {
-    Ok(ProductRow {
-        category: r.get(at)?,
-        name_zh: r.get(at + 1)?,
-        name_en: r.get(at + 2)?,
-        spec_zh: r.get(at + 3)?,
-        spec_en: r.get(at + 4)?,
-        unit_zh: r.get(at + 5)?,
-        unit_en: r.get(at + 6)?,
-        price_fen: r.get(at + 7)?,
-        ean13: r.get(at + 8)?,
-        limit_per_household: r.get(at + 9)?,
-    })
-}
-
-/// A product's row bound as the [`PRODUCT_COLUMNS`], in their order.
-fn product_params(row: &ProductRow) -> [&dyn ToSql; 10] {
-    [
-        &row.category,
-        &row.name_zh,
-        &row.name_en,
-        &row.spec_zh,
-        &row.spec_en,
-        &row.unit_zh,
-        &row.unit_en,
-        &row.price_fen,
-        &row.ean13,
-        &row.limit_per_household,
-    ]
-}
 
 impl Store {
     /// The oldest `limit` outbox events, in seq order, as they go on the wire.
@@ -219,8 +180,8 @@ impl Store {
                     tx.execute("DELETE FROM synced_products WHERE id = ?1", [id])?;
                 }
                 CatalogChange::Product { id, row, picture, position, .. } => {
-                    // The row binds ?1 to ?10 ([`product_params`]).
-                    let mut params = product_params(row).to_vec();
+                    // The row binds ?1 to ?10 (`ProductRow::sqlite_params`).
+                    let mut params = row.sqlite_params().to_vec();
                     params.extend([id as &dyn ToSql, picture, position]);
                     tx.execute(&insert_product, params.as_slice())?;
                 }
@@ -338,7 +299,7 @@ impl Store {
             .query_map([], |r| {
                 let period =
                     r.get::<_, Option<String>>(12)?.as_deref().and_then(LimitPeriod::parse).unwrap_or_default();
-                Ok(product_row(r, 0)?.into_product(ProductId(r.get(10)?), r.get(11)?, period))
+                Ok(ProductRow::from_sqlite(r, 0)?.into_product(ProductId(r.get(10)?), r.get(11)?, period))
             })?
             .collect::<rusqlite::Result<_>>()?;
         // A product whose category is gone, or whose barcode repeats, cannot be shown safely.

@@ -14,28 +14,27 @@ pub(crate) fn assert_snapshot(k: &Kiosk, name: &str) {
 
 #[test]
 fn screens_match_their_snapshots() {
-    let mut k = kiosk();
-    assert_snapshot(&k, "home");
-    k.tap("粮油");
-    k.tap("东北大米");
-    k.tap("东北大米");
-    k.tap("挂面");
-    assert_snapshot(&k, "category");
-    k.tap("下单");
-    assert_snapshot(&k, "review");
-    k.tap("确认");
-    assert_snapshot(&k, "done");
-
-    let mut k = kiosk();
-    k.tap("大字：关");
-    assert_snapshot(&k, "home-large");
-    k.tap("粮油");
-    k.tap("东北大米");
-    k.tap("东北大米");
-    k.tap("下一页");
-    assert_snapshot(&k, "category-large");
-    k.tap("下单");
-    assert_snapshot(&k, "review-large");
+    for large in [false, true] {
+        let mut k = kiosk();
+        let name = |screen: &str| if large { format!("{screen}-large") } else { screen.to_owned() };
+        if large {
+            k.tap("大字：关");
+        }
+        assert_snapshot(&k, &name("home"));
+        k.tap("粮油");
+        k.tap("东北大米");
+        k.tap("东北大米");
+        if large {
+            // Two products to a page: 挂面 is on the next.
+            k.tap("下一页");
+        }
+        k.tap("挂面");
+        assert_snapshot(&k, &name("category"));
+        k.tap("下单");
+        assert_snapshot(&k, &name("review"));
+        k.tap("确认");
+        assert_snapshot(&k, &name("done"));
+    }
 }
 
 /// The category screen with the printer's banner up, in target/printer-banner.png, to look at.

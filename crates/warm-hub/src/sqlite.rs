@@ -252,38 +252,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Appends the catalog changes one query finds (the page is put together from several tables).
-/// A product's row read from the [`PRODUCT_COLUMNS`], the first of them at column `at`.
-pub(crate) fn product_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ProductRow> {
-    Ok(ProductRow {
-        category: r.get(at)?,
-        name_zh: r.get(at + 1)?,
-        name_en: r.get(at + 2)?,
-        spec_zh: r.get(at + 3)?,
-        spec_en: r.get(at + 4)?,
-        unit_zh: r.get(at + 5)?,
-        unit_en: r.get(at + 6)?,
-        price_fen: r.get(at + 7)?,
-        ean13: r.get(at + 8)?,
-        limit_per_household: r.get(at + 9)?,
-    })
-}
-
-/// A product's row bound as the [`PRODUCT_COLUMNS`], in their order.
-fn product_params(row: &ProductRow) -> [&dyn ToSql; 10] {
-    [
-        &row.category,
-        &row.name_zh,
-        &row.name_en,
-        &row.spec_zh,
-        &row.spec_en,
-        &row.unit_zh,
-        &row.unit_en,
-        &row.price_fen,
-        &row.ean13,
-        &row.limit_per_household,
-    ]
-}
-
 fn changes_after(
     conn: &Connection,
     sql: &str,
@@ -731,7 +699,7 @@ impl HubStore for SqliteHub {
                         deleted: r.get(2)?,
                         picture: r.get(3)?,
                         position: r.get(4)?,
-                        row: product_row(r, 5)?,
+                        row: ProductRow::from_sqlite(r, 5)?,
                     })
                 },
                 &mut changes,
@@ -897,7 +865,7 @@ impl HubStore for SqliteHub {
         }
         let select_product =
             format!("SELECT {PRODUCT_COLUMNS}, picture, position, deleted FROM products WHERE id = ?1");
-        // The row binds ?1 to ?10 ([`product_params`]).
+        // The row binds ?1 to ?10 (`ProductRow::sqlite_params`).
         let upsert_product = format!(
             "INSERT INTO products ({PRODUCT_COLUMNS}, picture, position, deleted, version, id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, ?14)
@@ -908,14 +876,16 @@ impl HubStore for SqliteHub {
             let picture = store_picture(&tx, &p.picture)?;
             let row = (p.row.clone(), picture.clone(), pos as i64, false);
             let old: Option<(ProductRow, String, i64, bool)> = tx
-                .query_row(&select_product, [&p.id], |r| Ok((product_row(r, 0)?, r.get(10)?, r.get(11)?, r.get(12)?)))
+                .query_row(&select_product, [&p.id], |r| {
+                    Ok((ProductRow::from_sqlite(r, 0)?, r.get(10)?, r.get(11)?, r.get(12)?))
+                })
                 .optional()?;
             if old.as_ref() == Some(&row) {
                 unchanged += 1;
                 continue;
             }
             let v = next_version(&tx)?;
-            let mut params = product_params(&p.row).to_vec();
+            let mut params = p.row.sqlite_params().to_vec();
             params.extend([&picture as &dyn ToSql, &row.2, &v, &p.id]);
             tx.execute(&upsert_product, params.as_slice())?;
             changed += 1;

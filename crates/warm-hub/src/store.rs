@@ -167,10 +167,7 @@ pub struct ImportProduct {
     pub picture: Vec<u8>,
 }
 
-/// The columns of a [`ProductRow`] in both stores' `products` table, in the order each store's
-/// one reader (`product_row`) reads them and its one binder (`product_params`) binds them.
-pub(crate) const PRODUCT_COLUMNS: &str =
-    "category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13, limit_per_household";
+pub(crate) use warm_core::domain::PRODUCT_COLUMNS;
 
 /// What an import changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -72,6 +72,48 @@ pub struct ProductRow {
     pub limit_per_household: Option<u32>,
 }
 
+/// The columns of a [`ProductRow`] in every store's products table, in the order each store's
+/// one reader reads them and its one binder binds them.
+pub const PRODUCT_COLUMNS: &str =
+    "category, name_zh, name_en, spec_zh, spec_en, unit_zh, unit_en, price_fen, ean13, limit_per_household";
+
+/// The SQLite stores' reader and binder (the hub's and the kiosk's; PostgreSQL has its own).
+#[cfg(feature = "sqlite")]
+impl ProductRow {
+    /// The row read from the [`PRODUCT_COLUMNS`] (or what a query puts in their place), the first
+    /// of them at column `at`.
+    pub fn from_sqlite(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ProductRow> {
+        Ok(ProductRow {
+            category: r.get(at)?,
+            name_zh: r.get(at + 1)?,
+            name_en: r.get(at + 2)?,
+            spec_zh: r.get(at + 3)?,
+            spec_en: r.get(at + 4)?,
+            unit_zh: r.get(at + 5)?,
+            unit_en: r.get(at + 6)?,
+            price_fen: r.get(at + 7)?,
+            ean13: r.get(at + 8)?,
+            limit_per_household: r.get(at + 9)?,
+        })
+    }
+
+    /// The row bound as the [`PRODUCT_COLUMNS`], in their order.
+    pub fn sqlite_params(&self) -> [&dyn rusqlite::ToSql; 10] {
+        [
+            &self.category,
+            &self.name_zh,
+            &self.name_en,
+            &self.spec_zh,
+            &self.spec_en,
+            &self.unit_zh,
+            &self.unit_en,
+            &self.price_fen,
+            &self.ean13,
+            &self.limit_per_household,
+        ]
+    }
+}
+
 impl ProductRow {
     /// The product this row describes, with its id, picture and the period its limit counts over.
     pub fn into_product(self, id: ProductId, picture: String, limit_period: LimitPeriod) -> Product {

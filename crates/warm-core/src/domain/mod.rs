@@ -17,7 +17,7 @@ pub mod stock;
 pub mod text;
 
 pub use cart::Cart;
-pub use catalog::{Catalog, Category, CategoryId, Product, ProductId, ProductRow};
+pub use catalog::{Catalog, Category, CategoryId, PRODUCT_COLUMNS, Product, ProductId, ProductRow};
 pub use household::{Allowance, Household, HouseholdId, Limit, LimitPeriod, RestockCycle};
 pub use leader::DailyItem;
 pub use money::Money;

@@ -4,13 +4,14 @@
 //! ids and payloads byte for byte, so kiosks go on syncing with no resend and no conflict.
 
 use super::{PgHub, SCHEMA_LOCK, product_params};
-use crate::sqlite::{SqliteHub, product_row};
+use crate::sqlite::SqliteHub;
 use crate::store::{Census, HubError, HubStore, PRODUCT_COLUMNS};
 use rusqlite::{OpenFlags, Row};
 use std::path::Path;
 use std::pin::pin;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
+use warm_core::domain::ProductRow;
 
 /// The tables a hub fills; migration goes only into a database where all are empty.
 const TABLES: [&str; 17] = [
@@ -87,7 +88,7 @@ pub fn migrate(source: &Path, target: &PgHub) -> Result<Census, HubError> {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
             ),
             |r| {
-                let mut row = product_params(product_row(r, 0)?);
+                let mut row = product_params(ProductRow::from_sqlite(r, 0)?);
                 row.push(Box::new(r.get::<_, String>(10)?));
                 row.push(Box::new(r.get::<_, i64>(11)?));
                 row.push(Box::new(r.get::<_, bool>(12)?));
